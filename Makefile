@@ -1,0 +1,44 @@
+# Skaraborgskartan — build, test and bench entry points.
+# Logic lives in scripts (tools/, benches/, .ci/); recipes stay short.
+
+CARGO ?= cargo
+# The dev-profile binary: `check` reuses what `make test` has built.
+SKK := $(CARGO) run --quiet --
+
+.PHONY: all run test check lint fmt bench deps
+
+all: test
+
+## run: build and serve the shipped data (prints the address; SKK_ADDR/SKK_DATA/SKK_REGION apply)
+run:
+	$(CARGO) run --release -- serve
+
+## test: install what a fresh machine needs, then run every test target
+test:
+	tools/deps.sh test
+	$(CARGO) test --all-targets
+
+## check: validate the shipped data and the example data, per region
+check:
+	$(SKK) check geodata
+	$(SKK) check geodata --region sverige
+	$(SKK) check geodata/example
+	$(SKK) check geodata/example --region sverige
+
+## lint: formatting and clippy, warnings are errors
+lint:
+	tools/deps.sh lint
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+## fmt: format the code
+fmt:
+	$(CARGO) fmt --all
+
+## bench: performance against nginx and the trivial handler (see benches/run.sh)
+bench:
+	benches/run.sh
+
+## deps: install everything test, lint and bench need
+deps:
+	tools/deps.sh test lint bench

@@ -1,0 +1,616 @@
+//! Kommun boundaries from a GeoJSON FeatureCollection, validated feature by feature.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::geometry;
+use crate::problem::{Problem, line_column};
+
+/// One kommun's boundary.
+#[derive(Debug, Clone)]
+pub struct Boundary {
+    pub code: String,
+    pub name: String,
+    pub lan: String,
+    pub shape: MultiPolygon<f64>,
+    /// 1-based line of the feature in the file.
+    pub line: usize,
+}
+
+/// Parse a GeoJSON FeatureCollection of kommun boundaries. Returns every boundary that parsed and
+/// every problem found (all of them, not just the first). A feature with a problem is not
+/// returned. Problems about a feature point at the feature's first character.
+pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>) {
+    let mut boundaries = Vec::new();
+    let mut problems = Vec::new();
+
+    // Syntax first, so the walk below can rely on well-formed JSON.
+    if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
+        let (line, column) = json_error_position(text, &e);
+        problems.push(Problem::new(file, line, column, json_error_message(&e)));
+        return (boundaries, problems);
+    }
+
+    let at = |offset: usize, message: &str| {
+        let (line, column) = line_column(text, offset);
+        Problem::new(file, line, column, message)
+    };
+    let bytes = text.as_bytes();
+    let top = skip_ws(bytes, 0);
+    if bytes.get(top) != Some(&b'{') {
+        problems.push(at(top, "filen är inte en GeoJSON FeatureCollection (inte ett objekt)"));
+        return (boundaries, problems);
+    }
+
+    // Walk the top-level object by hand to learn where each feature starts.
+    let mut type_value: Option<Value> = None;
+    // Per feature: its offset and the feature, or whether the unreadable element was an object.
+    let mut features: Option<Vec<(usize, Result<RawFeature, bool>)>> = None;
+    let mut i = top + 1;
+    loop {
+        i = skip_ws(bytes, i);
+        let Some((key, end)) = value_at::<String>(text, i) else {
+            break; // '}': the syntax is already known to be valid
+        };
+        i = skip_ws(bytes, skip_ws(bytes, end) + 1); // past ':'
+        if key == "features" && bytes.get(i) == Some(&b'[') {
+            let mut list = Vec::new();
+            i += 1;
+            loop {
+                i = skip_ws(bytes, i);
+                if bytes.get(i).is_none_or(|&b| b == b']') {
+                    break;
+                }
+                // RawFeature reads only objects; anything else is skipped and reported.
+                let (feature, end) = match value_at::<RawFeature>(text, i) {
+                    Some((f, end)) => (Ok(f), end),
+                    None => {
+                        let end = value_at::<IgnoredAny>(text, i).map_or(text.len(), |v| v.1);
+                        (Err(bytes[i] == b'{'), end)
+                    }
+                };
+                list.push((i, feature));
+                i = skip_ws(bytes, end);
+                if bytes.get(i) == Some(&b',') {
+                    i += 1;
+                }
+            }
+            i += 1; // past ']'
+            features = Some(list);
+        } else if key == "type" {
+            let Some((value, end)) = value_at::<Value>(text, i) else { break };
+            type_value = Some(value);
+            i = end;
+        } else {
+            let Some((_, end)) = value_at::<IgnoredAny>(text, i) else { break };
+            if key == "features" {
+                problems.push(at(i, "filen är inte en FeatureCollection: features är inte en lista"));
+                features = Some(Vec::new());
+            }
+            i = end;
+        }
+        i = skip_ws(bytes, i);
+        if bytes.get(i) == Some(&b',') {
+            i += 1;
+        }
+    }
+
+    match &type_value {
+        Some(Value::String(t)) if t == "FeatureCollection" => {}
+        Some(v) => problems.push(at(top, &format!("filen är inte en FeatureCollection (type är {v})"))),
+        None => problems.push(at(top, "filen är inte en FeatureCollection (type saknas)")),
+    }
+    let Some(features) = features else {
+        problems.push(at(top, "filen är inte en FeatureCollection: features saknas"));
+        return (boundaries, problems);
+    };
+
+    // Features come in file order, so line and column are counted incrementally (the source
+    // files have everything on one line, where counting from the start each time is slow).
+    let mut cursor = Cursor { text, offset: 0, line: 1, column: 1 };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (offset, feature) in features {
+        let (line, column) = cursor.advance(offset);
+        let mut messages = Vec::new();
+        let code = feature.as_ref().ok().and_then(RawFeature::code).map(str::to_string);
+        let parsed = match feature {
+            Ok(f) => check_feature(f, &mut messages),
+            // serde_json refuses numbers too large for f64, e.g. 1e999.
+            Err(true) => {
+                messages.push("featuren har ett tal som inte är ett ändligt flyttal (för stort)".into());
+                None
+            }
+            Err(false) => {
+                messages.push("elementet i features är inte ett objekt (en Feature)".into());
+                None
+            }
+        };
+        if let Some(code) = code {
+            if let Some(first) = seen.get(&code) {
+                messages.push(format!("kommun {code}: kommunkoden finns redan på rad {first}"));
+            } else {
+                seen.insert(code, line);
+            }
+        }
+        if messages.is_empty()
+            && let Some((code, name, lan, shape)) = parsed
+        {
+            boundaries.push(Boundary { code, name, lan, shape, line });
+        }
+        problems.extend(messages.into_iter().map(|m| Problem::new(file, line, column, m)));
+    }
+    (boundaries, problems)
+}
+
+fn is_kommunkod(code: &str) -> bool {
+    code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Check one feature; push a Swedish message per problem. Returns its fields when they parsed.
+fn check_feature(
+    feature: RawFeature,
+    messages: &mut Vec<String>,
+) -> Option<(String, String, String, MultiPolygon<f64>)> {
+    if feature.kind.as_ref().and_then(Value::as_str) != Some("Feature") {
+        messages.push("elementet i features har inte \"type\": \"Feature\"".into());
+    }
+    let props = match &feature.properties {
+        Some(Value::Object(p)) => Some(p),
+        _ => {
+            messages.push("properties saknas eller är inte ett objekt".into());
+            None
+        }
+    };
+    let prop = |name: &str| props.and_then(|p| p.get(name));
+
+    let code = match prop("kommunkod") {
+        None => {
+            messages.push("kommunkod saknas".into());
+            None
+        }
+        Some(Value::String(c)) if is_kommunkod(c) => Some(c.clone()),
+        Some(Value::String(c)) => {
+            messages.push(format!("kommunkod \"{c}\" är inte fyra siffror"));
+            None
+        }
+        Some(v) => {
+            messages.push(format!("kommunkod är inte en textsträng ({v})"));
+            None
+        }
+    };
+    // Later messages name the kommun when its code is known.
+    let who = code.as_deref().map_or(String::new(), |c| format!("kommun {c}: "));
+
+    let name = match prop("namn") {
+        Some(Value::String(n)) if !n.trim().is_empty() => Some(n.clone()),
+        Some(Value::String(_)) => {
+            messages.push(format!("{who}namn är tomt"));
+            None
+        }
+        Some(v) => {
+            messages.push(format!("{who}namn är inte en textsträng ({v})"));
+            None
+        }
+        None => {
+            messages.push(format!("{who}namn saknas"));
+            None
+        }
+    };
+
+    let lan = match (prop("lan"), &code) {
+        (None, _) => {
+            messages.push(format!("{who}lan saknas"));
+            None
+        }
+        (Some(Value::String(l)), Some(c)) if *l == c[..2] => Some(l.clone()),
+        (Some(Value::String(l)), Some(c)) => {
+            messages.push(format!(
+                "{who}lan \"{l}\" är inte kommunkodens två första siffror ({})",
+                &c[..2]
+            ));
+            None
+        }
+        (Some(Value::String(l)), None) => Some(l.clone()),
+        (Some(v), _) => {
+            messages.push(format!("{who}lan är inte en textsträng ({v})"));
+            None
+        }
+    };
+
+    if let (Some(id), Some(c)) = (&feature.id, &code)
+        && id.as_str() != Some(c.as_str())
+    {
+        messages.push(format!("{who}id {id} är inte samma som kommunkoden"));
+    }
+
+    let shape = check_geometry(feature.geometry, &who, messages);
+    Some((code?, name?, lan?, shape?))
+}
+
+/// Parse and validate a Polygon or MultiPolygon geometry.
+fn check_geometry(geometry: RawGeometry, who: &str, messages: &mut Vec<String>) -> Option<MultiPolygon<f64>> {
+    let (kind, coordinates) = match geometry {
+        RawGeometry::Missing => {
+            messages.push(format!("{who}geometri saknas"));
+            return None;
+        }
+        RawGeometry::NotObject => {
+            messages.push(format!("{who}geometry är inte ett objekt"));
+            return None;
+        }
+        RawGeometry::Object { kind, coordinates } => (kind, coordinates),
+    };
+    let kind = match &kind {
+        Some(Value::String(k)) => k.as_str(),
+        Some(v) => {
+            messages.push(format!("{who}geometritypen {v} stöds inte (ska vara Polygon eller MultiPolygon)"));
+            return None;
+        }
+        None => {
+            messages.push(format!("{who}geometrin saknar type (ska vara Polygon eller MultiPolygon)"));
+            return None;
+        }
+    };
+    let polygons: Vec<Coordinates> = match (kind, coordinates) {
+        ("Polygon", Some(c @ Coordinates::List(_))) => vec![c],
+        ("MultiPolygon", Some(Coordinates::List(parts))) => parts,
+        ("Polygon" | "MultiPolygon", None) => {
+            messages.push(format!("{who}geometrin saknar coordinates"));
+            return None;
+        }
+        ("Polygon" | "MultiPolygon", Some(_)) => {
+            messages.push(format!("{who}coordinates har fel form för en {kind}"));
+            return None;
+        }
+        (other, _) => {
+            messages.push(format!(
+                "{who}geometritypen \"{other}\" stöds inte (ska vara Polygon eller MultiPolygon)"
+            ));
+            return None;
+        }
+    };
+    if polygons.is_empty() {
+        messages.push(format!("{who}geometrin är tom"));
+        return None;
+    }
+
+    let multi = polygons.len() > 1;
+    let before = messages.len();
+    let mut parts = Vec::with_capacity(polygons.len());
+    for (p, polygon) in polygons.into_iter().enumerate() {
+        let rings = match polygon {
+            Coordinates::List(rings) if !rings.is_empty() => rings,
+            _ => {
+                messages.push(format!("{who}del {} är inte en lista av ringar", p + 1));
+                continue;
+            }
+        };
+        let mut lines = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.into_iter().enumerate() {
+            let ring_name = geometry::ring_name(multi, p, r);
+            let Some(coords) = ring_positions(ring) else {
+                messages.push(format!("{who}{ring_name} är inte en lista av positioner [lon, lat]"));
+                continue;
+            };
+            let outside: Vec<&Coord> = coords
+                .iter()
+                .filter(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
+                .collect();
+            if let Some(c) = outside.first() {
+                messages.push(format!(
+                    "{who}{ring_name} har {} koordinater utanför longitud −180..180 / latitud −90..90 \
+                     eller som inte är ändliga tal, den första är [{}, {}]",
+                    outside.len(),
+                    c.x,
+                    c.y
+                ));
+            }
+            if coords.len() < 4 {
+                messages.push(format!("{who}{ring_name} har {} positioner, minst 4 krävs", coords.len()));
+            } else if coords.first() != coords.last() {
+                messages.push(format!(
+                    "{who}{ring_name} är inte sluten (första och sista positionen skiljer sig)"
+                ));
+            }
+            lines.push(LineString(coords));
+        }
+        if !lines.is_empty() {
+            let exterior = lines.remove(0);
+            parts.push(Polygon::new(exterior, lines));
+        }
+    }
+    if messages.len() > before {
+        return None;
+    }
+    let shape = MultiPolygon(parts);
+    let invalid = geometry::validate(&shape);
+    if !invalid.is_empty() {
+        for problem in invalid {
+            messages.push(format!("{who}ogiltig geometri: {}", problem.message(multi)));
+        }
+        return None;
+    }
+    Some(shape)
+}
+
+/// The positions of a ring, or None when it is not a list of [lon, lat] positions.
+fn ring_positions(ring: Coordinates) -> Option<Vec<Coord>> {
+    match ring {
+        Coordinates::Ring(coords) => Some(coords),
+        Coordinates::List(items) => items
+            .iter()
+            .map(|item| match item {
+                Coordinates::Position(c) => Some(*c),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading features without serde_json::Value for coordinates (allocating a Value per number
+// made parsing the national file several times slower).
+// ---------------------------------------------------------------------------------------------
+
+/// A feature object as read. Every field accepts any JSON so that problems can be reported.
+struct RawFeature {
+    kind: Option<Value>,
+    id: Option<Value>,
+    properties: Option<Value>,
+    geometry: RawGeometry,
+}
+
+impl RawFeature {
+    fn code(&self) -> Option<&str> {
+        let code = self.properties.as_ref()?.get("kommunkod")?.as_str()?;
+        is_kommunkod(code).then_some(code)
+    }
+}
+
+enum RawGeometry {
+    Missing,
+    NotObject,
+    Object { kind: Option<Value>, coordinates: Option<Coordinates> },
+}
+
+/// GeoJSON coordinates: nested lists with [lon, lat] (optionally altitude) positions at the bottom.
+enum Coordinates {
+    Number(f64),
+    Position(Coord),
+    /// A list of positions only.
+    Ring(Vec<Coord>),
+    List(Vec<Coordinates>),
+    Invalid,
+}
+
+impl<'de> Deserialize<'de> for RawFeature {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FeatureVisitor;
+        impl<'de> Visitor<'de> for FeatureVisitor {
+            type Value = RawFeature;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GeoJSON Feature object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFeature, A::Error> {
+                let mut feature =
+                    RawFeature { kind: None, id: None, properties: None, geometry: RawGeometry::Missing };
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => feature.kind = Some(map.next_value()?),
+                        "id" => feature.id = Some(map.next_value()?),
+                        "properties" => feature.properties = Some(map.next_value()?),
+                        "geometry" => feature.geometry = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(feature)
+            }
+        }
+        deserializer.deserialize_map(FeatureVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawGeometry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct GeometryVisitor;
+        impl<'de> Visitor<'de> for GeometryVisitor {
+            type Value = RawGeometry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GeoJSON geometry")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<RawGeometry, E> {
+                Ok(RawGeometry::Missing)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawGeometry, E> {
+                Ok(RawGeometry::NotObject)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawGeometry, E> {
+                Ok(RawGeometry::NotObject)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawGeometry, E> {
+                Ok(RawGeometry::NotObject)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawGeometry, E> {
+                Ok(RawGeometry::NotObject)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawGeometry, E> {
+                Ok(RawGeometry::NotObject)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawGeometry, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(RawGeometry::NotObject)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawGeometry, A::Error> {
+                let (mut kind, mut coordinates) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => kind = Some(map.next_value()?),
+                        "coordinates" => coordinates = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RawGeometry::Object { kind, coordinates })
+            }
+        }
+        deserializer.deserialize_any(GeometryVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Coordinates {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CoordinatesVisitor;
+        impl<'de> Visitor<'de> for CoordinatesVisitor {
+            type Value = Coordinates;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("GeoJSON coordinates")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Coordinates, E> {
+                Ok(Coordinates::Invalid)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Coordinates, E> {
+                Ok(Coordinates::Invalid)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Coordinates, E> {
+                Ok(Coordinates::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Coordinates, E> {
+                Ok(Coordinates::Number(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Coordinates, E> {
+                Ok(Coordinates::Number(v))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Coordinates, E> {
+                Ok(Coordinates::Invalid)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Coordinates, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Coordinates::Invalid)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coordinates, A::Error> {
+                let Some(first) = seq.next_element::<Coordinates>()? else {
+                    return Ok(Coordinates::List(Vec::new()));
+                };
+                match first {
+                    Coordinates::Number(x) => {
+                        // A position: two or three numbers (an altitude is allowed and ignored).
+                        let (mut y, mut count, mut valid) = (0.0, 1, true);
+                        while let Some(item) = seq.next_element::<Coordinates>()? {
+                            match item {
+                                Coordinates::Number(v) if count == 1 => y = v,
+                                Coordinates::Number(_) => {}
+                                _ => valid = false,
+                            }
+                            count += 1;
+                        }
+                        Ok(if valid && (count == 2 || count == 3) {
+                            Coordinates::Position(Coord { x, y })
+                        } else {
+                            Coordinates::Invalid
+                        })
+                    }
+                    Coordinates::Position(c) => {
+                        // A ring: kept as plain coordinates, the common case by far.
+                        let mut ring = vec![c];
+                        let mut rest = Vec::new();
+                        while let Some(item) = seq.next_element::<Coordinates>()? {
+                            match item {
+                                Coordinates::Position(c) if rest.is_empty() => ring.push(c),
+                                other => rest.push(other),
+                            }
+                        }
+                        if rest.is_empty() {
+                            Ok(Coordinates::Ring(ring))
+                        } else {
+                            let mut items: Vec<Coordinates> =
+                                ring.into_iter().map(Coordinates::Position).collect();
+                            items.extend(rest);
+                            Ok(Coordinates::List(items))
+                        }
+                    }
+                    first => {
+                        let mut items = vec![first];
+                        while let Some(item) = seq.next_element::<Coordinates>()? {
+                            items.push(item);
+                        }
+                        Ok(Coordinates::List(items))
+                    }
+                }
+            }
+        }
+        deserializer.deserialize_any(CoordinatesVisitor)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions in the text
+// ---------------------------------------------------------------------------------------------
+
+/// Line and column of increasing byte offsets, same as `line_column` but without rescanning.
+struct Cursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Cursor<'_> {
+    fn advance(&mut self, to: usize) -> (usize, usize) {
+        let passed = &self.text[self.offset..to];
+        match passed.rfind('\n') {
+            Some(last) => {
+                self.line += passed.bytes().filter(|&b| b == b'\n').count();
+                self.column = passed[last + 1..].chars().count() + 1;
+            }
+            None => self.column += passed.chars().count(),
+        }
+        self.offset = to;
+        (self.line, self.column)
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// Deserialize the one JSON value starting at byte `start`; returns it and the byte after it.
+fn value_at<T: DeserializeOwned>(text: &str, start: usize) -> Option<(T, usize)> {
+    let mut stream = serde_json::Deserializer::from_str(text.get(start..)?).into_iter::<T>();
+    let value = stream.next()?.ok()?;
+    Some((value, start + stream.byte_offset()))
+}
+
+/// serde_json counts columns in bytes; problems count characters.
+fn json_error_position(text: &str, e: &serde_json::Error) -> (usize, usize) {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let mut offset = (line_start + e.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    line_column(text, offset)
+}
+
+fn json_error_message(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => "ogiltig JSON: filen tar slut mitt i ett värde".into(),
+        Category::Syntax => "ogiltig JSON: syntaxfel".into(),
+        Category::Data => "ogiltig JSON: felaktigt värde".into(),
+        Category::Io => "ogiltig JSON: läsfel".into(),
+    }
+}

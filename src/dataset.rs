@@ -1,0 +1,116 @@
+//! `dataset.toml`: what kind of data a directory holds and where its files are.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::problem::Problem;
+
+pub const FILE: &str = "dataset.toml";
+
+/// Real data (every record from a source) or invented example data, never mixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Real,
+    Example,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Real => "verkliga uppgifter",
+            Kind::Example => "EXEMPELDATA – påhittade uppgifter, inte verkliga",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionConfig {
+    pub name: String,
+    pub boundaries: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetConfig {
+    pub kind: Kind,
+    pub title: String,
+    pub default_region: String,
+    pub attribution: String,
+    pub regions: BTreeMap<String, RegionConfig>,
+    #[serde(default)]
+    pub files: BTreeMap<String, PathBuf>,
+}
+
+/// The names of the data files a directory may redirect in `[files]`.
+pub const DATA_FILES: [&str; 10] = [
+    "kommunkoder",
+    "programmes",
+    "rounds",
+    "offerings",
+    "sambu",
+    "partssamverkan",
+    "documents",
+    "adherence",
+    "trainings",
+    "region_facts",
+];
+
+/// A data directory with its configuration read and the region chosen.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub config: DatasetConfig,
+    pub region_id: String,
+}
+
+impl Dataset {
+    /// Reads `dataset.toml` and picks the region (`None` = the directory's default).
+    pub fn open(dir: &Path, region: Option<&str>) -> Result<Dataset, Problem> {
+        let path = dir.join(FILE);
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Problem::file(&shown, format!("kan inte läsa filen: {e}")))?;
+        let config: DatasetConfig = toml::from_str(&text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| crate::problem::line_column(&text, s.start))
+                .unwrap_or((1, 1));
+            Problem::new(&shown, line, column, format!("ogiltig TOML: {}", e.message()))
+        })?;
+        if let Some(key) = config.files.keys().find(|k| !DATA_FILES.contains(&k.as_str())) {
+            return Err(Problem::file(
+                &shown,
+                format!("okänd fil ”{key}” i [files]; tillåtna: {}", DATA_FILES.join(", ")),
+            ));
+        }
+        let region_id = region.unwrap_or(&config.default_region).to_string();
+        if !config.regions.contains_key(&region_id) {
+            let known: Vec<&str> = config.regions.keys().map(String::as_str).collect();
+            return Err(Problem::file(
+                &shown,
+                format!("regionen ”{region_id}” finns inte; tillgängliga: {}", known.join(", ")),
+            ));
+        }
+        Ok(Dataset { dir: dir.to_path_buf(), config, region_id })
+    }
+
+    pub fn region(&self) -> &RegionConfig {
+        &self.config.regions[&self.region_id]
+    }
+
+    /// Path of a data file: redirected in `[files]`, else `<name>.csv` in the directory.
+    pub fn file(&self, name: &str) -> PathBuf {
+        match self.config.files.get(name) {
+            Some(p) => self.dir.join(p),
+            None => self.dir.join(format!("{name}.csv")),
+        }
+    }
+
+    pub fn boundaries_path(&self) -> PathBuf {
+        self.dir.join(&self.region().boundaries)
+    }
+}

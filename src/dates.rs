@@ -1,0 +1,168 @@
+//! Dates as precise as their source: a year, a month or a day, or explicitly unknown.
+
+use std::fmt;
+
+/// A date that says only as much as its source does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PartialDate {
+    Year(u16),
+    Month(u16, u8),
+    Day(u16, u8, u8),
+}
+
+/// When a fact was last confirmed; `Unknown` where the source gives no date (shown as "okänt").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confirmed {
+    Unknown,
+    On(PartialDate),
+}
+
+/// A period: one date, or from one date to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: PartialDate,
+    pub to: Option<PartialDate>,
+}
+
+impl PartialDate {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("”{s}” är inget datum (skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)");
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize| -> Result<u32, String> {
+            if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.parse().map_err(|_| bad())
+            } else {
+                Err(bad())
+            }
+        };
+        let year = num(parts[0], 4)? as u16;
+        if !(1900..=2100).contains(&year) {
+            return Err(format!("året {year} är orimligt (1900–2100)"));
+        }
+        match parts.len() {
+            1 => Ok(PartialDate::Year(year)),
+            2 | 3 => {
+                let month = num(parts[1], 2)? as u8;
+                if !(1..=12).contains(&month) {
+                    return Err(format!("månaden {month} finns inte i ”{s}”"));
+                }
+                if parts.len() == 2 {
+                    return Ok(PartialDate::Month(year, month));
+                }
+                let day = num(parts[2], 2)? as u8;
+                if day == 0 || day > days_in_month(year, month) {
+                    return Err(format!("dagen {day} finns inte i ”{s}”"));
+                }
+                Ok(PartialDate::Day(year, month, day))
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    pub fn year(&self) -> u16 {
+        match *self {
+            PartialDate::Year(y) | PartialDate::Month(y, _) | PartialDate::Day(y, _, _) => y,
+        }
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PartialDate::Year(y) => write!(f, "{y:04}"),
+            PartialDate::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            PartialDate::Day(y, m, d) => write!(f, "{y:04}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+impl Confirmed {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if s == "okänt" {
+            Ok(Confirmed::Unknown)
+        } else {
+            PartialDate::parse(s).map(Confirmed::On)
+        }
+    }
+}
+
+impl fmt::Display for Confirmed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Confirmed::Unknown => f.write_str("okänt"),
+            Confirmed::On(d) => d.fmt(f),
+        }
+    }
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.split_once('/') {
+            None => Ok(Period { from: PartialDate::parse(s)?, to: None }),
+            Some((a, b)) => {
+                let (from, to) = (PartialDate::parse(a)?, PartialDate::parse(b)?);
+                if to.year() < from.year() {
+                    return Err(format!("perioden ”{s}” slutar före den börjar"));
+                }
+                Ok(Period { from, to: Some(to) })
+            }
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to {
+            None => self.from.fmt(f),
+            Some(to) => write!(f, "{}/{}", self.from, to),
+        }
+    }
+}
+
+/// Serialised as the text written in the data files, so the API round-trips them.
+macro_rules! serialize_as_text {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    )*};
+}
+serialize_as_text!(PartialDate, Confirmed, Period);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_partial_dates() {
+        assert_eq!(PartialDate::parse("2015").unwrap(), PartialDate::Year(2015));
+        assert_eq!(PartialDate::parse("2024-02").unwrap(), PartialDate::Month(2024, 2));
+        assert_eq!(PartialDate::parse("2024-02-29").unwrap(), PartialDate::Day(2024, 2, 29));
+        assert!(PartialDate::parse("2023-02-29").unwrap_err().contains("dagen 29"));
+        assert!(PartialDate::parse("2024-13").unwrap_err().contains("månaden 13"));
+        assert!(PartialDate::parse("15-09-2015").is_err());
+        assert!(PartialDate::parse("").is_err());
+        assert!(PartialDate::parse("20x5").is_err());
+        assert_eq!(Confirmed::parse("okänt").unwrap(), Confirmed::Unknown);
+        assert_eq!(Confirmed::parse("2022-10-26").unwrap().to_string(), "2022-10-26");
+    }
+
+    #[test]
+    fn parses_periods() {
+        let p = Period::parse("2023/2024").unwrap();
+        assert_eq!(p.to_string(), "2023/2024");
+        assert!(Period::parse("2024/2021").unwrap_err().contains("slutar före"));
+        assert_eq!(Period::parse("2021").unwrap().to_string(), "2021");
+    }
+}

@@ -1,0 +1,550 @@
+//! Loading a data directory: each file parsed row by row, every reference checked, every problem
+//! collected (never only the first) with its place.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::path::Path;
+
+use super::table::{self, Cells, Column, opt, req};
+use super::*;
+use crate::boundaries::parse_boundaries;
+use crate::dataset::{Dataset, Kind};
+use crate::problem::Problem;
+
+/// Loads and validates a data directory for a region (`None`: its default region).
+/// Returns every problem found, in file order, when there is any.
+pub fn load(dir: &Path, region: Option<&str>) -> Result<Inventory, Vec<Problem>> {
+    let dataset = Dataset::open(dir, region).map_err(|p| vec![p])?;
+    let mut cx = Context::new(&dataset);
+
+    let codes = cx.codes();
+    let boundaries = cx.boundaries();
+    let programmes = cx.programmes();
+    let rounds = cx.rounds();
+    let documents = cx.documents();
+    let offerings = cx.offerings();
+    let sambu = cx.sambu();
+    let partssamverkan = cx.partssamverkan();
+    let adherence = cx.adherence();
+    let trainings = cx.trainings();
+    let region_facts = cx.region_facts();
+
+    if !cx.problems.is_empty() {
+        return Err(cx.problems);
+    }
+    Ok(Inventory {
+        dataset: dataset.clone(),
+        codes,
+        boundaries,
+        programmes,
+        rounds,
+        offerings,
+        sambu,
+        partssamverkan,
+        documents,
+        adherence,
+        trainings,
+        region_facts,
+    })
+}
+
+struct Context<'d> {
+    dataset: &'d Dataset,
+    problems: Vec<Problem>,
+    /// kommunkod → namn, all of Sweden.
+    code_names: HashMap<String, String>,
+    /// kommunkoder with a boundary in the region.
+    in_region: HashSet<String>,
+    programme_slugs: HashSet<String>,
+    round_ids: HashSet<String>,
+    document_slugs: HashSet<String>,
+}
+
+impl<'d> Context<'d> {
+    fn new(dataset: &'d Dataset) -> Self {
+        Context {
+            dataset,
+            problems: Vec::new(),
+            code_names: HashMap::new(),
+            in_region: HashSet::new(),
+            programme_slugs: HashSet::new(),
+            round_ids: HashSet::new(),
+            document_slugs: HashSet::new(),
+        }
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn slug(s: &str) -> Result<String, String> {
+    if is_slug(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("”{s}” är ingen giltig kod (små bokstäver a–z, siffror och bindestreck)"))
+    }
+}
+
+fn url(s: &str) -> Result<String, String> {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !s.chars().any(char::is_whitespace) => Ok(s.to_string()),
+        _ => Err(format!("”{s}” är ingen webbadress (börja med https://)")),
+    }
+}
+
+fn whole_number(s: &str) -> Result<u32, String> {
+    s.parse().map_err(|_| format!("”{s}” är inget heltal ≥ 0"))
+}
+
+fn boolean(s: &str) -> Result<bool, String> {
+    match s {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("”{s}” ska vara true eller false")),
+    }
+}
+
+fn age(s: &str) -> Result<i8, String> {
+    match s.parse::<i8>() {
+        Ok(a) if (-1..=18).contains(&a) => Ok(a),
+        Ok(a) => Err(format!("åldern {a} ligger utanför -1–18 (-1 = under graviditeten)")),
+        Err(_) => Err(format!("”{s}” är ingen ålder (ett heltal -1–18)")),
+    }
+}
+
+impl Context<'_> {
+    fn read(&mut self, name: &str, columns: &[Column]) -> Option<table::Table> {
+        table::read(&self.dataset.file(name), columns, &mut self.problems)
+    }
+
+    /// Whether a file belongs to this directory (not borrowed from another via `[files]`).
+    fn own_file(&self, name: &str) -> bool {
+        !self.dataset.config.files.contains_key(name)
+    }
+
+    /// Reports a second row with the same key.
+    fn unique<K: Eq + Hash>(&mut self, seen: &mut HashMap<K, usize>, key: K, row: &Cells, column: &str) {
+        if let Some(first) = seen.get(&key) {
+            let p = row.problem(column, format!("dubblett: samma nyckel som rad {first}"));
+            self.problems.push(p);
+        } else {
+            seen.insert(key, row.line);
+        }
+    }
+
+    /// A catalogue key (slug or id): checked, unique, and known to later files as soon as it
+    /// parses, so that one bad field elsewhere in its row does not make every reference fail too.
+    fn key(
+        &mut self,
+        row: &Cells,
+        column: &str,
+        seen: &mut HashMap<String, usize>,
+        known: fn(&mut Self) -> &mut HashSet<String>,
+    ) -> Option<String> {
+        let key = row.parse(column, &mut self.problems, slug)?;
+        self.unique(seen, key.clone(), row, column);
+        known(self).insert(key.clone());
+        Some(key)
+    }
+
+    fn kommun(&mut self, row: &Cells, column: &str) -> Option<String> {
+        let code = row.required(column, &mut self.problems)?;
+        let message = if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            format!("”{code}” är ingen kommunkod (fyra siffror, t.ex. 1496)")
+        } else if let Some(name) = self.code_names.get(code) {
+            if self.in_region.contains(code) {
+                return Some(code.to_string());
+            }
+            let region = &self.dataset.region().name;
+            format!("kommunen {code} ({name}) har ingen gräns i regionen {region}")
+        } else {
+            format!("okänd kommunkod {code} (finns inte i SCB:s kommunlista)")
+        };
+        self.problems.push(row.problem(column, message));
+        None
+    }
+
+    fn reference(&mut self, row: &Cells, column: &str, what: &str, known: fn(&Self) -> &HashSet<String>) -> Option<String> {
+        let v = row.required(column, &mut self.problems)?;
+        if known(self).contains(v) {
+            Some(v.to_string())
+        } else {
+            self.problems.push(row.problem(column, format!("okänd {what} ”{v}”")));
+            None
+        }
+    }
+
+    /// A source: required; example data must say so, real data must not.
+    fn source(&mut self, row: &Cells, column: &str, file: &str) -> Option<String> {
+        let v = row.required(column, &mut self.problems)?;
+        let marked = v.starts_with("EXEMPEL");
+        let message = match self.dataset.config.kind {
+            Kind::Real if marked => "exempeldata i en verklig datamängd: källan börjar med ”EXEMPEL”",
+            Kind::Example if !marked && self.own_file(file) => {
+                "källan i exempeldata måste börja med ”EXEMPEL:” så att ingen tar den för verklig"
+            }
+            _ => return Some(v.to_string()),
+        };
+        self.problems.push(row.problem(column, message));
+        None
+    }
+
+    fn confirmed(&mut self, row: &Cells, column: &str) -> Option<Confirmed> {
+        row.parse(column, &mut self.problems, Confirmed::parse)
+    }
+
+    fn codes(&mut self) -> Vec<KommunCode> {
+        let Some(t) = self.read("kommunkoder", &[req("kommunkod"), req("namn"), req("lan")]) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let p = &mut self.problems;
+            let (Some(kod), Some(namn), Some(lan)) =
+                (row.required("kommunkod", p), row.required("namn", p), row.required("lan", p))
+            else {
+                continue;
+            };
+            if kod.len() != 4 || !kod.bytes().all(|b| b.is_ascii_digit()) || !kod.starts_with(lan) {
+                let m = format!("”{kod}” är ingen kommunkod som börjar med länskoden {lan}");
+                self.problems.push(row.problem("kommunkod", m));
+                continue;
+            }
+            self.unique(&mut seen, kod.to_string(), &row, "kommunkod");
+            self.code_names.insert(kod.to_string(), namn.to_string());
+            out.push(KommunCode { kommunkod: kod.into(), namn: namn.into(), lan: lan.into() });
+        }
+        out
+    }
+
+    fn boundaries(&mut self) -> Vec<Boundary> {
+        let path = self.dataset.boundaries_path();
+        let file = path.display().to_string();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.problems.push(Problem::file(&file, format!("kan inte läsa gränsfilen: {e}")));
+                return Vec::new();
+            }
+        };
+        let (mut boundaries, problems) = parse_boundaries(&file, &text);
+        self.problems.extend(problems);
+        boundaries.retain(|b| match self.code_names.get(&b.code) {
+            None => {
+                let m = format!("okänd kommunkod {} (finns inte i SCB:s kommunlista)", b.code);
+                self.problems.push(Problem::new(&file, b.line, 1, m));
+                false
+            }
+            Some(name) if *name != b.name => {
+                let m = format!("kommun {} heter ”{}” i kommunlistan men ”{}” här", b.code, name, b.name);
+                self.problems.push(Problem::new(&file, b.line, 1, m));
+                false
+            }
+            Some(_) => true,
+        });
+        if boundaries.is_empty() && !self.code_names.is_empty() {
+            self.problems.push(Problem::file(&file, "regionen har inga kommungränser"));
+        }
+        boundaries.sort_by(|a, b| a.code.cmp(&b.code));
+        self.in_region = boundaries.iter().map(|b| b.code.clone()).collect();
+        boundaries
+    }
+
+    fn programmes(&mut self) -> Vec<Programme> {
+        let columns = [
+            req("slug"),
+            req("name"),
+            req("description"),
+            req("age_min"),
+            req("age_max"),
+            req("levels"),
+            req("format"),
+            req("source_url"),
+            req("last_confirmed"),
+            opt("notes"),
+            opt("digital"),
+            opt("languages"),
+        ];
+        let Some(t) = self.read("programmes", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let slug = self.key(&row, "slug", &mut seen, |c| &mut c.programme_slugs);
+            let p = &mut self.problems;
+            let name = row.required("name", p);
+            let description = row.required("description", p);
+            let age_min = row.parse("age_min", p, age);
+            let age_max = row.parse("age_max", p, age);
+            let levels = row.parse("levels", p, |s| {
+                let levels = s.split(';').map(|l| Level::parse(l.trim())).collect::<Result<Vec<_>, _>>()?;
+                let mut unique = levels.clone();
+                unique.sort();
+                unique.dedup();
+                if unique.len() != levels.len() {
+                    return Err("samma nivå står flera gånger".into());
+                }
+                Ok(unique)
+            });
+            let format = row.parse("format", p, Format::parse);
+            let source_url = row.parse("source_url", p, url);
+            let last_confirmed = self.confirmed(&row, "last_confirmed");
+            if let (Some(min), Some(max)) = (age_min, age_max) {
+                if min > max {
+                    let m = format!("age_max {max} är lägre än age_min {min}");
+                    self.problems.push(row.problem("age_max", m));
+                    continue;
+                }
+            }
+            let (Some(slug), Some(name), Some(description), Some(age_min), Some(age_max), Some(levels), Some(format), Some(source_url), Some(last_confirmed)) =
+                (slug, name, description, age_min, age_max, levels, format, source_url, last_confirmed)
+            else {
+                continue;
+            };
+            out.push(Programme {
+                slug,
+                name: name.into(),
+                description: description.into(),
+                age_min,
+                age_max,
+                levels,
+                format,
+                source_url,
+                last_confirmed,
+                notes: row.text("notes").into(),
+            });
+        }
+        out
+    }
+
+    fn rounds(&mut self) -> Vec<Round> {
+        let columns = [req("id"), req("name"), req("collected"), opt("note"), req("source")];
+        let Some(t) = self.read("rounds", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let id = self.key(&row, "id", &mut seen, |c| &mut c.round_ids);
+            let p = &mut self.problems;
+            let name = row.required("name", p);
+            let collected = row.parse("collected", p, Period::parse);
+            let source = self.source(&row, "source", "rounds");
+            let (Some(id), Some(name), Some(collected), Some(source)) = (id, name, collected, source) else {
+                continue;
+            };
+            out.push(Round { id, name: name.into(), collected, note: row.text("note").into(), source });
+        }
+        if t.rows().next().is_none() {
+            self.problems.push(Problem::file(&t.file, "minst en omgång behövs"));
+        }
+        out
+    }
+
+    fn documents(&mut self) -> Vec<Document> {
+        let columns = [req("slug"), req("title"), req("kind"), req("owner"), req("source")];
+        let Some(t) = self.read("documents", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let slug = self.key(&row, "slug", &mut seen, |c| &mut c.document_slugs);
+            let p = &mut self.problems;
+            let title = row.required("title", p);
+            let kind = row.parse("kind", p, DocumentKind::parse);
+            let owner = row.required("owner", p);
+            let source = self.source(&row, "source", "documents");
+            let (Some(slug), Some(title), Some(kind), Some(owner), Some(source)) = (slug, title, kind, owner, source) else {
+                continue;
+            };
+            out.push(Document { slug, title: title.into(), kind, owner: owner.into(), source });
+        }
+        out
+    }
+
+    fn offerings(&mut self) -> Vec<Offering> {
+        let columns = [
+            req("kommun"),
+            req("programme"),
+            req("round"),
+            req("status"),
+            opt("organiser"),
+            opt("contact_url"),
+            opt("languages"),
+            req("last_confirmed"),
+            req("source"),
+            opt("note"),
+        ];
+        let Some(t) = self.read("offerings", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let kommun = self.kommun(&row, "kommun");
+            let programme = self.reference(&row, "programme", "programkod", |c| &c.programme_slugs);
+            let round = self.reference(&row, "round", "omgång", |c| &c.round_ids);
+            let p = &mut self.problems;
+            let status = row.parse("status", p, OfferingStatus::parse);
+            let contact_url = row.parse_optional("contact_url", p, url);
+            let last_confirmed = self.confirmed(&row, "last_confirmed");
+            let source = self.source(&row, "source", "offerings");
+            let (Some(kommun), Some(programme), Some(round), Some(status), Some(contact_url), Some(last_confirmed), Some(source)) =
+                (kommun, programme, round, status, contact_url, last_confirmed, source)
+            else {
+                continue;
+            };
+            self.unique(&mut seen, (kommun.clone(), programme.clone(), round.clone()), &row, "programme");
+            let languages = row.text("languages").split(';').map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+            out.push(Offering {
+                kommun,
+                programme,
+                round,
+                status,
+                organiser: row.text("organiser").into(),
+                contact_url: contact_url.unwrap_or_default(),
+                languages,
+                last_confirmed,
+                source,
+                note: row.text("note").into(),
+            });
+        }
+        out
+    }
+
+    fn sambu(&mut self) -> Vec<Sambu> {
+        let columns = [req("kommun"), req("status"), opt("name"), opt("since"), req("last_confirmed"), req("source"), opt("note")];
+        let Some(t) = self.read("sambu", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let kommun = self.kommun(&row, "kommun");
+            let p = &mut self.problems;
+            let status = row.parse("status", p, SambuStatus::parse);
+            let since = row.parse_optional("since", p, PartialDate::parse);
+            let last_confirmed = self.confirmed(&row, "last_confirmed");
+            let source = self.source(&row, "source", "sambu");
+            let (Some(kommun), Some(status), Some(since), Some(last_confirmed), Some(source)) =
+                (kommun, status, since, last_confirmed, source)
+            else {
+                continue;
+            };
+            self.unique(&mut seen, kommun.clone(), &row, "kommun");
+            out.push(Sambu { kommun, status, name: row.text("name").into(), since, last_confirmed, source, note: row.text("note").into() });
+        }
+        out
+    }
+
+    fn partssamverkan(&mut self) -> Vec<Partssamverkan> {
+        let columns = [req("kommun"), req("status"), opt("action_plan"), req("last_confirmed"), req("source"), opt("note")];
+        let Some(t) = self.read("partssamverkan", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let kommun = self.kommun(&row, "kommun");
+            let p = &mut self.problems;
+            let status = row.parse("status", p, PartsStatus::parse);
+            let action_plan = row.parse_optional("action_plan", p, ActionPlan::parse);
+            let last_confirmed = self.confirmed(&row, "last_confirmed");
+            let source = self.source(&row, "source", "partssamverkan");
+            let (Some(kommun), Some(status), Some(action_plan), Some(last_confirmed), Some(source)) =
+                (kommun, status, action_plan, last_confirmed, source)
+            else {
+                continue;
+            };
+            self.unique(&mut seen, kommun.clone(), &row, "kommun");
+            out.push(Partssamverkan {
+                kommun,
+                status,
+                action_plan: action_plan.unwrap_or(ActionPlan::Unknown),
+                last_confirmed,
+                source,
+                note: row.text("note").into(),
+            });
+        }
+        out
+    }
+
+    fn adherence(&mut self) -> Vec<Adherence> {
+        let columns = [req("document"), req("kommun"), req("status"), req("date"), opt("note"), req("source")];
+        let Some(t) = self.read("adherence", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let document = self.reference(&row, "document", "dokumentkod", |c| &c.document_slugs);
+            let kommun = self.kommun(&row, "kommun");
+            let status = row.parse("status", &mut self.problems, AdherenceStatus::parse);
+            let date = self.confirmed(&row, "date");
+            let source = self.source(&row, "source", "adherence");
+            let (Some(document), Some(kommun), Some(status), Some(date), Some(source)) = (document, kommun, status, date, source) else {
+                continue;
+            };
+            self.unique(&mut seen, (document.clone(), kommun.clone()), &row, "kommun");
+            out.push(Adherence { document, kommun, status, date, note: row.text("note").into(), source });
+        }
+        out
+    }
+
+    fn trainings(&mut self) -> Vec<Training> {
+        let columns = [
+            req("kommun"),
+            req("kind"),
+            req("audience"),
+            req("participants"),
+            req("approximate"),
+            req("period"),
+            req("last_confirmed"),
+            req("source"),
+        ];
+        let Some(t) = self.read("trainings", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let kommun = self.kommun(&row, "kommun");
+            let p = &mut self.problems;
+            let kind = row.parse("kind", p, TrainingKind::parse);
+            let audience = row.required("audience", p);
+            let participants = row.parse("participants", p, whole_number);
+            let approximate = row.parse("approximate", p, boolean);
+            let period = row.parse("period", p, Period::parse);
+            let last_confirmed = self.confirmed(&row, "last_confirmed");
+            let source = self.source(&row, "source", "trainings");
+            let (Some(kommun), Some(kind), Some(audience), Some(participants), Some(approximate), Some(period), Some(last_confirmed), Some(source)) =
+                (kommun, kind, audience, participants, approximate, period, last_confirmed, source)
+            else {
+                continue;
+            };
+            self.unique(&mut seen, (kommun.clone(), kind, audience.to_string()), &row, "audience");
+            out.push(Training { kommun, kind, audience: audience.into(), participants, approximate, period, last_confirmed, source });
+        }
+        out
+    }
+
+    fn region_facts(&mut self) -> Vec<RegionFact> {
+        let columns = [req("topic"), req("period"), req("measure"), req("value"), req("text"), req("last_confirmed"), req("source")];
+        let Some(t) = self.read("region_facts", &columns) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut seen = HashMap::new();
+        for row in t.rows() {
+            let p = &mut self.problems;
+            let topic = row.parse("topic", p, FactTopic::parse);
+            let period = row.parse("period", p, Period::parse);
+            let measure = row.parse("measure", p, |s| {
+                if !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                    Ok(s.to_string())
+                } else {
+                    Err(format!("”{s}” är inget måttnamn (a–z och _)"))
+                }
+            });
+            let value = row.parse("value", p, whole_number);
+            let text = row.required("text", p);
+            let last_confirmed = self.confirmed(&row, "last_confirmed");
+            let source = self.source(&row, "source", "region_facts");
+            let (Some(topic), Some(period), Some(measure), Some(value), Some(text), Some(last_confirmed), Some(source)) =
+                (topic, period, measure, value, text, last_confirmed, source)
+            else {
+                continue;
+            };
+            self.unique(&mut seen, (topic, period.to_string(), measure.clone()), &row, "measure");
+            out.push(RegionFact { topic, period, measure, value, text: text.into(), last_confirmed, source });
+        }
+        out
+    }
+}

@@ -1,0 +1,141 @@
+//! The Inventory: every data file parsed into plain structs and validated as a whole.
+
+mod load;
+mod table;
+
+pub use load::load;
+
+use serde::Serialize;
+
+use crate::boundaries::Boundary;
+use crate::dataset::Dataset;
+use crate::dates::{Confirmed, PartialDate, Period};
+use crate::vocabulary::*;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KommunCode {
+    pub kommunkod: String,
+    pub namn: String,
+    pub lan: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Programme {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// -1 means "under graviditeten".
+    pub age_min: i8,
+    pub age_max: i8,
+    pub levels: Vec<Level>,
+    pub format: Format,
+    pub source_url: String,
+    pub last_confirmed: Confirmed,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Round {
+    pub id: String,
+    pub name: String,
+    pub collected: Period,
+    pub note: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Offering {
+    pub kommun: String,
+    pub programme: String,
+    pub round: String,
+    pub status: OfferingStatus,
+    pub organiser: String,
+    pub contact_url: String,
+    pub languages: Vec<String>,
+    pub last_confirmed: Confirmed,
+    pub source: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sambu {
+    pub kommun: String,
+    pub status: SambuStatus,
+    pub name: String,
+    pub since: Option<PartialDate>,
+    pub last_confirmed: Confirmed,
+    pub source: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Partssamverkan {
+    pub kommun: String,
+    pub status: PartsStatus,
+    pub action_plan: ActionPlan,
+    pub last_confirmed: Confirmed,
+    pub source: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub slug: String,
+    pub title: String,
+    pub kind: DocumentKind,
+    pub owner: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Adherence {
+    pub document: String,
+    pub kommun: String,
+    pub status: AdherenceStatus,
+    pub date: Confirmed,
+    pub note: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Training {
+    pub kommun: String,
+    pub kind: TrainingKind,
+    pub audience: String,
+    pub participants: u32,
+    pub approximate: bool,
+    pub period: Period,
+    pub last_confirmed: Confirmed,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionFact {
+    pub topic: FactTopic,
+    pub period: Period,
+    pub measure: String,
+    pub value: u32,
+    pub text: String,
+    pub last_confirmed: Confirmed,
+    pub source: String,
+}
+
+/// Everything loaded from one data directory for one region, validated.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    pub dataset: Dataset,
+    /// SCB's kommun list (all of Sweden), for telling an unknown code from one outside the region.
+    pub codes: Vec<KommunCode>,
+    /// The region's kommuner, sorted by kommunkod.
+    pub boundaries: Vec<Boundary>,
+    pub programmes: Vec<Programme>,
+    /// In chronological order, as in the file.
+    pub rounds: Vec<Round>,
+    pub offerings: Vec<Offering>,
+    pub sambu: Vec<Sambu>,
+    pub partssamverkan: Vec<Partssamverkan>,
+    pub documents: Vec<Document>,
+    pub adherence: Vec<Adherence>,
+    pub trainings: Vec<Training>,
+    pub region_facts: Vec<RegionFact>,
+}

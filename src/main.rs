@@ -1,0 +1,46 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use skaraborgskartan::config::{Cli, Command};
+use skaraborgskartan::server;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    match cli.command {
+        Command::Check { dir, region } => match server::build(&dir, region.as_deref()) {
+            Ok(atlas) => {
+                let a = &atlas.inventory;
+                println!(
+                    "{}: inga problem ({}, region {}: {} kommuner, {} program, {} omgångar, {} svar).",
+                    dir.display(),
+                    a.dataset.config.kind.label(),
+                    a.dataset.region().name,
+                    atlas.kommuner.len(),
+                    a.programmes.len(),
+                    a.rounds.len(),
+                    a.offerings.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                print!("{}", server::report(&problems));
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+            match runtime.block_on(server::serve(args)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

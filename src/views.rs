@@ -1,0 +1,557 @@
+//! What the API answers, as JSON: built from an Atlas. Query-independent bodies are made once per
+//! snapshot in `static_bodies`; the rest by the functions here, per validated query.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::atlas::Atlas;
+use crate::body::Body;
+use crate::coverage::{LevelFilter, LevelReport, age_label, reports};
+use crate::inventory::{Offering, Programme};
+use crate::vocabulary::{ActionPlan, AdherenceStatus, CellState, Detail, PartsStatus, SambuStatus};
+
+/// What every response says about the data behind it, above all whether it is example data.
+pub fn meta(a: &Atlas) -> Value {
+    let d = &a.inventory.dataset;
+    json!({
+        "dataset": {
+            "kind": d.config.kind,
+            "title": d.config.title,
+            "notice": d.config.kind.label(),
+        },
+        "region": { "id": d.region_id, "name": d.region().name, "kommuner": a.kommuner.len() },
+        "default_round": a.inventory.rounds[a.default_round].id,
+        "attribution": d.config.attribution,
+    })
+}
+
+/// Builds every query-independent body. Keys: `kommuner?detail=D`, `kommun/KOD`, `locate/KOD`,
+/// `programmes`, `programme/SLUG`, `region`, and each layer with default parameters.
+pub fn static_bodies(a: &Atlas) -> HashMap<String, Arc<Body>> {
+    let mut out = HashMap::new();
+    let mut put = |k: String, b: Body| {
+        out.insert(k, Arc::new(b));
+    };
+    for d in Detail::ALL {
+        put(format!("kommuner?detail={}", d.code()), kommuner_collection(a, *d));
+    }
+    for (k, kommun) in a.kommuner.iter().enumerate() {
+        put(format!("kommun/{}", kommun.code), Body::json(&kommun_detail(a, k)));
+        put(format!("locate/{}", kommun.code), Body::json(&locate_answer(a, k)));
+    }
+    put("programmes".into(), Body::json(&programme_list(a)));
+    for (p, programme) in a.programmes().iter().enumerate() {
+        put(format!("programme/{}", programme.slug), Body::json(&programme_detail(a, p)));
+    }
+    put("region".into(), Body::json(&region(a)));
+    for layer in Layer::ALL {
+        let q = LayerQuery::default_for(a, *layer);
+        put(q.key(a), layer_body(a, &q));
+    }
+    out
+}
+
+fn kommun_ref(a: &Atlas, k: usize) -> Value {
+    let kommun = &a.kommuner[k];
+    json!({ "kommunkod": kommun.code, "namn": kommun.name })
+}
+
+fn round_ref(a: &Atlas, r: usize) -> Value {
+    let round = &a.inventory.rounds[r];
+    json!({ "id": round.id, "name": round.name, "collected": round.collected })
+}
+
+/// Offered, not offered and unknown counts of kommun `k` in round `r`, over the programmes `keep`.
+pub fn counts(a: &Atlas, k: usize, r: usize, keep: impl Fn(&Programme) -> bool) -> [usize; 3] {
+    let mut c = [0; 3];
+    for (p, programme) in a.programmes().iter().enumerate() {
+        if keep(programme) {
+            c[match a.cell_state(k, r, p) {
+                CellState::Offered => 0,
+                CellState::NotOffered => 1,
+                CellState::Unknown => 2,
+            }] += 1;
+        }
+    }
+    c
+}
+
+fn sambu_json(a: &Atlas, k: usize) -> Value {
+    let code = &a.kommuner[k].code;
+    match a.inventory.sambu.iter().find(|s| &s.kommun == code) {
+        Some(s) => json!({
+            "status": s.status, "status_label": s.status.label(), "name": s.name, "since": s.since,
+            "last_confirmed": s.last_confirmed, "source": s.source, "note": s.note,
+        }),
+        None => json!({
+            "status": SambuStatus::Unknown, "status_label": SambuStatus::Unknown.label(),
+            "source": null, "note": "Ingen uppgift i data.",
+        }),
+    }
+}
+
+fn partssamverkan_json(a: &Atlas, k: usize) -> Value {
+    let code = &a.kommuner[k].code;
+    match a.inventory.partssamverkan.iter().find(|s| &s.kommun == code) {
+        Some(s) => json!({
+            "status": s.status, "status_label": s.status.label(),
+            "action_plan": s.action_plan, "action_plan_label": s.action_plan.label(),
+            "last_confirmed": s.last_confirmed, "source": s.source, "note": s.note,
+        }),
+        None => json!({
+            "status": PartsStatus::Unknown, "status_label": PartsStatus::Unknown.label(),
+            "action_plan": ActionPlan::Unknown, "action_plan_label": ActionPlan::Unknown.label(),
+            "source": null, "note": "Ingen uppgift i data.",
+        }),
+    }
+}
+
+fn adherence_json(a: &Atlas, k: usize, document: usize) -> Value {
+    let code = &a.kommuner[k].code;
+    let doc = &a.inventory.documents[document];
+    match a.inventory.adherence.iter().find(|x| &x.kommun == code && x.document == doc.slug) {
+        Some(x) => json!({
+            "document": doc.slug, "title": doc.title, "status": x.status, "status_label": x.status.label(),
+            "date": x.date, "source": x.source, "note": x.note,
+        }),
+        None => json!({
+            "document": doc.slug, "title": doc.title, "status": AdherenceStatus::Unknown,
+            "status_label": AdherenceStatus::Unknown.label(), "source": null, "note": "Ingen uppgift i data.",
+        }),
+    }
+}
+
+fn offering_json(a: &Atlas, o: &Offering) -> Value {
+    let p = &a.programmes()[a.programme_index(&o.programme).expect("validated slug")];
+    json!({
+        "programme": o.programme, "name": p.name, "status": o.status, "status_label": o.status.label(),
+        "organiser": o.organiser, "contact_url": o.contact_url, "languages": o.languages,
+        "last_confirmed": o.last_confirmed, "source": o.source, "note": o.note,
+    })
+}
+
+fn kommun_properties(a: &Atlas, k: usize) -> Value {
+    let kommun = &a.kommuner[k];
+    let r = a.default_round;
+    let [offered, not_offered, unknown] = counts(a, k, r, |_| true);
+    json!({
+        "kommunkod": kommun.code,
+        "namn": kommun.name,
+        "lan": kommun.lan,
+        "href": format!("/api/v1/kommuner/{}", kommun.code),
+        "round": a.inventory.rounds[r].id,
+        "offered": offered,
+        "not_offered": not_offered,
+        "unknown": unknown,
+        "coverage_share": LevelReport::new(LevelFilter::All, &a.coverage(k, r).all).share,
+        "sambu": sambu_json(a, k)["status"],
+        "partssamverkan": partssamverkan_json(a, k)["status"],
+        "neighbours": kommun.neighbours.iter().map(|(n, _)| &a.kommuner[*n].code).collect::<Vec<_>>(),
+        "label_point": [kommun.label.0, kommun.label.1],
+    })
+}
+
+/// A FeatureCollection assembled from pre-serialised geometry and per-kommun properties.
+fn feature_collection(a: &Atlas, detail: Detail, extra: Value, properties: impl Fn(usize) -> Value) -> Body {
+    let mut meta = meta(a);
+    if let (Value::Object(m), Value::Object(e)) = (&mut meta, extra) {
+        m.extend(e);
+    }
+    let mut out = format!("{{\"type\":\"FeatureCollection\",\"meta\":{meta},\"features\":[");
+    for k in 0..a.kommuner.len() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "{{\"type\":\"Feature\",\"id\":{},\"geometry\":{},\"properties\":{}}}",
+            Value::from(a.kommuner[k].code.as_str()),
+            a.geometry(detail, k),
+            properties(k)
+        ));
+    }
+    out.push_str("]}");
+    Body::new(crate::body::GEOJSON, out.into_bytes())
+}
+
+fn kommuner_collection(a: &Atlas, detail: Detail) -> Body {
+    feature_collection(a, detail, json!({ "detail": detail.code() }), |k| kommun_properties(a, k))
+}
+
+pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
+    let kommun = &a.kommuner[k];
+    let rounds: Vec<Value> = (0..a.inventory.rounds.len())
+        .map(|r| {
+            let [offered, not_offered, unknown] = counts(a, k, r, |_| true);
+            let offerings: Vec<Value> = (0..a.programmes().len())
+                .filter_map(|p| a.offering(k, r, p))
+                .map(|o| offering_json(a, o))
+                .collect();
+            let unknown_programmes: Vec<&str> = a
+                .programmes()
+                .iter()
+                .enumerate()
+                .filter(|(p, _)| a.cell_state(k, r, *p) == CellState::Unknown)
+                .map(|(_, p)| p.slug.as_str())
+                .collect();
+            let mut v = round_ref(a, r);
+            v["default"] = json!(r == a.default_round);
+            v["counts"] = json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
+            v["offerings"] = json!(offerings);
+            v["unknown_programmes"] = json!(unknown_programmes);
+            v["coverage"] = json!(reports(a.coverage(k, r)));
+            v
+        })
+        .collect();
+    let trainings: Vec<_> = a.inventory.trainings.iter().filter(|t| t.kommun == kommun.code).collect();
+    json!({
+        "meta": meta(a),
+        "kommunkod": kommun.code,
+        "namn": kommun.name,
+        "lan": kommun.lan,
+        "bbox": kommun.bbox,
+        "label_point": [kommun.label.0, kommun.label.1],
+        "neighbours": kommun.neighbours.iter().map(|(n, metres)| {
+            let mut v = kommun_ref(a, *n);
+            v["shared_border_km"] = json!((metres / 100.0).round() / 10.0);
+            v
+        }).collect::<Vec<_>>(),
+        "rounds": rounds,
+        "sambu": sambu_json(a, k),
+        "partssamverkan": partssamverkan_json(a, k),
+        "adherence": (0..a.inventory.documents.len()).map(|d| adherence_json(a, k, d)).collect::<Vec<_>>(),
+        "trainings": trainings,
+    })
+}
+
+fn locate_answer(a: &Atlas, k: usize) -> Value {
+    let kommun = &a.kommuner[k];
+    json!({
+        "meta": meta(a),
+        "kommunkod": kommun.code,
+        "namn": kommun.name,
+        "lan": kommun.lan,
+        "href": format!("/api/v1/kommuner/{}", kommun.code),
+    })
+}
+
+fn programme_json(p: &Programme) -> Value {
+    let mut v = json!(p);
+    v["age_label"] = json!(age_label(p.age_min.max(-1), p.age_max));
+    v["levels_label"] = json!(p.levels.iter().map(|l| l.label()).collect::<Vec<_>>().join(", "));
+    v["format_label"] = json!(p.format.label());
+    v["href"] = json!(format!("/api/v1/programmes/{}", p.slug));
+    v
+}
+
+fn programme_list(a: &Atlas) -> Value {
+    let r = a.default_round;
+    let programmes: Vec<Value> = a
+        .programmes()
+        .iter()
+        .enumerate()
+        .map(|(p, programme)| {
+            let mut v = programme_json(programme);
+            v["offered_in"] = json!(
+                (0..a.kommuner.len())
+                    .filter(|k| a.cell_state(*k, r, p) == CellState::Offered)
+                    .map(|k| &a.kommuner[k].code)
+                    .collect::<Vec<_>>()
+            );
+            v
+        })
+        .collect();
+    json!({ "meta": meta(a), "round": a.inventory.rounds[r].id, "programmes": programmes })
+}
+
+fn programme_detail(a: &Atlas, p: usize) -> Value {
+    let mut v = programme_json(&a.programmes()[p]);
+    let rounds: Vec<Value> = (0..a.inventory.rounds.len())
+        .map(|r| {
+            let mut offered = Vec::new();
+            let mut not_offered = Vec::new();
+            let mut unknown = Vec::new();
+            for k in 0..a.kommuner.len() {
+                match a.offering(k, r, p) {
+                    Some(o) if a.cell_state(k, r, p) == CellState::Offered => {
+                        let mut x = kommun_ref(a, k);
+                        x["offering"] = offering_json(a, o);
+                        offered.push(x);
+                    }
+                    Some(_) => not_offered.push(kommun_ref(a, k)),
+                    None => unknown.push(a.kommuner[k].code.as_str()),
+                }
+            }
+            let mut v = round_ref(a, r);
+            v["offered_in"] = json!(offered);
+            v["not_offered_in"] = json!(not_offered);
+            v["unknown_in"] = json!(unknown);
+            v
+        })
+        .collect();
+    v["rounds"] = json!(rounds);
+    v["meta"] = meta(a);
+    v
+}
+
+fn region(a: &Atlas) -> Value {
+    let inv = &a.inventory;
+    let tally = |codes: Vec<&'static str>| -> Value {
+        let mut m = serde_json::Map::new();
+        for c in codes {
+            *m.entry(c).or_insert(json!(0)) = json!(m.get(c).and_then(Value::as_u64).unwrap_or(0) + 1);
+        }
+        Value::Object(m)
+    };
+    let sambu: Vec<&str> = (0..a.kommuner.len()).map(|k| sambu_status(a, k).code()).collect();
+    let parts: Vec<&str> = (0..a.kommuner.len()).map(|k| parts_status(a, k).code()).collect();
+    let mut sources: Vec<&str> = inv
+        .offerings
+        .iter()
+        .map(|o| o.source.as_str())
+        .chain(inv.sambu.iter().map(|s| s.source.as_str()))
+        .chain(inv.partssamverkan.iter().map(|s| s.source.as_str()))
+        .chain(inv.adherence.iter().map(|s| s.source.as_str()))
+        .chain(inv.trainings.iter().map(|s| s.source.as_str()))
+        .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
+        .chain(inv.rounds.iter().map(|s| s.source.as_str()))
+        .collect();
+    sources.sort();
+    sources.dedup();
+    json!({
+        "meta": meta(a),
+        "kommuner": (0..a.kommuner.len()).map(|k| kommun_ref(a, k)).collect::<Vec<_>>(),
+        "programmes": a.programmes().len(),
+        "rounds": inv.rounds.iter().enumerate().map(|(r, round)| {
+            let mut v = json!(round);
+            v["offerings"] = json!(inv.offerings.iter().filter(|o| o.round == round.id).count());
+            v["default"] = json!(r == a.default_round);
+            v
+        }).collect::<Vec<_>>(),
+        "documents": inv.documents,
+        "facts": inv.region_facts,
+        "from_data": { "sambu": tally(sambu), "partssamverkan": tally(parts) },
+        "sources": sources,
+        "boundaries": {
+            "attribution": inv.dataset.config.attribution,
+            "source": "Lantmäteriet, GSD-Sverigekartan 1:1 miljon (2018), CC0; kommunkoder och namn: SCB (CC0)",
+            "note": "Kommunytorna är juridiska ytor och omfattar sjöar (Vänern, Vättern).",
+        },
+    })
+}
+
+fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
+    let code = &a.kommuner[k].code;
+    a.inventory.sambu.iter().find(|s| &s.kommun == code).map_or(SambuStatus::Unknown, |s| s.status)
+}
+
+fn parts_status(a: &Atlas, k: usize) -> PartsStatus {
+    let code = &a.kommuner[k].code;
+    a.inventory.partssamverkan.iter().find(|s| &s.kommun == code).map_or(PartsStatus::Unknown, |s| s.status)
+}
+
+crate::vocabulary::vocabulary!(
+    /// The thematic GeoJSON layers.
+    Layer {
+        Offerings = "offerings": "föräldrastödsprogram",
+        Sambu = "sambu": "SAMBU",
+        Partssamverkan = "partssamverkan": "partssamverkan",
+        Adherence = "adherence": "följsamhet till beslutade dokument",
+        Trainings = "trainings": "SIP-utbildningar",
+    }
+);
+
+/// A validated layer request.
+#[derive(Debug, Clone)]
+pub struct LayerQuery {
+    pub layer: Layer,
+    pub detail: Detail,
+    pub round: usize,
+    pub age: Option<i8>,
+    pub level: LevelFilter,
+    pub document: usize,
+}
+
+impl LayerQuery {
+    pub fn default_for(a: &Atlas, layer: Layer) -> LayerQuery {
+        LayerQuery { layer, detail: Detail::Medium, round: a.default_round, age: None, level: LevelFilter::All, document: 0 }
+    }
+
+    /// A canonical key: parameters that do not apply to the layer are left out.
+    pub fn key(&self, a: &Atlas) -> String {
+        let mut key = format!("layer/{}?detail={}", self.layer.code(), self.detail.code());
+        match self.layer {
+            Layer::Offerings => {
+                key += &format!("&round={}&level={}", a.inventory.rounds[self.round].id, self.level.code());
+                if let Some(age) = self.age {
+                    key += &format!("&age={age}");
+                }
+            }
+            Layer::Adherence => {
+                if let Some(d) = a.inventory.documents.get(self.document) {
+                    key += &format!("&document={}", d.slug);
+                }
+            }
+            _ => {}
+        }
+        key
+    }
+}
+
+pub fn layer_body(a: &Atlas, q: &LayerQuery) -> Body {
+    let mut extra = json!({ "layer": q.layer.code(), "layer_title": q.layer.label(), "detail": q.detail.code() });
+    match q.layer {
+        Layer::Offerings => {
+            extra["round"] = round_ref(a, q.round);
+            extra["level"] = json!(q.level.code());
+            extra["age"] = json!(q.age);
+        }
+        Layer::Adherence => {
+            extra["document"] = json!(a.inventory.documents.get(q.document));
+        }
+        _ => {}
+    }
+    feature_collection(a, q.detail, extra, |k| {
+        let mut v = kommun_ref(a, k);
+        let props = match q.layer {
+            Layer::Offerings => offerings_properties(a, k, q),
+            Layer::Sambu => sambu_json(a, k),
+            Layer::Partssamverkan => partssamverkan_json(a, k),
+            Layer::Adherence if a.inventory.documents.is_empty() => json!({ "status": AdherenceStatus::Unknown }),
+            Layer::Adherence => adherence_json(a, k, q.document),
+            Layer::Trainings => trainings_properties(a, k),
+        };
+        if let (Value::Object(m), Value::Object(p)) = (&mut v, props) {
+            m.extend(p);
+        }
+        v
+    })
+}
+
+/// Whether a programme is for the age (any age when None) at the level.
+fn matches(p: &Programme, age: Option<i8>, level: LevelFilter) -> bool {
+    level.matches(p) && age.is_none_or(|a| p.age_min <= a && a <= p.age_max)
+}
+
+fn offerings_properties(a: &Atlas, k: usize, q: &LayerQuery) -> Value {
+    let [offered, not_offered, unknown] = counts(a, k, q.round, |p| matches(p, q.age, q.level));
+    let lc = a.coverage(k, q.round).level(q.level);
+    let offered_programmes: Vec<&str> = a
+        .programmes()
+        .iter()
+        .enumerate()
+        .filter(|(p, prog)| matches(prog, q.age, q.level) && a.cell_state(k, q.round, *p) == CellState::Offered)
+        .map(|(_, prog)| prog.slug.as_str())
+        .collect();
+    json!({
+        "offered": offered,
+        "not_offered": not_offered,
+        "unknown": unknown,
+        "programmes": offered_programmes,
+        "coverage_share": LevelReport::new(q.level, lc).share,
+        "age_state": q.age.map(|age| lc.state(age)),
+    })
+}
+
+fn trainings_properties(a: &Atlas, k: usize) -> Value {
+    let code = &a.kommuner[k].code;
+    let rows: Vec<_> = a.inventory.trainings.iter().filter(|t| &t.kommun == code).collect();
+    json!({
+        "trainings": rows.len(),
+        "participants": rows.iter().map(|t| t.participants).sum::<u32>(),
+        "approximate": rows.iter().any(|t| t.approximate),
+        "rows": rows,
+    })
+}
+
+/// The answer to a coverage query for the kommuner `ks` in round `r`.
+pub fn coverage_answer(a: &Atlas, ks: &[usize], r: usize, age: Option<i8>, level: LevelFilter) -> Value {
+    let kommuner: Vec<Value> = ks
+        .iter()
+        .map(|&k| {
+            let lc = a.coverage(k, r).level(level);
+            let mut offered = Vec::new();
+            let mut not_offered = Vec::new();
+            let mut unknown = Vec::new();
+            for (p, programme) in a.programmes().iter().enumerate() {
+                if !matches(programme, age, level) {
+                    continue;
+                }
+                match a.offering(k, r, p) {
+                    Some(o) if a.cell_state(k, r, p) == CellState::Offered => offered.push(offering_json(a, o)),
+                    Some(_) => not_offered.push(programme.slug.as_str()),
+                    None => unknown.push(programme.slug.as_str()),
+                }
+            }
+            let mut v = kommun_ref(a, k);
+            v["coverage"] = json!(LevelReport::new(level, lc));
+            v["age_state"] = json!(age.map(|age| lc.state(age)));
+            v["programmes"] = json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
+            v
+        })
+        .collect();
+    json!({
+        "meta": meta(a),
+        "round": round_ref(a, r),
+        "level": level.code(),
+        "age": age,
+        "age_label": age.map(|x| age_label(x, x)),
+        "kommuner": kommuner,
+    })
+}
+
+/// Kommuner side by side in one round.
+pub fn compare_kommuner(a: &Atlas, ks: &[usize], r: usize) -> Value {
+    json!({
+        "meta": meta(a),
+        "round": round_ref(a, r),
+        "kommuner": ks.iter().map(|&k| {
+            let [offered, not_offered, unknown] = counts(a, k, r, |_| true);
+            let mut v = kommun_ref(a, k);
+            v["counts"] = json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
+            v["coverage"] = json!(reports(a.coverage(k, r)));
+            v["sambu"] = sambu_json(a, k);
+            v["partssamverkan"] = partssamverkan_json(a, k);
+            v["adherence"] = json!((0..a.inventory.documents.len()).map(|d| adherence_json(a, k, d)).collect::<Vec<_>>());
+            v
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// What changed for each kommun from round `from` to round `to`.
+pub fn compare_rounds(a: &Atlas, ks: &[usize], from: usize, to: usize) -> Value {
+    let kommuner: Vec<Value> = ks
+        .iter()
+        .map(|&k| {
+            let levels: Vec<Value> = [LevelFilter::All]
+                .into_iter()
+                .chain(crate::vocabulary::Level::ALL.iter().map(|l| LevelFilter::Only(*l)))
+                .map(|f| {
+                    let (x, y) = (a.coverage(k, from).level(f), a.coverage(k, to).level(f));
+                    json!({
+                        "level": f.code(),
+                        "from": LevelReport::new(f, x),
+                        "to": LevelReport::new(f, y),
+                        "gained_ages": y.covered.minus(x.covered).years(),
+                        "lost_ages": x.covered.minus(y.covered).years(),
+                    })
+                })
+                .collect();
+            let changes: Vec<Value> = a
+                .programmes()
+                .iter()
+                .enumerate()
+                .filter_map(|(p, programme)| {
+                    let (x, y) = (a.cell_state(k, from, p), a.cell_state(k, to, p));
+                    (x != y).then(|| json!({ "programme": programme.slug, "name": programme.name, "from": x, "to": y }))
+                })
+                .collect();
+            let mut v = kommun_ref(a, k);
+            v["levels"] = json!(levels);
+            v["programme_changes"] = json!(changes);
+            v
+        })
+        .collect();
+    json!({ "meta": meta(a), "from": round_ref(a, from), "to": round_ref(a, to), "kommuner": kommuner })
+}

@@ -1,0 +1,299 @@
+//! Loading and validation: every kind of problem is reported with file, line and column, all at
+//! once, and the shipped data sets load clean.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use skaraborgskartan::inventory;
+use skaraborgskartan::problem::Problem;
+
+/// A copy of the real data directory (Skaraborg files only) to break.
+fn copy() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    fs::create_dir(&dir).unwrap();
+    for entry in fs::read_dir(common::geodata()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    (tmp, dir)
+}
+
+fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    let changed = f(text.clone());
+    assert_ne!(changed, text, "the edit of {file} changed nothing");
+    fs::write(path, changed).unwrap();
+}
+
+fn append(dir: &Path, file: &str, line: &str) {
+    edit(dir, file, |t| format!("{t}{line}\n"));
+}
+
+fn problems(dir: &Path) -> Vec<Problem> {
+    match inventory::load(dir, None) {
+        Ok(_) => panic!("broken data loaded without problems"),
+        Err(p) => p,
+    }
+}
+
+/// Asserts exactly one problem, in `file` at `line`:`column`, whose message contains `needle`.
+fn assert_one(dir: &Path, file: &str, line: usize, column: usize, needle: &str) {
+    let ps = problems(dir);
+    assert_eq!(ps.len(), 1, "expected one problem, got:\n{ps:#?}");
+    let p = &ps[0];
+    assert!(p.file.ends_with(file), "{p}");
+    assert_eq!((p.line, p.column), (line, column), "{p}");
+    assert!(p.message.contains(needle), "message {:?} lacks {needle:?}", p.message);
+}
+
+fn lines(dir: &Path, file: &str) -> usize {
+    fs::read_to_string(dir.join(file)).unwrap().lines().count()
+}
+
+const OFFERING: &str = "1496,cope,offentliga-kallor,offered,,,,2015,https://example.org/a,";
+
+#[test]
+fn shipped_data_sets_load_clean() {
+    for (dir, region, kommuner) in [
+        (common::geodata(), None, 15),
+        (common::geodata().join("example"), None, 15),
+        (common::geodata(), Some("sverige"), 290),
+        (common::geodata().join("example"), Some("sverige"), 290),
+    ] {
+        let inv = inventory::load(&dir, region)
+            .unwrap_or_else(|p| panic!("{}: {}", dir.display(), skaraborgskartan::server::report(&p)));
+        assert_eq!(inv.boundaries.len(), kommuner);
+        assert_eq!(inv.programmes.len(), 29);
+    }
+}
+
+#[test]
+fn real_data_is_only_what_the_sources_support() {
+    let inv = inventory::load(&common::geodata(), None).unwrap();
+    assert_eq!(inv.offerings.len(), 5, "only the five sourced offerings are real");
+    assert!(inv.offerings.iter().all(|o| !o.source.is_empty()));
+    let active: Vec<&str> = inv
+        .sambu
+        .iter()
+        .filter(|s| s.status == skaraborgskartan::vocabulary::SambuStatus::Active)
+        .map(|s| s.kommun.as_str())
+        .collect();
+    assert_eq!(active, ["1444", "1473", "1493", "1497"]);
+    assert!(inv.adherence.is_empty(), "adherence is unknown until entered");
+    assert_eq!(inv.trainings.len(), 21);
+}
+
+#[test]
+fn unknown_kommun_code() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("1496", "1234"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 1, "okänd kommunkod 1234");
+}
+
+#[test]
+fn malformed_kommun_code() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("1496", "Skövde"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 1, "”Skövde” är ingen kommunkod");
+}
+
+#[test]
+fn kommun_without_a_boundary_in_the_region() {
+    let (_t, dir) = copy();
+    // Göteborg is a real kommun, but not in Skaraborg.
+    append(&dir, "offerings.csv", &OFFERING.replace("1496", "1480"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 1, "kommunen 1480 (Göteborg) har ingen gräns i regionen Skaraborg");
+}
+
+#[test]
+fn unknown_programme_slug() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace(",cope,", ",copa,"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 2, "okänd programkod ”copa”");
+}
+
+#[test]
+fn unknown_round() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("offentliga-kallor", "2019"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 3, "okänd omgång ”2019”");
+}
+
+#[test]
+fn bad_status() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("offered", "ja"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 4, "tillåtna: offered, not_offered");
+}
+
+#[test]
+fn bad_dates() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace(",2015,", ",2015-02-30,"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 8, "dagen 30 finns inte");
+}
+
+#[test]
+fn missing_source() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("https://example.org/a", ""));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 9, "fältet ”source” får inte vara tomt");
+}
+
+#[test]
+fn example_data_in_real_data_is_refused() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("https://example.org/a", "EXEMPEL: påhittad"));
+    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 9, "exempeldata i en verklig datamängd");
+}
+
+#[test]
+fn duplicate_key() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", OFFERING);
+    append(&dir, "offerings.csv", OFFERING);
+    let first = lines(&dir, "offerings.csv") - 1;
+    assert_one(&dir, "offerings.csv", first + 1, 2, &format!("dubblett: samma nyckel som rad {first}"));
+}
+
+#[test]
+fn bad_ages() {
+    let (_t, dir) = copy();
+    // Line 2 is the first programme (abc, 3–12): age_min not a number; line 3: age_max 42.
+    edit(&dir, "programmes.csv", |t| {
+        let mut ls: Vec<String> = t.lines().map(String::from).collect();
+        ls[1] = ls[1].replacen(",3,12,", ",tre,12,", 1);
+        ls[2] = ls[2].replacen(",0,2,", ",0,42,", 1);
+        ls.join("\n") + "\n"
+    });
+    let ps = problems(&dir);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert_eq!((ps[0].line, ps[0].column), (2, 4));
+    assert!(ps[0].message.contains("”tre” är ingen ålder"), "{}", ps[0]);
+    assert_eq!((ps[1].line, ps[1].column), (3, 5));
+    assert!(ps[1].message.contains("åldern 42 ligger utanför"), "{}", ps[1]);
+}
+
+#[test]
+fn age_min_above_age_max() {
+    let (_t, dir) = copy();
+    edit(&dir, "programmes.csv", |t| t.replacen(",3,12,universal,", ",12,3,universal,", 1));
+    assert_one(&dir, "programmes.csv", 2, 5, "age_max 3 är lägre än age_min 12");
+}
+
+#[test]
+fn bad_level() {
+    let (_t, dir) = copy();
+    edit(&dir, "programmes.csv", |t| t.replacen(",3,12,universal,", ",3,12,universell,", 1));
+    assert_one(&dir, "programmes.csv", 2, 6, "”universell” är inget tillåtet värde");
+}
+
+#[test]
+fn missing_column_and_unknown_column() {
+    let (_t, dir) = copy();
+    edit(&dir, "sambu.csv", |t| t.replacen("last_confirmed", "senast", 1));
+    let ps = problems(&dir);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert!(ps.iter().all(|p| p.file.ends_with("sambu.csv") && p.line == 1));
+    assert!(ps[0].message.contains("okänd kolumn ”senast”"));
+    assert!(ps[1].message.contains("kolumnen ”last_confirmed” saknas"));
+}
+
+#[test]
+fn wrong_number_of_fields() {
+    let (_t, dir) = copy();
+    append(&dir, "sambu.csv", "1496,unknown");
+    assert_one(&dir, "sambu.csv", lines(&dir, "sambu.csv"), 3, "raden har 2 fält men rubrikraden har 7");
+}
+
+#[test]
+fn bad_number_and_boolean() {
+    let (_t, dir) = copy();
+    edit(&dir, "trainings.csv", |t| {
+        let mut ls: Vec<String> = t.lines().map(String::from).collect();
+        ls[1] = ls[1].replacen(",5,false,", ",fem,kanske,", 1);
+        ls.join("\n") + "\n"
+    });
+    let ps = problems(&dir);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert_eq!((ps[0].line, ps[0].column), (2, 4));
+    assert!(ps[0].message.contains("inget heltal"));
+    assert_eq!((ps[1].line, ps[1].column), (2, 5));
+    assert!(ps[1].message.contains("true eller false"));
+}
+
+#[test]
+fn missing_file() {
+    let (_t, dir) = copy();
+    fs::remove_file(dir.join("rounds.csv")).unwrap();
+    let ps = problems(&dir);
+    assert!(ps[0].file.ends_with("rounds.csv") && ps[0].message.contains("filen saknas"), "{ps:#?}");
+}
+
+#[test]
+fn broken_geometry_names_the_feature_line() {
+    let (_t, dir) = copy();
+    // Line 3 is the second feature (Essunga): give it a ring that is not closed.
+    edit(&dir, "kommuner.geojson", |t| {
+        let mut ls: Vec<String> = t.lines().map(String::from).collect();
+        assert!(ls[2].contains("\"1445\""));
+        // Move the first position of the first ring: its ring is then not closed.
+        let start = ls[2].find("\"coordinates\":").unwrap();
+        let digit = start + ls[2][start..].find(|c: char| c.is_ascii_digit()).unwrap();
+        ls[2].insert(digit, '1');
+        ls.join("\n") + "\n"
+    });
+    let ps = problems(&dir);
+    assert!(!ps.is_empty());
+    assert!(ps.iter().all(|p| p.file.ends_with("kommuner.geojson") && p.line == 3), "{ps:#?}");
+    assert!(ps.iter().any(|p| p.message.contains("1445")), "the problem names the kommun: {ps:#?}");
+}
+
+#[test]
+fn invalid_utf8_is_reported_not_a_panic() {
+    let (_t, dir) = copy();
+    let mut bytes = fs::read(dir.join("rounds.csv")).unwrap();
+    bytes.extend_from_slice(b"x,\xff\xfe,2021,,seed:003\n");
+    fs::write(dir.join("rounds.csv"), bytes).unwrap();
+    let ps = problems(&dir);
+    assert!(ps.iter().any(|p| p.file.ends_with("rounds.csv") && p.message.contains("UTF-8")), "{ps:#?}");
+}
+
+#[test]
+fn every_planted_problem_is_reported_at_once() {
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("1496", "9999"));
+    append(&dir, "sambu.csv", "1496,kanske,,,2024,seed:003,");
+    append(&dir, "rounds.csv", "2021,Omgång,2021-13,,seed:003");
+    append(&dir, "trainings.csv", "1496,sip_fordjupning,x,1,false,2020/2024,2024,");
+    let ps = problems(&dir);
+    let files: Vec<&str> = ps.iter().map(|p| Path::new(&p.file).file_name().unwrap().to_str().unwrap()).collect();
+    for f in ["offerings.csv", "sambu.csv", "rounds.csv", "trainings.csv"] {
+        assert!(files.contains(&f), "no problem reported in {f}: {ps:#?}");
+    }
+    assert_eq!(ps.len(), 4, "{ps:#?}");
+}
+
+#[test]
+fn check_command_exits_by_the_data() {
+    let bin = env!("CARGO_BIN_EXE_skaraborgskartan");
+    let ok = Command::new(bin).args(["check"]).arg(common::geodata()).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("inga problem"));
+
+    let (_t, dir) = copy();
+    append(&dir, "offerings.csv", &OFFERING.replace("1496", "1234"));
+    let bad = Command::new(bin).arg("check").arg(&dir).output().unwrap();
+    assert!(!bad.status.success());
+    let out = String::from_utf8_lossy(&bad.stdout);
+    let line = lines(&dir, "offerings.csv");
+    assert!(out.contains(&format!("offerings.csv:{line}:1: okänd kommunkod 1234")), "{out}");
+    assert!(out.contains("1 problem hittades"), "{out}");
+}
