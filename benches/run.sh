@@ -128,6 +128,23 @@ cpu_ticks() {
     echo "$total"
 }
 
+# core_jiffies CPU: "busy total" clock ticks of one core so far (/proc/stat).
+core_jiffies() {
+    awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+
+# machine_busy_pct SECONDS: how busy both cores are with nothing of ours running.
+machine_busy_pct() {
+    local a0 a1 b0 b1
+    read -r a0 a1 < <(core_jiffies "$SERVER_CPU")
+    read -r b0 b1 < <(core_jiffies "$LOAD_CPU")
+    sleep "$1"
+    local c0 c1 d0 d1
+    read -r c0 c1 < <(core_jiffies "$SERVER_CPU")
+    read -r d0 d1 < <(core_jiffies "$LOAD_CPU")
+    calc "100 * ($c0 - $a0 + $d0 - $b0) / ($c1 - $a1 + $d1 - $b1 + 1e-9)"
+}
+
 # rss_kb PID: VmRSS of the process in kB.
 rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/"$1"/status; }
 
@@ -292,11 +309,13 @@ measure_wrk() {
 
     log "$name: wrk ${WARMUP}+${DURATION} s, $THREADS thread(s), $CONNS connections: $url"
     run_wrk "$WARMUP" "${wrk_args[@]}" "$url" -- "${lua_args[@]}" >"$out.warmup"
-    local ticks0 t0 t1 ticks1
+    local ticks0 t0 t1 ticks1 core0 core_t0 core1 core_t1
     ticks0=$(cpu_ticks "$pid")
+    read -r core0 core_t0 < <(core_jiffies "$SERVER_CPU")
     t0=${EPOCHREALTIME/[.,]/}
     run_wrk "$DURATION" --latency "${wrk_args[@]}" "$url" -- "${lua_args[@]}" >"$out"
     t1=${EPOCHREALTIME/[.,]/}
+    read -r core1 core_t1 < <(core_jiffies "$SERVER_CPU")
     ticks1=$(cpu_ticks "$pid")
 
     WRK_RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
@@ -308,14 +327,19 @@ measure_wrk() {
     WRK_SOCKERR=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
     WRK_SOCKERR=${WRK_SOCKERR:-0}
     WRK_CPU_PCT=$(calc "($ticks1 - $ticks0) * 100 / $CLK_TCK / (($t1 - $t0) / 1e6)")
+    # Busy time of the server's core that was not the server's: other processes.
+    WRK_OTHERS_PCT=$(calc "100 * ($core1 - $core0) / ($core_t1 - $core_t0 + 1e-9) - $WRK_CPU_PCT")
     [[ -n $WRK_RPS && -n $WRK_P99_MS ]] || {
         cat "$out" >&2
         die "$name: could not read wrk's output"
     }
-    log "$name: $WRK_RPS req/s, p50 $WRK_P50_MS ms, p99 $WRK_P99_MS ms, non-2xx $WRK_NON2XX, socket errors $WRK_SOCKERR, server CPU $WRK_CPU_PCT %"
+    log "$name: $WRK_RPS req/s, p50 $WRK_P50_MS ms, p99 $WRK_P99_MS ms, non-2xx $WRK_NON2XX, socket errors $WRK_SOCKERR, server CPU $WRK_CPU_PCT %, others on its core $WRK_OTHERS_PCT %"
     ((WRK_SOCKERR == 0)) || log "$name: WARNING: $WRK_SOCKERR socket errors"
+    awk "BEGIN { exit !($WRK_OTHERS_PCT > 10) }" &&
+        log "$name: WARNING: other processes used the server's core: figures unreliable"
     record "$name" rps "$WRK_RPS" requests "$WRK_REQUESTS" p50_ms "$WRK_P50_MS" p99_ms "$WRK_P99_MS" \
-        non_2xx "$WRK_NON2XX" socket_errors "$WRK_SOCKERR" server_cpu_pct "$WRK_CPU_PCT"
+        non_2xx "$WRK_NON2XX" socket_errors "$WRK_SOCKERR" server_cpu_pct "$WRK_CPU_PCT" \
+        others_on_server_core_pct "$WRK_OTHERS_PCT"
 }
 
 # run_wrk SECONDS ARGS...: one bounded wrk run on LOAD_CPU.
@@ -443,6 +467,8 @@ write_json() {
         printf '"duration_s": %s, "warmup_s": %s, "wrk_threads": %s, "wrk_connections": %s, ' \
             "$DURATION" "$WARMUP" "$THREADS" "$CONNS"
         printf '"seed": %s, "data": %s, ' "$SEED" "$(json_str "$DATA")"
+        printf '"busy_before_pct": %s, "loadavg_end": %s, ' "$IDLE_BUSY_PCT" \
+            "$(json_str "$(cut -d' ' -f1-3 /proc/loadavg)")"
         printf '"wrk": %s, ' "$(json_str "$(wrk -v 2>&1 | head -n1 | awk '{ print $2 }')")"
         printf '"nginx": %s},\n' "$(json_str "$(nginx -v 2>&1 | sed 's/.*: //')")"
         printf '  "rows": [\n'
@@ -571,6 +597,10 @@ main() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
     port_open "$PORT" && die "port $PORT is in use: set SKK_BENCH_PORT"
+    IDLE_BUSY_PCT=$(machine_busy_pct 1)
+    log "before the benches, the machine was $IDLE_BUSY_PCT % busy (both cores, 1 s)"
+    awk "BEGIN { exit !($IDLE_BUSY_PCT > 10) }" &&
+        log "WARNING: something else is using the CPU (a build?): figures will be unreliable"
 
     bench_default_region
     bench_cold_start

@@ -52,7 +52,11 @@ pub struct Atlas {
 
 impl Atlas {
     pub fn build(inventory: Inventory) -> Atlas {
-        let shapes: Vec<_> = inventory.boundaries.iter().map(|b| b.shape.clone()).collect();
+        let shapes: Vec<_> = inventory
+            .boundaries
+            .iter()
+            .map(|b| b.shape.clone())
+            .collect();
         let neighbours = geometry::neighbours(&shapes);
         let kommuner: Vec<Kommun> = inventory
             .boundaries
@@ -68,23 +72,34 @@ impl Atlas {
             })
             .collect();
         let serialise = |shapes: &[geo::MultiPolygon<f64>]| -> Vec<String> {
-            shapes.iter().map(|s| geometry::geometry_json(s).to_string()).collect()
+            shapes
+                .iter()
+                .map(|s| geometry::geometry_json(s).to_string())
+                .collect()
         };
         let simplified = TOLERANCE.map(|(_, t)| serialise(&geometry::simplify_shared(&shapes, t)));
         let [low, medium] = simplified;
         let geometry = [low, medium, serialise(&shapes)];
 
         let index = |keys: Vec<&String>| -> HashMap<String, usize> {
-            keys.into_iter().enumerate().map(|(i, k)| (k.clone(), i)).collect()
+            keys.into_iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), i))
+                .collect()
         };
         let by_code = index(kommuner.iter().map(|k| &k.code).collect());
         let programme_index = index(inventory.programmes.iter().map(|p| &p.slug).collect());
         let round_index = index(inventory.rounds.iter().map(|r| &r.id).collect());
 
-        let (nk, nr, np) = (kommuner.len(), inventory.rounds.len(), inventory.programmes.len());
+        let (nk, nr, np) = (
+            kommuner.len(),
+            inventory.rounds.len(),
+            inventory.programmes.len(),
+        );
         let mut cells = vec![None; nk * nr * np];
         for (i, o) in inventory.offerings.iter().enumerate() {
-            let cell = (by_code[&o.kommun] * nr + round_index[&o.round]) * np + programme_index[&o.programme];
+            let cell = (by_code[&o.kommun] * nr + round_index[&o.round]) * np
+                + programme_index[&o.programme];
             cells[cell] = Some(i as u32);
         }
         let default_round = inventory
@@ -105,11 +120,15 @@ impl Atlas {
             coverage: Vec::new(),
             geometry,
             bodies: HashMap::new(),
-            cache: Mutex::new(lru::LruCache::new(NonZeroUsize::new(CACHE_ENTRIES).expect("non-zero"))),
+            cache: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(CACHE_ENTRIES).expect("non-zero"),
+            )),
         };
         atlas.coverage = (0..nk)
             .flat_map(|k| (0..nr).map(move |r| (k, r)))
-            .map(|(k, r)| Coverage::compute(&atlas.inventory.programmes, |p| atlas.cell_state(k, r, p)))
+            .map(|(k, r)| {
+                Coverage::compute(&atlas.inventory.programmes, |p| atlas.cell_state(k, r, p))
+            })
             .collect();
         atlas.bodies = crate::views::static_bodies(&atlas);
         atlas
@@ -178,7 +197,10 @@ impl Atlas {
             return b.clone();
         }
         let body = Arc::new(build());
-        self.cache.lock().expect("cache lock").put(key, body.clone());
+        self.cache
+            .lock()
+            .expect("cache lock")
+            .put(key, body.clone());
         body
     }
 

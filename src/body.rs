@@ -36,15 +36,27 @@ impl Body {
     pub fn new(content_type: &'static str, bytes: Vec<u8>) -> Body {
         let hash = Sha256::digest(&bytes);
         let digest = hash[..12].iter().map(|b| format!("{b:02x}")).collect();
-        Body { content_type, identity: Bytes::from(bytes), digest, gzip: OnceLock::new(), brotli: OnceLock::new() }
+        Body {
+            content_type,
+            identity: Bytes::from(bytes),
+            digest,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+        }
     }
 
     pub fn json(value: &impl serde::Serialize) -> Body {
-        Body::new(JSON, serde_json::to_vec(value).expect("JSON values always serialise"))
+        Body::new(
+            JSON,
+            serde_json::to_vec(value).expect("JSON values always serialise"),
+        )
     }
 
     pub fn geojson(value: &impl serde::Serialize) -> Body {
-        Body::new(GEOJSON, serde_json::to_vec(value).expect("JSON values always serialise"))
+        Body::new(
+            GEOJSON,
+            serde_json::to_vec(value).expect("JSON values always serialise"),
+        )
     }
 
     pub fn bytes(&self) -> &Bytes {
@@ -68,14 +80,23 @@ impl Body {
             Encoding::Identity => &self.identity,
             Encoding::Gzip => self.gzip.get_or_init(|| {
                 let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-                e.write_all(&self.identity).expect("writing to a Vec cannot fail");
+                e.write_all(&self.identity)
+                    .expect("writing to a Vec cannot fail");
                 Bytes::from(e.finish().expect("writing to a Vec cannot fail"))
             }),
             Encoding::Brotli => self.brotli.get_or_init(|| {
                 // Quality 11 is slow on megabyte bodies; 9 is within a few per cent of it.
-                let quality = if self.identity.len() > 256 * 1024 { 9 } else { 11 };
+                let quality = if self.identity.len() > 256 * 1024 {
+                    9
+                } else {
+                    11
+                };
                 let mut out = Vec::new();
-                let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 22, ..Default::default() };
+                let params = brotli::enc::BrotliEncoderParams {
+                    quality,
+                    lgwin: 22,
+                    ..Default::default()
+                };
                 brotli::BrotliCompress(&mut &self.identity[..], &mut out, &params)
                     .expect("compressing from memory cannot fail");
                 Bytes::from(out)
@@ -97,17 +118,35 @@ impl Body {
         self.respond_with_status(StatusCode::OK, request, cache_control)
     }
 
-    pub fn respond_with_status(&self, status: StatusCode, request: &HeaderMap, cache_control: &'static str) -> Response {
-        let encoding = if self.compressible() { negotiate(request) } else { Encoding::Identity };
+    pub fn respond_with_status(
+        &self,
+        status: StatusCode,
+        request: &HeaderMap,
+        cache_control: &'static str,
+    ) -> Response {
+        let encoding = if self.compressible() {
+            negotiate(request)
+        } else {
+            Encoding::Identity
+        };
         let etag = self.etag(encoding);
         let mut headers = HeaderMap::new();
-        headers.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex ETag is a valid header"));
+        headers.insert(
+            header::ETAG,
+            HeaderValue::from_str(&etag).expect("hex ETag is a valid header"),
+        );
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
         if status.is_success() && self.matches(request) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
         match encoding {
             Encoding::Identity => {}
             Encoding::Gzip => {
@@ -121,23 +160,31 @@ impl Body {
     }
 
     fn matches(&self, request: &HeaderMap) -> bool {
-        request.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|list| {
-            list.split(',').map(str::trim).any(|tag| {
-                let tag = tag.strip_prefix("W/").unwrap_or(tag);
-                tag == "*"
-                    || tag
-                        .strip_prefix('"')
-                        .and_then(|t| t.strip_suffix('"'))
-                        .is_some_and(|t| t.split('-').next() == Some(self.digest.as_str()))
+        request
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|list| {
+                list.split(',').map(str::trim).any(|tag| {
+                    let tag = tag.strip_prefix("W/").unwrap_or(tag);
+                    tag == "*"
+                        || tag
+                            .strip_prefix('"')
+                            .and_then(|t| t.strip_suffix('"'))
+                            .is_some_and(|t| t.split('-').next() == Some(self.digest.as_str()))
+                })
             })
-        })
     }
 }
 
 /// The best encoding the client accepts: brotli, then gzip, then none. `q=0` refuses one.
 pub fn negotiate(request: &HeaderMap) -> Encoding {
     let mut best = (Encoding::Identity, 0.0_f32);
-    for value in request.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()) {
+    for value in request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
         for item in value.split(',') {
             let mut parts = item.split(';');
             let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
@@ -173,10 +220,22 @@ mod tests {
 
     #[test]
     fn negotiates_by_quality() {
-        assert_eq!(negotiate(&headers(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")])), Encoding::Brotli);
-        assert_eq!(negotiate(&headers(&[(header::ACCEPT_ENCODING, "gzip")])), Encoding::Gzip);
-        assert_eq!(negotiate(&headers(&[(header::ACCEPT_ENCODING, "br;q=0.5, gzip")])), Encoding::Gzip);
-        assert_eq!(negotiate(&headers(&[(header::ACCEPT_ENCODING, "br;q=0")])), Encoding::Identity);
+        assert_eq!(
+            negotiate(&headers(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")])),
+            Encoding::Brotli
+        );
+        assert_eq!(
+            negotiate(&headers(&[(header::ACCEPT_ENCODING, "gzip")])),
+            Encoding::Gzip
+        );
+        assert_eq!(
+            negotiate(&headers(&[(header::ACCEPT_ENCODING, "br;q=0.5, gzip")])),
+            Encoding::Gzip
+        );
+        assert_eq!(
+            negotiate(&headers(&[(header::ACCEPT_ENCODING, "br;q=0")])),
+            Encoding::Identity
+        );
         assert_eq!(negotiate(&HeaderMap::new()), Encoding::Identity);
     }
 
@@ -185,7 +244,8 @@ mod tests {
         let body = Body::new(JSON, "[1,2,3],".repeat(500).into_bytes());
         let gz = body.encoded(Encoding::Gzip).clone();
         let mut out = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut out).unwrap();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut out)
+            .unwrap();
         assert_eq!(out.as_bytes(), &body.identity[..]);
         let mut br = Vec::new();
         brotli::BrotliDecompress(&mut &body.encoded(Encoding::Brotli)[..], &mut br).unwrap();
@@ -198,7 +258,10 @@ mod tests {
         let body = Body::new(JSON, vec![b'x'; 1000]);
         let tag = body.etag(Encoding::Gzip);
         assert!(body.matches(&headers(&[(header::IF_NONE_MATCH, &tag)])));
-        assert!(body.matches(&headers(&[(header::IF_NONE_MATCH, &format!("\"other\", W/{tag}"))])));
+        assert!(body.matches(&headers(&[(
+            header::IF_NONE_MATCH,
+            &format!("\"other\", W/{tag}")
+        )])));
         assert!(!body.matches(&headers(&[(header::IF_NONE_MATCH, "\"abc\"")])));
         let r = body.respond(&headers(&[(header::IF_NONE_MATCH, &tag)]), "no-cache");
         assert_eq!(r.status(), StatusCode::NOT_MODIFIED);

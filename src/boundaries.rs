@@ -4,7 +4,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::Value;
 
 use crate::geometry;
@@ -23,16 +25,28 @@ pub struct Boundary {
 
 /// Parse a GeoJSON FeatureCollection of kommun boundaries. Returns every boundary that parsed and
 /// every problem found (all of them, not just the first). A feature with a problem is not
-/// returned. Problems about a feature point at the feature's first character.
-pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>) {
+/// returned; its kommunkod (when readable) is in the third list, so that other files may still
+/// refer to that kommun without a second problem. Problems about a feature point at the
+/// feature's first character.
+pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>, Vec<String>) {
     let mut boundaries = Vec::new();
     let mut problems = Vec::new();
 
+    // serde_json rejects a byte order mark as "expected value", which would puzzle anyone.
+    if text.starts_with('\u{feff}') {
+        problems.push(Problem::new(
+            file,
+            1,
+            1,
+            "ogiltig JSON: filen börjar med en BOM (byte order mark), spara den som UTF-8 utan BOM",
+        ));
+        return (boundaries, problems, Vec::new());
+    }
     // Syntax first, so the walk below can rely on well-formed JSON.
     if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
         let (line, column) = json_error_position(text, &e);
         problems.push(Problem::new(file, line, column, json_error_message(&e)));
-        return (boundaries, problems);
+        return (boundaries, problems, Vec::new());
     }
 
     let at = |offset: usize, message: &str| {
@@ -42,8 +56,11 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>)
     let bytes = text.as_bytes();
     let top = skip_ws(bytes, 0);
     if bytes.get(top) != Some(&b'{') {
-        problems.push(at(top, "filen är inte en GeoJSON FeatureCollection (inte ett objekt)"));
-        return (boundaries, problems);
+        problems.push(at(
+            top,
+            "filen är inte en GeoJSON FeatureCollection (inte ett objekt)",
+        ));
+        return (boundaries, problems, Vec::new());
     }
 
     // Walk the top-level object by hand to learn where each feature starts.
@@ -82,13 +99,20 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>)
             i += 1; // past ']'
             features = Some(list);
         } else if key == "type" {
-            let Some((value, end)) = value_at::<Value>(text, i) else { break };
+            let Some((value, end)) = value_at::<Value>(text, i) else {
+                break;
+            };
             type_value = Some(value);
             i = end;
         } else {
-            let Some((_, end)) = value_at::<IgnoredAny>(text, i) else { break };
+            let Some((_, end)) = value_at::<IgnoredAny>(text, i) else {
+                break;
+            };
             if key == "features" {
-                problems.push(at(i, "filen är inte en FeatureCollection: features är inte en lista"));
+                problems.push(at(
+                    i,
+                    "filen är inte en FeatureCollection: features är inte en lista",
+                ));
                 features = Some(Vec::new());
             }
             i = end;
@@ -101,27 +125,44 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>)
 
     match &type_value {
         Some(Value::String(t)) if t == "FeatureCollection" => {}
-        Some(v) => problems.push(at(top, &format!("filen är inte en FeatureCollection (type är {v})"))),
+        Some(v) => problems.push(at(
+            top,
+            &format!("filen är inte en FeatureCollection (type är {v})"),
+        )),
         None => problems.push(at(top, "filen är inte en FeatureCollection (type saknas)")),
     }
     let Some(features) = features else {
-        problems.push(at(top, "filen är inte en FeatureCollection: features saknas"));
-        return (boundaries, problems);
+        problems.push(at(
+            top,
+            "filen är inte en FeatureCollection: features saknas",
+        ));
+        return (boundaries, problems, Vec::new());
     };
 
     // Features come in file order, so line and column are counted incrementally (the source
     // files have everything on one line, where counting from the start each time is slow).
-    let mut cursor = Cursor { text, offset: 0, line: 1, column: 1 };
+    let mut cursor = Cursor {
+        text,
+        offset: 0,
+        line: 1,
+        column: 1,
+    };
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (offset, feature) in features {
         let (line, column) = cursor.advance(offset);
         let mut messages = Vec::new();
-        let code = feature.as_ref().ok().and_then(RawFeature::code).map(str::to_string);
+        let code = feature
+            .as_ref()
+            .ok()
+            .and_then(RawFeature::code)
+            .map(str::to_string);
         let parsed = match feature {
             Ok(f) => check_feature(f, &mut messages),
             // serde_json refuses numbers too large for f64, e.g. 1e999.
             Err(true) => {
-                messages.push("featuren har ett tal som inte är ett ändligt flyttal (för stort)".into());
+                messages.push(
+                    "featuren har ett tal som inte är ett ändligt flyttal (för stort)".into(),
+                );
                 None
             }
             Err(false) => {
@@ -131,7 +172,9 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>)
         };
         if let Some(code) = code {
             if let Some(first) = seen.get(&code) {
-                messages.push(format!("kommun {code}: kommunkoden finns redan på rad {first}"));
+                messages.push(format!(
+                    "kommun {code}: kommunkoden finns redan på rad {first}"
+                ));
             } else {
                 seen.insert(code, line);
             }
@@ -139,11 +182,26 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>)
         if messages.is_empty()
             && let Some((code, name, lan, shape)) = parsed
         {
-            boundaries.push(Boundary { code, name, lan, shape, line });
+            boundaries.push(Boundary {
+                code,
+                name,
+                lan,
+                shape,
+                line,
+            });
         }
-        problems.extend(messages.into_iter().map(|m| Problem::new(file, line, column, m)));
+        problems.extend(
+            messages
+                .into_iter()
+                .map(|m| Problem::new(file, line, column, m)),
+        );
     }
-    (boundaries, problems)
+    let mut rejected: Vec<String> = seen
+        .into_keys()
+        .filter(|c| !boundaries.iter().any(|b| &b.code == c))
+        .collect();
+    rejected.sort();
+    (boundaries, problems, rejected)
 }
 
 fn is_kommunkod(code: &str) -> bool {
@@ -183,7 +241,9 @@ fn check_feature(
         }
     };
     // Later messages name the kommun when its code is known.
-    let who = code.as_deref().map_or(String::new(), |c| format!("kommun {c}: "));
+    let who = code
+        .as_deref()
+        .map_or(String::new(), |c| format!("kommun {c}: "));
 
     let name = match prop("namn") {
         Some(Value::String(n)) if !n.trim().is_empty() => Some(n.clone()),
@@ -232,7 +292,11 @@ fn check_feature(
 }
 
 /// Parse and validate a Polygon or MultiPolygon geometry.
-fn check_geometry(geometry: RawGeometry, who: &str, messages: &mut Vec<String>) -> Option<MultiPolygon<f64>> {
+fn check_geometry(
+    geometry: RawGeometry,
+    who: &str,
+    messages: &mut Vec<String>,
+) -> Option<MultiPolygon<f64>> {
     let (kind, coordinates) = match geometry {
         RawGeometry::Missing => {
             messages.push(format!("{who}geometri saknas"));
@@ -247,11 +311,15 @@ fn check_geometry(geometry: RawGeometry, who: &str, messages: &mut Vec<String>) 
     let kind = match &kind {
         Some(Value::String(k)) => k.as_str(),
         Some(v) => {
-            messages.push(format!("{who}geometritypen {v} stöds inte (ska vara Polygon eller MultiPolygon)"));
+            messages.push(format!(
+                "{who}geometritypen {v} stöds inte (ska vara Polygon eller MultiPolygon)"
+            ));
             return None;
         }
         None => {
-            messages.push(format!("{who}geometrin saknar type (ska vara Polygon eller MultiPolygon)"));
+            messages.push(format!(
+                "{who}geometrin saknar type (ska vara Polygon eller MultiPolygon)"
+            ));
             return None;
         }
     };
@@ -293,7 +361,9 @@ fn check_geometry(geometry: RawGeometry, who: &str, messages: &mut Vec<String>) 
         for (r, ring) in rings.into_iter().enumerate() {
             let ring_name = geometry::ring_name(multi, p, r);
             let Some(coords) = ring_positions(ring) else {
-                messages.push(format!("{who}{ring_name} är inte en lista av positioner [lon, lat]"));
+                messages.push(format!(
+                    "{who}{ring_name} är inte en lista av positioner [lon, lat]"
+                ));
                 continue;
             };
             let outside: Vec<&Coord> = coords
@@ -310,7 +380,10 @@ fn check_geometry(geometry: RawGeometry, who: &str, messages: &mut Vec<String>) 
                 ));
             }
             if coords.len() < 4 {
-                messages.push(format!("{who}{ring_name} har {} positioner, minst 4 krävs", coords.len()));
+                messages.push(format!(
+                    "{who}{ring_name} har {} positioner, minst 4 krävs",
+                    coords.len()
+                ));
             } else if coords.first() != coords.last() {
                 messages.push(format!(
                     "{who}{ring_name} är inte sluten (första och sista positionen skiljer sig)"
@@ -375,7 +448,10 @@ impl RawFeature {
 enum RawGeometry {
     Missing,
     NotObject,
-    Object { kind: Option<Value>, coordinates: Option<Coordinates> },
+    Object {
+        kind: Option<Value>,
+        coordinates: Option<Coordinates>,
+    },
 }
 
 /// GeoJSON coordinates: nested lists with [lon, lat] (optionally altitude) positions at the bottom.
@@ -397,8 +473,12 @@ impl<'de> Deserialize<'de> for RawFeature {
                 f.write_str("a GeoJSON Feature object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFeature, A::Error> {
-                let mut feature =
-                    RawFeature { kind: None, id: None, properties: None, geometry: RawGeometry::Missing };
+                let mut feature = RawFeature {
+                    kind: None,
+                    id: None,
+                    properties: None,
+                    geometry: RawGeometry::Missing,
+                };
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "type" => feature.kind = Some(map.next_value()?),
@@ -606,11 +686,440 @@ fn json_error_position(text: &str, e: &serde_json::Error) -> (usize, usize) {
 }
 
 fn json_error_message(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Eof => "ogiltig JSON: filen tar slut mitt i ett värde".into(),
-        Category::Syntax => "ogiltig JSON: syntaxfel".into(),
-        Category::Data => "ogiltig JSON: felaktigt värde".into(),
-        Category::Io => "ogiltig JSON: läsfel".into(),
+    // serde_json's text is English; name the common cases in Swedish.
+    let text = e.to_string();
+    let detail = [
+        ("EOF while parsing", "filen tar slut mitt i ett värde"),
+        ("expected `,` or `}`", "väntade , eller }"),
+        ("expected `,` or `]`", "väntade , eller ]"),
+        ("expected `:`", "väntade :"),
+        ("expected value", "väntade ett värde"),
+        ("expected ident", "väntade true, false eller null"),
+        ("trailing comma", "kommatecken före } eller ]"),
+        ("trailing characters", "tecken efter JSON-värdet"),
+        ("key must be a string", "nyckeln måste vara en textsträng"),
+        ("control character", "kontrolltecken i en textsträng"),
+        ("invalid escape", "ogiltig escape-sekvens i en textsträng"),
+        ("invalid unicode", "ogiltig unicode-escape i en textsträng"),
+        ("number out of range", "talet är för stort"),
+        ("invalid number", "ogiltigt tal"),
+        ("recursion limit", "för djup nästling"),
+    ]
+    .iter()
+    .find(|(english, _)| text.starts_with(english))
+    .map_or("syntaxfel", |(_, swedish)| swedish);
+    format!("ogiltig JSON: {detail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(name: &str) -> String {
+        let path = format!("{}/../shared/geodata/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    const SQUARE: &str = "[[[13.0,58.0],[13.1,58.0],[13.1,58.1],[13.0,58.1],[13.0,58.0]]]";
+
+    fn feature(code: &str, name: &str, geometry: &str) -> String {
+        format!(
+            r#"{{"type":"Feature","id":"{code}","properties":{{"kommunkod":"{code}","namn":"{name}","lan":"{}"}},"geometry":{geometry}}}"#,
+            &code[..2]
+        )
+    }
+
+    fn polygon(coordinates: &str) -> String {
+        format!(r#"{{"type":"Polygon","coordinates":{coordinates}}}"#)
+    }
+
+    /// A collection with the header on line 1 and each feature on its own line, indented by two
+    /// spaces (so a feature on line n + 2 starts at column 3).
+    fn collection(features: &[String]) -> String {
+        format!(
+            "{{\"type\": \"FeatureCollection\", \"features\": [\n  {}\n]}}\n",
+            features.join(",\n  ")
+        )
+    }
+
+    /// Parse a one-bad-feature collection (a valid feature first) and return its problems.
+    fn problems_of(bad: String) -> Vec<Problem> {
+        let text = collection(&[feature("1496", "Skövde", &polygon(SQUARE)), bad]);
+        let (boundaries, problems, _) = parse_boundaries("test.geojson", &text);
+        assert_eq!(
+            boundaries.len(),
+            1,
+            "the good feature is still returned: {problems:?}"
+        );
+        assert_eq!(boundaries[0].code, "1496");
+        assert_eq!(boundaries[0].line, 2);
+        problems
+    }
+
+    /// Exactly one problem, on line 3 column 3, whose message contains every one of `words`.
+    fn assert_one(problems: &[Problem], words: &[&str]) {
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        assert_eq!(
+            (p.file.as_str(), p.line, p.column),
+            ("test.geojson", 3, 3),
+            "{p}"
+        );
+        for word in words {
+            assert!(p.message.contains(word), "{:?} lacks {word:?}", p.message);
+        }
+    }
+
+    #[test]
+    fn shipped_files_parse_without_problems() {
+        for (name, count) in [
+            ("skaraborg_kommuner.geojson", 15),
+            ("sverige_kommuner.geojson", 290),
+        ] {
+            let (boundaries, problems, _) = parse_boundaries(name, &shared(name));
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            assert_eq!(boundaries.len(), count, "{name}");
+            let skovde = boundaries
+                .iter()
+                .find(|b| b.code == "1496")
+                .expect("Skövde");
+            assert_eq!(
+                (skovde.name.as_str(), skovde.lan.as_str()),
+                ("Skövde", "14")
+            );
+            assert_eq!(skovde.shape.0.len(), 2, "Skövde has an exclave");
+            let vertices: usize = skovde
+                .shape
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .map(|r| r.0.len() - 1)
+                .sum();
+            assert_eq!(vertices, 963, "SOURCES.md vertex count");
+        }
+        let (all, _, _) = parse_boundaries("s", &shared("sverige_kommuner.geojson"));
+        assert!(
+            all.windows(2).all(|w| w[0].code < w[1].code),
+            "sorted by kommunkod"
+        );
+        assert_eq!(
+            all.iter().find(|b| b.code == "0114").unwrap().name,
+            "Upplands Väsby"
+        );
+    }
+
+    /// The reformatted copies the service ships (one feature per line), when present.
+    #[test]
+    fn service_copies_parse_without_problems() {
+        let dir = format!("{}/geodata", env!("CARGO_MANIFEST_DIR"));
+        for (name, count) in [("kommuner.geojson", 15), ("sverige/kommuner.geojson", 290)] {
+            let Ok(text) = std::fs::read_to_string(format!("{dir}/{name}")) else {
+                continue;
+            };
+            let (boundaries, problems, _) = parse_boundaries(name, &text);
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            assert_eq!(boundaries.len(), count, "{name}");
+            let mut lines: Vec<usize> = boundaries.iter().map(|b| b.line).collect();
+            lines.dedup();
+            assert_eq!(lines.len(), count, "{name}: one feature per line");
+        }
+    }
+
+    #[test]
+    fn invalid_json_uses_serde_position_in_characters() {
+        // The stray quote after "Skövde" is character 36 but byte 37 of line 3.
+        let text = "{\"type\": \"FeatureCollection\",\n \"features\": [\n  {\"properties\": {\"namn\": \"Skövde\" \"lan\": \"14\"}}\n]}";
+        let (boundaries, problems, _) = parse_boundaries("test.geojson", text);
+        assert!(boundaries.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (3, 36));
+        assert_eq!(problems[0].message, "ogiltig JSON: väntade , eller }");
+
+        let (_, problems, _) = parse_boundaries("t", "\u{feff}{}");
+        assert_eq!((problems[0].line, problems[0].column), (1, 1));
+        assert!(problems[0].message.contains("BOM"));
+
+        let (_, problems, _) =
+            parse_boundaries("t", "{\"type\": \"FeatureCollection\", \"features\": [");
+        assert_eq!((problems[0].line, problems[0].column), (1, 43));
+        assert!(problems[0].message.contains("ogiltig JSON"));
+    }
+
+    #[test]
+    fn not_a_feature_collection() {
+        let text = format!("\n  {}", feature("1496", "Skövde", &polygon(SQUARE)));
+        let (_, problems, _) = parse_boundaries("test.geojson", &text);
+        assert!(!problems.is_empty());
+        assert!(
+            problems.iter().all(|p| (p.line, p.column) == (2, 3)),
+            "{problems:?}"
+        );
+        assert!(
+            problems[0].message.contains("inte en FeatureCollection"),
+            "{problems:?}"
+        );
+
+        let (_, problems, _) = parse_boundaries("t", "[1, 2]");
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (1, 1));
+        assert!(
+            problems[0]
+                .message
+                .contains("inte en GeoJSON FeatureCollection")
+        );
+
+        let (_, problems, _) =
+            parse_boundaries("t", r#"{"type": "FeatureCollection", "features": {}}"#);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (1, 43));
+        assert!(problems[0].message.contains("features är inte en lista"));
+    }
+
+    #[test]
+    fn element_that_is_not_a_feature() {
+        let problems = problems_of("[1, 2]".into());
+        assert_one(&problems, &["inte ett objekt"]);
+        let problems = problems_of(
+            feature("1497", "Hjo", &polygon(SQUARE)).replace("\"Feature\"", "\"Fetaure\""),
+        );
+        assert_one(&problems, &["\"type\": \"Feature\""]);
+    }
+
+    #[test]
+    fn kommunkod_missing_not_string_or_not_four_digits() {
+        let good = feature("1497", "Hjo", &polygon(SQUARE));
+        let cases = [
+            (
+                good.replace(r#""kommunkod":"1497","#, ""),
+                "kommunkod saknas",
+            ),
+            (
+                good.replace(r#""kommunkod":"1497""#, r#""kommunkod":1497"#),
+                "kommunkod är inte en textsträng",
+            ),
+            (
+                good.replace(r#""kommunkod":"1497""#, r#""kommunkod":"149""#),
+                "kommunkod \"149\" är inte fyra siffror",
+            ),
+            (
+                good.replace(r#""kommunkod":"1497""#, r#""kommunkod":"14a7""#),
+                "kommunkod \"14a7\" är inte fyra siffror",
+            ),
+        ];
+        for (bad, words) in cases {
+            let text = bad.replace(r#""id":"1497","#, "");
+            assert_one(&problems_of(text), &[words]);
+        }
+    }
+
+    #[test]
+    fn namn_missing() {
+        let bad = feature("1497", "Hjo", &polygon(SQUARE)).replace(r#""namn":"Hjo","#, "");
+        assert_one(&problems_of(bad), &["kommun 1497", "namn saknas"]);
+        let bad = feature("1497", " ", &polygon(SQUARE));
+        assert_one(&problems_of(bad), &["kommun 1497", "namn är tomt"]);
+    }
+
+    #[test]
+    fn lan_must_be_the_first_two_digits() {
+        let bad =
+            feature("1497", "Hjo", &polygon(SQUARE)).replace(r#""lan":"14""#, r#""lan":"15""#);
+        assert_one(
+            &problems_of(bad),
+            &["kommun 1497", "lan \"15\"", "två första siffror (14)"],
+        );
+        let bad = feature("1497", "Hjo", &polygon(SQUARE)).replace(r#","lan":"14""#, "");
+        assert_one(&problems_of(bad), &["kommun 1497", "lan saknas"]);
+    }
+
+    #[test]
+    fn id_must_match_kommunkod() {
+        let bad =
+            feature("1497", "Hjo", &polygon(SQUARE)).replace(r#""id":"1497""#, r#""id":"1498""#);
+        assert_one(
+            &problems_of(bad),
+            &["kommun 1497", "id \"1498\" är inte samma som kommunkoden"],
+        );
+        // Without an id the feature is fine.
+        let fine = feature("1497", "Hjo", &polygon(SQUARE)).replace(r#""id":"1497","#, "");
+        let text = collection(&[fine]);
+        let (boundaries, problems, _) = parse_boundaries("t", &text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(boundaries.len(), 1);
+    }
+
+    #[test]
+    fn geometry_missing_or_wrong_type() {
+        let good = feature("1497", "Hjo", &polygon(SQUARE));
+        let cases = [
+            (
+                good.replace(&format!(r#","geometry":{}"#, polygon(SQUARE)), ""),
+                "geometri saknas",
+            ),
+            (feature("1497", "Hjo", "null"), "geometri saknas"),
+            (
+                feature(
+                    "1497",
+                    "Hjo",
+                    r#"{"type":"Point","coordinates":[13.0,58.0]}"#,
+                ),
+                "geometritypen \"Point\" stöds inte",
+            ),
+            (
+                feature("1497", "Hjo", r#"{"type":"Polygon"}"#),
+                "geometrin saknar coordinates",
+            ),
+            (
+                feature(
+                    "1497",
+                    "Hjo",
+                    r#"{"type":"Polygon","coordinates":[[13.0,58.0],[13.1,58.0]]}"#,
+                ),
+                "fel form",
+            ),
+        ];
+        for (bad, words) in cases {
+            assert_one(&problems_of(bad), &["kommun 1497", words]);
+        }
+    }
+
+    #[test]
+    fn ring_too_short_or_not_closed() {
+        let short = polygon("[[[13.0,58.0],[13.1,58.0],[13.0,58.0]]]");
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &short)),
+            &["kommun 1497", "yttre ringen", "3 positioner, minst 4"],
+        );
+        let open = polygon("[[[13.0,58.0],[13.1,58.0],[13.1,58.1],[13.0,58.1]]]");
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &open)),
+            &["kommun 1497", "yttre ringen", "inte sluten"],
+        );
+        // In a MultiPolygon the part is named too.
+        let multi = format!(
+            r#"{{"type":"MultiPolygon","coordinates":[{SQUARE},[[[14.0,58.0],[14.1,58.0],[14.1,58.1],[14.0,58.1]]]]}}"#
+        );
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &multi)),
+            &["yttre ringen i del 2 är inte sluten"],
+        );
+    }
+
+    #[test]
+    fn coordinates_out_of_range_or_not_finite() {
+        let far = polygon("[[[13.0,58.0],[193.1,58.0],[13.1,58.1],[13.0,58.0]]]");
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &far)),
+            &["kommun 1497", "1 koordinater utanför", "[193.1, 58]"],
+        );
+        let polar = polygon("[[[13.0,58.0],[13.1,98.0],[13.1,58.1],[13.0,58.0]]]");
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &polar)),
+            &["utanför longitud −180..180 / latitud −90..90"],
+        );
+        // JSON has no NaN or infinity; a number too large for f64 is how a non-finite value arrives.
+        let huge = polygon("[[[13.0,58.0],[1e999,58.0],[13.1,58.1],[13.0,58.0]]]");
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &huge)),
+            &["inte är ett ändligt flyttal"],
+        );
+    }
+
+    #[test]
+    fn invalid_geometry_is_reported() {
+        let bowtie = polygon("[[[13.0,58.0],[13.1,58.1],[13.1,58.0],[13.0,58.1],[13.0,58.0]]]");
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &bowtie)),
+            &["kommun 1497", "ogiltig geometri", "yttre ringen skär"],
+        );
+        let hole_outside = polygon(
+            "[[[13.0,58.0],[13.1,58.0],[13.1,58.1],[13.0,58.1],[13.0,58.0]],\
+              [[14.0,58.0],[14.0,58.1],[14.1,58.1],[14.0,58.0]]]",
+        );
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &hole_outside)),
+            &["hål 1 ligger utanför"],
+        );
+        let overlapping = format!(
+            r#"{{"type":"MultiPolygon","coordinates":[{SQUARE},[[[13.05,58.05],[13.2,58.05],[13.2,58.2],[13.05,58.05]]]]}}"#
+        );
+        assert_one(
+            &problems_of(feature("1497", "Hjo", &overlapping)),
+            &["del 1 och del 2 överlappar"],
+        );
+    }
+
+    #[test]
+    fn duplicate_kommunkod_names_the_first_line() {
+        let text = collection(&[
+            feature("1496", "Skövde", &polygon(SQUARE)),
+            feature("1497", "Hjo", &polygon(SQUARE)),
+            feature("1496", "Skövde igen", &polygon(SQUARE)),
+        ]);
+        let (boundaries, problems, _) = parse_boundaries("test.geojson", &text);
+        assert_eq!(
+            boundaries
+                .iter()
+                .map(|b| b.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Skövde", "Hjo"]
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (4, 3));
+        assert_eq!(
+            problems[0].message,
+            "kommun 1496: kommunkoden finns redan på rad 2"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_character_columns() {
+        // Two bad features on one line after non-ASCII text: the second one's column counts
+        // characters, and a feature with several problems reports all of them.
+        let first =
+            feature("1496", "Skövde", &polygon(SQUARE)).replace(r#""lan":"14""#, r#""lan":"15""#);
+        let second = feature("1497", "Hjo", "null").replace(r#""namn":"Hjo","#, "");
+        let text = format!("{{\"type\":\"FeatureCollection\",\"features\":[\n{first}, {second}]}}");
+        let (boundaries, problems, _) = parse_boundaries("test.geojson", &text);
+        assert!(boundaries.is_empty());
+        let positions: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        let second_column = first.chars().count() + 3;
+        assert_eq!(
+            positions,
+            [(2, 1), (2, second_column), (2, second_column)],
+            "{problems:?}"
+        );
+        assert_eq!(
+            line_column(&text, text.find(&second).unwrap()),
+            (2, second_column)
+        );
+        assert!(problems[1].message.contains("namn saknas"));
+        assert!(problems[2].message.contains("geometri saknas"));
+    }
+
+    #[test]
+    fn altitude_is_ignored_and_cursor_matches_line_column() {
+        let with_altitude = polygon(
+            "[[[13.0,58.0,100],[13.1,58.0,100],[13.1,58.1,90],[13.0,58.1,0],[13.0,58.0,100]]]",
+        );
+        let text = collection(&[
+            feature("1497", "Hjö", &with_altitude),
+            feature("1496", "Skövde", &polygon(SQUARE)),
+        ]);
+        let (boundaries, problems, _) = parse_boundaries("t", &text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            boundaries[0].shape.0[0].exterior().0[1],
+            Coord { x: 13.1, y: 58.0 }
+        );
+        let mut cursor = Cursor {
+            text: &text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        };
+        for (i, _) in text.char_indices().step_by(7) {
+            assert_eq!(cursor.advance(i), line_column(&text, i));
+        }
     }
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "skaraborgskartan", version, about = "Karttjänst för föräldrastödsprogram, SAMBU och partssamverkan")]
+#[command(
+    name = "skaraborgskartan",
+    version,
+    about = "Karttjänst för föräldrastödsprogram, SAMBU och partssamverkan"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

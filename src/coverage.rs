@@ -100,7 +100,8 @@ impl LevelCoverage {
             .runs()
             .into_iter()
             .map(|(from, to)| {
-                let unknown_ages: Vec<i8> = (from..=to).filter(|a| self.unknown.contains(*a)).collect();
+                let unknown_ages: Vec<i8> =
+                    (from..=to).filter(|a| self.unknown.contains(*a)).collect();
                 Gap {
                     from,
                     to,
@@ -140,7 +141,11 @@ pub enum LevelFilter {
 
 impl LevelFilter {
     pub fn parse(s: &str) -> Result<LevelFilter, String> {
-        if s == "all" { Ok(LevelFilter::All) } else { Level::parse(s).map(LevelFilter::Only) }
+        if s == "all" {
+            Ok(LevelFilter::All)
+        } else {
+            Level::parse(s).map(LevelFilter::Only)
+        }
     }
 
     pub fn code(self) -> &'static str {
@@ -159,7 +164,10 @@ impl LevelFilter {
 }
 
 fn level_index(level: Level) -> usize {
-    Level::ALL.iter().position(|l| *l == level).expect("every level is in ALL")
+    Level::ALL
+        .iter()
+        .position(|l| *l == level)
+        .expect("every level is in ALL")
 }
 
 impl Coverage {
@@ -182,7 +190,10 @@ impl Coverage {
             lc.unknown = lc.unknown.minus(lc.covered);
             c.all.covered = c.all.covered.union(lc.covered);
         }
-        let unknown_any = c.by_level.iter().fold(AgeSet::default(), |acc, lc| acc.union(lc.unknown));
+        let unknown_any = c
+            .by_level
+            .iter()
+            .fold(AgeSet::default(), |acc, lc| acc.union(lc.unknown));
         c.all.unknown = unknown_any.minus(c.all.covered);
         c
     }
@@ -257,14 +268,20 @@ mod tests {
     #[test]
     fn covered_ages_gaps_and_share_by_hand() {
         // universal 3–12 offered, universal 13–18 offered → covered 3–17; gap 0–2.
-        let ps = [programme("abc", 3, 12, &[Universal]), programme("tonar", 13, 18, &[Universal])];
+        let ps = [
+            programme("abc", 3, 12, &[Universal]),
+            programme("tonar", 13, 18, &[Universal]),
+        ];
         let c = Coverage::compute(&ps, |_| CellState::Offered);
         let u = c.level(LevelFilter::Only(Universal));
         assert_eq!(u.covered.years(), (3..=17).collect::<Vec<_>>());
         assert!((u.share() - 15.0 / 18.0).abs() < 1e-9);
         let gaps = u.gaps();
         assert_eq!(gaps.len(), 1);
-        assert_eq!((gaps[0].from, gaps[0].to, gaps[0].label.as_str()), (0, 2, "0–2 år"));
+        assert_eq!(
+            (gaps[0].from, gaps[0].to, gaps[0].label.as_str()),
+            (0, 2, "0–2 år")
+        );
         // No programme covers 0–2 at all: the gap is real, not *okänt*.
         assert!(!gaps[0].rests_on_unknown);
         // Nothing at selective or indicated: whole childhood is one gap.
@@ -276,13 +293,31 @@ mod tests {
     #[test]
     fn unknown_is_not_not_offered() {
         // Same catalogue; the 0–2 programme is okänt in one kommun and not offered in another.
-        let ps = [programme("abc", 3, 12, &[Universal]), programme("small", 0, 2, &[Universal])];
-        let unknown = Coverage::compute(&ps, |i| if i == 0 { CellState::Offered } else { CellState::Unknown });
-        let refused = Coverage::compute(&ps, |i| if i == 0 { CellState::Offered } else { CellState::NotOffered });
+        let ps = [
+            programme("abc", 3, 12, &[Universal]),
+            programme("small", 0, 2, &[Universal]),
+        ];
+        let unknown = Coverage::compute(&ps, |i| {
+            if i == 0 {
+                CellState::Offered
+            } else {
+                CellState::Unknown
+            }
+        });
+        let refused = Coverage::compute(&ps, |i| {
+            if i == 0 {
+                CellState::Offered
+            } else {
+                CellState::NotOffered
+            }
+        });
         let gu = unknown.all.gaps();
         let gr = refused.all.gaps();
         // Both have the gaps 0–2 and 13–17; only the first rests on okänt.
-        assert_eq!(gu.iter().map(|g| g.label.as_str()).collect::<Vec<_>>(), ["0–2 år", "13–17 år"]);
+        assert_eq!(
+            gu.iter().map(|g| g.label.as_str()).collect::<Vec<_>>(),
+            ["0–2 år", "13–17 år"]
+        );
         assert!(gu[0].rests_on_unknown && !gu[1].rests_on_unknown);
         assert!(!gr[0].rests_on_unknown);
         assert_eq!(unknown.all.state(1), CellState::Unknown);
@@ -296,12 +331,24 @@ mod tests {
             programme("triple", 0, 16, &[Universal, Selective, Indicated]),
             programme("teen", 15, 17, &[Selective]),
         ];
-        let c = Coverage::compute(&ps, |i| if i == 0 { CellState::Offered } else { CellState::Unknown });
+        let c = Coverage::compute(&ps, |i| {
+            if i == 0 {
+                CellState::Offered
+            } else {
+                CellState::Unknown
+            }
+        });
         for l in Level::ALL {
-            assert_eq!(c.level(LevelFilter::Only(*l)).covered.years(), (0..=16).collect::<Vec<_>>());
+            assert_eq!(
+                c.level(LevelFilter::Only(*l)).covered.years(),
+                (0..=16).collect::<Vec<_>>()
+            );
         }
         let sel = c.level(LevelFilter::Only(Selective)).gaps();
-        assert_eq!((sel[0].from, sel[0].to, sel[0].rests_on_unknown), (17, 17, true));
+        assert_eq!(
+            (sel[0].from, sel[0].to, sel[0].rests_on_unknown),
+            (17, 17, true)
+        );
         assert_eq!(sel[0].label, "17 år");
         let uni = c.level(LevelFilter::Only(Universal)).gaps();
         assert!(!uni[0].rests_on_unknown);

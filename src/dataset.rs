@@ -79,12 +79,24 @@ impl Dataset {
                 .span()
                 .map(|s| crate::problem::line_column(&text, s.start))
                 .unwrap_or((1, 1));
-            Problem::new(&shown, line, column, format!("ogiltig TOML: {}", e.message()))
+            Problem::new(
+                &shown,
+                line,
+                column,
+                format!("ogiltig TOML: {}", e.message()),
+            )
         })?;
-        if let Some(key) = config.files.keys().find(|k| !DATA_FILES.contains(&k.as_str())) {
+        if let Some(key) = config
+            .files
+            .keys()
+            .find(|k| !DATA_FILES.contains(&k.as_str()))
+        {
             return Err(Problem::file(
                 &shown,
-                format!("okänd fil ”{key}” i [files]; tillåtna: {}", DATA_FILES.join(", ")),
+                format!(
+                    "okänd fil ”{key}” i [files]; tillåtna: {}",
+                    DATA_FILES.join(", ")
+                ),
             ));
         }
         let region_id = region.unwrap_or(&config.default_region).to_string();
@@ -92,10 +104,17 @@ impl Dataset {
             let known: Vec<&str> = config.regions.keys().map(String::as_str).collect();
             return Err(Problem::file(
                 &shown,
-                format!("regionen ”{region_id}” finns inte; tillgängliga: {}", known.join(", ")),
+                format!(
+                    "regionen ”{region_id}” finns inte; tillgängliga: {}",
+                    known.join(", ")
+                ),
             ));
         }
-        Ok(Dataset { dir: dir.to_path_buf(), config, region_id })
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+            config,
+            region_id,
+        })
     }
 
     pub fn region(&self) -> &RegionConfig {

@@ -107,7 +107,10 @@ impl fmt::Display for Confirmed {
 impl Period {
     pub fn parse(s: &str) -> Result<Self, String> {
         match s.split_once('/') {
-            None => Ok(Period { from: PartialDate::parse(s)?, to: None }),
+            None => Ok(Period {
+                from: PartialDate::parse(s)?,
+                to: None,
+            }),
             Some((a, b)) => {
                 let (from, to) = (PartialDate::parse(a)?, PartialDate::parse(b)?);
                 if to.year() < from.year() {
@@ -147,22 +150,43 @@ mod tests {
     #[test]
     fn parses_partial_dates() {
         assert_eq!(PartialDate::parse("2015").unwrap(), PartialDate::Year(2015));
-        assert_eq!(PartialDate::parse("2024-02").unwrap(), PartialDate::Month(2024, 2));
-        assert_eq!(PartialDate::parse("2024-02-29").unwrap(), PartialDate::Day(2024, 2, 29));
-        assert!(PartialDate::parse("2023-02-29").unwrap_err().contains("dagen 29"));
-        assert!(PartialDate::parse("2024-13").unwrap_err().contains("månaden 13"));
+        assert_eq!(
+            PartialDate::parse("2024-02").unwrap(),
+            PartialDate::Month(2024, 2)
+        );
+        assert_eq!(
+            PartialDate::parse("2024-02-29").unwrap(),
+            PartialDate::Day(2024, 2, 29)
+        );
+        assert!(
+            PartialDate::parse("2023-02-29")
+                .unwrap_err()
+                .contains("dagen 29")
+        );
+        assert!(
+            PartialDate::parse("2024-13")
+                .unwrap_err()
+                .contains("månaden 13")
+        );
         assert!(PartialDate::parse("15-09-2015").is_err());
         assert!(PartialDate::parse("").is_err());
         assert!(PartialDate::parse("20x5").is_err());
         assert_eq!(Confirmed::parse("okänt").unwrap(), Confirmed::Unknown);
-        assert_eq!(Confirmed::parse("2022-10-26").unwrap().to_string(), "2022-10-26");
+        assert_eq!(
+            Confirmed::parse("2022-10-26").unwrap().to_string(),
+            "2022-10-26"
+        );
     }
 
     #[test]
     fn parses_periods() {
         let p = Period::parse("2023/2024").unwrap();
         assert_eq!(p.to_string(), "2023/2024");
-        assert!(Period::parse("2024/2021").unwrap_err().contains("slutar före"));
+        assert!(
+            Period::parse("2024/2021")
+                .unwrap_err()
+                .contains("slutar före")
+        );
         assert_eq!(Period::parse("2021").unwrap().to_string(), "2021");
     }
 }

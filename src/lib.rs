@@ -26,7 +26,8 @@ use arc_swap::ArcSwap;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::routing::get;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use atlas::Atlas;
 
@@ -38,7 +39,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(atlas: Atlas) -> AppState {
-        AppState { current: Arc::new(ArcSwap::from_pointee(atlas)) }
+        AppState {
+            current: Arc::new(ArcSwap::from_pointee(atlas)),
+        }
     }
 
     /// The snapshot to answer one request from; a swap during the request does not affect it.
@@ -57,10 +60,17 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(pages::routes())
         .merge(api::routes())
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let route = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-            tracing::info_span!("request", method = %req.method(), route, uri = %req.uri())
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(MatchedPath::as_str);
+                    tracing::info_span!("request", method = %req.method(), route, uri = %req.uri())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
 }
 

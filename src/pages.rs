@@ -1,11 +1,11 @@
 //! Server-rendered HTML pages (maud). For now the start page: every kommun as a link, so the
 //! service is usable from a browser without JavaScript; the map pages build on it.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::AppState;
@@ -21,7 +21,8 @@ pub fn routes() -> Router<AppState> {
 
 async fn start(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let a = s.atlas();
-    a.body_or_build("page/start".into(), || html_body(start_page(&a))).respond(&headers, CACHE_PUBLIC)
+    a.body_or_build("page/start".into(), || html_body(start_page(&a)))
+        .respond(&headers, CACHE_PUBLIC)
 }
 
 fn html_body(m: Markup) -> Body {

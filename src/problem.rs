@@ -13,8 +13,18 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(file: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Problem { file: file.into(), line, column, message: message.into() }
+    pub fn new(
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            file: file.into(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 
     /// A problem with a whole file (missing, unreadable).
@@ -28,7 +38,11 @@ impl fmt::Display for Problem {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
         }
     }
 }

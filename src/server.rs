@@ -22,11 +22,17 @@ pub fn report(problems: &[Problem]) -> String {
 }
 
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    let atlas = build(&args.data, args.region.as_deref())
-        .map_err(|p| format!("{}Tjänsten startar inte förrän datan är rättad.", report(&p)))?;
+    let atlas = build(&args.data, args.region.as_deref()).map_err(|p| {
+        format!(
+            "{}Tjänsten startar inte förrän datan är rättad.",
+            report(&p)
+        )
+    })?;
     let state = AppState::new(atlas);
     warm(&state);
-    let listener = TcpListener::bind(args.addr).await.map_err(|e| format!("kan inte lyssna på {}: {e}", args.addr))?;
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("kan inte lyssna på {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let a = state.atlas();
     let d = &a.inventory.dataset;
@@ -55,7 +61,9 @@ async fn reload_on_hangup(state: AppState, args: ServeArgs) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
+        let Ok(mut hangup) = signal(SignalKind::hangup()) else {
+            return;
+        };
         while hangup.recv().await.is_some() {
             let (dir, region) = (args.data.clone(), args.region.clone());
             match tokio::task::spawn_blocking(move || build(&dir, region.as_deref())).await {
@@ -65,7 +73,10 @@ async fn reload_on_hangup(state: AppState, args: ServeArgs) {
                     tracing::info!("data omladdad");
                 }
                 Ok(Err(problems)) => {
-                    tracing::error!("omladdning avvisad, den gamla datan används fortfarande:\n{}", report(&problems))
+                    tracing::error!(
+                        "omladdning avvisad, den gamla datan används fortfarande:\n{}",
+                        report(&problems)
+                    )
                 }
                 Err(e) => tracing::error!("omladdningen avbröts: {e}"),
             }
@@ -81,7 +92,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -35,15 +35,27 @@ pub fn static_bodies(a: &Atlas) -> HashMap<String, Arc<Body>> {
         out.insert(k, Arc::new(b));
     };
     for d in Detail::ALL {
-        put(format!("kommuner?detail={}", d.code()), kommuner_collection(a, *d));
+        put(
+            format!("kommuner?detail={}", d.code()),
+            kommuner_collection(a, *d),
+        );
     }
     for (k, kommun) in a.kommuner.iter().enumerate() {
-        put(format!("kommun/{}", kommun.code), Body::json(&kommun_detail(a, k)));
-        put(format!("locate/{}", kommun.code), Body::json(&locate_answer(a, k)));
+        put(
+            format!("kommun/{}", kommun.code),
+            Body::json(&kommun_detail(a, k)),
+        );
+        put(
+            format!("locate/{}", kommun.code),
+            Body::json(&locate_answer(a, k)),
+        );
     }
     put("programmes".into(), Body::json(&programme_list(a)));
     for (p, programme) in a.programmes().iter().enumerate() {
-        put(format!("programme/{}", programme.slug), Body::json(&programme_detail(a, p)));
+        put(
+            format!("programme/{}", programme.slug),
+            Body::json(&programme_detail(a, p)),
+        );
     }
     put("region".into(), Body::json(&region(a)));
     for layer in Layer::ALL {
@@ -94,7 +106,12 @@ fn sambu_json(a: &Atlas, k: usize) -> Value {
 
 fn partssamverkan_json(a: &Atlas, k: usize) -> Value {
     let code = &a.kommuner[k].code;
-    match a.inventory.partssamverkan.iter().find(|s| &s.kommun == code) {
+    match a
+        .inventory
+        .partssamverkan
+        .iter()
+        .find(|s| &s.kommun == code)
+    {
         Some(s) => json!({
             "status": s.status, "status_label": s.status.label(),
             "action_plan": s.action_plan, "action_plan_label": s.action_plan.label(),
@@ -111,7 +128,12 @@ fn partssamverkan_json(a: &Atlas, k: usize) -> Value {
 fn adherence_json(a: &Atlas, k: usize, document: usize) -> Value {
     let code = &a.kommuner[k].code;
     let doc = &a.inventory.documents[document];
-    match a.inventory.adherence.iter().find(|x| &x.kommun == code && x.document == doc.slug) {
+    match a
+        .inventory
+        .adherence
+        .iter()
+        .find(|x| &x.kommun == code && x.document == doc.slug)
+    {
         Some(x) => json!({
             "document": doc.slug, "title": doc.title, "status": x.status, "status_label": x.status.label(),
             "date": x.date, "source": x.source, "note": x.note,
@@ -154,7 +176,12 @@ fn kommun_properties(a: &Atlas, k: usize) -> Value {
 }
 
 /// A FeatureCollection assembled from pre-serialised geometry and per-kommun properties.
-fn feature_collection(a: &Atlas, detail: Detail, extra: Value, properties: impl Fn(usize) -> Value) -> Body {
+fn feature_collection(
+    a: &Atlas,
+    detail: Detail,
+    extra: Value,
+    properties: impl Fn(usize) -> Value,
+) -> Body {
     let mut meta = meta(a);
     if let (Value::Object(m), Value::Object(e)) = (&mut meta, extra) {
         m.extend(e);
@@ -176,7 +203,9 @@ fn feature_collection(a: &Atlas, detail: Detail, extra: Value, properties: impl 
 }
 
 fn kommuner_collection(a: &Atlas, detail: Detail) -> Body {
-    feature_collection(a, detail, json!({ "detail": detail.code() }), |k| kommun_properties(a, k))
+    feature_collection(a, detail, json!({ "detail": detail.code() }), |k| {
+        kommun_properties(a, k)
+    })
 }
 
 pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
@@ -197,14 +226,20 @@ pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
                 .collect();
             let mut v = round_ref(a, r);
             v["default"] = json!(r == a.default_round);
-            v["counts"] = json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
+            v["counts"] =
+                json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
             v["offerings"] = json!(offerings);
             v["unknown_programmes"] = json!(unknown_programmes);
             v["coverage"] = json!(reports(a.coverage(k, r)));
             v
         })
         .collect();
-    let trainings: Vec<_> = a.inventory.trainings.iter().filter(|t| t.kommun == kommun.code).collect();
+    let trainings: Vec<_> = a
+        .inventory
+        .trainings
+        .iter()
+        .filter(|t| t.kommun == kommun.code)
+        .collect();
     json!({
         "meta": meta(a),
         "kommunkod": kommun.code,
@@ -239,7 +274,13 @@ fn locate_answer(a: &Atlas, k: usize) -> Value {
 fn programme_json(p: &Programme) -> Value {
     let mut v = json!(p);
     v["age_label"] = json!(age_label(p.age_min.max(-1), p.age_max));
-    v["levels_label"] = json!(p.levels.iter().map(|l| l.label()).collect::<Vec<_>>().join(", "));
+    v["levels_label"] = json!(
+        p.levels
+            .iter()
+            .map(|l| l.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     v["format_label"] = json!(p.format.label());
     v["href"] = json!(format!("/api/v1/programmes/{}", p.slug));
     v
@@ -300,12 +341,17 @@ fn region(a: &Atlas) -> Value {
     let tally = |codes: Vec<&'static str>| -> Value {
         let mut m = serde_json::Map::new();
         for c in codes {
-            *m.entry(c).or_insert(json!(0)) = json!(m.get(c).and_then(Value::as_u64).unwrap_or(0) + 1);
+            *m.entry(c).or_insert(json!(0)) =
+                json!(m.get(c).and_then(Value::as_u64).unwrap_or(0) + 1);
         }
         Value::Object(m)
     };
-    let sambu: Vec<&str> = (0..a.kommuner.len()).map(|k| sambu_status(a, k).code()).collect();
-    let parts: Vec<&str> = (0..a.kommuner.len()).map(|k| parts_status(a, k).code()).collect();
+    let sambu: Vec<&str> = (0..a.kommuner.len())
+        .map(|k| sambu_status(a, k).code())
+        .collect();
+    let parts: Vec<&str> = (0..a.kommuner.len())
+        .map(|k| parts_status(a, k).code())
+        .collect();
     let mut sources: Vec<&str> = inv
         .offerings
         .iter()
@@ -343,12 +389,20 @@ fn region(a: &Atlas) -> Value {
 
 fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
     let code = &a.kommuner[k].code;
-    a.inventory.sambu.iter().find(|s| &s.kommun == code).map_or(SambuStatus::Unknown, |s| s.status)
+    a.inventory
+        .sambu
+        .iter()
+        .find(|s| &s.kommun == code)
+        .map_or(SambuStatus::Unknown, |s| s.status)
 }
 
 fn parts_status(a: &Atlas, k: usize) -> PartsStatus {
     let code = &a.kommuner[k].code;
-    a.inventory.partssamverkan.iter().find(|s| &s.kommun == code).map_or(PartsStatus::Unknown, |s| s.status)
+    a.inventory
+        .partssamverkan
+        .iter()
+        .find(|s| &s.kommun == code)
+        .map_or(PartsStatus::Unknown, |s| s.status)
 }
 
 crate::vocabulary::vocabulary!(
@@ -375,7 +429,14 @@ pub struct LayerQuery {
 
 impl LayerQuery {
     pub fn default_for(a: &Atlas, layer: Layer) -> LayerQuery {
-        LayerQuery { layer, detail: Detail::Medium, round: a.default_round, age: None, level: LevelFilter::All, document: 0 }
+        LayerQuery {
+            layer,
+            detail: Detail::Medium,
+            round: a.default_round,
+            age: None,
+            level: LevelFilter::All,
+            document: 0,
+        }
     }
 
     /// A canonical key: parameters that do not apply to the layer are left out.
@@ -383,7 +444,11 @@ impl LayerQuery {
         let mut key = format!("layer/{}?detail={}", self.layer.code(), self.detail.code());
         match self.layer {
             Layer::Offerings => {
-                key += &format!("&round={}&level={}", a.inventory.rounds[self.round].id, self.level.code());
+                key += &format!(
+                    "&round={}&level={}",
+                    a.inventory.rounds[self.round].id,
+                    self.level.code()
+                );
                 if let Some(age) = self.age {
                     key += &format!("&age={age}");
                 }
@@ -418,7 +483,9 @@ pub fn layer_body(a: &Atlas, q: &LayerQuery) -> Body {
             Layer::Offerings => offerings_properties(a, k, q),
             Layer::Sambu => sambu_json(a, k),
             Layer::Partssamverkan => partssamverkan_json(a, k),
-            Layer::Adherence if a.inventory.documents.is_empty() => json!({ "status": AdherenceStatus::Unknown }),
+            Layer::Adherence if a.inventory.documents.is_empty() => {
+                json!({ "status": AdherenceStatus::Unknown })
+            }
             Layer::Adherence => adherence_json(a, k, q.document),
             Layer::Trainings => trainings_properties(a, k),
         };
@@ -441,7 +508,9 @@ fn offerings_properties(a: &Atlas, k: usize, q: &LayerQuery) -> Value {
         .programmes()
         .iter()
         .enumerate()
-        .filter(|(p, prog)| matches(prog, q.age, q.level) && a.cell_state(k, q.round, *p) == CellState::Offered)
+        .filter(|(p, prog)| {
+            matches(prog, q.age, q.level) && a.cell_state(k, q.round, *p) == CellState::Offered
+        })
         .map(|(_, prog)| prog.slug.as_str())
         .collect();
     json!({
@@ -456,7 +525,12 @@ fn offerings_properties(a: &Atlas, k: usize, q: &LayerQuery) -> Value {
 
 fn trainings_properties(a: &Atlas, k: usize) -> Value {
     let code = &a.kommuner[k].code;
-    let rows: Vec<_> = a.inventory.trainings.iter().filter(|t| &t.kommun == code).collect();
+    let rows: Vec<_> = a
+        .inventory
+        .trainings
+        .iter()
+        .filter(|t| &t.kommun == code)
+        .collect();
     json!({
         "trainings": rows.len(),
         "participants": rows.iter().map(|t| t.participants).sum::<u32>(),
@@ -466,7 +540,13 @@ fn trainings_properties(a: &Atlas, k: usize) -> Value {
 }
 
 /// The answer to a coverage query for the kommuner `ks` in round `r`.
-pub fn coverage_answer(a: &Atlas, ks: &[usize], r: usize, age: Option<i8>, level: LevelFilter) -> Value {
+pub fn coverage_answer(
+    a: &Atlas,
+    ks: &[usize],
+    r: usize,
+    age: Option<i8>,
+    level: LevelFilter,
+) -> Value {
     let kommuner: Vec<Value> = ks
         .iter()
         .map(|&k| {
@@ -479,7 +559,9 @@ pub fn coverage_answer(a: &Atlas, ks: &[usize], r: usize, age: Option<i8>, level
                     continue;
                 }
                 match a.offering(k, r, p) {
-                    Some(o) if a.cell_state(k, r, p) == CellState::Offered => offered.push(offering_json(a, o)),
+                    Some(o) if a.cell_state(k, r, p) == CellState::Offered => {
+                        offered.push(offering_json(a, o))
+                    }
                     Some(_) => not_offered.push(programme.slug.as_str()),
                     None => unknown.push(programme.slug.as_str()),
                 }
@@ -487,7 +569,8 @@ pub fn coverage_answer(a: &Atlas, ks: &[usize], r: usize, age: Option<i8>, level
             let mut v = kommun_ref(a, k);
             v["coverage"] = json!(LevelReport::new(level, lc));
             v["age_state"] = json!(age.map(|age| lc.state(age)));
-            v["programmes"] = json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
+            v["programmes"] =
+                json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
             v
         })
         .collect();

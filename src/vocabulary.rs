@@ -141,7 +141,10 @@ mod tests {
             assert_eq!(Level::parse(l.code()).unwrap(), *l);
         }
         let e = SambuStatus::parse("ja").unwrap_err();
-        assert!(e.contains("”ja”") && e.contains("active, decided, none, unknown"), "{e}");
+        assert!(
+            e.contains("”ja”") && e.contains("active, decided, none, unknown"),
+            "{e}"
+        );
         assert_eq!(CellState::Unknown.label(), "okänt");
         assert_ne!(CellState::Unknown.label(), CellState::NotOffered.label());
     }

@@ -9,7 +9,11 @@ use common::{example, get, real, request, sverige};
 use serde_json::Value;
 
 fn codes(list: &Value) -> Vec<String> {
-    list.as_array().unwrap().iter().map(|v| v["kommunkod"].as_str().unwrap().to_string()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["kommunkod"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -30,18 +34,33 @@ async fn kommuner_is_rfc7946_with_ids_and_metadata() {
     let features = j["features"].as_array().unwrap();
     assert_eq!(features.len(), 15);
     for f in features {
-        assert_eq!(f["id"], f["properties"]["kommunkod"], "top-level id is the kommunkod string");
+        assert_eq!(
+            f["id"], f["properties"]["kommunkod"],
+            "top-level id is the kommunkod string"
+        );
         assert!(f["id"].is_string());
-        assert!(matches!(f["geometry"]["type"].as_str(), Some("Polygon" | "MultiPolygon")));
+        assert!(matches!(
+            f["geometry"]["type"].as_str(),
+            Some("Polygon" | "MultiPolygon")
+        ));
     }
     assert_eq!(j["meta"]["dataset"]["kind"], "real");
-    assert_eq!(j["meta"]["attribution"], "Kommungränser: Lantmäteriet (CC0)");
+    assert_eq!(
+        j["meta"]["attribution"],
+        "Kommungränser: Lantmäteriet (CC0)"
+    );
     assert_eq!(j["meta"]["region"]["name"], "Skaraborg");
     let skovde = features.iter().find(|f| f["id"] == "1496").unwrap();
     assert_eq!(skovde["properties"]["namn"], "Skövde");
     assert_eq!(skovde["properties"]["offered"], 2);
-    assert_eq!(skovde["properties"]["unknown"], 27, "29 programmes, 2 sourced, the rest okänt");
-    assert_eq!(skovde["properties"]["not_offered"], 0, "okänt is never counted as not offered");
+    assert_eq!(
+        skovde["properties"]["unknown"], 27,
+        "29 programmes, 2 sourced, the rest okänt"
+    );
+    assert_eq!(
+        skovde["properties"]["not_offered"], 0,
+        "okänt is never counted as not offered"
+    );
 }
 
 #[tokio::test]
@@ -52,7 +71,11 @@ async fn kommuner_detail_levels_shrink_and_bad_detail_is_400() {
     assert!(low.body.len() < medium.body.len() && medium.body.len() < full.body.len());
     let bad = get(&real(), "/api/v1/kommuner?detail=max").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.error_message().starts_with("detail:"), "{}", bad.error_message());
+    assert!(
+        bad.error_message().starts_with("detail:"),
+        "{}",
+        bad.error_message()
+    );
 }
 
 #[tokio::test]
@@ -61,9 +84,19 @@ async fn kommun_detail_keeps_unknown_apart_and_carries_sources() {
     assert_eq!(r.status, StatusCode::OK);
     let j = r.json();
     assert_eq!(j["namn"], "Skövde");
-    let round = j["rounds"].as_array().unwrap().iter().find(|r| r["default"] == true).unwrap();
+    let round = j["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["default"] == true)
+        .unwrap();
     assert_eq!(round["id"], "offentliga-kallor");
-    let offered: Vec<&str> = round["offerings"].as_array().unwrap().iter().map(|o| o["programme"].as_str().unwrap()).collect();
+    let offered: Vec<&str> = round["offerings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["programme"].as_str().unwrap())
+        .collect();
     assert_eq!(offered, ["abc", "biff"]);
     for o in round["offerings"].as_array().unwrap() {
         assert!(o["source"].as_str().unwrap().starts_with("https://"));
@@ -80,16 +113,33 @@ async fn kommun_detail_keeps_unknown_apart_and_carries_sources() {
     assert_eq!(gaps[0]["label"], "0–2 år");
     assert_eq!(gaps[1]["label"], "13–17 år");
     assert!(gaps.iter().all(|g| g["rests_on_unknown"] == true));
-    assert_eq!(round["coverage"][1]["share"], 1.0, "BiFF covers 0–17 at the selective level");
+    assert_eq!(
+        round["coverage"][1]["share"], 1.0,
+        "BiFF covers 0–17 at the selective level"
+    );
     assert_eq!(j["sambu"]["status"], "unknown");
-    assert!(j["sambu"]["source"].as_str().unwrap().starts_with("seed:003"));
+    assert!(
+        j["sambu"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("seed:003")
+    );
     assert_eq!(j["partssamverkan"]["status"], "established");
     assert_eq!(j["adherence"].as_array().unwrap().len(), 4);
-    assert!(j["adherence"].as_array().unwrap().iter().all(|a| a["status"] == "unknown"));
+    assert!(
+        j["adherence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["status"] == "unknown")
+    );
     assert!(!j["trainings"].as_array().unwrap().is_empty());
     let neighbours = codes(&j["neighbours"]);
     for n in ["1495", "1499", "1498", "1497", "1472"] {
-        assert!(neighbours.contains(&n.to_string()), "Skövde borders {n}: {neighbours:?}");
+        assert!(
+            neighbours.contains(&n.to_string()),
+            "Skövde borders {n}: {neighbours:?}"
+        );
     }
 }
 
@@ -97,14 +147,21 @@ async fn kommun_detail_keeps_unknown_apart_and_carries_sources() {
 async fn unknown_and_malformed_kommun_codes() {
     let outside = get(&real(), "/api/v1/kommuner/1480").await;
     assert_eq!(outside.status, StatusCode::NOT_FOUND);
-    assert!(outside.error_message().contains("Göteborg (1480) ingår inte i regionen Skaraborg"));
+    assert!(
+        outside
+            .error_message()
+            .contains("Göteborg (1480) ingår inte i regionen Skaraborg")
+    );
     let none = get(&real(), "/api/v1/kommuner/9999").await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
     assert!(none.error_message().contains("ingen kommun med koden 9999"));
     let bad = get(&real(), "/api/v1/kommuner/%3Cscript%3E").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["error"]["code"], "ogiltig_parameter");
-    assert!(bad.error_message().contains("<script>"), "the message names the value as text");
+    assert!(
+        bad.error_message().contains("<script>"),
+        "the message names the value as text"
+    );
 }
 
 #[tokio::test]
@@ -113,7 +170,10 @@ async fn programmes_catalogue_and_detail() {
     let ps = j["programmes"].as_array().unwrap();
     assert_eq!(ps.len(), 29);
     let mm = ps.iter().find(|p| p["slug"] == "marte-meo").unwrap();
-    assert_eq!(mm["levels"], serde_json::json!(["universal", "selective", "indicated"]));
+    assert_eq!(
+        mm["levels"],
+        serde_json::json!(["universal", "selective", "indicated"])
+    );
     assert_eq!(mm["offered_in"], serde_json::json!(["1495", "1498"]));
     let d = get(&real(), "/api/v1/programmes/marte-meo").await.json();
     let round = &d["rounds"][0];
@@ -127,7 +187,13 @@ async fn programmes_catalogue_and_detail() {
 
 #[tokio::test]
 async fn every_layer_answers_geojson_for_every_kommun() {
-    for layer in ["offerings", "sambu", "partssamverkan", "adherence", "trainings"] {
+    for layer in [
+        "offerings",
+        "sambu",
+        "partssamverkan",
+        "adherence",
+        "trainings",
+    ] {
         for state in [real(), example()] {
             let r = get(&state, &format!("/api/v1/layers/{layer}")).await;
             assert_eq!(r.status, StatusCode::OK, "{layer}");
@@ -136,27 +202,62 @@ async fn every_layer_answers_geojson_for_every_kommun() {
             assert_eq!(j["meta"]["layer"], layer);
         }
     }
-    let j = get(&example(), "/api/v1/layers/adherence?document=sip-riktlinje").await.json();
+    let j = get(
+        &example(),
+        "/api/v1/layers/adherence?document=sip-riktlinje",
+    )
+    .await
+    .json();
     assert_eq!(j["meta"]["document"]["slug"], "sip-riktlinje");
-    assert!(j["features"].as_array().unwrap().iter().all(|f| f["properties"]["document"] == "sip-riktlinje"));
+    assert!(
+        j["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["document"] == "sip-riktlinje")
+    );
     let unknown = get(&real(), "/api/v1/layers/vagar").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let doc = get(&real(), "/api/v1/layers/adherence?document=x").await;
     assert_eq!(doc.status, StatusCode::NOT_FOUND);
     assert!(doc.error_message().starts_with("document:"));
     let wrong = get(&real(), "/api/v1/layers/sambu?age=3").await;
-    assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "age does not apply to the sambu layer");
+    assert_eq!(
+        wrong.status,
+        StatusCode::BAD_REQUEST,
+        "age does not apply to the sambu layer"
+    );
 }
 
 #[tokio::test]
 async fn offerings_layer_filters_by_age_and_level() {
-    let j = get(&real(), "/api/v1/layers/offerings?age=5&level=universal").await.json();
-    let skovde = j["features"].as_array().unwrap().iter().find(|f| f["id"] == "1496").unwrap();
-    assert_eq!(skovde["properties"]["programmes"], serde_json::json!(["abc"]));
+    let j = get(&real(), "/api/v1/layers/offerings?age=5&level=universal")
+        .await
+        .json();
+    let skovde = j["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "1496")
+        .unwrap();
+    assert_eq!(
+        skovde["properties"]["programmes"],
+        serde_json::json!(["abc"])
+    );
     assert_eq!(skovde["properties"]["age_state"], "offered");
-    let at13 = get(&real(), "/api/v1/layers/offerings?age=13&level=universal").await.json();
-    let skovde = at13["features"].as_array().unwrap().iter().find(|f| f["id"] == "1496").unwrap();
-    assert_eq!(skovde["properties"]["age_state"], "unknown", "no answer is okänt, not erbjuds inte");
+    let at13 = get(&real(), "/api/v1/layers/offerings?age=13&level=universal")
+        .await
+        .json();
+    let skovde = at13["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "1496")
+        .unwrap();
+    assert_eq!(
+        skovde["properties"]["age_state"], "unknown",
+        "no answer is okänt, not erbjuds inte"
+    );
 }
 
 #[tokio::test]
@@ -185,42 +286,86 @@ async fn bad_parameters_are_400_or_404_naming_the_parameter() {
     ];
     for (uri, status, needle) in cases {
         let r = get(&real(), uri).await;
-        assert_eq!(r.status.as_u16(), status, "{uri}: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status.as_u16(),
+            status,
+            "{uri}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
         assert_eq!(r.header("content-type"), "application/json", "{uri}");
-        assert!(r.error_message().contains(needle), "{uri}: {:?} lacks {needle:?}", r.error_message());
+        assert!(
+            r.error_message().contains(needle),
+            "{uri}: {:?} lacks {needle:?}",
+            r.error_message()
+        );
     }
 }
 
 #[tokio::test]
 async fn coverage_answers_matching_programmes_by_state() {
-    let j = get(&real(), "/api/v1/coverage?kommun=1496&age=5&level=universal").await.json();
+    let j = get(
+        &real(),
+        "/api/v1/coverage?kommun=1496&age=5&level=universal",
+    )
+    .await
+    .json();
     let k = &j["kommuner"][0];
     assert_eq!(k["age_state"], "offered");
-    let offered: Vec<&str> = k["programmes"]["offered"].as_array().unwrap().iter().map(|o| o["programme"].as_str().unwrap()).collect();
+    let offered: Vec<&str> = k["programmes"]["offered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["programme"].as_str().unwrap())
+        .collect();
     assert_eq!(offered, ["abc"]);
-    assert!(k["programmes"]["unknown"].as_array().unwrap().iter().any(|p| p == "cope"));
+    assert!(
+        k["programmes"]["unknown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "cope")
+    );
     assert_eq!(j["age_label"], "5 år");
     let all = get(&real(), "/api/v1/coverage").await.json();
     assert_eq!(all["kommuner"].as_array().unwrap().len(), 15);
-    let prenatal = get(&real(), "/api/v1/coverage?kommun=1496&age=graviditet").await.json();
+    let prenatal = get(&real(), "/api/v1/coverage?kommun=1496&age=graviditet")
+        .await
+        .json();
     assert_eq!(prenatal["age"], -1);
     assert_eq!(prenatal["age_label"], "under graviditeten");
 }
 
 #[tokio::test]
 async fn example_data_coverage_has_known_gaps_and_full_cover() {
-    let g = get(&example(), "/api/v1/coverage?kommun=1447&level=all").await.json();
-    let gaps = g["kommuner"][0]["coverage"]["gaps"].as_array().unwrap().clone();
-    assert!(gaps.iter().any(|x| x["to"] == 17 && x["from"].as_i64().unwrap() <= 13), "Gullspång lacks 13–17: {gaps:?}");
-    let s = get(&example(), "/api/v1/coverage?kommun=1496&level=universal").await.json();
-    assert_eq!(s["kommuner"][0]["coverage"]["share"], 1.0, "Skövde covers 0–17 universally in the example");
+    let g = get(&example(), "/api/v1/coverage?kommun=1447&level=all")
+        .await
+        .json();
+    let gaps = g["kommuner"][0]["coverage"]["gaps"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        gaps.iter()
+            .any(|x| x["to"] == 17 && x["from"].as_i64().unwrap() <= 13),
+        "Gullspång lacks 13–17: {gaps:?}"
+    );
+    let s = get(&example(), "/api/v1/coverage?kommun=1496&level=universal")
+        .await
+        .json();
+    assert_eq!(
+        s["kommuner"][0]["coverage"]["share"], 1.0,
+        "Skövde covers 0–17 universally in the example"
+    );
 }
 
 #[tokio::test]
 async fn locate_finds_each_kommun_and_nothing_outside() {
     let j = get(&real(), "/api/v1/kommuner?detail=low").await.json();
     for f in j["features"].as_array().unwrap() {
-        let [lon, lat] = [&f["properties"]["label_point"][0], &f["properties"]["label_point"][1]];
+        let [lon, lat] = [
+            &f["properties"]["label_point"][0],
+            &f["properties"]["label_point"][1],
+        ];
         let r = get(&real(), &format!("/api/v1/locate?lat={lat}&lon={lon}")).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.json()["kommunkod"], f["id"]);
@@ -238,10 +383,17 @@ async fn locate_finds_each_kommun_and_nothing_outside() {
 
 #[tokio::test]
 async fn compare_side_by_side_and_between_rounds() {
-    let j = get(&real(), "/api/v1/compare?kommuner=1496,1494").await.json();
+    let j = get(&real(), "/api/v1/compare?kommuner=1496,1494")
+        .await
+        .json();
     assert_eq!(codes(&j["kommuner"]), ["1496", "1494"]);
     assert_eq!(j["kommuner"][0]["coverage"].as_array().unwrap().len(), 4);
-    let c = get(&example(), "/api/v1/compare?kommuner=1472&round=exempel-2021,exempel-2024").await.json();
+    let c = get(
+        &example(),
+        "/api/v1/compare?kommuner=1472&round=exempel-2021,exempel-2024",
+    )
+    .await
+    .json();
     assert_eq!(c["from"]["id"], "exempel-2021");
     assert_eq!(c["to"]["id"], "exempel-2024");
     let k = &c["kommuner"][0];
@@ -255,22 +407,42 @@ async fn compare_side_by_side_and_between_rounds() {
 async fn region_summary_has_sources_and_facts() {
     let j = get(&real(), "/api/v1/region").await.json();
     assert_eq!(j["facts"].as_array().unwrap().len(), 5);
-    let active = j["facts"].as_array().unwrap().iter().find(|f| f["measure"] == "active").unwrap();
+    let active = j["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["measure"] == "active")
+        .unwrap();
     assert_eq!(active["value"], 11);
     assert!(active["source"].as_str().unwrap().starts_with("seed:003"));
     assert_eq!(j["rounds"].as_array().unwrap().len(), 3);
     assert_eq!(j["from_data"]["sambu"]["active"], 4);
     assert_eq!(j["from_data"]["sambu"]["unknown"], 11);
     assert!(j["sources"].as_array().unwrap().len() > 5);
-    assert_eq!(j["boundaries"]["attribution"], "Kommungränser: Lantmäteriet (CC0)");
+    assert_eq!(
+        j["boundaries"]["attribution"],
+        "Kommungränser: Lantmäteriet (CC0)"
+    );
 }
 
 #[tokio::test]
 async fn example_data_says_so_everywhere() {
-    for uri in ["/api/v1/kommuner", "/api/v1/region", "/api/v1/kommuner/1496", "/api/v1/coverage?kommun=1496", "/api/v1/locate?lat=58.39&lon=13.85"] {
+    for uri in [
+        "/api/v1/kommuner",
+        "/api/v1/region",
+        "/api/v1/kommuner/1496",
+        "/api/v1/coverage?kommun=1496",
+        "/api/v1/locate?lat=58.39&lon=13.85",
+    ] {
         let j = get(&example(), uri).await.json();
         assert_eq!(j["meta"]["dataset"]["kind"], "example", "{uri}");
-        assert!(j["meta"]["dataset"]["notice"].as_str().unwrap().contains("EXEMPELDATA"), "{uri}");
+        assert!(
+            j["meta"]["dataset"]["notice"]
+                .as_str()
+                .unwrap()
+                .contains("EXEMPELDATA"),
+            "{uri}"
+        );
     }
     let page = get(&example(), "/").await;
     assert!(String::from_utf8_lossy(&page.body).contains("Exempeldata"));
@@ -283,30 +455,72 @@ async fn etag_304_encodings_and_head() {
     let state = real();
     let r = get(&state, "/api/v1/kommuner").await;
     let etag = r.header("etag").to_string();
-    assert!(etag.starts_with('"') && etag.ends_with('"'), "strong ETag: {etag}");
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "strong ETag: {etag}"
+    );
     assert_eq!(r.header("vary"), "accept-encoding");
     assert!(r.header("cache-control").contains("max-age"));
 
-    let not_modified = request(&state, Method::GET, "/api/v1/kommuner", &[("if-none-match", &etag)]).await;
+    let not_modified = request(
+        &state,
+        Method::GET,
+        "/api/v1/kommuner",
+        &[("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(not_modified.status, StatusCode::NOT_MODIFIED);
     assert!(not_modified.body.is_empty());
 
-    let gz = request(&state, Method::GET, "/api/v1/kommuner", &[("accept-encoding", "gzip")]).await;
+    let gz = request(
+        &state,
+        Method::GET,
+        "/api/v1/kommuner",
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
     assert_eq!(gz.header("content-encoding"), "gzip");
-    assert_ne!(gz.header("etag"), etag, "each encoding has its own strong ETag");
+    assert_ne!(
+        gz.header("etag"),
+        etag,
+        "each encoding has its own strong ETag"
+    );
     let mut plain = Vec::new();
-    flate2::read::GzDecoder::new(&gz.body[..]).read_to_end(&mut plain).unwrap();
+    flate2::read::GzDecoder::new(&gz.body[..])
+        .read_to_end(&mut plain)
+        .unwrap();
     assert_eq!(plain, r.body);
-    let gz304 = request(&state, Method::GET, "/api/v1/kommuner", &[("accept-encoding", "gzip"), ("if-none-match", gz.header("etag"))]).await;
+    let gz304 = request(
+        &state,
+        Method::GET,
+        "/api/v1/kommuner",
+        &[
+            ("accept-encoding", "gzip"),
+            ("if-none-match", gz.header("etag")),
+        ],
+    )
+    .await;
     assert_eq!(gz304.status, StatusCode::NOT_MODIFIED);
 
-    let br = request(&state, Method::GET, "/api/v1/kommuner", &[("accept-encoding", "gzip, br")]).await;
+    let br = request(
+        &state,
+        Method::GET,
+        "/api/v1/kommuner",
+        &[("accept-encoding", "gzip, br")],
+    )
+    .await;
     assert_eq!(br.header("content-encoding"), "br");
     let mut plain = Vec::new();
     brotli::BrotliDecompress(&mut &br.body[..], &mut plain).unwrap();
     assert_eq!(plain, r.body);
 
-    for uri in ["/api/v1/kommuner", "/api/v1/kommuner/1496", "/api/v1/coverage?kommun=1496", "/healthz", "/"] {
+    for uri in [
+        "/api/v1/kommuner",
+        "/api/v1/kommuner/1496",
+        "/api/v1/coverage?kommun=1496",
+        "/healthz",
+        "/",
+    ] {
         let head = request(&state, Method::HEAD, uri, &[]).await;
         assert_eq!(head.status, StatusCode::OK, "HEAD {uri}");
         assert!(head.body.is_empty(), "HEAD {uri} has no body");
@@ -325,6 +539,12 @@ async fn national_region_serves_290_kommuner() {
     assert!(!ns.contains(&"1860".to_string()), "{ns:?}");
     assert!(ns.contains(&"1493".to_string()) && ns.contains(&"1446".to_string()));
     let lidkoping = codes(&get(&sverige(), "/api/v1/kommuner/1494").await.json()["neighbours"]);
-    assert!(lidkoping.contains(&"1487".to_string()), "Vänersborg across Vänern: {lidkoping:?}");
-    assert!(!lidkoping.contains(&"1493".to_string()), "Mariestad touches Lidköping only at a point");
+    assert!(
+        lidkoping.contains(&"1487".to_string()),
+        "Vänersborg across Vänern: {lidkoping:?}"
+    );
+    assert!(
+        !lidkoping.contains(&"1493".to_string()),
+        "Mariestad touches Lidköping only at a point"
+    );
 }

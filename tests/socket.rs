@@ -20,7 +20,11 @@ async fn answers_over_a_real_socket_and_shuts_down() {
     });
 
     let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(b"GET /api/v1/locate?lat=58.39&lon=13.85 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    s.write_all(
+        b"GET /api/v1/locate?lat=58.39&lon=13.85 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .unwrap();
     let mut reply = String::new();
     s.read_to_string(&mut reply).await.unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");

@@ -50,7 +50,11 @@ fn assert_one(dir: &Path, file: &str, line: usize, column: usize, needle: &str) 
     let p = &ps[0];
     assert!(p.file.ends_with(file), "{p}");
     assert_eq!((p.line, p.column), (line, column), "{p}");
-    assert!(p.message.contains(needle), "message {:?} lacks {needle:?}", p.message);
+    assert!(
+        p.message.contains(needle),
+        "message {:?} lacks {needle:?}",
+        p.message
+    );
 }
 
 fn lines(dir: &Path, file: &str) -> usize {
@@ -67,8 +71,13 @@ fn shipped_data_sets_load_clean() {
         (common::geodata(), Some("sverige"), 290),
         (common::geodata().join("example"), Some("sverige"), 290),
     ] {
-        let inv = inventory::load(&dir, region)
-            .unwrap_or_else(|p| panic!("{}: {}", dir.display(), skaraborgskartan::server::report(&p)));
+        let inv = inventory::load(&dir, region).unwrap_or_else(|p| {
+            panic!(
+                "{}: {}",
+                dir.display(),
+                skaraborgskartan::server::report(&p)
+            )
+        });
         assert_eq!(inv.boundaries.len(), kommuner);
         assert_eq!(inv.programmes.len(), 29);
     }
@@ -77,7 +86,11 @@ fn shipped_data_sets_load_clean() {
 #[test]
 fn real_data_is_only_what_the_sources_support() {
     let inv = inventory::load(&common::geodata(), None).unwrap();
-    assert_eq!(inv.offerings.len(), 5, "only the five sourced offerings are real");
+    assert_eq!(
+        inv.offerings.len(),
+        5,
+        "only the five sourced offerings are real"
+    );
     assert!(inv.offerings.iter().all(|o| !o.source.is_empty()));
     let active: Vec<&str> = inv
         .sambu
@@ -86,7 +99,10 @@ fn real_data_is_only_what_the_sources_support() {
         .map(|s| s.kommun.as_str())
         .collect();
     assert_eq!(active, ["1444", "1473", "1493", "1497"]);
-    assert!(inv.adherence.is_empty(), "adherence is unknown until entered");
+    assert!(
+        inv.adherence.is_empty(),
+        "adherence is unknown until entered"
+    );
     assert_eq!(inv.trainings.len(), 21);
 }
 
@@ -94,14 +110,26 @@ fn real_data_is_only_what_the_sources_support() {
 fn unknown_kommun_code() {
     let (_t, dir) = copy();
     append(&dir, "offerings.csv", &OFFERING.replace("1496", "1234"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 1, "okänd kommunkod 1234");
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        1,
+        "okänd kommunkod 1234",
+    );
 }
 
 #[test]
 fn malformed_kommun_code() {
     let (_t, dir) = copy();
     append(&dir, "offerings.csv", &OFFERING.replace("1496", "Skövde"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 1, "”Skövde” är ingen kommunkod");
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        1,
+        "”Skövde” är ingen kommunkod",
+    );
 }
 
 #[test]
@@ -109,49 +137,107 @@ fn kommun_without_a_boundary_in_the_region() {
     let (_t, dir) = copy();
     // Göteborg is a real kommun, but not in Skaraborg.
     append(&dir, "offerings.csv", &OFFERING.replace("1496", "1480"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 1, "kommunen 1480 (Göteborg) har ingen gräns i regionen Skaraborg");
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        1,
+        "kommunen 1480 (Göteborg) har ingen gräns i regionen Skaraborg",
+    );
 }
 
 #[test]
 fn unknown_programme_slug() {
     let (_t, dir) = copy();
     append(&dir, "offerings.csv", &OFFERING.replace(",cope,", ",copa,"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 2, "okänd programkod ”copa”");
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        2,
+        "okänd programkod ”copa”",
+    );
 }
 
 #[test]
 fn unknown_round() {
     let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace("offentliga-kallor", "2019"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 3, "okänd omgång ”2019”");
+    append(
+        &dir,
+        "offerings.csv",
+        &OFFERING.replace("offentliga-kallor", "2019"),
+    );
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        3,
+        "okänd omgång ”2019”",
+    );
 }
 
 #[test]
 fn bad_status() {
     let (_t, dir) = copy();
     append(&dir, "offerings.csv", &OFFERING.replace("offered", "ja"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 4, "tillåtna: offered, not_offered");
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        4,
+        "tillåtna: offered, not_offered",
+    );
 }
 
 #[test]
 fn bad_dates() {
     let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace(",2015,", ",2015-02-30,"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 8, "dagen 30 finns inte");
+    append(
+        &dir,
+        "offerings.csv",
+        &OFFERING.replace(",2015,", ",2015-02-30,"),
+    );
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        8,
+        "dagen 30 finns inte",
+    );
 }
 
 #[test]
 fn missing_source() {
     let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace("https://example.org/a", ""));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 9, "fältet ”source” får inte vara tomt");
+    append(
+        &dir,
+        "offerings.csv",
+        &OFFERING.replace("https://example.org/a", ""),
+    );
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        9,
+        "fältet ”source” får inte vara tomt",
+    );
 }
 
 #[test]
 fn example_data_in_real_data_is_refused() {
     let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace("https://example.org/a", "EXEMPEL: påhittad"));
-    assert_one(&dir, "offerings.csv", lines(&dir, "offerings.csv"), 9, "exempeldata i en verklig datamängd");
+    append(
+        &dir,
+        "offerings.csv",
+        &OFFERING.replace("https://example.org/a", "EXEMPEL: påhittad"),
+    );
+    assert_one(
+        &dir,
+        "offerings.csv",
+        lines(&dir, "offerings.csv"),
+        9,
+        "exempeldata i en verklig datamängd",
+    );
 }
 
 #[test]
@@ -160,7 +246,13 @@ fn duplicate_key() {
     append(&dir, "offerings.csv", OFFERING);
     append(&dir, "offerings.csv", OFFERING);
     let first = lines(&dir, "offerings.csv") - 1;
-    assert_one(&dir, "offerings.csv", first + 1, 2, &format!("dubblett: samma nyckel som rad {first}"));
+    assert_one(
+        &dir,
+        "offerings.csv",
+        first + 1,
+        2,
+        &format!("dubblett: samma nyckel som rad {first}"),
+    );
 }
 
 #[test]
@@ -178,30 +270,55 @@ fn bad_ages() {
     assert_eq!((ps[0].line, ps[0].column), (2, 4));
     assert!(ps[0].message.contains("”tre” är ingen ålder"), "{}", ps[0]);
     assert_eq!((ps[1].line, ps[1].column), (3, 5));
-    assert!(ps[1].message.contains("åldern 42 ligger utanför"), "{}", ps[1]);
+    assert!(
+        ps[1].message.contains("åldern 42 ligger utanför"),
+        "{}",
+        ps[1]
+    );
 }
 
 #[test]
 fn age_min_above_age_max() {
     let (_t, dir) = copy();
-    edit(&dir, "programmes.csv", |t| t.replacen(",3,12,universal,", ",12,3,universal,", 1));
-    assert_one(&dir, "programmes.csv", 2, 5, "age_max 3 är lägre än age_min 12");
+    edit(&dir, "programmes.csv", |t| {
+        t.replacen(",3,12,universal,", ",12,3,universal,", 1)
+    });
+    assert_one(
+        &dir,
+        "programmes.csv",
+        2,
+        5,
+        "age_max 3 är lägre än age_min 12",
+    );
 }
 
 #[test]
 fn bad_level() {
     let (_t, dir) = copy();
-    edit(&dir, "programmes.csv", |t| t.replacen(",3,12,universal,", ",3,12,universell,", 1));
-    assert_one(&dir, "programmes.csv", 2, 6, "”universell” är inget tillåtet värde");
+    edit(&dir, "programmes.csv", |t| {
+        t.replacen(",3,12,universal,", ",3,12,universell,", 1)
+    });
+    assert_one(
+        &dir,
+        "programmes.csv",
+        2,
+        6,
+        "”universell” är inget tillåtet värde",
+    );
 }
 
 #[test]
 fn missing_column_and_unknown_column() {
     let (_t, dir) = copy();
-    edit(&dir, "sambu.csv", |t| t.replacen("last_confirmed", "senast", 1));
+    edit(&dir, "sambu.csv", |t| {
+        t.replacen("last_confirmed", "senast", 1)
+    });
     let ps = problems(&dir);
     assert_eq!(ps.len(), 2, "{ps:#?}");
-    assert!(ps.iter().all(|p| p.file.ends_with("sambu.csv") && p.line == 1));
+    assert!(
+        ps.iter()
+            .all(|p| p.file.ends_with("sambu.csv") && p.line == 1)
+    );
     assert!(ps[0].message.contains("okänd kolumn ”senast”"));
     assert!(ps[1].message.contains("kolumnen ”last_confirmed” saknas"));
 }
@@ -210,7 +327,13 @@ fn missing_column_and_unknown_column() {
 fn wrong_number_of_fields() {
     let (_t, dir) = copy();
     append(&dir, "sambu.csv", "1496,unknown");
-    assert_one(&dir, "sambu.csv", lines(&dir, "sambu.csv"), 3, "raden har 2 fält men rubrikraden har 7");
+    assert_one(
+        &dir,
+        "sambu.csv",
+        lines(&dir, "sambu.csv"),
+        3,
+        "raden har 2 fält men rubrikraden har 7",
+    );
 }
 
 #[test]
@@ -234,7 +357,10 @@ fn missing_file() {
     let (_t, dir) = copy();
     fs::remove_file(dir.join("rounds.csv")).unwrap();
     let ps = problems(&dir);
-    assert!(ps[0].file.ends_with("rounds.csv") && ps[0].message.contains("filen saknas"), "{ps:#?}");
+    assert!(
+        ps[0].file.ends_with("rounds.csv") && ps[0].message.contains("filen saknas"),
+        "{ps:#?}"
+    );
 }
 
 #[test]
@@ -252,8 +378,15 @@ fn broken_geometry_names_the_feature_line() {
     });
     let ps = problems(&dir);
     assert!(!ps.is_empty());
-    assert!(ps.iter().all(|p| p.file.ends_with("kommuner.geojson") && p.line == 3), "{ps:#?}");
-    assert!(ps.iter().any(|p| p.message.contains("1445")), "the problem names the kommun: {ps:#?}");
+    assert!(
+        ps.iter()
+            .all(|p| p.file.ends_with("kommuner.geojson") && p.line == 3),
+        "{ps:#?}"
+    );
+    assert!(
+        ps.iter().any(|p| p.message.contains("1445")),
+        "the problem names the kommun: {ps:#?}"
+    );
 }
 
 #[test]
@@ -263,7 +396,11 @@ fn invalid_utf8_is_reported_not_a_panic() {
     bytes.extend_from_slice(b"x,\xff\xfe,2021,,seed:003\n");
     fs::write(dir.join("rounds.csv"), bytes).unwrap();
     let ps = problems(&dir);
-    assert!(ps.iter().any(|p| p.file.ends_with("rounds.csv") && p.message.contains("UTF-8")), "{ps:#?}");
+    assert!(
+        ps.iter()
+            .any(|p| p.file.ends_with("rounds.csv") && p.message.contains("UTF-8")),
+        "{ps:#?}"
+    );
 }
 
 #[test]
@@ -272,9 +409,16 @@ fn every_planted_problem_is_reported_at_once() {
     append(&dir, "offerings.csv", &OFFERING.replace("1496", "9999"));
     append(&dir, "sambu.csv", "1496,kanske,,,2024,seed:003,");
     append(&dir, "rounds.csv", "2021,Omgång,2021-13,,seed:003");
-    append(&dir, "trainings.csv", "1496,sip_fordjupning,x,1,false,2020/2024,2024,");
+    append(
+        &dir,
+        "trainings.csv",
+        "1496,sip_fordjupning,x,1,false,2020/2024,2024,",
+    );
     let ps = problems(&dir);
-    let files: Vec<&str> = ps.iter().map(|p| Path::new(&p.file).file_name().unwrap().to_str().unwrap()).collect();
+    let files: Vec<&str> = ps
+        .iter()
+        .map(|p| Path::new(&p.file).file_name().unwrap().to_str().unwrap())
+        .collect();
     for f in ["offerings.csv", "sambu.csv", "rounds.csv", "trainings.csv"] {
         assert!(files.contains(&f), "no problem reported in {f}: {ps:#?}");
     }
@@ -284,8 +428,16 @@ fn every_planted_problem_is_reported_at_once() {
 #[test]
 fn check_command_exits_by_the_data() {
     let bin = env!("CARGO_BIN_EXE_skaraborgskartan");
-    let ok = Command::new(bin).args(["check"]).arg(common::geodata()).output().unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    let ok = Command::new(bin)
+        .args(["check"])
+        .arg(common::geodata())
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("inga problem"));
 
     let (_t, dir) = copy();
@@ -294,6 +446,9 @@ fn check_command_exits_by_the_data() {
     assert!(!bad.status.success());
     let out = String::from_utf8_lossy(&bad.stdout);
     let line = lines(&dir, "offerings.csv");
-    assert!(out.contains(&format!("offerings.csv:{line}:1: okänd kommunkod 1234")), "{out}");
+    assert!(
+        out.contains(&format!("offerings.csv:{line}:1: okänd kommunkod 1234")),
+        "{out}"
+    );
     assert!(out.contains("1 problem hittades"), "{out}");
 }

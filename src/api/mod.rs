@@ -5,11 +5,11 @@ pub mod params;
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 
 use crate::AppState;
 use crate::atlas::Atlas;
@@ -38,38 +38,65 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn prebuilt(a: &Atlas, key: &str) -> Arc<Body> {
-    a.body(key).unwrap_or_else(|| panic!("the snapshot pre-builds {key}"))
+    a.body(key)
+        .unwrap_or_else(|| panic!("the snapshot pre-builds {key}"))
 }
 
 async fn kommuner(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Answer {
     let p = Params::parse(q.as_deref(), &["detail"])?;
     let a = s.atlas();
-    Ok(prebuilt(&a, &format!("kommuner?detail={}", p.detail()?.code())).respond(&headers, CACHE_PUBLIC))
+    Ok(
+        prebuilt(&a, &format!("kommuner?detail={}", p.detail()?.code()))
+            .respond(&headers, CACHE_PUBLIC),
+    )
 }
 
-async fn kommun(State(s): State<AppState>, headers: HeaderMap, Path(kod): Path<String>, RawQuery(q): RawQuery) -> Answer {
+async fn kommun(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(kod): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Answer {
     Params::parse(q.as_deref(), &[])?;
     let a = s.atlas();
     let k = params::kommun(&a, "kommunkod", &kod)?;
     Ok(prebuilt(&a, &format!("kommun/{}", a.kommuner[k].code)).respond(&headers, CACHE_PUBLIC))
 }
 
-async fn programmes(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Answer {
+async fn programmes(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Answer {
     Params::parse(q.as_deref(), &[])?;
     Ok(prebuilt(&s.atlas(), "programmes").respond(&headers, CACHE_PUBLIC))
 }
 
-async fn programme(State(s): State<AppState>, headers: HeaderMap, Path(slug): Path<String>, RawQuery(q): RawQuery) -> Answer {
+async fn programme(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Answer {
     Params::parse(q.as_deref(), &[])?;
     let a = s.atlas();
     let body = a.body(&format!("programme/{slug}")).ok_or_else(|| {
-        ApiError::not_found("okant_program", format!("Programmet ”{slug}” finns inte i katalogen (se /api/v1/programmes)."))
+        ApiError::not_found(
+            "okant_program",
+            format!("Programmet ”{slug}” finns inte i katalogen (se /api/v1/programmes)."),
+        )
     })?;
     Ok(body.respond(&headers, CACHE_PUBLIC))
 }
 
-async fn layer(State(s): State<AppState>, headers: HeaderMap, Path(name): Path<String>, RawQuery(q): RawQuery) -> Answer {
-    let layer = Layer::parse(&name).map_err(|m| ApiError::not_found("okant_lager", format!("Lagret finns inte: {m}.")))?;
+async fn layer(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Answer {
+    let layer = Layer::parse(&name)
+        .map_err(|m| ApiError::not_found("okant_lager", format!("Lagret finns inte: {m}.")))?;
     let allowed: &[&str] = match layer {
         Layer::Offerings => &["detail", "round", "age", "level"],
         Layer::Adherence => &["detail", "document"],
@@ -83,10 +110,26 @@ async fn layer(State(s): State<AppState>, headers: HeaderMap, Path(name): Path<S
     query.age = p.age()?;
     query.level = p.level()?;
     if let Some(slug) = p.get("document") {
-        query.document = a.inventory.documents.iter().position(|d| d.slug == slug).ok_or_else(|| {
-            let known: Vec<&str> = a.inventory.documents.iter().map(|d| d.slug.as_str()).collect();
-            ApiError::not_found("okant_dokument", format!("document: ”{slug}” finns inte (finns: {}).", known.join(", ")))
-        })?;
+        query.document = a
+            .inventory
+            .documents
+            .iter()
+            .position(|d| d.slug == slug)
+            .ok_or_else(|| {
+                let known: Vec<&str> = a
+                    .inventory
+                    .documents
+                    .iter()
+                    .map(|d| d.slug.as_str())
+                    .collect();
+                ApiError::not_found(
+                    "okant_dokument",
+                    format!(
+                        "document: ”{slug}” finns inte (finns: {}).",
+                        known.join(", ")
+                    ),
+                )
+            })?;
     }
     let body = a.body_or_build(query.key(&a), || views::layer_body(&a, &query));
     Ok(body.respond(&headers, CACHE_PUBLIC))
@@ -106,11 +149,17 @@ async fn coverage(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Ra
 
 async fn locate(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Answer {
     let p = Params::parse(q.as_deref(), &["lat", "lon"])?;
-    let (lat, lon) = (p.coordinate("lat", -90.0, 90.0)?, p.coordinate("lon", -180.0, 180.0)?);
+    let (lat, lon) = (
+        p.coordinate("lat", -90.0, 90.0)?,
+        p.coordinate("lon", -180.0, 180.0)?,
+    );
     let a = s.atlas();
     let k = a.locate(lon, lat).ok_or_else(|| {
         let region = &a.inventory.dataset.region().name;
-        ApiError::not_found("utanfor_regionen", format!("Punkten lat={lat}, lon={lon} ligger inte i någon kommun i regionen {region}."))
+        ApiError::not_found(
+            "utanfor_regionen",
+            format!("Punkten lat={lat}, lon={lon} ligger inte i någon kommun i regionen {region}."),
+        )
     })?;
     Ok(prebuilt(&a, &format!("locate/{}", a.kommuner[k].code)).respond(&headers, CACHE_PUBLIC))
 }
@@ -119,12 +168,18 @@ async fn compare(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Raw
     let p = Params::parse(q.as_deref(), &["kommuner", "round"])?;
     let a = s.atlas();
     let list = p.get("kommuner").ok_or_else(|| {
-        ApiError::bad("parameter_saknas", "kommuner: parametern saknas (ange t.ex. kommuner=1496,1494).")
+        ApiError::bad(
+            "parameter_saknas",
+            "kommuner: parametern saknas (ange t.ex. kommuner=1496,1494).",
+        )
     })?;
     let ks = params::kommuner(&a, "kommuner", list)?;
     let rounds: Vec<usize> = match p.get("round") {
         None => vec![a.default_round],
-        Some(list) => list.split(',').map(|id| params::round(&a, id.trim())).collect::<Result<_, _>>()?,
+        Some(list) => list
+            .split(',')
+            .map(|id| params::round(&a, id.trim()))
+            .collect::<Result<_, _>>()?,
     };
     let value = match rounds[..] {
         [r] if ks.len() >= 2 => views::compare_kommuner(&a, &ks, r),
@@ -135,7 +190,12 @@ async fn compare(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Raw
             ));
         }
         [from, to] if from != to => views::compare_rounds(&a, &ks, from, to),
-        _ => return Err(ApiError::bad("ogiltig_parameter", "round: ange en omgång, eller två olika (round=a,b).")),
+        _ => {
+            return Err(ApiError::bad(
+                "ogiltig_parameter",
+                "round: ange en omgång, eller två olika (round=a,b).",
+            ));
+        }
     };
     Ok(Body::json(&value).respond(&headers, CACHE_PUBLIC))
 }
@@ -146,5 +206,8 @@ async fn region(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQ
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found("okand_adress", "Adressen finns inte. API:t beskrivs på /api/v1/region och i README.")
+    ApiError::not_found(
+        "okand_adress",
+        "Adressen finns inte. API:t beskrivs på /api/v1/region och i README.",
+    )
 }

@@ -13,18 +13,26 @@ pub struct Params {
 
 impl Params {
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
-        let pairs: Vec<(String, String)> =
-            form_urlencoded::parse(raw.unwrap_or("").as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         for (i, (name, _)) in pairs.iter().enumerate() {
             if !allowed.contains(&name.as_str()) {
-                let known = if allowed.is_empty() { "inga".to_string() } else { allowed.join(", ") };
+                let known = if allowed.is_empty() {
+                    "inga".to_string()
+                } else {
+                    allowed.join(", ")
+                };
                 return Err(ApiError::bad(
                     "okand_parameter",
                     format!("Okänd parameter ”{name}”. Tillåtna parametrar här: {known}."),
                 ));
             }
             if pairs[..i].iter().any(|(n, _)| n == name) {
-                return Err(ApiError::bad("dubbel_parameter", format!("Parametern ”{name}” får bara anges en gång.")));
+                return Err(ApiError::bad(
+                    "dubbel_parameter",
+                    format!("Parametern ”{name}” får bara anges en gång."),
+                ));
             }
         }
         Ok(Params { pairs })
@@ -32,12 +40,17 @@ impl Params {
 
     /// The value of a parameter; an empty value counts as absent.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
 
     pub fn detail(&self) -> Result<Detail, ApiError> {
         self.get("detail").map_or(Ok(Detail::Medium), |v| {
-            Detail::parse(v).map_err(|m| ApiError::bad("ogiltig_parameter", format!("detail: {m}.")))
+            Detail::parse(v)
+                .map_err(|m| ApiError::bad("ogiltig_parameter", format!("detail: {m}.")))
         })
     }
 
@@ -54,7 +67,9 @@ impl Params {
 
     /// A child's age 0–17, or -1 for "under graviditeten" (also written `graviditet`).
     pub fn age(&self) -> Result<Option<i8>, ApiError> {
-        let Some(v) = self.get("age") else { return Ok(None) };
+        let Some(v) = self.get("age") else {
+            return Ok(None);
+        };
         if v == "graviditet" {
             return Ok(Some(-1));
         }
@@ -62,29 +77,43 @@ impl Params {
             Ok(a) if (-1..=17).contains(&a) => Ok(Some(a as i8)),
             Ok(a) => Err(ApiError::bad(
                 "ogiltig_parameter",
-                format!("age: {a} ligger utanför 0–17 år (använd -1 eller ”graviditet” för under graviditeten)."),
+                format!(
+                    "age: {a} ligger utanför 0–17 år (använd -1 eller ”graviditet” för under graviditeten)."
+                ),
             )),
-            Err(_) => Err(ApiError::bad("ogiltig_parameter", format!("age: ”{v}” är ingen ålder; ange ett heltal 0–17."))),
+            Err(_) => Err(ApiError::bad(
+                "ogiltig_parameter",
+                format!("age: ”{v}” är ingen ålder; ange ett heltal 0–17."),
+            )),
         }
     }
 
     /// A round id (default: the atlas's default round).
     pub fn round(&self, a: &Atlas) -> Result<usize, ApiError> {
-        self.get("round").map_or(Ok(a.default_round), |v| round(a, v))
+        self.get("round")
+            .map_or(Ok(a.default_round), |v| round(a, v))
     }
 
     /// A required coordinate in a range.
     pub fn coordinate(&self, name: &str, min: f64, max: f64) -> Result<f64, ApiError> {
         let v = self.get(name).ok_or_else(|| {
-            ApiError::bad("parameter_saknas", format!("{name}: parametern saknas (ange t.ex. lat=58.39&lon=13.85)."))
+            ApiError::bad(
+                "parameter_saknas",
+                format!("{name}: parametern saknas (ange t.ex. lat=58.39&lon=13.85)."),
+            )
         })?;
         let x: f64 = v
             .parse()
             .ok()
             .filter(|x: &f64| x.is_finite())
-            .ok_or_else(|| ApiError::bad("ogiltig_parameter", format!("{name}: ”{v}” är inget tal.")))?;
+            .ok_or_else(|| {
+                ApiError::bad("ogiltig_parameter", format!("{name}: ”{v}” är inget tal."))
+            })?;
         if !(min..=max).contains(&x) {
-            return Err(ApiError::bad("ogiltig_parameter", format!("{name}: {x} ligger utanför {min}–{max}.")));
+            return Err(ApiError::bad(
+                "ogiltig_parameter",
+                format!("{name}: {x} ligger utanför {min}–{max}."),
+            ));
         }
         Ok(x)
     }
@@ -93,7 +122,13 @@ impl Params {
 pub fn round(a: &Atlas, id: &str) -> Result<usize, ApiError> {
     a.round_index(id).ok_or_else(|| {
         let known: Vec<&str> = a.inventory.rounds.iter().map(|r| r.id.as_str()).collect();
-        ApiError::not_found("okand_omgang", format!("round: omgången ”{id}” finns inte (finns: {}).", known.join(", ")))
+        ApiError::not_found(
+            "okand_omgang",
+            format!(
+                "round: omgången ”{id}” finns inte (finns: {}).",
+                known.join(", ")
+            ),
+        )
     })
 }
 
@@ -108,7 +143,10 @@ pub fn kommun(a: &Atlas, name: &str, code: &str) -> Result<usize, ApiError> {
     a.kommun_index(code).ok_or_else(|| {
         let region = &a.inventory.dataset.region().name;
         let message = match a.inventory.codes.iter().find(|c| c.kommunkod == code) {
-            Some(c) => format!("{name}: {} ({code}) ingår inte i regionen {region}.", c.namn),
+            Some(c) => format!(
+                "{name}: {} ({code}) ingår inte i regionen {region}.",
+                c.namn
+            ),
             None => format!("{name}: det finns ingen kommun med koden {code}."),
         };
         ApiError::not_found("okand_kommun", message)
@@ -121,7 +159,10 @@ pub fn kommuner(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiErro
     for code in list.split(',').map(str::trim) {
         let k = kommun(a, name, code)?;
         if out.contains(&k) {
-            return Err(ApiError::bad("ogiltig_parameter", format!("{name}: kommunen {code} står två gånger.")));
+            return Err(ApiError::bad(
+                "ogiltig_parameter",
+                format!("{name}: kommunen {code} står två gånger."),
+            ));
         }
         out.push(k);
     }

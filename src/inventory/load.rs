@@ -75,19 +75,25 @@ impl<'d> Context<'d> {
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn slug(s: &str) -> Result<String, String> {
     if is_slug(s) {
         Ok(s.to_string())
     } else {
-        Err(format!("”{s}” är ingen giltig kod (små bokstäver a–z, siffror och bindestreck)"))
+        Err(format!(
+            "”{s}” är ingen giltig kod (små bokstäver a–z, siffror och bindestreck)"
+        ))
     }
 }
 
 fn url(s: &str) -> Result<String, String> {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
     match rest {
         Some(r) if !r.is_empty() && !s.chars().any(char::is_whitespace) => Ok(s.to_string()),
         _ => Err(format!("”{s}” är ingen webbadress (börja med https://)")),
@@ -109,7 +115,9 @@ fn boolean(s: &str) -> Result<bool, String> {
 fn age(s: &str) -> Result<i8, String> {
     match s.parse::<i8>() {
         Ok(a) if (-1..=18).contains(&a) => Ok(a),
-        Ok(a) => Err(format!("åldern {a} ligger utanför -1–18 (-1 = under graviditeten)")),
+        Ok(a) => Err(format!(
+            "åldern {a} ligger utanför -1–18 (-1 = under graviditeten)"
+        )),
         Err(_) => Err(format!("”{s}” är ingen ålder (ett heltal -1–18)")),
     }
 }
@@ -125,13 +133,32 @@ impl Context<'_> {
     }
 
     /// Reports a second row with the same key.
-    fn unique<K: Eq + Hash>(&mut self, seen: &mut HashMap<K, usize>, key: K, row: &Cells, column: &str) {
+    fn unique<K: Eq + Hash>(
+        &mut self,
+        seen: &mut HashMap<K, usize>,
+        key: K,
+        row: &Cells,
+        column: &str,
+    ) {
         if let Some(first) = seen.get(&key) {
             let p = row.problem(column, format!("dubblett: samma nyckel som rad {first}"));
             self.problems.push(p);
         } else {
             seen.insert(key, row.line);
         }
+    }
+
+    /// Reads a file and parses each row; rows that give None had problems (already reported).
+    fn each<T>(
+        &mut self,
+        name: &str,
+        columns: &[Column],
+        mut parse: impl FnMut(&mut Self, &Cells) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(t) = self.read(name, columns) else {
+            return Vec::new();
+        };
+        t.rows().filter_map(|row| parse(self, &row)).collect()
     }
 
     /// A catalogue key (slug or id): checked, unique, and known to later files as soon as it
@@ -166,12 +193,19 @@ impl Context<'_> {
         None
     }
 
-    fn reference(&mut self, row: &Cells, column: &str, what: &str, known: fn(&Self) -> &HashSet<String>) -> Option<String> {
+    fn reference(
+        &mut self,
+        row: &Cells,
+        column: &str,
+        what: &str,
+        known: fn(&Self) -> &HashSet<String>,
+    ) -> Option<String> {
         let v = row.required(column, &mut self.problems)?;
         if known(self).contains(v) {
             Some(v.to_string())
         } else {
-            self.problems.push(row.problem(column, format!("okänd {what} ”{v}”")));
+            self.problems
+                .push(row.problem(column, format!("okänd {what} ”{v}”")));
             None
         }
     }
@@ -181,7 +215,9 @@ impl Context<'_> {
         let v = row.required(column, &mut self.problems)?;
         let marked = v.starts_with("EXEMPEL");
         let message = match self.dataset.config.kind {
-            Kind::Real if marked => "exempeldata i en verklig datamängd: källan börjar med ”EXEMPEL”",
+            Kind::Real if marked => {
+                "exempeldata i en verklig datamängd: källan börjar med ”EXEMPEL”"
+            }
             Kind::Example if !marked && self.own_file(file) => {
                 "källan i exempeldata måste börja med ”EXEMPEL:” så att ingen tar den för verklig"
             }
@@ -196,28 +232,36 @@ impl Context<'_> {
     }
 
     fn codes(&mut self) -> Vec<KommunCode> {
-        let Some(t) = self.read("kommunkoder", &[req("kommunkod"), req("namn"), req("lan")]) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let p = &mut self.problems;
-            let (Some(kod), Some(namn), Some(lan)) =
-                (row.required("kommunkod", p), row.required("namn", p), row.required("lan", p))
-            else {
-                continue;
-            };
-            if kod.len() != 4 || !kod.bytes().all(|b| b.is_ascii_digit()) || !kod.starts_with(lan) {
-                let m = format!("”{kod}” är ingen kommunkod som börjar med länskoden {lan}");
-                self.problems.push(row.problem("kommunkod", m));
-                continue;
-            }
-            self.unique(&mut seen, kod.to_string(), &row, "kommunkod");
-            self.code_names.insert(kod.to_string(), namn.to_string());
-            out.push(KommunCode { kommunkod: kod.into(), namn: namn.into(), lan: lan.into() });
-        }
-        out
+        self.each(
+            "kommunkoder",
+            &[req("kommunkod"), req("namn"), req("lan")],
+            |cx, row| {
+                let p = &mut cx.problems;
+                let (Some(kod), Some(namn), Some(lan)) = (
+                    row.required("kommunkod", p),
+                    row.required("namn", p),
+                    row.required("lan", p),
+                ) else {
+                    return None;
+                };
+                if kod.len() != 4
+                    || !kod.bytes().all(|b| b.is_ascii_digit())
+                    || !kod.starts_with(lan)
+                {
+                    let m = format!("”{kod}” är ingen kommunkod som börjar med länskoden {lan}");
+                    cx.problems.push(row.problem("kommunkod", m));
+                    return None;
+                }
+                cx.unique(&mut seen, kod.to_string(), row, "kommunkod");
+                cx.code_names.insert(kod.to_string(), namn.to_string());
+                Some(KommunCode {
+                    kommunkod: kod.into(),
+                    namn: namn.into(),
+                    lan: lan.into(),
+                })
+            },
+        )
     }
 
     fn boundaries(&mut self) -> Vec<Boundary> {
@@ -226,30 +270,44 @@ impl Context<'_> {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                self.problems.push(Problem::file(&file, format!("kan inte läsa gränsfilen: {e}")));
+                self.problems.push(Problem::file(
+                    &file,
+                    format!("kan inte läsa gränsfilen: {e}"),
+                ));
                 return Vec::new();
             }
         };
-        let (mut boundaries, problems) = parse_boundaries(&file, &text);
+        let (mut boundaries, problems, rejected) = parse_boundaries(&file, &text);
         self.problems.extend(problems);
+        // A kommun whose boundary has a problem is still in the region: no second problem for
+        // every row that names it.
+        self.in_region.extend(rejected);
         boundaries.retain(|b| match self.code_names.get(&b.code) {
             None => {
-                let m = format!("okänd kommunkod {} (finns inte i SCB:s kommunlista)", b.code);
+                let m = format!(
+                    "okänd kommunkod {} (finns inte i SCB:s kommunlista)",
+                    b.code
+                );
                 self.problems.push(Problem::new(&file, b.line, 1, m));
                 false
             }
             Some(name) if *name != b.name => {
-                let m = format!("kommun {} heter ”{}” i kommunlistan men ”{}” här", b.code, name, b.name);
+                let m = format!(
+                    "kommun {} heter ”{}” i kommunlistan men ”{}” här",
+                    b.code, name, b.name
+                );
                 self.problems.push(Problem::new(&file, b.line, 1, m));
                 false
             }
             Some(_) => true,
         });
         if boundaries.is_empty() && !self.code_names.is_empty() {
-            self.problems.push(Problem::file(&file, "regionen har inga kommungränser"));
+            self.problems
+                .push(Problem::file(&file, "regionen har inga kommungränser"));
         }
         boundaries.sort_by(|a, b| a.code.cmp(&b.code));
-        self.in_region = boundaries.iter().map(|b| b.code.clone()).collect();
+        self.in_region
+            .extend(boundaries.iter().map(|b| b.code.clone()));
         boundaries
     }
 
@@ -268,18 +326,19 @@ impl Context<'_> {
             opt("digital"),
             opt("languages"),
         ];
-        let Some(t) = self.read("programmes", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let slug = self.key(&row, "slug", &mut seen, |c| &mut c.programme_slugs);
-            let p = &mut self.problems;
+        self.each("programmes", &columns, |cx, row| {
+            let slug = cx.key(row, "slug", &mut seen, |c| &mut c.programme_slugs);
+            let p = &mut cx.problems;
             let name = row.required("name", p);
             let description = row.required("description", p);
             let age_min = row.parse("age_min", p, age);
             let age_max = row.parse("age_max", p, age);
             let levels = row.parse("levels", p, |s| {
-                let levels = s.split(';').map(|l| Level::parse(l.trim())).collect::<Result<Vec<_>, _>>()?;
+                let levels = s
+                    .split(';')
+                    .map(|l| Level::parse(l.trim()))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let mut unique = levels.clone();
                 unique.sort();
                 unique.dedup();
@@ -290,20 +349,39 @@ impl Context<'_> {
             });
             let format = row.parse("format", p, Format::parse);
             let source_url = row.parse("source_url", p, url);
-            let last_confirmed = self.confirmed(&row, "last_confirmed");
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
             if let (Some(min), Some(max)) = (age_min, age_max) {
                 if min > max {
                     let m = format!("age_max {max} är lägre än age_min {min}");
-                    self.problems.push(row.problem("age_max", m));
-                    continue;
+                    cx.problems.push(row.problem("age_max", m));
+                    return None;
                 }
             }
-            let (Some(slug), Some(name), Some(description), Some(age_min), Some(age_max), Some(levels), Some(format), Some(source_url), Some(last_confirmed)) =
-                (slug, name, description, age_min, age_max, levels, format, source_url, last_confirmed)
+            let (
+                Some(slug),
+                Some(name),
+                Some(description),
+                Some(age_min),
+                Some(age_max),
+                Some(levels),
+                Some(format),
+                Some(source_url),
+                Some(last_confirmed),
+            ) = (
+                slug,
+                name,
+                description,
+                age_min,
+                age_max,
+                levels,
+                format,
+                source_url,
+                last_confirmed,
+            )
             else {
-                continue;
+                return None;
             };
-            out.push(Programme {
+            Some(Programme {
                 slug,
                 name: name.into(),
                 description: description.into(),
@@ -314,51 +392,75 @@ impl Context<'_> {
                 source_url,
                 last_confirmed,
                 notes: row.text("notes").into(),
-            });
-        }
-        out
+            })
+        })
     }
 
     fn rounds(&mut self) -> Vec<Round> {
-        let columns = [req("id"), req("name"), req("collected"), opt("note"), req("source")];
-        let Some(t) = self.read("rounds", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
+        let columns = [
+            req("id"),
+            req("name"),
+            req("collected"),
+            opt("note"),
+            req("source"),
+        ];
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let id = self.key(&row, "id", &mut seen, |c| &mut c.round_ids);
-            let p = &mut self.problems;
+        let rounds = self.each("rounds", &columns, |cx, row| {
+            let id = cx.key(row, "id", &mut seen, |c| &mut c.round_ids);
+            let p = &mut cx.problems;
             let name = row.required("name", p);
             let collected = row.parse("collected", p, Period::parse);
-            let source = self.source(&row, "source", "rounds");
-            let (Some(id), Some(name), Some(collected), Some(source)) = (id, name, collected, source) else {
-                continue;
+            let source = cx.source(row, "source", "rounds");
+            let (Some(id), Some(name), Some(collected), Some(source)) =
+                (id, name, collected, source)
+            else {
+                return None;
             };
-            out.push(Round { id, name: name.into(), collected, note: row.text("note").into(), source });
+            Some(Round {
+                id,
+                name: name.into(),
+                collected,
+                note: row.text("note").into(),
+                source,
+            })
+        });
+        if rounds.is_empty() && !self.problems.iter().any(|p| p.file.ends_with("rounds.csv")) {
+            let file = self.dataset.file("rounds").display().to_string();
+            self.problems
+                .push(Problem::file(file, "minst en omgång behövs"));
         }
-        if t.rows().next().is_none() {
-            self.problems.push(Problem::file(&t.file, "minst en omgång behövs"));
-        }
-        out
+        rounds
     }
 
     fn documents(&mut self) -> Vec<Document> {
-        let columns = [req("slug"), req("title"), req("kind"), req("owner"), req("source")];
-        let Some(t) = self.read("documents", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
+        let columns = [
+            req("slug"),
+            req("title"),
+            req("kind"),
+            req("owner"),
+            req("source"),
+        ];
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let slug = self.key(&row, "slug", &mut seen, |c| &mut c.document_slugs);
-            let p = &mut self.problems;
+        self.each("documents", &columns, |cx, row| {
+            let slug = cx.key(row, "slug", &mut seen, |c| &mut c.document_slugs);
+            let p = &mut cx.problems;
             let title = row.required("title", p);
             let kind = row.parse("kind", p, DocumentKind::parse);
             let owner = row.required("owner", p);
-            let source = self.source(&row, "source", "documents");
-            let (Some(slug), Some(title), Some(kind), Some(owner), Some(source)) = (slug, title, kind, owner, source) else {
-                continue;
+            let source = cx.source(row, "source", "documents");
+            let (Some(slug), Some(title), Some(kind), Some(owner), Some(source)) =
+                (slug, title, kind, owner, source)
+            else {
+                return None;
             };
-            out.push(Document { slug, title: title.into(), kind, owner: owner.into(), source });
-        }
-        out
+            Some(Document {
+                slug,
+                title: title.into(),
+                kind,
+                owner: owner.into(),
+                source,
+            })
+        })
     }
 
     fn offerings(&mut self) -> Vec<Offering> {
@@ -374,26 +476,50 @@ impl Context<'_> {
             req("source"),
             opt("note"),
         ];
-        let Some(t) = self.read("offerings", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let kommun = self.kommun(&row, "kommun");
-            let programme = self.reference(&row, "programme", "programkod", |c| &c.programme_slugs);
-            let round = self.reference(&row, "round", "omgång", |c| &c.round_ids);
-            let p = &mut self.problems;
+        self.each("offerings", &columns, |cx, row| {
+            let kommun = cx.kommun(row, "kommun");
+            let programme = cx.reference(row, "programme", "programkod", |c| &c.programme_slugs);
+            let round = cx.reference(row, "round", "omgång", |c| &c.round_ids);
+            let p = &mut cx.problems;
             let status = row.parse("status", p, OfferingStatus::parse);
             let contact_url = row.parse_optional("contact_url", p, url);
-            let last_confirmed = self.confirmed(&row, "last_confirmed");
-            let source = self.source(&row, "source", "offerings");
-            let (Some(kommun), Some(programme), Some(round), Some(status), Some(contact_url), Some(last_confirmed), Some(source)) =
-                (kommun, programme, round, status, contact_url, last_confirmed, source)
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
+            let source = cx.source(row, "source", "offerings");
+            let (
+                Some(kommun),
+                Some(programme),
+                Some(round),
+                Some(status),
+                Some(contact_url),
+                Some(last_confirmed),
+                Some(source),
+            ) = (
+                kommun,
+                programme,
+                round,
+                status,
+                contact_url,
+                last_confirmed,
+                source,
+            )
             else {
-                continue;
+                return None;
             };
-            self.unique(&mut seen, (kommun.clone(), programme.clone(), round.clone()), &row, "programme");
-            let languages = row.text("languages").split(';').map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-            out.push(Offering {
+            cx.unique(
+                &mut seen,
+                (kommun.clone(), programme.clone(), round.clone()),
+                row,
+                "programme",
+            );
+            let languages = row
+                .text("languages")
+                .split(';')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect();
+            Some(Offering {
                 kommun,
                 programme,
                 round,
@@ -404,82 +530,111 @@ impl Context<'_> {
                 last_confirmed,
                 source,
                 note: row.text("note").into(),
-            });
-        }
-        out
+            })
+        })
     }
 
     fn sambu(&mut self) -> Vec<Sambu> {
-        let columns = [req("kommun"), req("status"), opt("name"), opt("since"), req("last_confirmed"), req("source"), opt("note")];
-        let Some(t) = self.read("sambu", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
+        let columns = [
+            req("kommun"),
+            req("status"),
+            opt("name"),
+            opt("since"),
+            req("last_confirmed"),
+            req("source"),
+            opt("note"),
+        ];
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let kommun = self.kommun(&row, "kommun");
-            let p = &mut self.problems;
+        self.each("sambu", &columns, |cx, row| {
+            let kommun = cx.kommun(row, "kommun");
+            let p = &mut cx.problems;
             let status = row.parse("status", p, SambuStatus::parse);
             let since = row.parse_optional("since", p, PartialDate::parse);
-            let last_confirmed = self.confirmed(&row, "last_confirmed");
-            let source = self.source(&row, "source", "sambu");
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
+            let source = cx.source(row, "source", "sambu");
             let (Some(kommun), Some(status), Some(since), Some(last_confirmed), Some(source)) =
                 (kommun, status, since, last_confirmed, source)
             else {
-                continue;
+                return None;
             };
-            self.unique(&mut seen, kommun.clone(), &row, "kommun");
-            out.push(Sambu { kommun, status, name: row.text("name").into(), since, last_confirmed, source, note: row.text("note").into() });
-        }
-        out
-    }
-
-    fn partssamverkan(&mut self) -> Vec<Partssamverkan> {
-        let columns = [req("kommun"), req("status"), opt("action_plan"), req("last_confirmed"), req("source"), opt("note")];
-        let Some(t) = self.read("partssamverkan", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
-        let mut seen = HashMap::new();
-        for row in t.rows() {
-            let kommun = self.kommun(&row, "kommun");
-            let p = &mut self.problems;
-            let status = row.parse("status", p, PartsStatus::parse);
-            let action_plan = row.parse_optional("action_plan", p, ActionPlan::parse);
-            let last_confirmed = self.confirmed(&row, "last_confirmed");
-            let source = self.source(&row, "source", "partssamverkan");
-            let (Some(kommun), Some(status), Some(action_plan), Some(last_confirmed), Some(source)) =
-                (kommun, status, action_plan, last_confirmed, source)
-            else {
-                continue;
-            };
-            self.unique(&mut seen, kommun.clone(), &row, "kommun");
-            out.push(Partssamverkan {
+            cx.unique(&mut seen, kommun.clone(), row, "kommun");
+            Some(Sambu {
                 kommun,
                 status,
-                action_plan: action_plan.unwrap_or(ActionPlan::Unknown),
+                name: row.text("name").into(),
+                since,
                 last_confirmed,
                 source,
                 note: row.text("note").into(),
-            });
-        }
-        out
+            })
+        })
+    }
+
+    fn partssamverkan(&mut self) -> Vec<Partssamverkan> {
+        let columns = [
+            req("kommun"),
+            req("status"),
+            opt("action_plan"),
+            req("last_confirmed"),
+            req("source"),
+            opt("note"),
+        ];
+        let mut seen = HashMap::new();
+        self.each("partssamverkan", &columns, |cx, row| {
+        let kommun = cx.kommun(row, "kommun");
+        let p = &mut cx.problems;
+        let status = row.parse("status", p, PartsStatus::parse);
+        let action_plan = row.parse_optional("action_plan", p, ActionPlan::parse);
+        let last_confirmed = cx.confirmed(row, "last_confirmed");
+        let source = cx.source(row, "source", "partssamverkan");
+        let (Some(kommun), Some(status), Some(action_plan), Some(last_confirmed), Some(source)) =
+            (kommun, status, action_plan, last_confirmed, source)
+        else {
+            return None;
+        };
+        cx.unique(&mut seen, kommun.clone(), row, "kommun");
+            Some(Partssamverkan {
+            kommun,
+            status,
+            action_plan: action_plan.unwrap_or(ActionPlan::Unknown),
+            last_confirmed,
+            source,
+            note: row.text("note").into(),
+        })
+        })
     }
 
     fn adherence(&mut self) -> Vec<Adherence> {
-        let columns = [req("document"), req("kommun"), req("status"), req("date"), opt("note"), req("source")];
-        let Some(t) = self.read("adherence", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
+        let columns = [
+            req("document"),
+            req("kommun"),
+            req("status"),
+            req("date"),
+            opt("note"),
+            req("source"),
+        ];
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let document = self.reference(&row, "document", "dokumentkod", |c| &c.document_slugs);
-            let kommun = self.kommun(&row, "kommun");
-            let status = row.parse("status", &mut self.problems, AdherenceStatus::parse);
-            let date = self.confirmed(&row, "date");
-            let source = self.source(&row, "source", "adherence");
-            let (Some(document), Some(kommun), Some(status), Some(date), Some(source)) = (document, kommun, status, date, source) else {
-                continue;
+        self.each("adherence", &columns, |cx, row| {
+            let document = cx.reference(row, "document", "dokumentkod", |c| &c.document_slugs);
+            let kommun = cx.kommun(row, "kommun");
+            let status = row.parse("status", &mut cx.problems, AdherenceStatus::parse);
+            let date = cx.confirmed(row, "date");
+            let source = cx.source(row, "source", "adherence");
+            let (Some(document), Some(kommun), Some(status), Some(date), Some(source)) =
+                (document, kommun, status, date, source)
+            else {
+                return None;
             };
-            self.unique(&mut seen, (document.clone(), kommun.clone()), &row, "kommun");
-            out.push(Adherence { document, kommun, status, date, note: row.text("note").into(), source });
-        }
-        out
+            cx.unique(&mut seen, (document.clone(), kommun.clone()), row, "kommun");
+            Some(Adherence {
+                document,
+                kommun,
+                status,
+                date,
+                note: row.text("note").into(),
+                source,
+            })
+        })
     }
 
     fn trainings(&mut self) -> Vec<Training> {
@@ -493,37 +648,71 @@ impl Context<'_> {
             req("last_confirmed"),
             req("source"),
         ];
-        let Some(t) = self.read("trainings", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let kommun = self.kommun(&row, "kommun");
-            let p = &mut self.problems;
+        self.each("trainings", &columns, |cx, row| {
+            let kommun = cx.kommun(row, "kommun");
+            let p = &mut cx.problems;
             let kind = row.parse("kind", p, TrainingKind::parse);
             let audience = row.required("audience", p);
             let participants = row.parse("participants", p, whole_number);
             let approximate = row.parse("approximate", p, boolean);
             let period = row.parse("period", p, Period::parse);
-            let last_confirmed = self.confirmed(&row, "last_confirmed");
-            let source = self.source(&row, "source", "trainings");
-            let (Some(kommun), Some(kind), Some(audience), Some(participants), Some(approximate), Some(period), Some(last_confirmed), Some(source)) =
-                (kommun, kind, audience, participants, approximate, period, last_confirmed, source)
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
+            let source = cx.source(row, "source", "trainings");
+            let (
+                Some(kommun),
+                Some(kind),
+                Some(audience),
+                Some(participants),
+                Some(approximate),
+                Some(period),
+                Some(last_confirmed),
+                Some(source),
+            ) = (
+                kommun,
+                kind,
+                audience,
+                participants,
+                approximate,
+                period,
+                last_confirmed,
+                source,
+            )
             else {
-                continue;
+                return None;
             };
-            self.unique(&mut seen, (kommun.clone(), kind, audience.to_string()), &row, "audience");
-            out.push(Training { kommun, kind, audience: audience.into(), participants, approximate, period, last_confirmed, source });
-        }
-        out
+            cx.unique(
+                &mut seen,
+                (kommun.clone(), kind, audience.to_string()),
+                row,
+                "audience",
+            );
+            Some(Training {
+                kommun,
+                kind,
+                audience: audience.into(),
+                participants,
+                approximate,
+                period,
+                last_confirmed,
+                source,
+            })
+        })
     }
 
     fn region_facts(&mut self) -> Vec<RegionFact> {
-        let columns = [req("topic"), req("period"), req("measure"), req("value"), req("text"), req("last_confirmed"), req("source")];
-        let Some(t) = self.read("region_facts", &columns) else { return Vec::new() };
-        let mut out = Vec::new();
+        let columns = [
+            req("topic"),
+            req("period"),
+            req("measure"),
+            req("value"),
+            req("text"),
+            req("last_confirmed"),
+            req("source"),
+        ];
         let mut seen = HashMap::new();
-        for row in t.rows() {
-            let p = &mut self.problems;
+        self.each("region_facts", &columns, |cx, row| {
+            let p = &mut cx.problems;
             let topic = row.parse("topic", p, FactTopic::parse);
             let period = row.parse("period", p, Period::parse);
             let measure = row.parse("measure", p, |s| {
@@ -535,16 +724,35 @@ impl Context<'_> {
             });
             let value = row.parse("value", p, whole_number);
             let text = row.required("text", p);
-            let last_confirmed = self.confirmed(&row, "last_confirmed");
-            let source = self.source(&row, "source", "region_facts");
-            let (Some(topic), Some(period), Some(measure), Some(value), Some(text), Some(last_confirmed), Some(source)) =
-                (topic, period, measure, value, text, last_confirmed, source)
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
+            let source = cx.source(row, "source", "region_facts");
+            let (
+                Some(topic),
+                Some(period),
+                Some(measure),
+                Some(value),
+                Some(text),
+                Some(last_confirmed),
+                Some(source),
+            ) = (topic, period, measure, value, text, last_confirmed, source)
             else {
-                continue;
+                return None;
             };
-            self.unique(&mut seen, (topic, period.to_string(), measure.clone()), &row, "measure");
-            out.push(RegionFact { topic, period, measure, value, text: text.into(), last_confirmed, source });
-        }
-        out
+            cx.unique(
+                &mut seen,
+                (topic, period.to_string(), measure.clone()),
+                row,
+                "measure",
+            );
+            Some(RegionFact {
+                topic,
+                period,
+                measure,
+                value,
+                text: text.into(),
+                last_confirmed,
+                source,
+            })
+        })
     }
 }

@@ -12,11 +12,17 @@ pub struct Column {
 }
 
 pub const fn req(name: &'static str) -> Column {
-    Column { name, required: true }
+    Column {
+        name,
+        required: true,
+    }
 }
 
 pub const fn opt(name: &'static str) -> Column {
-    Column { name, required: false }
+    Column {
+        name,
+        required: false,
+    }
 }
 
 pub struct Table {
@@ -63,7 +69,12 @@ pub fn read(path: &Path, spec: &[Column], problems: &mut Vec<Problem>) -> Option
                 format!("okänd kolumn ”{name}” (kolumner: {})", allowed.join(", ")),
             ));
         } else if names[..i].contains(name) {
-            problems.push(Problem::new(&file, 1, i + 1, format!("kolumnen ”{name}” finns två gånger")));
+            problems.push(Problem::new(
+                &file,
+                1,
+                i + 1,
+                format!("kolumnen ”{name}” finns två gånger"),
+            ));
         }
     }
     let columns: Vec<_> = spec
@@ -72,7 +83,12 @@ pub fn read(path: &Path, spec: &[Column], problems: &mut Vec<Problem>) -> Option
         .collect();
     for (name, required, index) in &columns {
         if *required && index.is_none() {
-            problems.push(Problem::new(&file, 1, names.len() + 1, format!("kolumnen ”{name}” saknas i rubrikraden")));
+            problems.push(Problem::new(
+                &file,
+                1,
+                names.len() + 1,
+                format!("kolumnen ”{name}” saknas i rubrikraden"),
+            ));
         }
     }
     if problems.len() > before {
@@ -89,7 +105,11 @@ pub fn read(path: &Path, spec: &[Column], problems: &mut Vec<Problem>) -> Option
                         &file,
                         line,
                         r.len().min(names.len()) + 1,
-                        format!("raden har {} fält men rubrikraden har {}", r.len(), names.len()),
+                        format!(
+                            "raden har {} fält men rubrikraden har {}",
+                            r.len(),
+                            names.len()
+                        ),
                     ));
                     continue;
                 }
@@ -97,14 +117,21 @@ pub fn read(path: &Path, spec: &[Column], problems: &mut Vec<Problem>) -> Option
             }
         }
     }
-    Some(Table { file, columns, rows })
+    Some(Table {
+        file,
+        columns,
+        rows,
+    })
 }
 
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, |p| p.line() as usize);
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => {
-            format!("fält {} är inte giltig UTF-8 (spara filen som UTF-8)", err.field() + 1)
+            format!(
+                "fält {} är inte giltig UTF-8 (spara filen som UTF-8)",
+                err.field() + 1
+            )
         }
         _ => format!("felaktig CSV: {e}"),
     };
@@ -114,7 +141,11 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
 impl Table {
     /// Each row with a cursor for reading its fields.
     pub fn rows<'t>(&'t self) -> impl Iterator<Item = Cells<'t>> + 't {
-        self.rows.iter().map(move |(line, fields)| Cells { table: self, line: *line, fields })
+        self.rows.iter().map(move |(line, fields)| Cells {
+            table: self,
+            line: *line,
+            fields,
+        })
     }
 }
 
@@ -127,7 +158,11 @@ pub struct Cells<'t> {
 
 impl<'t> Cells<'t> {
     fn index(&self, name: &str) -> Option<usize> {
-        self.table.columns.iter().find(|c| c.0 == name).and_then(|c| c.2)
+        self.table
+            .columns
+            .iter()
+            .find(|c| c.0 == name)
+            .and_then(|c| c.2)
     }
 
     /// The trimmed value of a column ("" when the optional column is absent).
@@ -159,7 +194,9 @@ impl<'t> Cells<'t> {
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<T> {
         let v = self.required(name, problems)?;
-        parse(v).map_err(|m| problems.push(self.problem(name, format!("{name}: {m}")))).ok()
+        parse(v)
+            .map_err(|m| problems.push(self.problem(name, format!("{name}: {m}"))))
+            .ok()
     }
 
     /// An optional value parsed by `parse`: `Some(None)` when empty, `None` on a problem.
@@ -171,7 +208,10 @@ impl<'t> Cells<'t> {
     ) -> Option<Option<T>> {
         match self.text(name) {
             "" => Some(None),
-            v => parse(v).map(Some).map_err(|m| problems.push(self.problem(name, format!("{name}: {m}")))).ok(),
+            v => parse(v)
+                .map(Some)
+                .map_err(|m| problems.push(self.problem(name, format!("{name}: {m}"))))
+                .ok(),
         }
     }
 }

@@ -16,23 +16,27 @@ pub fn geodata() -> PathBuf {
 }
 
 fn build(dir: PathBuf, region: Option<&str>) -> Atlas {
-    server::build(&dir, region).unwrap_or_else(|p| panic!("{} does not load:\n{}", dir.display(), server::report(&p)))
+    server::build(&dir, region)
+        .unwrap_or_else(|p| panic!("{} does not load:\n{}", dir.display(), server::report(&p)))
 }
 
 /// The real data, Skaraborg, as one shared state (the Atlas is immutable).
 pub fn real() -> AppState {
     static S: OnceLock<AppState> = OnceLock::new();
-    S.get_or_init(|| AppState::new(build(geodata(), None))).clone()
+    S.get_or_init(|| AppState::new(build(geodata(), None)))
+        .clone()
 }
 
 pub fn example() -> AppState {
     static S: OnceLock<AppState> = OnceLock::new();
-    S.get_or_init(|| AppState::new(build(geodata().join("example"), None))).clone()
+    S.get_or_init(|| AppState::new(build(geodata().join("example"), None)))
+        .clone()
 }
 
 pub fn sverige() -> AppState {
     static S: OnceLock<AppState> = OnceLock::new();
-    S.get_or_init(|| AppState::new(build(geodata(), Some("sverige")))).clone()
+    S.get_or_init(|| AppState::new(build(geodata(), Some("sverige"))))
+        .clone()
 }
 
 pub struct Reply {
@@ -54,20 +58,35 @@ impl Reply {
     /// The error message of a JSON error reply.
     pub fn error_message(&self) -> String {
         let j = self.json();
-        j["error"]["message"].as_str().unwrap_or_else(|| panic!("no error shape: {j}")).to_string()
+        j["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error shape: {j}"))
+            .to_string()
     }
 }
 
-pub async fn request(state: &AppState, method: Method, uri: &str, headers: &[(&str, &str)]) -> Reply {
+pub async fn request(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
     let mut req = Request::builder().method(method).uri(uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let res = router(state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let res = router(state.clone())
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status();
     let headers = res.headers().clone();
     let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Reply { status, headers, body }
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub async fn get(state: &AppState, uri: &str) -> Reply {
