@@ -14,6 +14,13 @@ pub fn build(dir: &Path, region: Option<&str>) -> Result<Atlas, Vec<Problem>> {
     inventory::load(dir, region).map(Atlas::build)
 }
 
+/// Builds a snapshot from the data and swaps it in whole. On any problem the current snapshot
+/// stays and keeps answering.
+pub fn reload(state: &AppState, dir: &Path, region: Option<&str>) -> Result<(), Vec<Problem>> {
+    state.swap(build(dir, region)?);
+    Ok(())
+}
+
 /// A report of problems as printed by `check` and at a refused start.
 pub fn report(problems: &[Problem]) -> String {
     let mut out: String = problems.iter().map(|p| format!("{p}\n")).collect();
@@ -65,19 +72,16 @@ async fn reload_on_hangup(state: AppState, args: ServeArgs) {
             return;
         };
         while hangup.recv().await.is_some() {
-            let (dir, region) = (args.data.clone(), args.region.clone());
-            match tokio::task::spawn_blocking(move || build(&dir, region.as_deref())).await {
-                Ok(Ok(atlas)) => {
-                    state.swap(atlas);
+            let (st, dir, region) = (state.clone(), args.data.clone(), args.region.clone());
+            match tokio::task::spawn_blocking(move || reload(&st, &dir, region.as_deref())).await {
+                Ok(Ok(())) => {
                     warm(&state);
                     tracing::info!("data omladdad");
                 }
-                Ok(Err(problems)) => {
-                    tracing::error!(
-                        "omladdning avvisad, den gamla datan används fortfarande:\n{}",
-                        report(&problems)
-                    )
-                }
+                Ok(Err(problems)) => tracing::error!(
+                    "omladdning avvisad, den gamla datan används fortfarande:\n{}",
+                    report(&problems)
+                ),
                 Err(e) => tracing::error!("omladdningen avbröts: {e}"),
             }
         }

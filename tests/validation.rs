@@ -452,3 +452,41 @@ fn check_command_exits_by_the_data() {
     );
     assert!(out.contains("1 problem hittades"), "{out}");
 }
+
+#[tokio::test]
+async fn reload_swaps_a_valid_snapshot_and_keeps_the_old_one_on_problems() {
+    use skaraborgskartan::{AppState, server};
+    let (_t, dir) = copy();
+    let state = AppState::new(server::build(&dir, None).unwrap());
+    let cope = "/api/v1/coverage?kommun=1496&age=5&level=universal";
+    let offered = |j: serde_json::Value| {
+        j["kommuner"][0]["programmes"]["offered"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        offered(common::get(&state, cope).await.json()),
+        1,
+        "ABC only"
+    );
+
+    append(&dir, "offerings.csv", &OFFERING.replace("1496", "1234"));
+    let problems = server::reload(&state, &dir, None).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(
+        offered(common::get(&state, cope).await.json()),
+        1,
+        "the old snapshot still answers"
+    );
+
+    edit(&dir, "offerings.csv", |t| {
+        t.replace(&OFFERING.replace("1496", "1234"), OFFERING)
+    });
+    server::reload(&state, &dir, None).unwrap();
+    assert_eq!(
+        offered(common::get(&state, cope).await.json()),
+        2,
+        "ABC and COPE after the reload"
+    );
+}

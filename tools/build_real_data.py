@@ -31,6 +31,10 @@ URL_TIDAHOLM_MM = ("https://www.tidaholm.se/omsorg-stod--hjalp/tidaholmsforalder
                    "marte-meo.html")
 
 ROUND_REAL = "offentliga-kallor"
+# Skara's rows were a research trial c. 2008–2010, not a standing offer: they get a round of their
+# own so that they never count as a current offer in the default view.
+ROUND_HISTORIC = "historiska-uppgifter"
+HISTORIC = {("1495", "marte-meo"), ("1495", "de-otroliga-aren")}
 
 
 def read_csv(path):
@@ -62,7 +66,11 @@ def programmes(ref):
 
 def rounds():
     return [
-        [ROUND_REAL, "Offentliga källor", "2008/2022",
+        [ROUND_HISTORIC, "Historiska uppgifter (ca 2008–2010)", "2008/2010",
+         "Uppgifter om program som gavs för länge sedan, t.ex. i forskningsförsök. De visar inte att "
+         "programmet erbjuds i dag och räknas inte in i den aktuella bilden.",
+         "se respektive rad (offentliga källor, se geodata/README.md)"],
+        [ROUND_REAL, "Offentliga källor", "2015/2022",
          "Enstaka uppgifter ur offentliga källor, inte en enkätomgång. Varje rad har sin egen källa och sitt "
          "eget datum; de flesta visar inte att programmet erbjuds i dag.",
          "se respektive rad (offentliga källor, se geodata/README.md)"],
@@ -115,7 +123,8 @@ def offerings(ref):
         key = (f["kommun_code"], f["programme_slug"])
         d = OFFERING_DETAILS[key]
         rows.append({
-            "kommun": f["kommun_code"], "programme": f["programme_slug"], "round": ROUND_REAL,
+            "kommun": f["kommun_code"], "programme": f["programme_slug"],
+            "round": ROUND_HISTORIC if key in HISTORIC else ROUND_REAL,
             "status": "offered", "organiser": d["organiser"], "contact_url": d["contact_url"],
             "languages": "", "last_confirmed": d["last_confirmed"], "source": f["source_url"],
             "note": d["note"],
