@@ -581,26 +581,26 @@ impl Context<'_> {
         ];
         let mut seen = HashMap::new();
         self.each("partssamverkan", &columns, |cx, row| {
-        let kommun = cx.kommun(row, "kommun");
-        let p = &mut cx.problems;
-        let status = row.parse("status", p, PartsStatus::parse);
-        let action_plan = row.parse_optional("action_plan", p, ActionPlan::parse);
-        let last_confirmed = cx.confirmed(row, "last_confirmed");
-        let source = cx.source(row, "source", "partssamverkan");
-        let (Some(kommun), Some(status), Some(action_plan), Some(last_confirmed), Some(source)) =
-            (kommun, status, action_plan, last_confirmed, source)
-        else {
-            return None;
-        };
-        cx.unique(&mut seen, kommun.clone(), row, "kommun");
+            let kommun = cx.kommun(row, "kommun");
+            let p = &mut cx.problems;
+            let status = row.parse("status", p, PartsStatus::parse);
+            let plan = row.parse_optional("action_plan", p, ActionPlan::parse);
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
+            let source = cx.source(row, "source", "partssamverkan");
+            let (Some(kommun), Some(status), Some(plan), Some(last_confirmed), Some(source)) =
+                (kommun, status, plan, last_confirmed, source)
+            else {
+                return None;
+            };
+            cx.unique(&mut seen, kommun.clone(), row, "kommun");
             Some(Partssamverkan {
-            kommun,
-            status,
-            action_plan: action_plan.unwrap_or(ActionPlan::Unknown),
-            last_confirmed,
-            source,
-            note: row.text("note").into(),
-        })
+                kommun,
+                status,
+                action_plan: plan.unwrap_or(ActionPlan::Unknown),
+                last_confirmed,
+                source,
+                note: row.text("note").into(),
+            })
         })
     }
 
