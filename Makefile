@@ -11,11 +11,12 @@ all: test
 
 ## run: build and serve the shipped data (prints the address; SKK_ADDR/SKK_DATA/SKK_REGION apply)
 run:
+	tools/deps.sh web
 	$(CARGO) run --release -- serve
 
 ## test: install what a fresh machine needs, then run every test target
 test:
-	tools/deps.sh test
+	tools/deps.sh web test
 	$(CARGO) test --all-targets
 
 ## check: validate the shipped data and the example data, per region
@@ -41,4 +42,4 @@ bench:
 
 ## deps: install everything test, lint and bench need
 deps:
-	tools/deps.sh test lint bench
+	tools/deps.sh web test lint bench

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 use crate::body::Body;
 use crate::coverage::Coverage;
 use crate::geometry::{self, Locator};
-use crate::inventory::{Inventory, Offering, Programme};
+use crate::inventory::{
+    Adherence, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
+};
 use crate::vocabulary::{CellState, Detail, OfferingStatus};
 
 /// Simplification tolerance per detail level, in degrees (about 700 m and 200 m at 58° N).
@@ -36,6 +38,8 @@ pub struct Atlas {
     pub kommuner: Vec<Kommun>,
     /// The round shown when a request names none: the newest round with any answers.
     pub default_round: usize,
+    /// The date this snapshot was built (shown on printed pages).
+    pub loaded: String,
     by_code: HashMap<String, usize>,
     programme_index: HashMap<String, usize>,
     round_index: HashMap<String, usize>,
@@ -113,6 +117,7 @@ impl Atlas {
             inventory,
             kommuner,
             default_round,
+            loaded: crate::dates::today(),
             by_code,
             programme_index,
             round_index,
@@ -166,6 +171,37 @@ impl Atlas {
 
     pub fn coverage(&self, k: usize, r: usize) -> &Coverage {
         &self.coverage[k * self.inventory.rounds.len() + r]
+    }
+
+    /// The kommun's SAMBU row, if the data has one (none: *okänt*).
+    pub fn sambu(&self, k: usize) -> Option<&Sambu> {
+        let code = &self.kommuner[k].code;
+        self.inventory.sambu.iter().find(|s| &s.kommun == code)
+    }
+
+    pub fn partssamverkan(&self, k: usize) -> Option<&Partssamverkan> {
+        let code = &self.kommuner[k].code;
+        self.inventory
+            .partssamverkan
+            .iter()
+            .find(|s| &s.kommun == code)
+    }
+
+    /// The kommun's status for document `d`, if the data has one.
+    pub fn adherence(&self, k: usize, d: usize) -> Option<&Adherence> {
+        let (code, doc) = (&self.kommuner[k].code, &self.inventory.documents[d].slug);
+        self.inventory
+            .adherence
+            .iter()
+            .find(|x| &x.kommun == code && &x.document == doc)
+    }
+
+    pub fn trainings(&self, k: usize) -> impl Iterator<Item = &Training> {
+        let code = self.kommuner[k].code.clone();
+        self.inventory
+            .trainings
+            .iter()
+            .filter(move |t| t.kommun == code)
     }
 
     /// The kommun containing a point (lon, lat), if it is in the region.

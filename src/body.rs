@@ -59,6 +59,11 @@ impl Body {
         )
     }
 
+    /// The content's hex digest: the ETag without quotes or encoding suffix.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
     pub fn bytes(&self) -> &Bytes {
         &self.identity
     }

@@ -41,4 +41,14 @@ pub struct ServeArgs {
     /// Region to serve, as named in dataset.toml (default: the data's default region).
     #[arg(long, env = "SKK_REGION")]
     pub region: Option<String>,
+    /// Directory of the front end (style, script, and Leaflet in node_modules).
+    #[arg(long, env = "SKK_WEB", default_value = "web")]
+    pub web: PathBuf,
+    /// Base-map tile URL template, e.g. https://tiles.example.se/{z}/{x}/{y}.png (default: none;
+    /// the map shows the kommun polygons only).
+    #[arg(long, env = "SKK_TILES")]
+    pub tiles: Option<String>,
+    /// Origins (space-separated) allowed to embed the pages in a frame, e.g. https://www.skovde.se.
+    #[arg(long, env = "SKK_FRAME_ANCESTORS", value_delimiter = ' ', num_args = 0..)]
+    pub frame_ancestors: Vec<String>,
 }

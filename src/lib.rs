@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod pages;
 pub mod problem;
 pub mod server;
+pub mod site;
 pub mod views;
 pub mod vocabulary;
 
@@ -30,17 +31,29 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use atlas::Atlas;
+use site::{PageOptions, Site};
 
 /// Shared by every handler: the current snapshot, replaced whole on reload.
 #[derive(Clone)]
 pub struct AppState {
     current: Arc<ArcSwap<Atlas>>,
+    /// The front end: assets and page options (fixed for the process's life).
+    pub site: Arc<Site>,
 }
 
 impl AppState {
+    /// A state with the front end of `./web` and default page options.
     pub fn new(atlas: Atlas) -> AppState {
+        AppState::with_site(
+            atlas,
+            Site::load(std::path::Path::new("web"), PageOptions::default()),
+        )
+    }
+
+    pub fn with_site(atlas: Atlas, site: Site) -> AppState {
         AppState {
             current: Arc::new(ArcSwap::from_pointee(atlas)),
+            site: Arc::new(site),
         }
     }
 
@@ -60,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(pages::routes())
         .merge(api::routes())
+        .fallback(fallback)
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
@@ -72,6 +86,19 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// A path no route serves: the API's JSON error under /api, a helpful HTML page elsewhere.
+async fn fallback(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        api::not_found().into_response()
+    } else {
+        pages::not_found(&s, &uri)
+    }
 }
 
 /// Liveness: the process answers. Also the trivial handler the benchmark compares against.

@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use crate::atlas::Atlas;
 use crate::config::ServeArgs;
 use crate::problem::Problem;
+use crate::site::{PageOptions, Site};
 use crate::{AppState, inventory, router};
 
 /// Loads and validates a data directory and builds its snapshot.
@@ -35,7 +36,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             report(&p)
         )
     })?;
-    let state = AppState::new(atlas);
+    let options = PageOptions {
+        tiles: args.tiles.clone().filter(|t| !t.is_empty()),
+        frame_ancestors: args.frame_ancestors.clone(),
+    };
+    let state = AppState::with_site(atlas, Site::load(&args.web, options));
     warm(&state);
     let listener = TcpListener::bind(args.addr)
         .await

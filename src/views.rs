@@ -91,8 +91,7 @@ pub fn counts(a: &Atlas, k: usize, r: usize, keep: impl Fn(&Programme) -> bool) 
 }
 
 fn sambu_json(a: &Atlas, k: usize) -> Value {
-    let code = &a.kommuner[k].code;
-    match a.inventory.sambu.iter().find(|s| &s.kommun == code) {
+    match a.sambu(k) {
         Some(s) => json!({
             "status": s.status, "status_label": s.status.label(), "name": s.name, "since": s.since,
             "last_confirmed": s.last_confirmed, "source": s.source, "note": s.note,
@@ -105,13 +104,7 @@ fn sambu_json(a: &Atlas, k: usize) -> Value {
 }
 
 fn partssamverkan_json(a: &Atlas, k: usize) -> Value {
-    let code = &a.kommuner[k].code;
-    match a
-        .inventory
-        .partssamverkan
-        .iter()
-        .find(|s| &s.kommun == code)
-    {
+    match a.partssamverkan(k) {
         Some(s) => json!({
             "status": s.status, "status_label": s.status.label(),
             "action_plan": s.action_plan, "action_plan_label": s.action_plan.label(),
@@ -126,14 +119,8 @@ fn partssamverkan_json(a: &Atlas, k: usize) -> Value {
 }
 
 fn adherence_json(a: &Atlas, k: usize, document: usize) -> Value {
-    let code = &a.kommuner[k].code;
     let doc = &a.inventory.documents[document];
-    match a
-        .inventory
-        .adherence
-        .iter()
-        .find(|x| &x.kommun == code && x.document == doc.slug)
-    {
+    match a.adherence(k, document) {
         Some(x) => json!({
             "document": doc.slug, "title": doc.title, "status": x.status, "status_label": x.status.label(),
             "date": x.date, "source": x.source, "note": x.note,
@@ -234,12 +221,7 @@ pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
             v
         })
         .collect();
-    let trainings: Vec<_> = a
-        .inventory
-        .trainings
-        .iter()
-        .filter(|t| t.kommun == kommun.code)
-        .collect();
+    let trainings: Vec<_> = a.trainings(k).collect();
     json!({
         "meta": meta(a),
         "kommunkod": kommun.code,
@@ -387,21 +369,12 @@ fn region(a: &Atlas) -> Value {
     })
 }
 
-fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
-    let code = &a.kommuner[k].code;
-    a.inventory
-        .sambu
-        .iter()
-        .find(|s| &s.kommun == code)
-        .map_or(SambuStatus::Unknown, |s| s.status)
+pub fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
+    a.sambu(k).map_or(SambuStatus::Unknown, |s| s.status)
 }
 
-fn parts_status(a: &Atlas, k: usize) -> PartsStatus {
-    let code = &a.kommuner[k].code;
-    a.inventory
-        .partssamverkan
-        .iter()
-        .find(|s| &s.kommun == code)
+pub fn parts_status(a: &Atlas, k: usize) -> PartsStatus {
+    a.partssamverkan(k)
         .map_or(PartsStatus::Unknown, |s| s.status)
 }
 
@@ -497,7 +470,7 @@ pub fn layer_body(a: &Atlas, q: &LayerQuery) -> Body {
 }
 
 /// Whether a programme is for the age (any age when None) at the level.
-fn matches(p: &Programme, age: Option<i8>, level: LevelFilter) -> bool {
+pub fn matches(p: &Programme, age: Option<i8>, level: LevelFilter) -> bool {
     level.matches(p) && age.is_none_or(|a| p.age_min <= a && a <= p.age_max)
 }
 
@@ -524,13 +497,7 @@ fn offerings_properties(a: &Atlas, k: usize, q: &LayerQuery) -> Value {
 }
 
 fn trainings_properties(a: &Atlas, k: usize) -> Value {
-    let code = &a.kommuner[k].code;
-    let rows: Vec<_> = a
-        .inventory
-        .trainings
-        .iter()
-        .filter(|t| &t.kommun == code)
-        .collect();
+    let rows: Vec<_> = a.trainings(k).collect();
     json!({
         "trainings": rows.len(),
         "participants": rows.iter().map(|t| t.participants).sum::<u32>(),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian machine needs for one or more groups of tasks.
 #
-#   tools/deps.sh test     # cargo test --all-targets
+#   tools/deps.sh test     # cargo test --all-targets (browser tests: node, npm, chromium,
+#                          #   tests/browser/node_modules from its package-lock.json)
+#   tools/deps.sh web      # web/node_modules (Leaflet) for `make run` and the pages
 #   tools/deps.sh lint     # cargo fmt, cargo clippy
 #   tools/deps.sh bench    # benches/run.sh: wrk, nginx-light, curl
 #
@@ -24,6 +26,19 @@ need_cmd() { # need_cmd COMMAND DEBIAN_PACKAGE
     command -v "$1" >/dev/null 2>&1 || PKG_FOR_CMD[$1]=$2
 }
 
+# Node packages to install after the Debian packages (npm comes from them): directories.
+NPM_DIRS=()
+
+# npm ci DIR, when DIR/node_modules is missing or older than DIR/package-lock.json.
+# puppeteer-core downloads no browser; the tests use Debian's chromium.
+npm_ci() {
+    local dir=$1
+    [[ -d $dir/node_modules && ! $dir/package-lock.json -nt $dir/node_modules ]] && return 0
+    echo "deps.sh: npm ci in $dir" >&2
+    (cd "$dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
+    touch "$dir/node_modules"
+}
+
 need_cargo() {
     command -v cargo >/dev/null 2>&1 ||
         die "cargo not found: this project needs the machine's rustup toolchain (edition 2024; Debian's cargo is too old)"
@@ -33,7 +48,17 @@ for group in "$@"; do
     case $group in
     test)
         need_cargo
-        # Browser tests will add: need_cmd chromium chromium; need_cmd chromedriver chromium-driver
+        # Browser tests (tests/browser.rs): node's test runner, puppeteer-core, axe-core.
+        need_cmd node nodejs
+        need_cmd npm npm
+        [[ -n ${CHROMIUM:-} && -x ${CHROMIUM:-} ]] || need_cmd chromium chromium
+        NPM_DIRS+=("$(dirname "$0")/../tests/browser")
+        ;;
+    web)
+        # The front end's Leaflet (web/node_modules), served by the service itself: no CDN.
+        need_cmd node nodejs
+        need_cmd npm npm
+        NPM_DIRS+=("$(dirname "$0")/../web")
         ;;
     lint)
         need_cargo
@@ -47,11 +72,19 @@ for group in "$@"; do
         need_cmd nginx nginx-light
         need_cmd wrk wrk
         ;;
-    *) die "unknown group '$group' (test, lint, bench)" ;;
+    *) die "unknown group '$group' (web, test, lint, bench)" ;;
     esac
 done
 
-((${#PKG_FOR_CMD[@]} == 0)) && exit 0
+after() {
+    local dir
+    for dir in "${NPM_DIRS[@]}"; do npm_ci "$dir"; done
+}
+
+if ((${#PKG_FOR_CMD[@]} == 0)); then
+    after
+    exit 0
+fi
 
 pkgs=$(printf '%s\n' "${PKG_FOR_CMD[@]}" | sort -u | tr '\n' ' ')
 echo "deps.sh: installing $pkgs" >&2
@@ -76,3 +109,5 @@ trap cleanup EXIT
 for cmd in "${!PKG_FOR_CMD[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || die "$cmd still missing after installing ${PKG_FOR_CMD[$cmd]}"
 done
+
+after

@@ -34,7 +34,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/locate", get(locate))
         .route("/api/v1/compare", get(compare))
         .route("/api/v1/region", get(region))
-        .fallback(not_found)
 }
 
 fn prebuilt(a: &Atlas, key: &str) -> Arc<Body> {
@@ -205,7 +204,8 @@ async fn region(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQ
     Ok(prebuilt(&s.atlas(), "region").respond(&headers, CACHE_PUBLIC))
 }
 
-async fn not_found() -> ApiError {
+/// The API's answer for a path it does not have.
+pub fn not_found() -> ApiError {
     ApiError::not_found(
         "okand_adress",
         "Adressen finns inte. API:t beskrivs på /api/v1/region och i README.",

@@ -1,6 +1,7 @@
 //! Shared test helpers: the shipped data sets loaded once, and requests through the router.
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -91,4 +92,38 @@ pub async fn request(
 
 pub async fn get(state: &AppState, uri: &str) -> Reply {
     request(state, Method::GET, uri, &[]).await
+}
+
+/// The service on a real socket (127.0.0.1, a free port) until [`Served::stop`].
+pub struct Served {
+    pub addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Served {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Graceful shutdown; waits for the server task.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.unwrap();
+    }
+}
+
+pub async fn serve(state: AppState) -> Served {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    });
+    Served { addr, stop, task }
 }

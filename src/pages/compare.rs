@@ -1,0 +1,226 @@
+//! `/jamfor`: kommuner side by side in one round (coverage ages × kommuner per level, offers,
+//! SAMBU, partssamverkan, adherence), or kommuner across two rounds (`round=a,b`).
+
+use maud::{Markup, html};
+
+use crate::api::params;
+use crate::atlas::Atlas;
+use crate::coverage::{LevelFilter, PRENATAL, age_label};
+use crate::error::ApiError;
+use crate::views::{counts, parts_status, sambu_status};
+use crate::vocabulary::CellState;
+
+use super::Cx;
+use super::kommun::{age_state, filter_label, level_filters, percent, round_change};
+use super::layout::{Script, page as layout_page, state};
+
+/// What to compare: kommuner, and one round or two.
+pub struct Choice {
+    pub kommuner: Vec<usize>,
+    pub rounds: Vec<usize>,
+}
+
+impl Choice {
+    /// `kommuner=1496,1494` (or repeated `kommun=` from the form's checkboxes), `round=a` or
+    /// `round=a,b`. Errors name the parameter, as the API's do.
+    pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Choice, ApiError> {
+        let mut codes: Vec<String> = Vec::new();
+        let mut rounds = Vec::new();
+        for (name, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            match name.as_ref() {
+                "kommuner" | "kommun" => codes.extend(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(String::from),
+                ),
+                "round" if !value.is_empty() => {
+                    for id in value.split(',') {
+                        rounds.push(params::round(a, id.trim())?);
+                    }
+                }
+                "round" | "embed" => {}
+                other => {
+                    return Err(ApiError::bad(
+                        "okand_parameter",
+                        format!(
+                            "Okänd parameter ”{other}”. Tillåtna parametrar här: kommuner, kommun, round, embed."
+                        ),
+                    ));
+                }
+            }
+        }
+        let kommuner = if codes.is_empty() {
+            Vec::new()
+        } else {
+            params::kommuner(a, "kommuner", &codes.join(","))?
+        };
+        if rounds.len() > 2 {
+            return Err(ApiError::bad(
+                "ogiltig_parameter",
+                "round: ange en omgång, eller två att jämföra (t.ex. round=kartlaggning-2021,uppfoljning-2024).",
+            ));
+        }
+        if rounds.is_empty() {
+            rounds.push(a.default_round);
+        }
+        Ok(Choice { kommuner, rounds })
+    }
+
+    pub fn key(&self, a: &Atlas) -> String {
+        let ks: Vec<&str> = self
+            .kommuner
+            .iter()
+            .map(|k| a.kommuner[*k].code.as_str())
+            .collect();
+        let rs: Vec<&str> = self
+            .rounds
+            .iter()
+            .map(|r| a.inventory.rounds[*r].id.as_str())
+            .collect();
+        format!("kommuner={}&round={}", ks.join(","), rs.join(","))
+    }
+}
+
+pub fn page(cx: &Cx, c: &Choice) -> Markup {
+    let a = cx.a;
+    let names: Vec<&str> = c
+        .kommuner
+        .iter()
+        .map(|k| a.kommuner[*k].name.as_str())
+        .collect();
+    let main = html! {
+        h1 { "Jämför kommuner" }
+        p.ingress { "Välj två eller flera kommuner för att se dem sida vid sida, eller en kommun och två omgångar för att se vad som har ändrats." }
+        (form(cx, c))
+        @match (c.kommuner.len(), c.rounds.as_slice()) {
+            (0, _) => p { "Välj minst en kommun ovan." },
+            (_, [from, to]) => {
+                h2 { "Förändring från " (a.inventory.rounds[*from].name) " till " (a.inventory.rounds[*to].name) }
+                @for k in &c.kommuner {
+                    section.jamforelse aria-labelledby={ "h-" (a.kommuner[*k].code) } {
+                        h3 id={ "h-" (a.kommuner[*k].code) } { a href={ "/kommun/" (a.kommuner[*k].code) } { (a.kommuner[*k].name) } }
+                        (round_change(cx, *k, *from, *to))
+                    }
+                }
+            }
+            (_, rs) => {
+                @let r = &rs[0];
+                h2 { (names.join(", ")) " – " (a.inventory.rounds[*r].name) }
+                (side_by_side(cx, &c.kommuner, *r))
+            }
+        }
+    };
+    layout_page(cx, "Jämför kommuner", Script::None, main)
+}
+
+fn form(cx: &Cx, c: &Choice) -> Markup {
+    let a = cx.a;
+    let mut ks: Vec<usize> = (0..a.kommuner.len()).collect();
+    ks.sort_by(|x, y| a.kommuner[*x].name.cmp(&a.kommuner[*y].name));
+    let first = c.rounds[0];
+    html! {
+        form #jamfor-val.ej-utskrift method="get" action="/jamfor" {
+            fieldset {
+                legend { "Kommuner" }
+                ul.kryssrutor {
+                    @for k in ks {
+                        @let code = &a.kommuner[k].code;
+                        li {
+                            input type="checkbox" name="kommun" value=(code) id={ "j-" (code) } checked[c.kommuner.contains(&k)];
+                            label for={ "j-" (code) } { (a.kommuner[k].name) }
+                        }
+                    }
+                }
+            }
+            div.falt {
+                label for="j-omgang" { "Omgång" }
+                select #j-omgang name="round" {
+                    @for (r, round) in a.inventory.rounds.iter().enumerate() {
+                        option value=(round.id) selected[c.rounds.len() == 1 && r == first] { (round.name) }
+                    }
+                    @for r in 1..a.inventory.rounds.len() {
+                        @let (x, y) = (&a.inventory.rounds[r - 1], &a.inventory.rounds[r]);
+                        option value={ (x.id) "," (y.id) } selected[c.rounds == [r - 1, r]] { "Förändring: " (x.name) " → " (y.name) }
+                    }
+                }
+            }
+            @if cx.embed { input type="hidden" name="embed" value="1"; }
+            button type="submit" { "Jämför" }
+        }
+    }
+}
+
+fn side_by_side(cx: &Cx, ks: &[usize], r: usize) -> Markup {
+    let a = cx.a;
+    let programmes: Vec<usize> = (0..a.programmes().len())
+        .filter(|p| {
+            ks.iter()
+                .any(|k| a.cell_state(*k, r, *p) != CellState::Unknown)
+        })
+        .collect();
+    html! {
+        div.tabellram tabindex="0" role="region" aria-label="Sammanfattning per kommun" {
+            table #sammanfattning {
+                caption { "Sammanfattning" }
+                thead { tr { th scope="col" { "Uppgift" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
+                tbody {
+                    tr { th scope="row" { "Program: erbjuds / okänt / erbjuds inte" }
+                        @for k in ks { @let [o, n, u] = counts(a, *k, r, |_| true); td { (o) " / " (u) " / " (n) } } }
+                    @for f in level_filters() {
+                        tr { th scope="row" { "Täckning 0–17 år, " (filter_label(f).to_lowercase()) }
+                            @for k in ks { td { (percent(a.coverage(*k, r).level(f).share())) } } }
+                    }
+                    tr { th scope="row" { "SAMBU-team" } @for k in ks { td { (sambu_status(a, *k).label()) } } }
+                    tr { th scope="row" { "Partssamverkan" } @for k in ks { td { (parts_status(a, *k).label()) } } }
+                    @for (d, doc) in a.inventory.documents.iter().enumerate() {
+                        tr { th scope="row" { "Följsamhet: " (doc.title) }
+                            @for k in ks { td { (a.adherence(*k, d).map_or("okänt", |x| x.status.label())) } } }
+                    }
+                }
+            }
+        }
+        h3 { "Täckning per ålder" }
+        @for f in level_filters() {
+            (age_grid(cx, ks, r, f))
+        }
+        h3 { "Program" }
+        @if programmes.is_empty() {
+            p { "Inget program har någon uppgift för de valda kommunerna i omgången: alla är " strong { "okända" } "." }
+        } @else {
+            div.tabellram tabindex="0" role="region" aria-label="Program per kommun" {
+                table {
+                    caption { "Program med uppgift i någon av kommunerna" }
+                    thead { tr { th scope="col" { "Program" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
+                    tbody {
+                        @for p in &programmes {
+                            tr { th scope="row" { a href={ "/program/" (a.programmes()[*p].slug) } { (a.programmes()[*p].name) } }
+                                @for k in ks { td { (state(a.cell_state(*k, r, *p))) } } }
+                        }
+                    }
+                }
+            }
+            p { "Övriga " (a.programmes().len() - programmes.len()) " program är okända i alla de valda kommunerna." }
+        }
+    }
+}
+
+fn age_grid(cx: &Cx, ks: &[usize], r: usize, f: LevelFilter) -> Markup {
+    let a = cx.a;
+    let caption = format!("Täckning per ålder: {}", filter_label(f).to_lowercase());
+    html! {
+        div.tabellram tabindex="0" role="region" aria-label=(caption) {
+            table.tackning {
+                caption { (caption) }
+                thead { tr { th scope="col" { "Ålder" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
+                tbody {
+                    @for age in PRENATAL..=17 {
+                        tr { th scope="row" { (age_label(age, age)) }
+                            @for k in ks { td { (age_state(a.coverage(*k, r).level(f), age)) } } }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The map page's filters: parsed from the query string with the API's parameter rules (same
+//! names, same Swedish errors), and written back as a canonical query string for links and keys.
+
+use crate::api::params::{self, Params};
+use crate::atlas::Atlas;
+use crate::coverage::LevelFilter;
+use crate::error::ApiError;
+
+crate::vocabulary::vocabulary!(
+    /// What the map colours the kommuner by.
+    Measure {
+        Offerings = "offerings": "antal program som erbjuds",
+        Coverage = "coverage": "täckning av åldrarna 0–17 år",
+        Sambu = "sambu": "SAMBU-team",
+        Partssamverkan = "partssamverkan": "partssamverkan",
+        Adherence = "adherence": "följsamhet till beslutade dokument",
+        Trainings = "trainings": "SIP-utbildningar",
+    }
+);
+
+pub const NAMES: &[&str] = &[
+    "kommun", "age", "level", "round", "layer", "document", "embed",
+];
+
+#[derive(Debug, Clone)]
+pub struct Filters {
+    pub kommun: Option<usize>,
+    /// 0–17, or -1 for "under graviditeten"; None: every age.
+    pub age: Option<i8>,
+    pub level: LevelFilter,
+    pub round: usize,
+    pub layer: Measure,
+    /// Index into the documents (for the adherence layer).
+    pub document: usize,
+}
+
+impl Filters {
+    pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Filters, ApiError> {
+        let p = Params::parse(raw, NAMES)?;
+        let kommun = p
+            .get("kommun")
+            .map(|code| params::kommun(a, "kommun", code))
+            .transpose()?;
+        let layer = p.get("layer").map_or(Ok(Measure::Offerings), |v| {
+            Measure::parse(v)
+                .map_err(|m| ApiError::bad("ogiltig_parameter", format!("layer: {m}.")))
+        })?;
+        let document = match p.get("document") {
+            None => 0,
+            Some(slug) => a
+                .inventory
+                .documents
+                .iter()
+                .position(|d| d.slug == slug)
+                .ok_or_else(|| {
+                    ApiError::not_found(
+                        "okant_dokument",
+                        format!("document: dokumentet ”{slug}” finns inte."),
+                    )
+                })?,
+        };
+        Ok(Filters {
+            kommun,
+            age: p.age()?,
+            level: p.level()?,
+            round: p.round(a)?,
+            layer,
+            document,
+        })
+    }
+
+    /// The canonical query string (defaults left out), so equal views share one URL and key.
+    pub fn query(&self, a: &Atlas) -> String {
+        let round = if self.round == a.default_round {
+            String::new()
+        } else {
+            a.inventory.rounds[self.round].id.clone()
+        };
+        let document = match (self.layer, a.inventory.documents.get(self.document)) {
+            (Measure::Adherence, Some(d)) if self.document > 0 => d.slug.clone(),
+            _ => String::new(),
+        };
+        super::query_string(&[
+            (
+                "kommun",
+                self.kommun
+                    .map(|k| a.kommuner[k].code.clone())
+                    .unwrap_or_default(),
+            ),
+            ("age", self.age.map(age_code).unwrap_or_default()),
+            (
+                "level",
+                match self.level {
+                    LevelFilter::All => String::new(),
+                    l => l.code().to_string(),
+                },
+            ),
+            ("round", round),
+            (
+                "layer",
+                match self.layer {
+                    Measure::Offerings => String::new(),
+                    l => l.code().to_string(),
+                },
+            ),
+            ("document", document),
+        ])
+    }
+
+    /// "för ett barn som är 13 år", "under graviditeten", or "för alla åldrar".
+    pub fn age_phrase(&self) -> String {
+        match self.age {
+            None => "för barn i alla åldrar 0–17 år".into(),
+            Some(-1) => "under graviditeten".into(),
+            Some(0) => "för ett barn under 1 år".into(),
+            Some(n) => format!("för ett barn som är {n} år"),
+        }
+    }
+}
+
+/// An age as written in a URL: `graviditet` or the number.
+pub fn age_code(age: i8) -> String {
+    if age == -1 {
+        "graviditet".into()
+    } else {
+        age.to_string()
+    }
+}

@@ -1,0 +1,485 @@
+//! `/kommun/{kod}`: what the kommun offers for each age and level, coverage and named gaps, what
+//! the neighbours offer for the gap ages, SAMBU, partssamverkan, adherence, SIP trainings, and the
+//! change since the previous round; each fact with its source and date. Prints as an A4 report.
+
+use maud::{Markup, html};
+
+use crate::coverage::{Gap, LevelCoverage, LevelFilter, PRENATAL, age_label};
+use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuStatus};
+
+use super::Cx;
+use super::layout::{Script, page as layout_page, source, source_link, state};
+use super::map::age_range;
+
+pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
+    let a = cx.a;
+    let kommun = &a.kommuner[k];
+    let round = &a.inventory.rounds[r];
+    let main = html! {
+        h1 { (kommun.name) }
+        p.ingress {
+            "Föräldraskapsstöd i " (kommun.name) " (kommunkod " (kommun.code) "). Uppgifterna gäller omgången "
+            strong { (round.name) } " (" (round.collected) "). "
+            strong { "Okänt" } " betyder att uppgift saknas, inte att stödet saknas."
+        }
+        (round_form(cx, k, r))
+        nav.innehall.ej-utskrift aria-label="På den här sidan" {
+            ul {
+                li { a href="#erbjudanden" { "Program" } }
+                li { a href="#tackning" { "Täckning" } }
+                li { a href="#luckor" { "Luckor" } }
+                li { a href="#grannar" { "Grannkommuner" } }
+                li { a href="#sambu" { "SAMBU" } }
+                li { a href="#partssamverkan" { "Partssamverkan" } }
+                li { a href="#foljsamhet" { "Följsamhet" } }
+                li { a href="#utbildningar" { "SIP-utbildningar" } }
+                li { a href="#jamforelse" { "Jämfört med förra omgången" } }
+            }
+        }
+        (offers(cx, k, r))
+        (coverage_table(cx, k, r))
+        (gaps(cx, k, r))
+        (neighbours(cx, k, r))
+        (sambu(cx, k))
+        (partssamverkan(cx, k))
+        (adherence(cx, k))
+        (trainings(cx, k))
+        (previous_round(cx, k, r))
+        p.ej-utskrift {
+            "Skriv ut sidan (Ctrl+P) för en rapport till partssamverkans möte. "
+            a href={ "/jamfor?kommuner=" (kommun.code) (neighbour_codes(cx, k)) } { "Jämför " (kommun.name) " med grannkommunerna" }
+            "."
+        }
+    };
+    layout_page(cx, &kommun.name, Script::None, main)
+}
+
+fn neighbour_codes(cx: &Cx, k: usize) -> String {
+    cx.a.kommuner[k]
+        .neighbours
+        .iter()
+        .take(3)
+        .map(|(n, _)| format!(",{}", cx.a.kommuner[*n].code))
+        .collect()
+}
+
+fn round_form(cx: &Cx, k: usize, r: usize) -> Markup {
+    let a = cx.a;
+    html! {
+        form.omgang.ej-utskrift method="get" action={ "/kommun/" (a.kommuner[k].code) } {
+            label for="k-omgang" { "Omgång" }
+            select #k-omgang name="round" {
+                @for (i, round) in a.inventory.rounds.iter().enumerate() {
+                    option value=(round.id) selected[i == r] { (round.name) }
+                }
+            }
+            @if cx.embed { input type="hidden" name="embed" value="1"; }
+            button type="submit" { "Visa omgången" }
+        }
+    }
+}
+
+fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
+    let a = cx.a;
+    let answered: Vec<usize> = (0..a.programmes().len())
+        .filter(|p| a.offering(k, r, *p).is_some())
+        .collect();
+    let unknown: Vec<usize> = (0..a.programmes().len())
+        .filter(|p| a.offering(k, r, *p).is_none())
+        .collect();
+    html! {
+        section #erbjudanden aria-labelledby="h-erbjudanden" {
+            h2 #h-erbjudanden { "Program" }
+            @if answered.is_empty() {
+                p { "Omgången har inga uppgifter om " (a.kommuner[k].name) "." }
+            } @else {
+                div.tabellram {
+                    table {
+                        caption { "Program med uppgift i omgången" }
+                        thead { tr {
+                            th scope="col" { "Program" } th scope="col" { "Åldrar" } th scope="col" { "Nivå" }
+                            th scope="col" { "Status" } th scope="col" { "Arrangör" } th scope="col" { "Källa" }
+                        } }
+                        tbody {
+                            @for p in &answered {
+                                @let prog = &a.programmes()[*p];
+                                @let o = a.offering(k, r, *p).expect("answered");
+                                tr {
+                                    th scope="row" { a href={ "/program/" (prog.slug) } { (prog.name) } }
+                                    td { (age_range(prog.age_min, prog.age_max)) }
+                                    td { (levels(&prog.levels)) }
+                                    td { (state(a.cell_state(k, r, *p))) }
+                                    td { (o.organiser) @if !o.note.is_empty() { br; small { (o.note) } } }
+                                    td { (source(&o.source, Some(&o.last_confirmed))) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !unknown.is_empty() {
+                h3 { (unknown.len()) " av " (a.programmes().len()) " program har okänd status" }
+                ul.kolumner {
+                    @for p in &unknown {
+                        @let prog = &a.programmes()[*p];
+                        li { a href={ "/program/" (prog.slug) } { (prog.name) } " – " (state(CellState::Unknown)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn levels(ls: &[Level]) -> String {
+    ls.iter().map(|l| l.label()).collect::<Vec<_>>().join(", ")
+}
+
+/// The filters in the order the tables show them: each level, then all levels together.
+pub fn level_filters() -> Vec<LevelFilter> {
+    Level::ALL
+        .iter()
+        .map(|l| LevelFilter::Only(*l))
+        .chain([LevelFilter::All])
+        .collect()
+}
+
+pub fn filter_label(f: LevelFilter) -> String {
+    match f {
+        LevelFilter::All => "Alla nivåer".into(),
+        LevelFilter::Only(l) => capital(l.label()),
+    }
+}
+
+/// "täckt", "inte täckt" or "okänt" for an age at a level.
+pub fn age_state(lc: &LevelCoverage, age: i8) -> Markup {
+    let s = lc.state(age);
+    let (class, text) = match s {
+        CellState::Offered => ("tillstand erbjuds", "täckt"),
+        CellState::NotOffered => ("tillstand erbjuds-inte", "inte täckt"),
+        CellState::Unknown => ("tillstand okant", "okänt"),
+    };
+    html! { span class=(class) { (text) } }
+}
+
+/// The ages × levels grid of one kommun in one round.
+pub fn coverage_grid(cx: &Cx, k: usize, r: usize, caption: &str) -> Markup {
+    let c = cx.a.coverage(k, r);
+    let filters = level_filters();
+    html! {
+        div.tabellram tabindex="0" role="region" aria-label=(caption) {
+            table.tackning {
+                caption { (caption) }
+                thead { tr {
+                    th scope="col" { "Ålder" }
+                    @for f in &filters { th scope="col" { (filter_label(*f)) } }
+                } }
+                tbody {
+                    @for age in PRENATAL..=17 {
+                        tr {
+                            th scope="row" { (age_label(age, age)) }
+                            @for f in &filters { td { (age_state(c.level(*f), age)) } }
+                        }
+                    }
+                }
+                tfoot { tr {
+                    th scope="row" { "Andel av 0–17 år" }
+                    @for f in &filters { td { (percent(c.level(*f).share())) } }
+                } }
+            }
+        }
+    }
+}
+
+pub fn percent(share: f64) -> String {
+    format!("{} %", (share * 100.0).round())
+}
+
+fn coverage_table(cx: &Cx, k: usize, r: usize) -> Markup {
+    html! {
+        section #tackning aria-labelledby="h-tackning" {
+            h2 #h-tackning { "Täckning av åldrarna 0–17 år" }
+            p { "En ålder är " strong { "täckt" } " på en nivå när minst ett program för den åldern och nivån erbjuds. "
+                strong { "Okänt" } " betyder att åldern inte är täckt av något bekräftat program, men att något program som skulle täcka den har okänd status." }
+            (coverage_grid(cx, k, r, &format!("Täckning per ålder och nivå i {}", cx.a.kommuner[k].name)))
+        }
+    }
+}
+
+fn gap_text(g: &Gap) -> Markup {
+    html! {
+        (g.label) ": "
+        @if g.rests_on_unknown {
+            span.tillstand.okant { "okänt" } " – kan täckas av program med okänd status"
+        } @else if g.unknown_ages.is_empty() {
+            span.tillstand.erbjuds-inte { "bekräftad lucka" }
+        } @else {
+            "delvis okänt (" (g.unknown_ages.len()) " av " ((g.to - g.from + 1)) " åldrar kan täckas av program med okänd status)"
+        }
+    }
+}
+
+fn gaps(cx: &Cx, k: usize, r: usize) -> Markup {
+    let c = cx.a.coverage(k, r);
+    html! {
+        section #luckor aria-labelledby="h-luckor" {
+            h2 #h-luckor { "Luckor" }
+            p { "Åldrar 0–17 år utan något bekräftat program, per nivå." }
+            dl {
+                @for f in level_filters() {
+                    @let gs = c.level(f).gaps();
+                    dt { (filter_label(f)) }
+                    @if gs.is_empty() {
+                        dd { "Inga luckor: alla åldrar 0–17 år är täckta." }
+                    }
+                    @for g in &gs { dd { (gap_text(g)) } }
+                }
+            }
+        }
+    }
+}
+
+/// Programmes offered in the neighbouring kommuner at a level, for any of the gap ages there.
+fn neighbours(cx: &Cx, k: usize, r: usize) -> Markup {
+    let a = cx.a;
+    let c = a.coverage(k, r);
+    let ns = &a.kommuner[k].neighbours;
+    html! {
+        section #grannar aria-labelledby="h-grannar" {
+            h2 #h-grannar { "Grannkommunernas program för luckorna" }
+            @if ns.is_empty() {
+                p { "Kommunen har inga grannkommuner i regionen." }
+            } @else {
+                p { "Grannkommuner (gemensam gräns): "
+                    @for (i, (n, _)) in ns.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href={ "/kommun/" (a.kommuner[*n].code) } { (a.kommuner[*n].name) }
+                    }
+                    ". Samverkan över kommungränsen kan vara ett sätt att fylla en lucka." }
+                @for l in Level::ALL {
+                    @let f = LevelFilter::Only(*l);
+                    @let gaps = c.level(f).gaps();
+                    @if !gaps.is_empty() {
+                        h3 { (capital(l.label())) " nivå – luckor: " (gaps.iter().map(|g| g.label.as_str()).collect::<Vec<_>>().join(", ")) }
+                        ul {
+                            @for (n, _) in ns {
+                                li { strong { (a.kommuner[*n].name) ": " } (neighbour_offers(cx, *n, r, f, &gaps)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn neighbour_offers(cx: &Cx, n: usize, r: usize, f: LevelFilter, gaps: &[Gap]) -> Markup {
+    let a = cx.a;
+    let fits = |p: &crate::inventory::Programme| {
+        f.matches(p)
+            && gaps
+                .iter()
+                .any(|g| p.age_min <= g.to && g.from <= p.age_max)
+    };
+    let mut offered = Vec::new();
+    let mut unknown = 0;
+    for (p, prog) in a.programmes().iter().enumerate() {
+        if fits(prog) {
+            match a.cell_state(n, r, p) {
+                CellState::Offered => offered.push(prog),
+                CellState::Unknown => unknown += 1,
+                CellState::NotOffered => {}
+            }
+        }
+    }
+    html! {
+        @if offered.is_empty() {
+            "inget bekräftat program"
+        } @else {
+            @for (i, prog) in offered.iter().enumerate() {
+                @if i > 0 { ", " }
+                a href={ "/program/" (prog.slug) } { (prog.name) } " (" (age_range(prog.age_min, prog.age_max)) ")"
+            }
+        }
+        @if unknown > 0 { "; " (unknown) " program som passar har okänd status" }
+    }
+}
+
+fn sambu(cx: &Cx, k: usize) -> Markup {
+    let s = cx.a.sambu(k);
+    html! {
+        section #sambu aria-labelledby="h-sambu" {
+            h2 #h-sambu { "SAMBU-team" }
+            p.forklaring { "Ett SAMBU-team är ett lokalt team där skola, hälso- och sjukvård och socialtjänst samverkar kring barn och unga." }
+            @match s {
+                Some(s) => {
+                    p { "Status: " strong { (s.status.label()) }
+                        @if !s.name.is_empty() { " – " (s.name) }
+                        @if let Some(since) = &s.since { ", sedan " (since) }
+                        "." }
+                    @if !s.note.is_empty() { p { (s.note) } }
+                    p { (source(&s.source, Some(&s.last_confirmed))) }
+                }
+                None => p { "Status: " strong { (SambuStatus::Unknown.label()) } " – uppgift saknas." },
+            }
+        }
+    }
+}
+
+fn partssamverkan(cx: &Cx, k: usize) -> Markup {
+    let s = cx.a.partssamverkan(k);
+    html! {
+        section #partssamverkan aria-labelledby="h-partssamverkan" {
+            h2 #h-partssamverkan { "Partssamverkan" }
+            p.forklaring { "Partssamverkan är kommunens lokala samverkansgrupp för barn och unga, med kommunen och regionens verksamheter." }
+            @match s {
+                Some(s) => {
+                    p { "Status: " strong { (s.status.label()) } ". Handlingsplan: " (s.action_plan.label()) "." }
+                    @if !s.note.is_empty() { p { (s.note) } }
+                    p { (source(&s.source, Some(&s.last_confirmed))) }
+                }
+                None => p { "Status: " strong { (PartsStatus::Unknown.label()) } " – uppgift saknas." },
+            }
+        }
+    }
+}
+
+fn adherence(cx: &Cx, k: usize) -> Markup {
+    let a = cx.a;
+    html! {
+        section #foljsamhet aria-labelledby="h-foljsamhet" {
+            h2 #h-foljsamhet { "Följsamhet till gemensamt beslutade dokument" }
+            @if a.inventory.documents.is_empty() {
+                p { "Inga beslutade dokument finns i uppgifterna ännu." }
+            } @else {
+                div.tabellram {
+                    table {
+                        caption { "Dokumentens status i " (a.kommuner[k].name) }
+                        thead { tr { th scope="col" { "Dokument" } th scope="col" { "Status" } th scope="col" { "Källa" } } }
+                        tbody {
+                            @for (d, doc) in a.inventory.documents.iter().enumerate() {
+                                tr {
+                                    th scope="row" { (doc.title) br; small { (doc.kind.label()) ", " (doc.owner) } }
+                                    @match a.adherence(k, d) {
+                                        Some(x) => {
+                                            td { (x.status.label()) @if !x.note.is_empty() { br; small { (x.note) } } }
+                                            td { (source(&x.source, Some(&x.date))) }
+                                        }
+                                        None => {
+                                            td { span.tillstand.okant { (AdherenceStatus::Unknown.label()) } }
+                                            td { "Uppgift saknas. Dokumentet: " (source_link(&doc.source)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn trainings(cx: &Cx, k: usize) -> Markup {
+    let rows: Vec<_> = cx.a.trainings(k).collect();
+    html! {
+        section #utbildningar aria-labelledby="h-utbildningar" {
+            h2 #h-utbildningar { "SIP-utbildningar" }
+            @if rows.is_empty() {
+                p { "Ingen uppgift om utbildningar i kommunen (" span.tillstand.okant { "okänt" } ")." }
+            } @else {
+                div.tabellram {
+                    table {
+                        caption { "Utbildningar i samverkanskompetens och SIP" }
+                        thead { tr { th scope="col" { "Utbildning" } th scope="col" { "Målgrupp" } th scope="col" { "Deltagare" } th scope="col" { "Period" } th scope="col" { "Källa" } } }
+                        tbody {
+                            @for t in rows {
+                                tr {
+                                    th scope="row" { (t.kind.label()) }
+                                    td { (t.audience) }
+                                    td { @if t.approximate { "cirka " } (t.participants) }
+                                    td { (t.period) }
+                                    td { (source(&t.source, Some(&t.last_confirmed))) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn previous_round(cx: &Cx, k: usize, r: usize) -> Markup {
+    let a = cx.a;
+    html! {
+        section #jamforelse aria-labelledby="h-jamforelse" {
+            h2 #h-jamforelse { "Jämfört med förra omgången" }
+            @if r == 0 {
+                p { "Det finns ingen tidigare omgång att jämföra med." }
+            } @else {
+                (round_change(cx, k, r - 1, r))
+            }
+            p { a.ej-utskrift href={ "/jamfor?kommuner=" (a.kommuner[k].code) "&round=" (a.inventory.rounds[r.saturating_sub(1)].id) "," (a.inventory.rounds[r].id) } { "Jämför omgångarna i detalj" } }
+        }
+    }
+}
+
+/// What changed for kommun `k` from round `from` to round `to`: coverage per level and each
+/// programme whose state changed.
+pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
+    let a = cx.a;
+    let (x, y) = (a.coverage(k, from), a.coverage(k, to));
+    let (rx, ry) = (&a.inventory.rounds[from], &a.inventory.rounds[to]);
+    let changes: Vec<(usize, CellState, CellState)> = (0..a.programmes().len())
+        .map(|p| (p, a.cell_state(k, from, p), a.cell_state(k, to, p)))
+        .filter(|(_, s, t)| s != t)
+        .collect();
+    html! {
+        div.tabellram {
+            table {
+                caption { "Täckta åldrar: " (rx.name) " jämfört med " (ry.name) }
+                thead { tr { th scope="col" { "Nivå" } th scope="col" { (rx.name) } th scope="col" { (ry.name) } th scope="col" { "Förändring" } } }
+                tbody {
+                    @for f in level_filters() {
+                        @let (a0, a1) = (x.level(f), y.level(f));
+                        @let gained = a1.covered.minus(a0.covered).runs();
+                        @let lost = a0.covered.minus(a1.covered).runs();
+                        tr {
+                            th scope="row" { (filter_label(f)) }
+                            td { (percent(a0.share())) }
+                            td { (percent(a1.share())) }
+                            td {
+                                @if gained.is_empty() && lost.is_empty() { "ingen förändring" }
+                                @if !gained.is_empty() { "nytt täckt: " (runs(&gained)) " " }
+                                @if !lost.is_empty() { "inte längre täckt: " (runs(&lost)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if changes.is_empty() {
+            p { "Inget program har ändrat status mellan omgångarna." }
+        } @else {
+            ul {
+                @for (p, s, t) in &changes {
+                    li { (a.programmes()[*p].name) ": " (state(*s)) " → " (state(*t)) }
+                }
+            }
+        }
+    }
+}
+
+fn runs(rs: &[(i8, i8)]) -> String {
+    rs.iter()
+        .map(|(f, t)| age_label(*f, *t))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,144 @@
+//! What every page shares: the document head, the skip link, the example-data banner, the site
+//! navigation, the footer with sources and the links to /om and /tillganglighet, and small
+//! pieces used on several pages (source and date of a fact, the three cell states).
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::atlas::Atlas;
+use crate::dates::Confirmed;
+use crate::site::Site;
+use crate::vocabulary::CellState;
+
+/// What a page is rendered with.
+pub struct Cx<'a> {
+    pub a: &'a Atlas,
+    pub site: &'a Site,
+    /// `?embed=1`: a compact view for a frame on a kommun's website, without site navigation.
+    pub embed: bool,
+}
+
+/// Whether the page loads the map (Leaflet and the page script).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    None,
+    Map,
+}
+
+pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
+    let d = &cx.a.inventory.dataset;
+    let map = script == Script::Map && cx.site.has_map();
+    html! {
+        (DOCTYPE)
+        html lang="sv" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – Skaraborgskartan" }
+                @if map {
+                    @if let Some(css) = cx.site.url("leaflet.css") { link rel="stylesheet" href=(css); }
+                }
+                @if let Some(css) = cx.site.url("style.css") { link rel="stylesheet" href=(css); }
+            }
+            body class=[cx.embed.then_some("inbaddad")] {
+                a.hopp href="#innehall" { "Hoppa till innehållet" }
+                @if !cx.embed {
+                    header.sidhuvud.ej-utskrift {
+                        a.logotyp href="/" { "Skaraborgskartan" }
+                        span.undertitel { "Föräldraskapsstöd i " (d.region().name) }
+                        nav aria-label="Huvudmeny" {
+                            ul {
+                                li { a href="/" { "Karta och lista" } }
+                                li { a href="/jamfor" { "Jämför kommuner" } }
+                                li { a href="/om" { "Om uppgifterna" } }
+                            }
+                        }
+                    }
+                }
+                @if super::is_example(cx.a) {
+                    div #exempeldata role="note" {
+                        strong { "Exempeldata. " }
+                        "Uppgifterna på den här sidan är påhittade och visar bara hur tjänsten fungerar. "
+                        "De beskriver inte vad kommunerna verkligen erbjuder."
+                    }
+                }
+                main #innehall tabindex="-1" { (main) }
+                footer.sidfot {
+                    p {
+                        "Uppgifter: " (d.config.title) " (" (d.config.kind.label()) "). "
+                        "Varje uppgift visas med källa och datum då den senast bekräftades. "
+                        (d.config.attribution) "."
+                    }
+                    ul.sidfotslankar.ej-utskrift {
+                        @if cx.embed { li { a href="/" target="_top" { "Öppna hela Skaraborgskartan" } } }
+                        li { a href="/om" { "Om uppgifterna och källorna" } }
+                        li { a href="/tillganglighet" { "Tillgänglighetsredogörelse" } }
+                        @if !cx.embed { li { a href="/api/v1/region" { "Öppna data (API)" } } }
+                    }
+                    p.utskriftsinfo { "Utskrift från Skaraborgskartan. Uppgifterna hämtades ur datamängden " (cx.a.loaded) "." }
+                }
+                @if map {
+                    @if let Some(js) = cx.site.url("leaflet.js") { script src=(js) defer {} }
+                    @if let Some(js) = cx.site.url("app.js") { script type="module" src=(js) {} }
+                }
+            }
+        }
+    }
+}
+
+/// "Källa: … · Senast bekräftad: …" for one fact; a URL source becomes a link.
+pub fn source(source: &str, confirmed: Option<&Confirmed>) -> Markup {
+    html! {
+        span.kalla {
+            "Källa: " (source_link(source))
+            @if let Some(c) = confirmed { " · Senast bekräftad: " (c) }
+        }
+    }
+}
+
+pub fn source_link(source: &str) -> Markup {
+    let (first, rest) = source.split_once(' ').unwrap_or((source, ""));
+    html! {
+        @if first.starts_with("https://") || first.starts_with("http://") {
+            a href=(first) { (host(first)) } @if !rest.is_empty() { " " (rest) }
+        } @else if let Some(n) = first.strip_prefix("seed:") {
+            (seed_name(n)) @if !rest.is_empty() { " " (rest) }
+        } @else {
+            (source)
+        }
+    }
+}
+
+/// The seed documents' names, as the data README gives them.
+fn seed_name(n: &str) -> String {
+    match n {
+        "003" => {
+            "Slutrapport, samverkansgrupp barn och unga, Vårdsamverkan Skaraborg (2024)".into()
+        }
+        "000" => "Aktivitetsplan psykisk hälsa Skaraborg 2023".into(),
+        other => format!("projektdokument {other}"),
+    }
+}
+
+/// The host of a URL, as link text (the full URL is the href).
+fn host(url: &str) -> &str {
+    url.split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or(url)
+}
+
+/// A cell state as text with its marker class; never colour alone.
+pub fn state(s: CellState) -> Markup {
+    let class = match s {
+        CellState::Offered => "tillstand erbjuds",
+        CellState::NotOffered => "tillstand erbjuds-inte",
+        CellState::Unknown => "tillstand okant",
+    };
+    html! { span class=(class) { (s.label()) } }
+}
+
+/// Serialises data for the page script without risking `</script>` in it.
+pub fn json_island(id: &str, value: &serde_json::Value) -> Markup {
+    let text = value.to_string().replace('<', "\\u003c");
+    html! { script type="application/json" id=(id) { (PreEscaped(text)) } }
+}

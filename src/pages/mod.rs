@@ -1,0 +1,237 @@
+//! Server-rendered HTML pages (maud). Every page works without JavaScript: filters are plain GET
+//! forms and every fact on the map is also in a list or table. `web/app.js` enhances the map page.
+//!
+//! A page is rendered once per snapshot and query (kept like the API's bodies, with an ETag) and
+//! sent with the site's Content-Security-Policy.
+
+mod about;
+mod compare;
+mod filters;
+mod kommun;
+mod layout;
+mod map;
+mod measure;
+mod programme;
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::Markup;
+
+use crate::AppState;
+use crate::api::params::Params;
+use crate::atlas::Atlas;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::site::Site;
+
+pub use layout::Cx;
+
+/// Pages are revalidated on every view (cheap: a 304 by ETag) so a reload shows at once.
+const CACHE_PAGE: &str = "no-cache";
+/// Fingerprinted assets never change under the same URL.
+const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(map_page))
+        .route("/kommun/{kod}", get(kommun_page))
+        .route("/program/{slug}", get(programme_page))
+        .route("/jamfor", get(compare_page))
+        .route("/om", get(about_page))
+        .route("/tillganglighet", get(accessibility_page))
+        .route("/assets/{name}", get(asset))
+}
+
+/// What a page handler hands over: a cache key and how to render the page.
+type Rendered = Result<(String, Box<dyn FnOnce(&Cx) -> Markup>), ApiError>;
+
+/// Renders (or finds) the page and answers with it, or with an error page that helps on.
+fn answer(
+    s: &AppState,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+    page: impl FnOnce(&Cx) -> Rendered,
+) -> Response {
+    let a = s.atlas();
+    let embed = raw.is_some_and(|q| {
+        form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "embed" && v == "1")
+    });
+    let cx = Cx {
+        a: &a,
+        site: &s.site,
+        embed,
+    };
+    match page(&cx) {
+        Ok((key, render)) => {
+            let key = format!("page/{key}{}", if embed { "&embed=1" } else { "" });
+            let body = a.body_or_build(key, || html(render(&cx)));
+            with_csp(&s.site, body.respond(headers, CACHE_PAGE))
+        }
+        Err(e) => error_page(&cx, e.status, &e.message),
+    }
+}
+
+fn html(m: Markup) -> Body {
+    Body::new("text/html; charset=utf-8", m.into_string().into_bytes())
+}
+
+fn with_csp(site: &Site, mut r: Response) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&site.csp) {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    r
+}
+
+fn error_page(cx: &Cx, status: StatusCode, message: &str) -> Response {
+    let markup = about::problem(cx, status, message);
+    let mut r = (status, html(markup).bytes().clone()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    with_csp(cx.site, r)
+}
+
+/// The answer for a path nothing else serves: an HTML page that helps the user on.
+pub fn not_found(s: &AppState, uri: &Uri) -> Response {
+    let a = s.atlas();
+    let cx = Cx {
+        a: &a,
+        site: &s.site,
+        embed: false,
+    };
+    error_page(
+        &cx,
+        StatusCode::NOT_FOUND,
+        &format!("Sidan ”{}” finns inte.", uri.path()),
+    )
+}
+
+async fn map_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    answer(&s, &headers, q.as_deref(), |cx| {
+        let f = filters::Filters::parse(cx.a, q.as_deref())?;
+        let key = format!("karta?{}", f.query(cx.a));
+        Ok((key, Box::new(move |cx: &Cx| map::page(cx, &f))))
+    })
+}
+
+async fn kommun_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(kod): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    answer(&s, &headers, q.as_deref(), |cx| {
+        let p = Params::parse(q.as_deref(), &["round", "embed"])?;
+        let k = crate::api::params::kommun(cx.a, "kommunkod", &kod)?;
+        let r = p.round(cx.a)?;
+        let key = format!(
+            "kommun/{}?{}",
+            cx.a.kommuner[k].code, cx.a.inventory.rounds[r].id
+        );
+        Ok((key, Box::new(move |cx: &Cx| kommun::page(cx, k, r))))
+    })
+}
+
+async fn programme_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    answer(&s, &headers, q.as_deref(), |cx| {
+        let p = Params::parse(q.as_deref(), &["round", "embed"])?;
+        let i = cx.a.programme_index(&slug).ok_or_else(|| {
+            ApiError::not_found(
+                "okant_program",
+                format!("Programmet ”{slug}” finns inte i katalogen."),
+            )
+        })?;
+        let r = p.round(cx.a)?;
+        let key = format!("program/{slug}?{}", cx.a.inventory.rounds[r].id);
+        Ok((key, Box::new(move |cx: &Cx| programme::page(cx, i, r))))
+    })
+}
+
+async fn compare_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    answer(&s, &headers, q.as_deref(), |cx| {
+        let c = compare::Choice::parse(cx.a, q.as_deref())?;
+        let key = format!("jamfor?{}", c.key(cx.a));
+        Ok((key, Box::new(move |cx: &Cx| compare::page(cx, &c))))
+    })
+}
+
+async fn about_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    answer(&s, &headers, q.as_deref(), |_| {
+        Params::parse(q.as_deref(), &["embed"])?;
+        Ok(("om".into(), Box::new(about::data)))
+    })
+}
+
+async fn accessibility_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    answer(&s, &headers, q.as_deref(), |_| {
+        Params::parse(q.as_deref(), &["embed"])?;
+        Ok(("tillganglighet".into(), Box::new(about::accessibility)))
+    })
+}
+
+async fn asset(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(body) = s.site.asset(&name) else {
+        return ApiError::not_found("okand_fil", format!("Filen ”{name}” finns inte."))
+            .into_response();
+    };
+    // Only the current fingerprint may be cached for ever; anything else revalidates.
+    let current = q.as_deref() == Some(&format!("v={}", body.digest()));
+    let cache = if current { CACHE_IMMUTABLE } else { CACHE_PAGE };
+    body.respond(&headers, cache)
+}
+
+/// The kommun × round × … view a page shows, as a query string for links and keys.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        if !v.is_empty() {
+            s.append_pair(k, v);
+        }
+    }
+    s.finish()
+}
+
+/// Whether the atlas holds example data (every page then says so).
+pub fn is_example(a: &Atlas) -> bool {
+    a.inventory.dataset.config.kind == crate::dataset::Kind::Example
+}

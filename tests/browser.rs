@@ -1,0 +1,180 @@
+//! The HTML pages in a real browser, for both data sets: the service on a real socket, then the
+//! node test suite in tests/browser/ (puppeteer-core driving Debian's Chromium, axe-core).
+//!
+//! Needs node, Chromium and tests/browser/node_modules; `make test` (tools/deps.sh test)
+//! installs them. Without them these tests fail; they never pass silently. Screenshots of every
+//! page go to target/screenshots/.
+
+mod common;
+
+use std::io::{Read, Seek};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use skaraborgskartan::AppState;
+
+/// The whole suite for one data set takes well under a minute; this only stops a hang.
+const LIMIT: Duration = Duration::from_secs(240);
+
+const INSTALL: &str = "run `make test` (tools/deps.sh test installs nodejs, npm and chromium, and runs npm ci in tests/browser)";
+
+fn suite_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// The suite's files, `*.test.mjs`, in a stable order (node 18–22 differ in how they find
+/// test files from a directory, so they are named explicitly).
+fn test_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no *.test.mjs in {}", dir.display());
+    files
+}
+
+/// Fails with what is missing and how to get it.
+fn check_prerequisites(dir: &Path) {
+    let node = Command::new("node").arg("--version").output();
+    let version = match node {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        _ => panic!("browser tests need node (not found on PATH): {INSTALL}"),
+    };
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        major >= 18,
+        "browser tests need node 18 or newer, found {version}: {INSTALL}"
+    );
+    let browser = chromium();
+    assert!(
+        browser.is_file(),
+        "browser tests need Chromium at {} (or set CHROMIUM): {INSTALL}",
+        browser.display()
+    );
+    for module in ["puppeteer-core", "axe-core"] {
+        let m = dir.join("node_modules").join(module).join("package.json");
+        assert!(
+            m.is_file(),
+            "browser tests need {} (missing): {INSTALL}",
+            m.display()
+        );
+    }
+}
+
+struct Outcome {
+    success: bool,
+    timed_out: bool,
+    output: String,
+    took: Duration,
+}
+
+/// Runs `node --test` on the suite against `url`, in its own process group so a hang can be
+/// stopped with everything it started (the browser included).
+fn run_node(dir: &Path, url: &str, kind: &str) -> Outcome {
+    let mut log = tempfile::tempfile().unwrap();
+    let screenshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let start = Instant::now();
+    let mut child = Command::new("node")
+        .args(["--test", "--test-reporter=spec"])
+        .args(test_files(dir))
+        .current_dir(dir)
+        .env("SKK_URL", url)
+        .env("SKK_DATA_KIND", kind)
+        .env("CHROMIUM", chromium())
+        .env("SKK_SCREENSHOTS", &screenshots)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log.try_clone().unwrap())
+        .process_group(0)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start node: {e}; {INSTALL}"));
+    let (success, timed_out) = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break (status.success(), false);
+        }
+        if start.elapsed() > LIMIT {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+            break (false, true);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut output = String::new();
+    log.rewind().unwrap();
+    log.read_to_string(&mut output).unwrap();
+    Outcome {
+        success,
+        timed_out,
+        output,
+        took: start.elapsed(),
+    }
+}
+
+async fn browser_suite(kind: &'static str, state: AppState) {
+    let dir = suite_dir();
+    check_prerequisites(&dir);
+    let served = common::serve(state).await;
+    let url = served.url();
+    // node blocks; the server keeps answering on this runtime meanwhile.
+    let outcome = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || run_node(&dir, &url, kind)
+    })
+    .await
+    .unwrap();
+    served.stop().await;
+
+    let summary: Vec<&str> = outcome
+        .output
+        .lines()
+        .filter(|l| l.starts_with("ℹ "))
+        .collect();
+    eprintln!(
+        "browser suite, {kind} data: {:.1} s\n{}",
+        outcome.took.as_secs_f64(),
+        summary.join("\n")
+    );
+    assert!(
+        !outcome.timed_out,
+        "browser suite ({kind} data) still running after {LIMIT:?}, stopped:\n{}",
+        outcome.output
+    );
+    assert!(
+        outcome.success,
+        "browser suite ({kind} data) failed (cd tests/browser && SKK_URL=… SKK_DATA_KIND={kind} npm test to rerun by hand):\n{}",
+        outcome.output
+    );
+}
+
+// One data set at a time: two browsers at once on a small machine make timing flaky.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+#[tokio::test]
+async fn pages_in_a_browser_real_data() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    browser_suite("real", common::real()).await;
+}
+
+#[tokio::test]
+async fn pages_in_a_browser_example_data() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    browser_suite("example", common::example()).await;
+}

@@ -1,0 +1,295 @@
+// Shared helpers for the browser tests: the browser, a page that records problems, keyboard
+// helpers, the API as the oracle, axe-core, screenshots.
+//
+// Environment (set by tests/browser.rs; for a manual run, start the service yourself):
+//   SKK_URL         base URL of a running service, e.g. http://127.0.0.1:18400
+//   SKK_DATA_KIND   real | example (which data set that service serves)
+//   CHROMIUM        browser binary (default /usr/bin/chromium)
+//   SKK_SCREENSHOTS directory for screenshots (default <repo>/target/screenshots)
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (tests/browser.rs sets it; see tests/browser/lib.mjs)`);
+  return v;
+}
+
+export const BASE = env('SKK_URL').replace(/\/$/, '');
+export const KIND = env('SKK_DATA_KIND');
+if (KIND !== 'real' && KIND !== 'example') throw new Error(`SKK_DATA_KIND must be real or example, not ${KIND}`);
+export const EXAMPLE = KIND === 'example';
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const SHOTS = process.env.SKK_SCREENSHOTS || path.join(here, '..', '..', 'target', 'screenshots');
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const MOBILE = { width: 375, height: 740, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/// Waits for things the page's script does (fetch + re-render); generous for a 2-core machine.
+export const SETTLE_MS = 8000;
+
+export async function launch() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no browser at ${CHROMIUM}: \`make test\` (tools/deps.sh test) installs Debian's chromium`);
+  }
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-extensions',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=sv-SE',
+    ],
+    defaultViewport: DESKTOP,
+  });
+}
+
+/// A page that records console errors, uncaught exceptions, failed requests, HTTP errors and
+/// requests that leave the service (there is no CDN and no tile server). `page.problems()` lists
+/// them; `page.expectDocumentStatus(url)` exempts a deliberate 404 document.
+export async function openPage(browser, { viewport = DESKTOP, js = true } = {}) {
+  const page = await browser.newPage();
+  await page.setViewport(viewport);
+  await page.setJavaScriptEnabled(js);
+  page.setDefaultTimeout(SETTLE_MS);
+  page.setDefaultNavigationTimeout(20000);
+  const problems = [];
+  const allowed = new Set();
+  const origin = new URL(BASE).origin;
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const loc = m.location()?.url || '';
+    // Chromium logs the status of a deliberate 404 document as a console error.
+    if (allowed.has(loc) && /status of 404/.test(m.text())) return;
+    problems.push(`console error: ${m.text()}${loc ? ` (${loc})` : ''}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught exception: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // A navigation away aborts requests still in flight; that is not the page's fault.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`);
+  });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (u.startsWith('data:') || u.startsWith('blob:')) return;
+    if (new URL(u).origin !== origin) problems.push(`request leaves the service: ${r.method()} ${u}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !allowed.has(r.url())) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  page.problems = () => problems.slice();
+  page.clearProblems = () => problems.splice(0);
+  page.expectDocumentStatus = (url) => allowed.add(url);
+  return page;
+}
+
+export function url(p) {
+  return BASE + p;
+}
+
+/// Loads a path and asserts its status; returns the response. Waits for the network to go
+/// quiet so the page's script (map, data fetches) has run.
+export async function visit(page, p, { status = 200 } = {}) {
+  if (status !== 200) page.expectDocumentStatus(url(p));
+  const res = await page.goto(url(p), { waitUntil: 'networkidle0' });
+  assert.ok(res, `no response for ${p}`);
+  assert.equal(res.status(), status, `GET ${p}: status`);
+  return res;
+}
+
+export function assertNoProblems(page, what) {
+  const p = page.problems();
+  assert.deepEqual(p, [], `${what}: ${p.length} problem(s) in the browser:\n  ${p.join('\n  ')}`);
+}
+
+// ---- the API as the oracle -------------------------------------------------------------
+
+const apiCache = new Map();
+export async function api(p) {
+  if (!apiCache.has(p)) {
+    const res = await fetch(url(p));
+    assert.equal(res.status, 200, `GET ${p}`);
+    apiCache.set(p, await res.json());
+  }
+  return apiCache.get(p);
+}
+
+export async function region() {
+  return api('/api/v1/region');
+}
+
+export async function fetchText(p) {
+  const res = await fetch(url(p));
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+// ---- DOM helpers -----------------------------------------------------------------------
+
+export const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+export async function text(page, selector) {
+  const el = await page.$(selector);
+  assert.ok(el, `expected an element ${selector} on ${page.url()}, found none`);
+  return norm(await el.evaluate((e) => e.textContent));
+}
+
+/// Computed display/visibility of the element, or null if it does not exist.
+export async function shown(page, selector) {
+  return page.evaluate((s) => {
+    const e = document.querySelector(s);
+    if (!e) return null;
+    const st = getComputedStyle(e);
+    const r = e.getBoundingClientRect();
+    return st.display !== 'none' && st.visibility !== 'hidden' && r.width > 0 && r.height > 0;
+  }, selector);
+}
+
+export async function activeDescription(page) {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return 'body';
+    const id = a.id ? `#${a.id}` : '';
+    const cls = a.classList.length ? `.${[...a.classList].join('.')}` : '';
+    const name = a.getAttribute('name') ? `[name=${a.getAttribute('name')}]` : '';
+    const href = a.getAttribute('href') ? `[href="${a.getAttribute('href')}"]` : '';
+    return `${a.tagName.toLowerCase()}${id}${cls}${name}${href}`;
+  });
+}
+
+/// Presses Tab (from wherever focus is) until the focused element matches `selector`.
+/// Keyboard only: fails, listing the focus path, if it is not reachable in `max` presses.
+export async function tabTo(page, selector, max = 120) {
+  const path = [];
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return i;
+    await page.keyboard.press('Tab');
+    path.push(await activeDescription(page));
+  }
+  assert.fail(`${selector} not reachable with Tab in ${max} presses on ${page.url()}; focus went: ${path.slice(0, 40).join(' → ')}`);
+}
+
+/// Changes a focused <select> with arrow keys until it has `value` (no opening, no mouse).
+export async function arrowSelectTo(page, selector, value) {
+  const opts = await page.$$eval(`${selector} option`, (os) => os.map((o) => o.value));
+  assert.ok(opts.includes(value), `${selector} has no option with value "${value}" (has: ${opts.join(', ')})`);
+  const now = await page.$eval(selector, (s) => s.value);
+  const steps = opts.indexOf(value) - opts.indexOf(now);
+  for (let i = 0; i < Math.abs(steps); i++) await page.keyboard.press(steps > 0 ? 'ArrowDown' : 'ArrowUp');
+  assert.equal(await page.$eval(selector, (s) => s.value), value, `${selector}: value after arrow keys`);
+}
+
+// ---- the results, as rendered by the server and as updated by the script ---------------
+
+/// What the results show, independent of how they were produced: run in the page on a
+/// document (the live one, or the server's HTML parsed with DOMParser).
+export function snapshotResults(doc) {
+  const t = (e) => (e ? e.textContent.replace(/\s+/g, ' ').trim() : null);
+  const rows = [...doc.querySelectorAll('#kommunlista tbody tr')].map((tr) => {
+    const a = tr.querySelector('td a, th a');
+    return `${tr.getAttribute('data-kommun')}:${tr.getAttribute('data-klass')}:${a ? a.getAttribute('href') : '-'}`;
+  });
+  const hrefs = (sel) => [...doc.querySelectorAll(`${sel} a`)].map((a) => a.getAttribute('href'));
+  return {
+    antal: t(doc.querySelector('#antal')),
+    rows,
+    programIKommunen: !!doc.querySelector('#program-i-kommunen'),
+    erbjuds: hrefs('#erbjuds'),
+    okanda: [...doc.querySelectorAll('#okanda li')].map(t),
+    legend: t(doc.querySelector('#teckenforklaring')),
+  };
+}
+
+export async function liveResults(page) {
+  return page.evaluate(`(${snapshotResults})(document)`);
+}
+
+/// The server's rendering of `p` (no script), seen through the same snapshot.
+export async function serverResults(page, p) {
+  const { status, text: html } = await fetchText(p);
+  assert.equal(status, 200, `GET ${p}`);
+  return page.evaluate(`(${snapshotResults})(new DOMParser().parseFromString(${JSON.stringify(html)}, 'text/html'))`);
+}
+
+// ---- axe-core ----------------------------------------------------------------------------
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+export async function axe(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core') });
+  return page.evaluate(
+    (tags) =>
+      // eslint-disable-next-line no-undef
+      axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }).then((r) =>
+        r.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 200), failureSummary: n.failureSummary })),
+        })),
+      ),
+    AXE_TAGS,
+  );
+}
+
+export function formatViolations(vs) {
+  return vs
+    .map(
+      (v) =>
+        `  [${v.impact}] ${v.id}: ${v.help}\n` +
+        v.nodes.map((n) => `      ${n.target}\n        ${n.html}\n        ${(n.failureSummary || '').replace(/\n/g, '\n        ')}`).join('\n'),
+    )
+    .join('\n');
+}
+
+// ---- screenshots -------------------------------------------------------------------------
+
+export async function screenshot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const vp = page.viewport();
+  const file = path.join(SHOTS, `${KIND}-${name}-${vp.width}x${vp.height}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+// ---- the pages every test knows ----------------------------------------------------------
+
+/// Every page type of the contract, with the paths the tests load. Round ids come from the
+/// data set (they differ between the real and the example data).
+export async function pageTypes() {
+  const r = await region();
+  const rounds = r.rounds.map((x) => x.id);
+  const [a, b] = rounds.slice(-2);
+  return [
+    { name: 'karta', path: '/' },
+    { name: 'karta-tibro-13', path: '/?kommun=1472&age=13' },
+    { name: 'kommun-1472', path: '/kommun/1472' },
+    { name: 'kommun-1471', path: '/kommun/1471' },
+    { name: 'kommun-1496', path: '/kommun/1496' },
+    { name: 'program-abc', path: '/program/abc' },
+    { name: 'program-marte-meo', path: '/program/marte-meo' },
+    { name: 'jamfor', path: '/jamfor?kommuner=1496,1494' },
+    { name: 'jamfor-omgangar', path: `/jamfor?kommuner=1496&round=${a},${b}` },
+    { name: 'om', path: '/om' },
+    { name: 'tillganglighet', path: '/tillganglighet' },
+    { name: '404-kommun', path: '/kommun/9999', status: 404 },
+    { name: '404-program', path: '/program/finns-inte', status: 404 },
+    { name: 'inbaddad-karta', path: '/?embed=1', embed: true },
+    { name: 'inbaddad-kommun', path: '/kommun/1472?embed=1', embed: true },
+    { name: 'utskrift-kommun', path: '/kommun/1472?print=1' },
+  ];
+}
