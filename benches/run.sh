@@ -6,6 +6,8 @@
 #   b. GET /api/v1/locate (random points, seeded)  vs  GET /healthz; locate p99
 #   c. cold start to the first /healthz answer, --region sverige (median)
 #   d. VmRSS of the --region sverige server after load
+#   e. GET /kommun/1496 (HTML, gzip)  vs  GET /healthz
+#   f. bytes of the first map page with all its assets and the GeoJSON, gzip
 #
 # The server (and nginx) run on core SERVER_CPU, wrk and this script on core
 # LOAD_CPU. Every load is bounded: WARMUP s discarded, then REPEAT x DURATION s
@@ -634,6 +636,31 @@ bench_sverige_rss() {
     add_row - "locate req/s, sverige (info)" "${MEAS[sverige_locate.rps]}" "req/s" "" "" info
 }
 
+# e + f. The pages: the kommun page vs the trivial handler, and what the first
+# map page costs a browser to load (the page, every asset it links, and the
+# kommun GeoJSON the script fetches), gzip.
+bench_pages() {
+    local base=http://$HOST:$PORT pid
+    wait_port_free "$PORT" 10
+    start_server pages "$PORT"
+    pid=$SERVER_PID
+    measure_wrk kommun_page "$base/kommun/1496" "$pid" "$GZIP_HDR"
+    ((WRK_NON2XX == 0)) || die "kommun page: $WRK_NON2XX non-2xx answers"
+    local page_rps=$WRK_RPS
+    measure_wrk healthz_pages "$base/healthz" "$pid" ""
+    add_row e "kommun page (HTML, gzip), req/s" "$page_rps" "req/s" "/healthz" "$WRK_RPS" ratio_ge 0.5
+
+    local total=0 url bytes
+    for url in / $(curl -s "$base/" | grep -o '/assets/[^"]*') '/api/v1/kommuner?detail=medium'; do
+        bytes=$(curl -s -H "$GZIP_HDR" -o /dev/null -w '%{size_download}' "$base$url")
+        log "first map page: $url $bytes bytes (gzip)"
+        total=$((total + bytes))
+    done
+    record map_page transfer_bytes "$total"
+    stop_pid "$pid"
+    add_row f "first map page + assets, gzip" "$(calc "$total / 1024")" "KB" "" "" lt 150
+}
+
 # ---------------------------------------------------------------- main
 
 main() {
@@ -671,6 +698,7 @@ main() {
     bench_default_region
     bench_cold_start
     bench_sverige_rss
+    bench_pages
 
     print_table
     write_json "$OUT_DIR/results.json"

@@ -334,19 +334,7 @@ fn region(a: &Atlas) -> Value {
     let parts: Vec<&str> = (0..a.kommuner.len())
         .map(|k| parts_status(a, k).code())
         .collect();
-    let mut sources: Vec<&str> = inv
-        .offerings
-        .iter()
-        .map(|o| o.source.as_str())
-        .chain(inv.sambu.iter().map(|s| s.source.as_str()))
-        .chain(inv.partssamverkan.iter().map(|s| s.source.as_str()))
-        .chain(inv.adherence.iter().map(|s| s.source.as_str()))
-        .chain(inv.trainings.iter().map(|s| s.source.as_str()))
-        .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
-        .chain(inv.rounds.iter().map(|s| s.source.as_str()))
-        .collect();
-    sources.sort();
-    sources.dedup();
+    let sources = all_sources(a);
     json!({
         "meta": meta(a),
         "kommuner": (0..a.kommuner.len()).map(|k| kommun_ref(a, k)).collect::<Vec<_>>(),
@@ -367,6 +355,25 @@ fn region(a: &Atlas) -> Value {
             "note": "Kommunytorna är juridiska ytor och omfattar sjöar (Vänern, Vättern).",
         },
     })
+}
+
+/// Every distinct source the data cites, sorted.
+pub fn all_sources(a: &Atlas) -> Vec<&str> {
+    let inv = &a.inventory;
+    let mut sources: Vec<&str> = inv
+        .offerings
+        .iter()
+        .map(|o| o.source.as_str())
+        .chain(inv.sambu.iter().map(|s| s.source.as_str()))
+        .chain(inv.partssamverkan.iter().map(|s| s.source.as_str()))
+        .chain(inv.adherence.iter().map(|s| s.source.as_str()))
+        .chain(inv.trainings.iter().map(|s| s.source.as_str()))
+        .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
+        .chain(inv.rounds.iter().map(|s| s.source.as_str()))
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources
 }
 
 pub fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {

@@ -18,18 +18,7 @@ pub fn data(cx: &Cx) -> Markup {
     let a = cx.a;
     let inv = &a.inventory;
     let d = &inv.dataset;
-    let mut sources: Vec<&str> = inv
-        .offerings
-        .iter()
-        .map(|o| o.source.as_str())
-        .chain(inv.sambu.iter().map(|s| s.source.as_str()))
-        .chain(inv.partssamverkan.iter().map(|s| s.source.as_str()))
-        .chain(inv.adherence.iter().map(|s| s.source.as_str()))
-        .chain(inv.trainings.iter().map(|s| s.source.as_str()))
-        .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
-        .collect();
-    sources.sort();
-    sources.dedup();
+    let sources = crate::views::all_sources(a);
     let main = html! {
         h1 { "Om uppgifterna" }
         p.ingress { "Skaraborgskartan visar vilka manualbaserade föräldraskapsstödsprogram kommunerna i " (d.region().name)
@@ -137,8 +126,7 @@ pub fn problem(cx: &Cx, status: StatusCode, message: &str) -> Markup {
     } else {
         "Något i adressen stämmer inte"
     };
-    let mut ks: Vec<usize> = (0..a.kommuner.len()).collect();
-    ks.sort_by(|x, y| a.kommuner[*x].name.cmp(&a.kommuner[*y].name));
+    let ks = cx.kommuner_by_name();
     let main = html! {
         h1 { (title) }
         p.fel { (message) }

@@ -11,7 +11,7 @@ use crate::views::{counts, parts_status, sambu_status};
 use crate::vocabulary::CellState;
 
 use super::Cx;
-use super::kommun::{age_state, filter_label, level_filters, percent, round_change};
+use super::kommun::{age_state, filter_label, level_filters, round_change, share};
 use super::layout::{Script, page as layout_page, state};
 
 /// What to compare: kommuner, and one round or two.
@@ -117,8 +117,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
 
 fn form(cx: &Cx, c: &Choice) -> Markup {
     let a = cx.a;
-    let mut ks: Vec<usize> = (0..a.kommuner.len()).collect();
-    ks.sort_by(|x, y| a.kommuner[*x].name.cmp(&a.kommuner[*y].name));
+    let ks = cx.kommuner_by_name();
     let first = c.rounds[0];
     html! {
         form #jamfor-val.ej-utskrift method="get" action="/jamfor" {
@@ -170,7 +169,7 @@ fn side_by_side(cx: &Cx, ks: &[usize], r: usize) -> Markup {
                         @for k in ks { @let [o, n, u] = counts(a, *k, r, |_| true); td { (o) " / " (u) " / " (n) } } }
                     @for f in level_filters() {
                         tr { th scope="row" { "Täckning 0–17 år, " (filter_label(f).to_lowercase()) }
-                            @for k in ks { td { (percent(a.coverage(*k, r).level(f).share())) } } }
+                            @for k in ks { td { (share(a.coverage(*k, r).level(f))) } } }
                     }
                     tr { th scope="row" { "SAMBU-team" } @for k in ks { td { (sambu_status(a, *k).label()) } } }
                     tr { th scope="row" { "Partssamverkan" } @for k in ks { td { (parts_status(a, *k).label()) } } }

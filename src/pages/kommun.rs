@@ -8,7 +8,7 @@ use crate::coverage::{Gap, LevelCoverage, LevelFilter, PRENATAL, age_label};
 use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuStatus};
 
 use super::Cx;
-use super::layout::{Script, page as layout_page, source, source_link, state};
+use super::layout::{Script, capital, page as layout_page, source, source_link, state};
 use super::map::age_range;
 
 pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
@@ -183,15 +183,21 @@ pub fn coverage_grid(cx: &Cx, k: usize, r: usize, caption: &str) -> Markup {
                 }
                 tfoot { tr {
                     th scope="row" { "Andel av 0–17 år" }
-                    @for f in &filters { td { (percent(c.level(*f).share())) } }
+                    @for f in &filters { td { (share(c.level(*f))) } }
                 } }
             }
         }
     }
 }
 
-pub fn percent(share: f64) -> String {
-    format!("{} %", (share * 100.0).round())
+/// The share of ages 0–17 covered, saying how many of the rest are *okänt*: "0 %" alone would
+/// read as "nothing offered" where nothing is known.
+pub fn share(lc: &LevelCoverage) -> String {
+    let covered = format!("{} %", (lc.share() * 100.0).round());
+    match lc.unknown.years().iter().filter(|a| **a >= 0).count() {
+        0 => covered,
+        n => format!("{covered} bekräftat, {n} åldrar okända"),
+    }
 }
 
 fn coverage_table(cx: &Cx, k: usize, r: usize) -> Markup {
@@ -446,8 +452,8 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
                         @let lost = a0.covered.minus(a1.covered).runs();
                         tr {
                             th scope="row" { (filter_label(f)) }
-                            td { (percent(a0.share())) }
-                            td { (percent(a1.share())) }
+                            td { (share(a0)) }
+                            td { (share(a1)) }
                             td {
                                 @if gained.is_empty() && lost.is_empty() { "ingen förändring" }
                                 @if !gained.is_empty() { "nytt täckt: " (runs(&gained)) " " }
@@ -475,11 +481,4 @@ fn runs(rs: &[(i8, i8)]) -> String {
         .map(|(f, t)| age_label(*f, *t))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-pub fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

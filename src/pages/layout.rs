@@ -17,6 +17,15 @@ pub struct Cx<'a> {
     pub embed: bool,
 }
 
+impl Cx<'_> {
+    /// The kommuner in alphabetical order, as lists and selects show them.
+    pub fn kommuner_by_name(&self) -> Vec<usize> {
+        let mut ks: Vec<usize> = (0..self.a.kommuner.len()).collect();
+        ks.sort_by(|x, y| self.a.kommuner[*x].name.cmp(&self.a.kommuner[*y].name));
+        ks
+    }
+}
+
 /// Whether the page loads the map (Leaflet and the page script).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Script {
@@ -141,4 +150,12 @@ pub fn state(s: CellState) -> Markup {
 pub fn json_island(id: &str, value: &serde_json::Value) -> Markup {
     let text = value.to_string().replace('<', "\\u003c");
     html! { script type="application/json" id=(id) { (PreEscaped(text)) } }
+}
+
+/// "aktivt SAMBU-team" → "Aktivt SAMBU-team".
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -12,7 +12,7 @@ use crate::vocabulary::{CellState, Level};
 
 use super::Cx;
 use super::filters::{Filters, Measure, age_code};
-use super::layout::{Script, json_island, page as layout_page, state};
+use super::layout::{Script, capital, json_island, page as layout_page, state};
 use super::measure::{legend, read};
 
 pub fn page(cx: &Cx, f: &Filters) -> Markup {
@@ -53,7 +53,7 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
                 label for="f-kommun" { "Kommun" }
                 select #f-kommun name="kommun" {
                     option value="" { "Alla kommuner" }
-                    @for k in sorted_by_name(cx) {
+                    @for k in cx.kommuner_by_name() {
                         @let code = a.kommuner[k].code.as_str();
                         option value=(code) selected[selected_code == Some(code)] { (a.kommuner[k].name) }
                     }
@@ -168,7 +168,7 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
                 caption { "Kommunerna: " (f.layer.label()) }
                 thead { tr { th scope="col" { "Kommun" } th scope="col" { "Klass" } th scope="col" { "Uppgift" } } }
                 tbody {
-                    @for k in sorted_by_name(cx) {
+                    @for k in cx.kommuner_by_name() {
                         @let r = read(a, f, k);
                         @let kommun = &a.kommuner[k];
                         tr data-kommun=(kommun.code) data-klass=(r.class.css()) class=[(f.kommun == Some(k)).then_some("vald")] {
@@ -270,19 +270,6 @@ fn map_part(cx: &Cx, f: &Filters) -> Markup {
     }
 }
 
-fn sorted_by_name(cx: &Cx) -> Vec<usize> {
-    let mut ks: Vec<usize> = (0..cx.a.kommuner.len()).collect();
-    ks.sort_by(|x, y| cx.a.kommuner[*x].name.cmp(&cx.a.kommuner[*y].name));
-    ks
-}
-
 pub fn age_range(min: i8, max: i8) -> String {
     crate::coverage::age_label(min.max(-1), max)
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

@@ -7,6 +7,7 @@ use crate::views::{counts, matches, parts_status, sambu_status};
 use crate::vocabulary::{AdherenceStatus, CellState, PartsStatus, SambuStatus};
 
 use super::filters::{Filters, Measure};
+use super::layout::capital;
 
 /// The six map classes; the CSS class is `k-<code>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,8 +105,8 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
                 .map(|s| s.name.as_str())
                 .filter(|n| !n.is_empty());
             let text = match name {
-                Some(n) => format!("{} ({n})", s.label()),
-                None => capitalised(s.label()),
+                Some(n) => format!("{} ({n})", capital(s.label())),
+                None => capital(s.label()),
             };
             (class, text)
         }
@@ -120,8 +121,8 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
             };
             let plan = a.partssamverkan(k).map(|p| p.action_plan.label());
             let text = match plan {
-                Some(p) => format!("{}; {p}", capitalised(s.label())),
-                None => capitalised(s.label()),
+                Some(p) => format!("{}; {p}", capital(s.label())),
+                None => capital(s.label()),
             };
             (class, text)
         }
@@ -139,7 +140,7 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
                 AdherenceStatus::NotStarted => Class::None,
                 AdherenceStatus::Unknown => Class::Unknown,
             };
-            (class, capitalised(s.label()))
+            (class, capital(s.label()))
         }
         Measure::Trainings => {
             let rows: Vec<_> = a.trainings(k).collect();
@@ -229,11 +230,4 @@ fn coverage(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
         format!("{covered} av 18 åldrar täckta; luckor: {}", gaps.join(", "))
     };
     (class, text)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

@@ -49,7 +49,7 @@ pub fn page(cx: &Cx, p: usize, r: usize) -> Markup {
                                 @match a.offering(*k, r, p) {
                                     Some(o) => {
                                         td { (o.organiser)
-                                            @if !o.contact_url.is_empty() { " " a href=(o.contact_url) { "Kontakt och anmälan" } } }
+                                            @if !o.contact_url.is_empty() { " " a href=(o.contact_url) { "Kontakt och anmälan i " (kommun.name) } } }
                                         td { (source(&o.source, Some(&o.last_confirmed))) }
                                     }
                                     None => { td { "–" } td { "–" } }
