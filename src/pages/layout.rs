@@ -21,9 +21,22 @@ impl Cx<'_> {
     /// The kommuner in alphabetical order, as lists and selects show them.
     pub fn kommuner_by_name(&self) -> Vec<usize> {
         let mut ks: Vec<usize> = (0..self.a.kommuner.len()).collect();
-        ks.sort_by(|x, y| self.a.kommuner[*x].name.cmp(&self.a.kommuner[*y].name));
+        ks.sort_by_cached_key(|k| swedish_key(&self.a.kommuner[*k].name));
         ks
     }
+}
+
+/// A sort key in Swedish alphabetical order: å, ä, ö after z (byte order would put ä before å).
+fn swedish_key(name: &str) -> Vec<u32> {
+    name.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' => 'z' as u32 + 1,
+            'ä' | 'æ' => 'z' as u32 + 2,
+            'ö' | 'ø' => 'z' as u32 + 3,
+            c => c as u32,
+        })
+        .collect()
 }
 
 /// Whether the page loads the map (Leaflet and the page script).
@@ -63,14 +76,18 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                         }
                     }
                 }
-                @if super::is_example(cx.a) {
-                    div #exempeldata role="note" {
-                        strong { "Exempeldata. " }
-                        "Uppgifterna på den här sidan är påhittade och visar bara hur tjänsten fungerar. "
-                        "De beskriver inte vad kommunerna verkligen erbjuder."
+                main #innehall tabindex="-1" {
+                    // Inside main: every piece of content sits in a landmark, and the banner is
+                    // the first thing the skip link leads to.
+                    @if super::is_example(cx.a) {
+                        div #exempeldata role="note" {
+                            strong { "Exempeldata. " }
+                            "Uppgifterna på den här sidan är påhittade och visar bara hur tjänsten fungerar. "
+                            "De beskriver inte vad kommunerna verkligen erbjuder."
+                        }
                     }
+                    (main)
                 }
-                main #innehall tabindex="-1" { (main) }
                 footer.sidfot {
                     p {
                         "Uppgifter: " (d.config.title) " (" (d.config.kind.label()) "). "
@@ -158,4 +175,14 @@ pub fn capital(s: &str) -> String {
     c.next()
         .map(|first| first.to_uppercase().chain(c).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn swedish_order_puts_a_ring_before_a_umlaut_before_o_umlaut() {
+        let mut names = ["Örebro", "Älvdalen", "Åre", "Vara", "Ale"];
+        names.sort_by_cached_key(|n| super::swedish_key(n));
+        assert_eq!(names, ["Ale", "Vara", "Åre", "Älvdalen", "Örebro"]);
+    }
 }
