@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod dataset;
 pub mod dates;
 pub mod error;
+pub mod export;
 pub mod geometry;
 pub mod inventory;
 pub mod pages;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(export::routes())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

@@ -387,7 +387,7 @@ fn region(a: &Atlas) -> Value {
     })
 }
 
-fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
+pub fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
     let code = &a.kommuner[k].code;
     a.inventory
         .sambu
@@ -396,7 +396,7 @@ fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
         .map_or(SambuStatus::Unknown, |s| s.status)
 }
 
-fn parts_status(a: &Atlas, k: usize) -> PartsStatus {
+pub fn parts_status(a: &Atlas, k: usize) -> PartsStatus {
     let code = &a.kommuner[k].code;
     a.inventory
         .partssamverkan
@@ -497,7 +497,7 @@ pub fn layer_body(a: &Atlas, q: &LayerQuery) -> Body {
 }
 
 /// Whether a programme is for the age (any age when None) at the level.
-fn matches(p: &Programme, age: Option<i8>, level: LevelFilter) -> bool {
+pub fn matches(p: &Programme, age: Option<i8>, level: LevelFilter) -> bool {
     level.matches(p) && age.is_none_or(|a| p.age_min <= a && a <= p.age_max)
 }
 
