@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod geometry;
 pub mod inventory;
+pub mod ogc;
 pub mod pages;
 pub mod problem;
 pub mod server;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(api::routes())
         .merge(export::routes())
+        .merge(ogc::routes())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

@@ -3,7 +3,7 @@
 //! [`Table::feature`]) or paged by the OGC API. One row always belongs to one kommun, so every
 //! table can also be a map layer.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::atlas::Atlas;
 use crate::coverage::{LevelFilter, LevelReport};
@@ -571,13 +571,17 @@ impl Table {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// The row's properties as a JSON object (column name → value).
-    pub fn properties(&self, row: &Row) -> Map<String, Value> {
-        self.columns
-            .iter()
-            .zip(&row.cells)
-            .map(|(c, v)| (c.clone(), v.json()))
-            .collect()
+    /// The row's properties as a JSON object (column name → value), in column order.
+    pub fn properties(&self, row: &Row) -> String {
+        let mut out = String::from("{");
+        for (i, (c, v)) in self.columns.iter().zip(&row.cells).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("{}:{}", Value::from(c.as_str()), v.json()));
+        }
+        out.push('}');
+        out
     }
 
     /// The row as an RFC 7946 Feature: top-level string `id`, the kommun's polygon (full detail)
@@ -593,7 +597,7 @@ impl Table {
         format!(
             "{{\"type\":\"Feature\",\"id\":{},\"geometry\":{geometry},\"properties\":{}}}",
             Value::from(row.id.as_str()),
-            Value::Object(self.properties(row))
+            self.properties(row)
         )
     }
 
