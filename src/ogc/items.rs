@@ -4,7 +4,7 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use geo::{Intersects, Rect, coord};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::collections::{collection, queryables};
 use super::{Answer, HTML, OgcError, Out, base_url, cache_key, link, negotiate, respond};

@@ -92,3 +92,41 @@ pub async fn request(
 pub async fn get(state: &AppState, uri: &str) -> Reply {
     request(state, Method::GET, uri, &[]).await
 }
+
+/// The state of a data directory (loaded anew: for data made by a test).
+pub fn load(dir: &Path) -> AppState {
+    AppState::new(build(dir.to_path_buf(), None))
+}
+
+/// A body that may be gzip-compressed, as text.
+pub fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut out = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut out)
+        .expect("gzip");
+    out
+}
+
+/// The service on a real socket (127.0.0.1, a free port) until the returned sender is used or
+/// dropped.
+pub async fn serve(
+    state: AppState,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    });
+    (addr, stop, server)
+}
