@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian machine needs for one or more groups of tasks.
 #
-#   tools/deps.sh test     # cargo test --all-targets
+#   tools/deps.sh test     # cargo test --all-targets; ogrinfo (gdal-bin) for tests/ogc.rs
 #   tools/deps.sh lint     # cargo fmt, cargo clippy
 #   tools/deps.sh bench    # benches/run.sh: wrk, nginx-light, curl
 #
@@ -34,6 +34,8 @@ for group in "$@"; do
     test)
         need_cargo
         # Browser tests will add: need_cmd chromium chromium; need_cmd chromedriver chromium-driver
+        # A real OGC API – Features client for tests/ogc.rs: GDAL's ogrinfo (OAPIF driver).
+        need_cmd ogrinfo gdal-bin
         ;;
     lint)
         need_cargo

@@ -129,10 +129,15 @@ pub fn documents(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiErr
         .collect()
 }
 
-/// Comma-separated round ids.
-pub fn rounds(a: &Atlas, list: &str) -> Result<Vec<usize>, ApiError> {
+/// Comma-separated round ids, in the parameter `name`.
+pub fn rounds(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
     list.split(',')
-        .map(|id| params::round(a, id.trim()))
+        .map(|id| {
+            params::round(a, id.trim()).map_err(|mut e| {
+                e.message = e.message.replacen("round:", &format!("{name}:"), 1);
+                e
+            })
+        })
         .collect()
 }
 
@@ -162,7 +167,7 @@ fn filter(a: &Atlas, p: &Params) -> Result<Filter, ApiError> {
     };
     Ok(Filter {
         kommuner,
-        rounds: p.get("round").map(|l| rounds(a, l)).transpose()?,
+        rounds: p.get("round").map(|l| rounds(a, "round", l)).transpose()?,
         age: p.age()?,
         level: p.get("level").map(|_| p.level()).transpose()?,
         programmes: p

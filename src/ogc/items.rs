@@ -117,7 +117,8 @@ pub struct Selection {
 fn select(a: &Atlas, kind: TableKind, p: &Params) -> Result<Selection, OgcError> {
     let mut f = Filter::default();
     if let Some(list) = p.get("omgang") {
-        f.rounds = Some(crate::export::rounds(a, list).map_err(|e| OgcError::bad(e.message))?);
+        f.rounds =
+            Some(crate::export::rounds(a, "omgang", list).map_err(|e| OgcError::bad(e.message))?);
     }
     let boxes = p.get("bbox").map(bbox).transpose()?;
     if let Some(v) = p.get("datetime") {
