@@ -86,6 +86,15 @@ fn home() -> (&'static str, String) {
     ("Start", "/ogc/?f=html".into())
 }
 
+fn items_crumbs(id: &str) -> [(&str, String); 4] {
+    [
+        home(),
+        collections_crumb(),
+        (id, format!("/ogc/collections/{id}?f=html")),
+        ("Objekt", format!("/ogc/collections/{id}/items?f=html")),
+    ]
+}
+
 fn collections_crumb() -> (&'static str, String) {
     ("Samlingar", "/ogc/collections?f=html".into())
 }
@@ -237,12 +246,7 @@ pub fn items(
     page(
         a,
         &format!("Objekt i {}", kind.label()),
-        &[
-            home(),
-            collections_crumb(),
-            (id, format!("/ogc/collections/{id}?f=html")),
-            ("Objekt", format!("/ogc/collections/{id}/items?f=html")),
-        ],
+        &items_crumbs(id),
         content,
         links,
     )
@@ -264,12 +268,7 @@ pub fn feature(a: &Atlas, kind: TableKind, table: &Table, row: &Row, links: &[Va
     page(
         a,
         &format!("{} {}", kind.label(), row.id),
-        &[
-            home(),
-            collections_crumb(),
-            (id, format!("/ogc/collections/{id}?f=html")),
-            ("Objekt", format!("/ogc/collections/{id}/items?f=html")),
-        ],
+        &items_crumbs(id),
         content,
         links,
     )

@@ -11,7 +11,7 @@ use super::{Answer, HTML, OgcError, Out, base_url, cache_key, link, negotiate, r
 use crate::AppState;
 use crate::api::params::Params;
 use crate::atlas::Atlas;
-use crate::body::{Body, GEOJSON, JSON};
+use crate::body::{Body, GEOJSON};
 use crate::export::tables::{self, Filter, Row, Table, TableKind};
 
 pub const LIMIT_DEFAULT: usize = 100;
@@ -276,12 +276,7 @@ pub async fn items(
             "Föregående sida",
         ));
     }
-    links.push(link(
-        format!("{base}/ogc/collections/{id}?f=json"),
-        "collection",
-        JSON,
-        "Samlingen",
-    ));
+    links.push(super::collection_link(&base, &id));
     let key = cache_key(&base, &path, &p, out);
     Ok(respond(&a, &headers, key, &links, || match out {
         Out::Json => {
@@ -328,12 +323,7 @@ pub async fn feature(
     let base = base_url(&headers);
     let path = format!("/ogc/collections/{id}/items/{fid}");
     let mut links = super::self_links(&base, &path, "", out, GEOJSON);
-    links.push(link(
-        format!("{base}/ogc/collections/{id}?f=json"),
-        "collection",
-        JSON,
-        "Samlingen",
-    ));
+    links.push(super::collection_link(&base, &id));
     let key = cache_key(&base, &path, &p, out);
     Ok(respond(&a, &headers, key, &links, || match out {
         Out::Json => {

@@ -37,19 +37,8 @@ pub async fn landing(
     let a = s.atlas();
     let base = base_url(&headers);
     let mut links = super::self_links(&base, "/ogc/", "", out, JSON);
+    links.extend(super::api_links(&base));
     links.extend([
-        link(
-            format!("{base}/ogc/api"),
-            "service-desc",
-            OPENAPI,
-            "API-definition (OpenAPI 3.0)",
-        ),
-        link(
-            format!("{base}/ogc/api.html"),
-            "service-doc",
-            HTML_TYPE,
-            "API-dokumentation",
-        ),
         link(
             format!("{base}/ogc/conformance"),
             "conformance",
@@ -134,20 +123,7 @@ pub async fn api_html(
 fn api_answer(s: AppState, headers: HeaderMap, p: Params, out: Out) -> Answer {
     let a = s.atlas();
     let base = base_url(&headers);
-    let links = vec![
-        link(
-            format!("{base}/ogc/api"),
-            "service-desc",
-            OPENAPI,
-            "API-definition (OpenAPI 3.0)",
-        ),
-        link(
-            format!("{base}/ogc/api.html"),
-            "service-doc",
-            HTML_TYPE,
-            "API-dokumentation",
-        ),
-    ];
+    let links = super::api_links(&base).to_vec();
     let key = cache_key(&base, "/ogc/api", &p, out);
     Ok(respond(&a, &headers, key, &links, || {
         let doc = openapi_document(&a, &base);

@@ -121,13 +121,7 @@ pub fn negotiate(p: &Params, headers: &HeaderMap) -> Result<Out, OgcError> {
         return Ok(Out::Json);
     };
     let mut best: Option<(Out, f32)> = None;
-    for item in accept.split(',') {
-        let mut parts = item.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
+    for (media, q) in crate::body::quality_list(accept) {
         let out = match media.as_str() {
             "text/html" | "application/xhtml+xml" => Out::Html,
             "application/json"
@@ -199,6 +193,34 @@ pub fn self_links(base: &str, path: &str, query: &str, out: Out, json_type: &str
         Out::Json => vec![json_link("self"), html_link("alternate")],
         Out::Html => vec![html_link("self"), json_link("alternate")],
     }
+}
+
+/// The `service-desc` and `service-doc` links.
+pub fn api_links(base: &str) -> [Value; 2] {
+    [
+        link(
+            format!("{base}/ogc/api"),
+            "service-desc",
+            OPENAPI,
+            "API-definition (OpenAPI 3.0)",
+        ),
+        link(
+            format!("{base}/ogc/api.html"),
+            "service-doc",
+            HTML_TYPE,
+            "API-dokumentation",
+        ),
+    ]
+}
+
+/// The `collection` link of items and features.
+pub fn collection_link(base: &str, id: &str) -> Value {
+    link(
+        format!("{base}/ogc/collections/{id}?f=json"),
+        "collection",
+        crate::body::JSON,
+        "Samlingen",
+    )
 }
 
 /// The query of a request without `f` (and without the names in `drop`), re-encoded in the order
