@@ -14,7 +14,7 @@ a{color:#0b5394}a:focus{outline:3px solid #f0b400}table{border-collapse:collapse
 th,td{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#eef2f6}\
 caption{text-align:left;font-weight:bold;padding:.3rem 0}.note{background:#fff3cd;border:2px solid #8a6d00;padding:.6rem}\
 nav ol{list-style:none;padding:0;display:flex;gap:.5rem;flex-wrap:wrap}nav li+li:before{content:'›';margin-right:.5rem}\
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.3rem}";
+.scroll{overflow-x:auto}tbody th{white-space:nowrap}.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.3rem}";
 
 /// The page frame: title, breadcrumbs, an example-data notice, the content, the links.
 fn page(
@@ -225,7 +225,7 @@ pub fn items(
     let first = if rows.is_empty() { 0 } else { offset + 1 };
     let content = html! {
         p { "Visar " (first) "–" (offset + rows.len()) " av " (matched) " objekt som matchar." }
-        table {
+        div.scroll role="region" aria-label="Objekttabell (rulla i sidled)" tabindex="0" { table {
             caption { (kind.label()) ": objekt " (first) "–" (offset + rows.len()) " av " (matched) }
             thead {
                 tr {
@@ -241,7 +241,7 @@ pub fn items(
                     }
                 }
             }
-        }
+        } }
     };
     page(
         a,
