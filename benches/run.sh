@@ -8,6 +8,8 @@
 #   d. VmRSS of the --region sverige server after load
 #   e. GET /kommun/1496 (HTML, gzip)  vs  GET /healthz
 #   f. bytes of the first map page with all its assets and the GeoJSON, gzip
+#   g. GET /ogc/collections/kommuner/items?limit=15  vs  pygeoapi on the same GeoJSON file
+#   h. the full long-table CSV export (req/s, MB/s, rows/s)
 #
 # The server (and nginx) run on core SERVER_CPU, wrk and this script on core
 # LOAD_CPU. Every load is bounded: WARMUP s discarded, then REPEAT x DURATION s
@@ -661,6 +663,67 @@ bench_pages() {
     add_row f "first map page + assets, gzip" "$(calc "$total / 1024")" "KB" "" "" lt 150
 }
 
+# g. OGC items (kommuner, limit 15, full geometry) vs pygeoapi (gunicorn, 1 sync worker, same
+#    core) serving the same kommuner.geojson file; h. the full long-table CSV export. pygeoapi is
+#    installed with pip in a venv (SKK_BENCH_VENV, default target/bench-venv) on first use.
+bench_ogc_export() {
+    local base=http://$HOST:$PORT pid venv=${SKK_BENCH_VENV:-$ROOT/target/bench-venv}
+    local items="/ogc/collections/kommuner/items?limit=15&f=json"
+    local export="/api/v1/export/erbjudanden?profil=excel"
+    wait_port_free "$PORT" 10
+    start_server ogc "$PORT"
+    pid=$SERVER_PID
+    # The first export request builds the table and its body (then cached per snapshot).
+    local first_ms bytes rows
+    first_ms=$(curl -sS --max-time 30 -o "$TMP/export.csv" -w '%{time_total}' "$base$export" |
+        awk '{ print $1 * 1000 }')
+    bytes=$(stat -c %s "$TMP/export.csv")
+    rows=$(($(wc -l <"$TMP/export.csv") - 1))
+    log "export: $rows rows, $bytes bytes, first (building) request $first_ms ms"
+    measure_wrk ogc_ours "$base$items" "$pid" ""
+    ((WRK_NON2XX == 0)) || die "ogc items: $WRK_NON2XX non-2xx answers"
+    local ours=$WRK_RPS
+    measure_wrk export_csv "$base$export" "$pid" ""
+    ((WRK_NON2XX == 0)) || die "export: $WRK_NON2XX non-2xx answers"
+    local export_rps=$WRK_RPS
+    stop_pid "$pid"
+
+    if [[ ! -x $venv/bin/gunicorn || ! -x $venv/bin/pygeoapi ]]; then
+        log "installing pygeoapi and gunicorn into $venv (PyPI)"
+        python3 -m venv "$venv" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+        "$venv/bin/pip" install -q pygeoapi gunicorn || die "pip install pygeoapi gunicorn failed"
+    fi
+    local pport dir=$TMP/pygeoapi geojson=$DATA/kommuner.geojson
+    [[ $geojson == /* ]] || geojson=$ROOT/$geojson
+    pport=$(free_port $((PORT + 1)))
+    mkdir -p "$dir"
+    sed -e "s|@HOST@|$HOST|g" -e "s|@PORT@|$pport|g" -e "s|@DATA@|$geojson|g" \
+        "$ROOT/benches/pygeoapi.yml" >"$dir/config.yml"
+    (cd "$dir" && "$venv/bin/pygeoapi" openapi generate config.yml --output-file openapi.yml >/dev/null 2>&1) ||
+        die "pygeoapi could not generate its OpenAPI document"
+    (cd "$dir" && PYGEOAPI_CONFIG=config.yml PYGEOAPI_OPENAPI=openapi.yml exec taskset -c "$SERVER_CPU" \
+        "$venv/bin/gunicorn" -w 1 -b "$HOST:$pport" pygeoapi.flask_app:APP >"$dir/gunicorn.log" 2>&1 </dev/null) &
+    local gpid=$! i n
+    PIDS+=("$gpid")
+    for ((i = 0; i < 300; i++)); do
+        port_open "$pport" && break
+        sleep 0.1
+    done
+    port_open "$pport" || die "pygeoapi did not start (see $dir/gunicorn.log)"
+    # pygeoapi serves the same request at its root.
+    local peer_items=http://$HOST:$pport${items#/ogc}
+    n=$(curl -sS --max-time 30 "$peer_items" | grep -o '"type": *"Feature"' | wc -l)
+    ((n == 15)) || die "pygeoapi answered $n features, not 15"
+    measure_wrk ogc_pygeoapi "$peer_items" "$gpid" ""
+    local peer=$WRK_RPS
+    stop_pid "$gpid"
+    add_row g "OGC items kommuner limit 15, req/s" "$ours" "req/s" "pygeoapi" "$peer" ratio_ge 50
+    add_row h "long-table CSV export, req/s" "$export_rps" "req/s" "" "" info
+    add_row h "long-table CSV export, MB/s" "$(calc "$export_rps * $bytes / 1e6")" "MB/s" "" "" info
+    add_row h "long-table CSV export, rows/s" "$(calc "$export_rps * $rows")" "rows/s" "" "" info
+    add_row h "export first request (builds)" "$first_ms" "ms" "" "" info
+}
+
 # ---------------------------------------------------------------- main
 
 main() {
@@ -699,6 +762,7 @@ main() {
     bench_cold_start
     bench_sverige_rss
     bench_pages
+    bench_ogc_export
 
     print_table
     write_json "$OUT_DIR/results.json"

@@ -182,6 +182,19 @@ impl Body {
     }
 }
 
+/// The items of an `Accept`-style header, lowercased, each with its `q` (1 when not given).
+pub fn quality_list(value: &str) -> impl Iterator<Item = (String, f32)> + '_ {
+    value.split(',').map(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        (name, q)
+    })
+}
+
 /// The best encoding the client accepts: brotli, then gzip, then none. `q=0` refuses one.
 pub fn negotiate(request: &HeaderMap) -> Encoding {
     let mut best = (Encoding::Identity, 0.0_f32);
@@ -190,13 +203,7 @@ pub fn negotiate(request: &HeaderMap) -> Encoding {
         .iter()
         .filter_map(|v| v.to_str().ok())
     {
-        for item in value.split(',') {
-            let mut parts = item.split(';');
-            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
+        for (name, q) in quality_list(value) {
             let encoding = match name.as_str() {
                 "br" => Encoding::Brotli,
                 "gzip" | "x-gzip" => Encoding::Gzip,

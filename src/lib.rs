@@ -12,8 +12,10 @@ pub mod coverage;
 pub mod dataset;
 pub mod dates;
 pub mod error;
+pub mod export;
 pub mod geometry;
 pub mod inventory;
+pub mod ogc;
 pub mod pages;
 pub mod problem;
 pub mod server;
@@ -73,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(export::routes())
+        .merge(ogc::routes())
         .fallback(fallback)
         .layer(
             TraceLayer::new_for_http()

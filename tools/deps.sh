@@ -2,6 +2,7 @@
 # Install what a fresh Debian machine needs for one or more groups of tasks.
 #
 #   tools/deps.sh test     # cargo test --all-targets (browser tests: node, npm, chromium,
+#                          #   ogrinfo (gdal-bin) for tests/ogc.rs,
 #                          #   tests/browser/node_modules from its package-lock.json)
 #   tools/deps.sh web      # web/node_modules (Leaflet) for `make run` and the pages
 #   tools/deps.sh lint     # cargo fmt, cargo clippy
@@ -53,6 +54,8 @@ for group in "$@"; do
         need_cmd npm npm
         [[ -n ${CHROMIUM:-} && -x ${CHROMIUM:-} ]] || need_cmd chromium chromium
         NPM_DIRS+=("$(dirname "$0")/../tests/browser")
+        # A real OGC API – Features client for tests/ogc.rs: GDAL's ogrinfo (OAPIF driver).
+        need_cmd ogrinfo gdal-bin
         ;;
     web)
         # The front end's Leaflet (web/node_modules), served by the service itself: no CDN.

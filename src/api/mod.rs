@@ -34,6 +34,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/locate", get(locate))
         .route("/api/v1/compare", get(compare))
         .route("/api/v1/region", get(region))
+        .layer(cors())
+}
+
+/// CORS for public, read-only data (`/api/v1`, `/ogc`): any origin may GET and HEAD, and read the
+/// headers a client needs for caching, paging and downloads.
+pub fn cors() -> tower_http::cors::CorsLayer {
+    use axum::http::{Method, header};
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers(tower_http::cors::Any)
+        .expose_headers([header::ETAG, header::LINK, header::CONTENT_DISPOSITION])
 }
 
 fn prebuilt(a: &Atlas, key: &str) -> Arc<Body> {

@@ -38,6 +38,11 @@ impl Params {
         Ok(Params { pairs })
     }
 
+    /// Every name and value, in the order given.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     /// The value of a parameter; an empty value counts as absent.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs

@@ -94,6 +94,21 @@ pub async fn get(state: &AppState, uri: &str) -> Reply {
     request(state, Method::GET, uri, &[]).await
 }
 
+/// The state of a data directory (loaded anew: for data made by a test).
+pub fn load(dir: &Path) -> AppState {
+    AppState::new(build(dir.to_path_buf(), None))
+}
+
+/// A body that may be gzip-compressed, as text.
+pub fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut out = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut out)
+        .expect("gzip");
+    out
+}
+
 /// The service on a real socket (127.0.0.1, a free port) until [`Served::stop`].
 pub struct Served {
     pub addr: SocketAddr,

@@ -1,0 +1,495 @@
+//! Exports under `/api/v1/export/{vad}`: the tables of [`tables`] as CSV (two profiles), XLSX or
+//! GeoJSON, following the same filters as the pages (`region, kommun/kommuner, age, level, round,
+//! programme, document, layer`). Bodies are built once per snapshot and query, with an ETag.
+
+pub mod csv;
+pub mod tables;
+pub mod xlsx;
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::api::params::{self, Params};
+use crate::api::{CACHE_PUBLIC, cors};
+use crate::atlas::Atlas;
+use crate::body::Body;
+use crate::dataset::Kind;
+use crate::error::ApiError;
+use crate::views::{self, Layer};
+use csv::Profile;
+use tables::{Filter, Table, TableKind};
+
+pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8; header=present";
+
+/// The parameters every export accepts (those that do not apply to a table are checked, then
+/// ignored, so a page can pass its whole state).
+const PARAMS: &[&str] = &[
+    "format",
+    "profil",
+    "region",
+    "kommun",
+    "kommuner",
+    "age",
+    "level",
+    "round",
+    "programme",
+    "document",
+    "layer",
+];
+
+crate::vocabulary::vocabulary!(
+    /// An export format (`?format=`).
+    Format {
+        Csv = "csv": "CSV",
+        Xlsx = "xlsx": "Excel-arbetsbok (XLSX)",
+        Geojson = "geojson": "GeoJSON (RFC 7946)",
+    }
+);
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/export", get(index))
+        .route("/api/v1/export/{vad}", get(export))
+        .layer(cors())
+}
+
+/// What an export path names: one table, the table of a map layer, or every table (XLSX).
+#[derive(Debug, Clone, Copy)]
+enum What {
+    Table(TableKind),
+    Layer,
+    All,
+}
+
+fn what(name: &str) -> Result<What, ApiError> {
+    match name {
+        "lager" => Ok(What::Layer),
+        "alla" => Ok(What::All),
+        _ => TableKind::parse(name).map(What::Table).map_err(|_| {
+            let known: Vec<&str> = TableKind::ALL.iter().map(|t| t.code()).collect();
+            ApiError::not_found(
+                "okand_export",
+                format!(
+                    "Exporten ”{name}” finns inte (finns: {}, lager, alla).",
+                    known.join(", ")
+                ),
+            )
+        }),
+    }
+}
+
+/// The table that shows a map layer of `/api/v1/layers/{layer}`.
+pub fn layer_table(layer: Layer) -> TableKind {
+    match layer {
+        Layer::Offerings => TableKind::Kommuner,
+        Layer::Sambu => TableKind::Sambu,
+        Layer::Partssamverkan => TableKind::Partssamverkan,
+        Layer::Adherence => TableKind::Foljsamhet,
+        Layer::Trainings => TableKind::Utbildningar,
+    }
+}
+
+/// Comma-separated programme slugs of the catalogue.
+pub fn programmes(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
+    list.split(',')
+        .map(str::trim)
+        .map(|slug| {
+            a.programme_index(slug).ok_or_else(|| {
+                ApiError::not_found(
+                    "okant_program",
+                    format!("{name}: programmet ”{slug}” finns inte i katalogen (se /api/v1/programmes)."),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Comma-separated document slugs.
+pub fn documents(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
+    let docs = &a.inventory.documents;
+    list.split(',')
+        .map(str::trim)
+        .map(|slug| {
+            docs.iter().position(|d| d.slug == slug).ok_or_else(|| {
+                let known: Vec<&str> = docs.iter().map(|d| d.slug.as_str()).collect();
+                ApiError::not_found(
+                    "okant_dokument",
+                    format!(
+                        "{name}: dokumentet ”{slug}” finns inte (finns: {}).",
+                        known.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Comma-separated round ids, in the parameter `name`.
+pub fn rounds(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
+    list.split(',')
+        .map(|id| {
+            params::round(a, id.trim()).map_err(|mut e| {
+                e.message = e.message.replacen("round:", &format!("{name}:"), 1);
+                e
+            })
+        })
+        .collect()
+}
+
+/// The filter a page's query asks for.
+fn filter(a: &Atlas, p: &Params) -> Result<Filter, ApiError> {
+    if let Some(region) = p.get("region")
+        && region != a.inventory.dataset.region_id
+    {
+        return Err(ApiError::not_found(
+            "okand_region",
+            format!(
+                "region: ”{region}” serveras inte här (den här tjänsten visar regionen ”{}”).",
+                a.inventory.dataset.region_id
+            ),
+        ));
+    }
+    let kommuner = match (p.get("kommun"), p.get("kommuner")) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad(
+                "ogiltig_parameter",
+                "kommun, kommuner: ange bara den ena.",
+            ));
+        }
+        (Some(list), None) => Some(params::kommuner(a, "kommun", list)?),
+        (None, Some(list)) => Some(params::kommuner(a, "kommuner", list)?),
+        (None, None) => None,
+    };
+    Ok(Filter {
+        kommuner,
+        rounds: p.get("round").map(|l| rounds(a, "round", l)).transpose()?,
+        age: p.age()?,
+        level: p.get("level").map(|_| p.level()).transpose()?,
+        programmes: p
+            .get("programme")
+            .map(|l| programmes(a, "programme", l))
+            .transpose()?,
+        documents: p
+            .get("document")
+            .map(|l| documents(a, "document", l))
+            .transpose()?,
+    })
+}
+
+async fn export(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(vad): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref(), PARAMS)?;
+    let a = s.atlas();
+    let what = what(&vad)?;
+    let bad = |m: String| ApiError::bad("ogiltig_parameter", m);
+    let format = match p.get("format") {
+        Some(v) => Format::parse(v).map_err(|m| bad(format!("format: {m}.")))?,
+        None if matches!(what, What::Layer) => Format::Geojson,
+        None if matches!(what, What::All) => Format::Xlsx,
+        None => Format::Csv,
+    };
+    let profile = match p.get("profil") {
+        Some(v) => Profile::parse(v).map_err(|m| bad(format!("profil: {m}.")))?,
+        None => Profile::Excel,
+    };
+    let layer = match p.get("layer") {
+        Some(v) => Layer::parse(v).map_err(|m| bad(format!("layer: {m}.")))?,
+        None => Layer::Offerings,
+    };
+    let f = filter(&a, &p)?;
+    let kinds: Vec<TableKind> = match what {
+        What::Table(t) => vec![t],
+        What::Layer => vec![layer_table(layer)],
+        What::All if format == Format::Xlsx => TableKind::ALL.to_vec(),
+        What::All => {
+            return Err(bad(
+                "format: alla tabeller finns bara som en arbetsbok (format=xlsx).".into(),
+            ));
+        }
+    };
+    if format == Format::Geojson && kinds == [TableKind::Matris] {
+        return Err(bad(
+            "format: matrisen finns som csv och xlsx; som karta finns lager med layer=offerings (GeoJSON).".into(),
+        ));
+    }
+    let today = today();
+    let key = format!(
+        "export/{vad}?{}|{}|{layer:?}|{f:?}|{}",
+        format.code(),
+        profile.code(),
+        if format == Format::Xlsx { &today } else { "" }
+    );
+    let source = format!(
+        "/api/v1/export/{vad}{}",
+        q.map(|q| format!("?{q}")).unwrap_or_default()
+    );
+    let body = a.body_or_build(key, || {
+        let tables: Vec<Table> = kinds.iter().map(|k| tables::build(&a, *k, &f)).collect();
+        match format {
+            Format::Csv => Body::new(CSV_CONTENT_TYPE, csv::write(&tables[0], profile)),
+            Format::Xlsx => Body::new(
+                xlsx::CONTENT_TYPE,
+                xlsx::write(&tables, &about(&a, &tables, &f, &today, &source)),
+            ),
+            Format::Geojson => geojson(&a, &tables[0]),
+        }
+    });
+    let extension = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+        Format::Geojson => "geojson",
+    };
+    let name = file_name(&a, what, &kinds, &f, extension);
+    let mut r = body.respond(&headers, CACHE_PUBLIC);
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+        ))
+        .expect("file names are ASCII"),
+    );
+    Ok(r)
+}
+
+/// A table as an RFC 7946 FeatureCollection (top-level ids, WGS 84, no `crs`), with the API's
+/// metadata as a foreign member.
+pub fn geojson(a: &Atlas, table: &Table) -> Body {
+    let mut out = format!(
+        "{{\"type\":\"FeatureCollection\",\"name\":\"{}\",\"meta\":{},\"features\":[",
+        table.kind.code(),
+        views::meta(a)
+    );
+    for (i, row) in table.rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&table.feature(a, row));
+    }
+    out.push_str("]}");
+    Body::new(crate::body::GEOJSON, out.into_bytes())
+}
+
+/// A file name that says what the file holds: `skaraborg_program_matris_uppfoljning-2024.xlsx`,
+/// with `exempel_` first for example data. ASCII only, so every browser keeps it.
+fn file_name(a: &Atlas, what: What, kinds: &[TableKind], f: &Filter, ext: &str) -> String {
+    let d = &a.inventory.dataset;
+    let mut parts: Vec<String> = Vec::new();
+    if d.config.kind == Kind::Example {
+        parts.push("exempel".into());
+    }
+    parts.push(d.region_id.clone());
+    parts.push(match (what, kinds) {
+        (What::All, _) => "alla_tabeller".into(),
+        (_, [TableKind::Matris]) => "program_matris".into(),
+        (_, [TableKind::Erbjudanden]) => "program_erbjudanden".into(),
+        (_, [k, ..]) => k.code().into(),
+        (_, []) => "export".into(),
+    });
+    let single_round = matches!(
+        kinds,
+        [TableKind::Matris | TableKind::Tackning | TableKind::Kommuner]
+    );
+    match &f.rounds {
+        Some(rs) if !single_round => {
+            parts.extend(rs.iter().map(|&r| a.inventory.rounds[r].id.clone()))
+        }
+        _ if single_round || matches!(what, What::All) => {
+            parts.push(a.inventory.rounds[f.round(a)].id.clone())
+        }
+        _ => {}
+    }
+    if let Some(ks) = &f.kommuner {
+        parts.push(if ks.len() <= 4 {
+            ks.iter()
+                .map(|&k| a.kommuner[k].code.as_str())
+                .collect::<Vec<_>>()
+                .join("-")
+        } else {
+            "urval".into()
+        });
+    }
+    let name: String = parts
+        .join("_")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{name}.{ext}")
+}
+
+/// The "Om data" sheet: what the workbook holds, from where, when, and what *okänt* means.
+fn about(
+    a: &Atlas,
+    tables: &[Table],
+    f: &Filter,
+    today: &str,
+    source: &str,
+) -> Vec<(String, String)> {
+    let d = &a.inventory.dataset;
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if d.config.kind == Kind::Example {
+        rows.push((
+            "EXEMPELDATA",
+            "Uppgifterna i den här filen är påhittade. De visar bara hur tjänsten fungerar och får inte användas som verkliga uppgifter.".into(),
+        ));
+    }
+    let round = &a.inventory.rounds[f.round(a)];
+    let round_text = match &f.rounds {
+        Some(rs) if rs.len() > 1 => rs
+            .iter()
+            .map(|&r| a.inventory.rounds[r].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(_) => format!("{} ({})", round.name, round.id),
+        None => format!(
+            "{} ({}); erbjudandetabellen har alla omgångar",
+            round.name, round.id
+        ),
+    };
+    let describe = |ks: &Option<Vec<usize>>, names: &dyn Fn(usize) -> String| match ks {
+        Some(ks) => ks.iter().map(|&i| names(i)).collect::<Vec<_>>().join(", "),
+        None => "alla".into(),
+    };
+    rows.extend([
+        (
+            "Innehåll",
+            tables
+                .iter()
+                .map(|t| format!("{}: {}", t.kind.label(), t.kind.description()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        ("Region", format!("{} ({} kommuner)", d.region().name, a.kommuner.len())),
+        ("Datamängd", format!("{} – {}", d.config.title, d.config.kind.label())),
+        ("Omgång", round_text),
+        ("Exportdatum", today.to_string()),
+        ("Hämtad från", source.to_string()),
+        (
+            "Urval: kommuner",
+            describe(&f.kommuner, &|k| format!("{} ({})", a.kommuner[k].name, a.kommuner[k].code)),
+        ),
+        (
+            "Urval: ålder",
+            f.age.map_or("alla".into(), |x| crate::coverage::age_label(x, x)),
+        ),
+        ("Urval: nivå", f.level.map_or("alla".into(), |l| l.code().into())),
+        ("Urval: program", describe(&f.programmes, &|p| a.programmes()[p].slug.clone())),
+        (
+            "Urval: dokument",
+            describe(&f.documents, &|x| a.inventory.documents[x].slug.clone()),
+        ),
+        (
+            "Okänt",
+            "”okänt” betyder att det saknas uppgift: kommunen har inte svarat eller uppgiften finns inte i någon offentlig källa. Det är inte samma sak som ”erbjuds inte”, och räknas aldrig som 0 eller nej.".into(),
+        ),
+        (
+            "Matrisens celler",
+            "erbjuds = kommunen erbjuder programmet; erbjuds inte = kommunen har uppgett att programmet inte erbjuds; okänt = inget svar. Rader utan uppgift har tom källa och tomt datum.".into(),
+        ),
+        (
+            "Nivåer",
+            "universal (universell): för alla föräldrar; selective (selektiv): grupper med högre risk, t.ex. separerade föräldrar eller föräldrar nya i Sverige; indicated (indikerad): barnet visar redan problem.".into(),
+        ),
+        (
+            "Täckning",
+            "En ålder 0–17 år räknas som täckt på en nivå när kommunen erbjuder minst ett program för den åldern på den nivån i omgången. Andel = täckta år / 18. Luckor som kan bero på okänt: åldrar som ett program med okänd status skulle täcka.".into(),
+        ),
+        ("Kolumner", "kommunkod (SCB), kommun, program (kortnamn), programnamn, niva, alder_min och alder_max (-1 = under graviditeten), omgang, status och statuskod, arrangor, senast_bekraftad (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD), kalla.".into()),
+        ("Källor", sources(a, tables).join("\n")),
+        ("Kommungränser", format!("{}; kommunkoder och namn: SCB (CC0)", d.config.attribution)),
+        (
+            "Licens",
+            "Kommungränser och kommunkoder: CC0. Övriga uppgifter kommer från de källor som anges per rad; ange källan när du använder dem.".into(),
+        ),
+    ]);
+    rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn sources(a: &Atlas, tables: &[Table]) -> Vec<String> {
+    let mut out: Vec<String> = tables.iter().flat_map(Table::sources).collect();
+    out.extend(a.inventory.rounds.iter().map(|r| r.source.clone()));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `GET /api/v1/export`: what can be exported, with example links.
+async fn index(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    Params::parse(q.as_deref(), &[])?;
+    let a = s.atlas();
+    let body = a.body_or_build("export/index".into(), || {
+        let tables: Vec<Value> = TableKind::ALL
+            .iter()
+            .map(|t| {
+                json!({
+                    "id": t.code(), "title": t.title(), "description": t.description(),
+                    "csv_excel": format!("/api/v1/export/{}?format=csv&profil=excel", t.code()),
+                    "csv_rfc4180": format!("/api/v1/export/{}?format=csv&profil=rfc4180", t.code()),
+                    "xlsx": format!("/api/v1/export/{}?format=xlsx", t.code()),
+                    "geojson": (*t != TableKind::Matris).then(|| format!("/api/v1/export/{}?format=geojson", t.code())),
+                })
+            })
+            .collect();
+        Body::json(&json!({
+            "meta": views::meta(&a),
+            "tables": tables,
+            "all_tables_xlsx": "/api/v1/export/alla?format=xlsx",
+            "layer_geojson": "/api/v1/export/lager?layer=offerings&format=geojson",
+            "parameters": PARAMS,
+            "profiles": Profile::ALL.iter().map(|p| json!({"id": p.code(), "title": p.label()})).collect::<Vec<_>>(),
+        }))
+    });
+    Ok(body.respond(&headers, CACHE_PUBLIC))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+}

@@ -1,0 +1,619 @@
+//! The tables behind every export and every OGC collection: rows built once from the Atlas, with
+//! Swedish snake_case column names, then written as CSV, XLSX or GeoJSON (`csv`, `xlsx`,
+//! [`Table::feature`]) or paged by the OGC API. One row always belongs to one kommun, so every
+//! table can also be a map layer.
+
+use serde_json::{Value, json};
+
+use crate::atlas::Atlas;
+use crate::coverage::{LevelFilter, LevelReport};
+use crate::dataset::Kind;
+use crate::inventory::Programme;
+use crate::views::{counts, matches, parts_status, sambu_status};
+use crate::vocabulary::{
+    ActionPlan, AdherenceStatus, CellState, Detail, Level, PartsStatus, SambuStatus, TrainingKind,
+};
+
+crate::vocabulary::vocabulary!(
+    /// The tables: code (route, OGC collection id, file name) and sheet name.
+    TableKind {
+        Matris = "matris": "Matris",
+        Erbjudanden = "erbjudanden": "Erbjudanden",
+        Tackning = "tackning": "Täckning",
+        Kommuner = "kommuner": "Kommuner",
+        Sambu = "sambu": "SAMBU",
+        Partssamverkan = "partssamverkan": "Partssamverkan",
+        Foljsamhet = "foljsamhet": "Följsamhet",
+        Utbildningar = "utbildningar": "Utbildningar",
+    }
+);
+
+impl TableKind {
+    /// A Swedish title for people (XLSX "Om data", OGC collection titles).
+    pub fn title(self) -> &'static str {
+        match self {
+            TableKind::Matris => "Program per kommun (matris: erbjuds / erbjuds inte / okänt)",
+            TableKind::Erbjudanden => "Erbjudanden: kommun × program × omgång",
+            TableKind::Tackning => "Täckning av åldrarna 0–17 år per kommun och nivå",
+            TableKind::Kommuner => "Kommuner med sammanfattning av föräldraskapsstöd",
+            TableKind::Sambu => "SAMBU-team per kommun",
+            TableKind::Partssamverkan => "Partssamverkan per kommun",
+            TableKind::Foljsamhet => "Följsamhet till gemensamt beslutade dokument",
+            TableKind::Utbildningar => "SIP-utbildningar och samverkanskompetens",
+        }
+    }
+
+    /// What one row is, for the OGC collection description and the "Om data" sheet.
+    pub fn description(self) -> &'static str {
+        match self {
+            TableKind::Matris => {
+                "En rad per kommun, en kolumn per program. Cellerna är erbjuds, erbjuds inte eller okänt (inget svar)."
+            }
+            TableKind::Erbjudanden => {
+                "En rad per kommun, program och omgång med status, arrangör, källa och senast bekräftad. Geometrin är en punkt inne i kommunen (inte platsen där programmet ges)."
+            }
+            TableKind::Tackning => {
+                "En rad per kommun och nivå: täckta åldrar, andel av de 18 åren 0–17, luckor och vilka luckor som kan bero på okända uppgifter."
+            }
+            TableKind::Kommuner => {
+                "En rad per kommun: antal program som erbjuds, inte erbjuds och är okända, täckning, SAMBU och partssamverkan."
+            }
+            TableKind::Sambu => "En rad per kommun: status för kommunens SAMBU-team.",
+            TableKind::Partssamverkan => {
+                "En rad per kommun: status för kommunens partssamverkansgrupp och handlingsplan."
+            }
+            TableKind::Foljsamhet => {
+                "En rad per kommun och dokument: hur långt kommunen har kommit med dokumentet."
+            }
+            TableKind::Utbildningar => {
+                "En rad per utbildningstillfälle i en kommun: typ, målgrupp och antal deltagare."
+            }
+        }
+    }
+
+    /// Whether features of the table are points (one per kommun × programme × round) rather than
+    /// the kommun's polygon.
+    pub fn point_geometry(self) -> bool {
+        self == TableKind::Erbjudanden
+    }
+}
+
+/// One value of a table. Numbers stay numbers in every format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Num(f64),
+    Bool(bool),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn json(&self) -> Value {
+        match self {
+            Cell::Text(s) => json!(s),
+            Cell::Int(i) => json!(i),
+            Cell::Num(x) => json!(x),
+            Cell::Bool(b) => json!(b),
+        }
+    }
+
+    /// The value as text, for filters and HTML (`.` as decimal point).
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Num(x) => x.to_string(),
+            Cell::Bool(true) => "ja".into(),
+            Cell::Bool(false) => "nej".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The kommun the row belongs to (its geometry).
+    pub kommun: usize,
+    /// A stable, URL-safe id: the kommunkod, or e.g. `1496-abc-uppfoljning-2024`.
+    pub id: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub kind: TableKind,
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// What a request selects. `None` means everything (or the table's default round).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub kommuner: Option<Vec<usize>>,
+    pub rounds: Option<Vec<usize>>,
+    pub age: Option<i8>,
+    pub level: Option<LevelFilter>,
+    pub programmes: Option<Vec<usize>>,
+    pub documents: Option<Vec<usize>>,
+}
+
+impl Filter {
+    fn level(&self) -> LevelFilter {
+        self.level.unwrap_or(LevelFilter::All)
+    }
+
+    /// The one round of a single-round table: the first asked for, else the default round.
+    pub fn round(&self, a: &Atlas) -> usize {
+        self.rounds
+            .as_ref()
+            .and_then(|r| r.first().copied())
+            .unwrap_or(a.default_round)
+    }
+
+    /// The kommuner asked for, sorted by Swedish name (Götene before Hjo, Skövde after Skara).
+    pub fn kommuner(&self, a: &Atlas) -> Vec<usize> {
+        let mut ks: Vec<usize> = match &self.kommuner {
+            Some(ks) => ks.clone(),
+            None => (0..a.kommuner.len()).collect(),
+        };
+        ks.sort_by_cached_key(|&k| (swedish_key(&a.kommuner[k].name), a.kommuner[k].code.clone()));
+        ks
+    }
+
+    /// Whether the filter keeps a programme: asked for (or all), for the age and level asked for.
+    pub fn keeps(&self, a: &Atlas, programme: &Programme) -> bool {
+        self.programmes
+            .as_ref()
+            .is_none_or(|ps| ps.iter().any(|&p| a.programmes()[p].slug == programme.slug))
+            && matches(programme, self.age, self.level())
+    }
+
+    /// The programmes the filter keeps, in catalogue order.
+    pub fn programmes(&self, a: &Atlas) -> Vec<usize> {
+        (0..a.programmes().len())
+            .filter(|&p| self.keeps(a, &a.programmes()[p]))
+            .collect()
+    }
+}
+
+/// A sort key in Swedish alphabetical order: å, ä, ö after z.
+pub fn swedish_key(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' => '{',
+            'ä' | 'æ' => '|',
+            'ö' | 'ø' => '}',
+            'é' => 'e',
+            c => c,
+        })
+        .collect()
+}
+
+fn date_text(d: Option<impl std::fmt::Display>) -> Cell {
+    Cell::text(d.map_or(String::new(), |d| d.to_string()))
+}
+
+fn levels_text(levels: &[Level]) -> String {
+    levels
+        .iter()
+        .map(|l| l.code())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds one table for a filter.
+pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
+    let ks = f.kommuner(a);
+    let base = |k: usize| {
+        vec![
+            Cell::text(&a.kommuner[k].code),
+            Cell::text(&a.kommuner[k].name),
+        ]
+    };
+    let mut columns: Vec<String> = vec!["kommunkod".into(), "kommun".into()];
+    let mut rows = Vec::new();
+    let mut cols = |names: &[&str]| columns.extend(names.iter().map(|s| s.to_string()));
+    match kind {
+        TableKind::Matris => {
+            let (r, ps) = (f.round(a), f.programmes(a));
+            cols(
+                &ps.iter()
+                    .map(|&p| a.programmes()[p].name.as_str())
+                    .collect::<Vec<_>>(),
+            );
+            for &k in &ks {
+                let mut cells = base(k);
+                cells.extend(
+                    ps.iter()
+                        .map(|&p| Cell::text(a.cell_state(k, r, p).label())),
+                );
+                rows.push(Row {
+                    kommun: k,
+                    id: a.kommuner[k].code.clone(),
+                    cells,
+                });
+            }
+        }
+        TableKind::Erbjudanden => {
+            cols(&[
+                "program",
+                "programnamn",
+                "niva",
+                "alder_min",
+                "alder_max",
+                "omgang",
+                "status",
+                "statuskod",
+                "arrangor",
+                "senast_bekraftad",
+                "kalla",
+            ]);
+            let rounds: Vec<usize> = match &f.rounds {
+                Some(r) => r.clone(),
+                None => (0..a.inventory.rounds.len()).collect(),
+            };
+            let ps = f.programmes(a);
+            for &k in &ks {
+                for &p in &ps {
+                    let prog = &a.programmes()[p];
+                    for &r in &rounds {
+                        let round = &a.inventory.rounds[r].id;
+                        let o = a.offering(k, r, p);
+                        let state = a.cell_state(k, r, p);
+                        let mut cells = base(k);
+                        cells.extend([
+                            Cell::text(&prog.slug),
+                            Cell::text(&prog.name),
+                            Cell::text(levels_text(&prog.levels)),
+                            Cell::Int(prog.age_min.into()),
+                            Cell::Int(prog.age_max.into()),
+                            Cell::text(round),
+                            Cell::text(state.label()),
+                            Cell::text(state.code()),
+                            Cell::text(o.map_or("", |o| o.organiser.as_str())),
+                            date_text(o.map(|o| o.last_confirmed)),
+                            Cell::text(o.map_or("", |o| o.source.as_str())),
+                        ]);
+                        let id = format!("{}-{}-{}", a.kommuner[k].code, prog.slug, round);
+                        rows.push(Row {
+                            kommun: k,
+                            id,
+                            cells,
+                        });
+                    }
+                }
+            }
+        }
+        TableKind::Tackning => {
+            let r = f.round(a);
+            cols(&[
+                "omgang",
+                "niva",
+                "tackta_aldrar",
+                "antal_tackta_ar",
+                "andel_tackt",
+                "luckor",
+                "luckor_som_kan_bero_pa_okant",
+                "graviditet",
+            ]);
+            if f.age.is_some() {
+                cols(&["vald_alder", "vald_alder_tackt"]);
+            }
+            let levels: Vec<LevelFilter> = match f.level {
+                Some(l) => vec![l],
+                None => Level::ALL
+                    .iter()
+                    .map(|l| LevelFilter::Only(*l))
+                    .chain([LevelFilter::All])
+                    .collect(),
+            };
+            let round = &a.inventory.rounds[r].id;
+            for &k in &ks {
+                for &level in &levels {
+                    let lc = a.coverage(k, r).level(level);
+                    let report = LevelReport::new(level, lc);
+                    let runs: Vec<String> = lc
+                        .covered
+                        .runs()
+                        .iter()
+                        .map(|(x, y)| {
+                            if x == y {
+                                x.to_string()
+                            } else {
+                                format!("{x}–{y}")
+                            }
+                        })
+                        .collect();
+                    let gaps = |only_unknown: bool| -> String {
+                        report
+                            .gaps
+                            .iter()
+                            .filter(|g| !only_unknown || g.rests_on_unknown)
+                            .map(|g| g.label.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
+                    let mut cells = base(k);
+                    cells.extend([
+                        Cell::text(round),
+                        Cell::text(level.code()),
+                        Cell::text(runs.join(", ")),
+                        Cell::Int(report.covered_ages.len() as i64),
+                        Cell::Num(report.share),
+                        Cell::text(gaps(false)),
+                        Cell::text(gaps(true)),
+                        Cell::text(age_state(lc.state(crate::coverage::PRENATAL))),
+                    ]);
+                    if let Some(age) = f.age {
+                        cells.push(Cell::Int(age.into()));
+                        cells.push(Cell::text(age_state(lc.state(age))));
+                    }
+                    let id = format!("{}-{}-{}", a.kommuner[k].code, round, level.code());
+                    rows.push(Row {
+                        kommun: k,
+                        id,
+                        cells,
+                    });
+                }
+            }
+        }
+        TableKind::Kommuner => {
+            cols(&[
+                "lan",
+                "omgang",
+                "antal_erbjuds",
+                "antal_erbjuds_inte",
+                "antal_okant",
+                "tackning_andel",
+                "sambu_status",
+                "partssamverkan_status",
+            ]);
+            let r = f.round(a);
+            for &k in &ks {
+                let [offered, not_offered, unknown] = counts(a, k, r, |p| f.keeps(a, p));
+                let share = LevelReport::new(f.level(), a.coverage(k, r).level(f.level())).share;
+                let mut cells = base(k);
+                cells.extend([
+                    Cell::text(&a.kommuner[k].lan),
+                    Cell::text(&a.inventory.rounds[r].id),
+                    Cell::Int(offered as i64),
+                    Cell::Int(not_offered as i64),
+                    Cell::Int(unknown as i64),
+                    Cell::Num(share),
+                    Cell::text(sambu_status(a, k).label()),
+                    Cell::text(parts_status(a, k).label()),
+                ]);
+                rows.push(Row {
+                    kommun: k,
+                    id: a.kommuner[k].code.clone(),
+                    cells,
+                });
+            }
+        }
+        TableKind::Sambu => {
+            cols(&[
+                "status",
+                "statuskod",
+                "namn",
+                "sedan",
+                "senast_bekraftad",
+                "kalla",
+                "anmarkning",
+            ]);
+            for &k in &ks {
+                let s = a
+                    .inventory
+                    .sambu
+                    .iter()
+                    .find(|s| s.kommun == a.kommuner[k].code);
+                let status = s.map_or(SambuStatus::Unknown, |s| s.status);
+                let mut cells = base(k);
+                cells.extend([
+                    Cell::text(status.label()),
+                    Cell::text(status.code()),
+                    Cell::text(s.map_or("", |s| s.name.as_str())),
+                    date_text(s.and_then(|s| s.since)),
+                    date_text(s.map(|s| s.last_confirmed)),
+                    Cell::text(s.map_or("", |s| s.source.as_str())),
+                    Cell::text(s.map_or("", |s| s.note.as_str())),
+                ]);
+                rows.push(Row {
+                    kommun: k,
+                    id: a.kommuner[k].code.clone(),
+                    cells,
+                });
+            }
+        }
+        TableKind::Partssamverkan => {
+            cols(&[
+                "status",
+                "statuskod",
+                "handlingsplan",
+                "senast_bekraftad",
+                "kalla",
+                "anmarkning",
+            ]);
+            for &k in &ks {
+                let s = a
+                    .inventory
+                    .partssamverkan
+                    .iter()
+                    .find(|s| s.kommun == a.kommuner[k].code);
+                let status = s.map_or(PartsStatus::Unknown, |s| s.status);
+                let mut cells = base(k);
+                cells.extend([
+                    Cell::text(status.label()),
+                    Cell::text(status.code()),
+                    Cell::text(s.map_or(ActionPlan::Unknown, |s| s.action_plan).label()),
+                    date_text(s.map(|s| s.last_confirmed)),
+                    Cell::text(s.map_or("", |s| s.source.as_str())),
+                    Cell::text(s.map_or("", |s| s.note.as_str())),
+                ]);
+                rows.push(Row {
+                    kommun: k,
+                    id: a.kommuner[k].code.clone(),
+                    cells,
+                });
+            }
+        }
+        TableKind::Foljsamhet => {
+            cols(&[
+                "dokument",
+                "dokumenttitel",
+                "status",
+                "statuskod",
+                "datum",
+                "kalla",
+                "anmarkning",
+            ]);
+            let docs: Vec<usize> = match &f.documents {
+                Some(d) => d.clone(),
+                None => (0..a.inventory.documents.len()).collect(),
+            };
+            for &k in &ks {
+                for &d in &docs {
+                    let doc = &a.inventory.documents[d];
+                    let x = a
+                        .inventory
+                        .adherence
+                        .iter()
+                        .find(|x| x.kommun == a.kommuner[k].code && x.document == doc.slug);
+                    let status = x.map_or(AdherenceStatus::Unknown, |x| x.status);
+                    let mut cells = base(k);
+                    cells.extend([
+                        Cell::text(&doc.slug),
+                        Cell::text(&doc.title),
+                        Cell::text(status.label()),
+                        Cell::text(status.code()),
+                        date_text(x.map(|x| x.date)),
+                        Cell::text(x.map_or("", |x| x.source.as_str())),
+                        Cell::text(x.map_or("", |x| x.note.as_str())),
+                    ]);
+                    let id = format!("{}-{}", a.kommuner[k].code, doc.slug);
+                    rows.push(Row {
+                        kommun: k,
+                        id,
+                        cells,
+                    });
+                }
+            }
+        }
+        TableKind::Utbildningar => {
+            cols(&[
+                "typ",
+                "typ_text",
+                "malgrupp",
+                "deltagare",
+                "ungefarligt",
+                "period",
+                "senast_bekraftad",
+                "kalla",
+            ]);
+            for &k in &ks {
+                let code = &a.kommuner[k].code;
+                for kind in TrainingKind::ALL {
+                    let of_kind = a
+                        .inventory
+                        .trainings
+                        .iter()
+                        .filter(|t| &t.kommun == code && t.kind == *kind);
+                    for (n, t) in of_kind.enumerate() {
+                        let mut cells = base(k);
+                        cells.extend([
+                            Cell::text(t.kind.code()),
+                            Cell::text(t.kind.label()),
+                            Cell::text(&t.audience),
+                            Cell::Int(t.participants.into()),
+                            Cell::Bool(t.approximate),
+                            Cell::text(t.period.to_string()),
+                            Cell::text(t.last_confirmed.to_string()),
+                            Cell::text(&t.source),
+                        ]);
+                        let id = format!("{code}-{}-{}", kind.code(), n + 1);
+                        rows.push(Row {
+                            kommun: k,
+                            id,
+                            cells,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if a.inventory.dataset.config.kind == Kind::Example {
+        columns.push("exempeldata".into());
+        for row in &mut rows {
+            row.cells.push(Cell::Bool(true));
+        }
+    }
+    Table {
+        kind,
+        columns,
+        rows,
+    }
+}
+
+/// Coverage of one age in words: täckt, inte täckt, okänt.
+fn age_state(s: CellState) -> &'static str {
+    match s {
+        CellState::Offered => "täckt",
+        CellState::NotOffered => "inte täckt",
+        CellState::Unknown => "okänt",
+    }
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// The row's properties as a JSON object (column name → value), in column order.
+    pub fn properties(&self, row: &Row) -> String {
+        let mut out = String::from("{");
+        for (i, (c, v)) in self.columns.iter().zip(&row.cells).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("{}:{}", Value::from(c.as_str()), v.json()));
+        }
+        out.push('}');
+        out
+    }
+
+    /// The row as an RFC 7946 Feature: top-level string `id`, the kommun's polygon (full detail)
+    /// or a point inside the kommun, and the row as properties.
+    pub fn feature(&self, a: &Atlas, row: &Row) -> String {
+        let geometry = if self.kind.point_geometry() {
+            let (x, y) = a.kommuner[row.kommun].label;
+            let round6 = |v: f64| (v * 1e6).round() / 1e6;
+            json!({ "type": "Point", "coordinates": [round6(x), round6(y)] }).to_string()
+        } else {
+            a.geometry(Detail::Full, row.kommun).to_string()
+        };
+        format!(
+            "{{\"type\":\"Feature\",\"id\":{},\"geometry\":{geometry},\"properties\":{}}}",
+            Value::from(row.id.as_str()),
+            self.properties(row)
+        )
+    }
+
+    /// Every distinct source named in the table's `kalla` column.
+    pub fn sources(&self) -> Vec<String> {
+        let Some(c) = self.column("kalla") else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| r.cells[c].plain())
+            .filter(|s| !s.is_empty())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}

@@ -1,0 +1,345 @@
+//! `/ogc/collections/{id}/items` (paged, filtered by `bbox` and properties) and
+//! `/ogc/collections/{id}/items/{featureId}`.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use geo::{Intersects, Rect, coord};
+use serde_json::json;
+
+use super::collections::{collection, queryables};
+use super::{Answer, HTML, OgcError, Out, base_url, cache_key, link, negotiate, respond};
+use crate::AppState;
+use crate::api::params::Params;
+use crate::atlas::Atlas;
+use crate::body::{Body, GEOJSON};
+use crate::export::tables::{self, Filter, Row, Table, TableKind};
+
+pub const LIMIT_DEFAULT: usize = 100;
+pub const LIMIT_MAX: usize = 1000;
+
+/// The parameters every items request takes besides the collection's property filters.
+pub const CORE_PARAMS: [&str; 5] = ["f", "limit", "offset", "bbox", "datetime"];
+
+fn whole_number(p: &Params, name: &str, min: usize) -> Result<Option<usize>, OgcError> {
+    p.get(name)
+        .map(|v| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| *n >= min)
+                .ok_or_else(|| OgcError::bad(format!("{name}: ”{v}” är inget heltal ≥ {min}.")))
+        })
+        .transpose()
+}
+
+/// `bbox=minLon,minLat,maxLon,maxLat` (or six numbers with heights), in CRS84. A box whose west
+/// edge is east of its east edge crosses the antimeridian and becomes two boxes.
+pub fn bbox(v: &str) -> Result<Vec<Rect<f64>>, OgcError> {
+    let n: Vec<f64> = v
+        .split(',')
+        .map(|x| x.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| {
+            OgcError::bad(format!(
+                "bbox: ”{v}” är inte fyra (eller sex) tal med komma emellan."
+            ))
+        })?;
+    let [x0, y0, x1, y1] = match n[..] {
+        [a, b, c, d] => [a, b, c, d],
+        [a, b, _, d, e, _] => [a, b, d, e],
+        _ => {
+            return Err(OgcError::bad(format!(
+                "bbox: {} tal; ange fyra (minLon,minLat,maxLon,maxLat) eller sex.",
+                n.len()
+            )));
+        }
+    };
+    if [x0, x1].iter().any(|x| !(-180.0..=180.0).contains(x))
+        || [y0, y1].iter().any(|y| !(-90.0..=90.0).contains(y))
+    {
+        return Err(OgcError::bad(format!(
+            "bbox: ”{v}” ligger utanför -180–180 (longitud) och -90–90 (latitud)."
+        )));
+    }
+    if y0 > y1 {
+        return Err(OgcError::bad(format!(
+            "bbox: minLat {y0} är större än maxLat {y1}."
+        )));
+    }
+    let rect = |a: f64, b: f64| Rect::new(coord! { x: a, y: y0 }, coord! { x: b, y: y1 });
+    Ok(if x0 <= x1 {
+        vec![rect(x0, x1)]
+    } else {
+        vec![rect(x0, 180.0), rect(-180.0, x1)]
+    })
+}
+
+/// RFC 3339 date-time or date, or an interval `a/b` with `..` or empty for an open end. The
+/// collections have no temporal extent, so every feature matches a valid value.
+fn datetime(v: &str) -> Result<(), OgcError> {
+    fn instant(s: &str) -> bool {
+        let (date, time) = s.split_once(['T', 't']).unwrap_or((s, ""));
+        let date_ok = date.len() == 10
+            && date.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        let time_ok = time.is_empty()
+            || (time.len() >= 9
+                && time.as_bytes()[2] == b':'
+                && time.as_bytes()[5] == b':'
+                && (time.ends_with(['Z', 'z']) || time[8..].contains(['+', '-'])));
+        date_ok && time_ok && crate::dates::PartialDate::parse(date).is_ok()
+    }
+    let parts: Vec<&str> = v.split('/').collect();
+    let ok = match parts[..] {
+        [one] => instant(one),
+        [from, to] => {
+            let open = |s: &str| s.is_empty() || s == "..";
+            (open(from) || instant(from)) && (open(to) || instant(to)) && !(open(from) && open(to))
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(OgcError::bad(format!(
+            "datetime: ”{v}” är ingen tidpunkt eller period enligt RFC 3339 (t.ex. 2024-03-01T00:00:00Z eller 2021-01-01T00:00:00Z/..)."
+        )))
+    }
+}
+
+/// The rows of a collection that match an items request, in the table's order.
+pub struct Selection {
+    pub table: Table,
+    pub matched: Vec<usize>,
+}
+
+fn select(a: &Atlas, kind: TableKind, p: &Params) -> Result<Selection, OgcError> {
+    let mut f = Filter::default();
+    if let Some(list) = p.get("omgang") {
+        f.rounds =
+            Some(crate::export::rounds(a, "omgang", list).map_err(|e| OgcError::bad(e.message))?);
+    }
+    let boxes = p.get("bbox").map(bbox).transpose()?;
+    if let Some(v) = p.get("datetime") {
+        datetime(v)?;
+    }
+    let age = p
+        .get("alder")
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| {
+                OgcError::bad(format!(
+                    "alder: ”{v}” är ingen ålder; ange ett heltal -1–17."
+                ))
+            })
+        })
+        .transpose()?;
+    let table = tables::build(a, kind, &f);
+    let col = |name| table.column(name);
+    // Property filters: a row matches when its value is one of the comma-separated values.
+    let mut checks: Vec<(Vec<usize>, Vec<String>, bool)> = Vec::new();
+    for (name, _, _) in queryables(kind) {
+        let Some(v) = p.get(name) else { continue };
+        let values: Vec<String> = v.split(',').map(|s| s.trim().to_string()).collect();
+        match *name {
+            "omgang" | "alder" => {}
+            "status" => checks.push((
+                [col("status"), col("statuskod")]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                values,
+                false,
+            )),
+            // A programme has one or more levels ("universal, selective").
+            "niva" => checks.push((
+                col("niva").into_iter().collect(),
+                values,
+                kind == TableKind::Erbjudanden,
+            )),
+            _ => checks.push((col(name).into_iter().collect(), values, false)),
+        }
+    }
+    let (amin, amax) = (col("alder_min"), col("alder_max"));
+    let matched = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| {
+            checks.iter().all(|(cols, values, list)| {
+                cols.iter().any(|&c| {
+                    let cell = row.cells[c].plain();
+                    if *list {
+                        cell.split(", ").any(|x| values.iter().any(|v| v == x))
+                    } else {
+                        values.contains(&cell)
+                    }
+                })
+            })
+        })
+        .filter(|(_, row)| match (age, amin, amax) {
+            (Some(age), Some(lo), Some(hi)) => {
+                let n = |c: usize| match row.cells[c] {
+                    tables::Cell::Int(i) => i,
+                    _ => 0,
+                };
+                n(lo) <= age && age <= n(hi)
+            }
+            _ => true,
+        })
+        .filter(|(_, row)| {
+            boxes
+                .as_ref()
+                .is_none_or(|bs| bs.iter().any(|b| intersects(a, kind, row, b)))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    Ok(Selection { table, matched })
+}
+
+/// Whether a row's geometry intersects the box: the kommun's polygon, or its point.
+fn intersects(a: &Atlas, kind: TableKind, row: &Row, b: &Rect<f64>) -> bool {
+    let k = &a.kommuner[row.kommun];
+    if kind.point_geometry() {
+        let (x, y) = k.label;
+        return b.intersects(&geo::Point::new(x, y));
+    }
+    let [x0, y0, x1, y1] = k.bbox;
+    let (min, max) = (b.min(), b.max());
+    x0 <= max.x
+        && min.x <= x1
+        && y0 <= max.y
+        && min.y <= y1
+        && a.inventory.boundaries[row.kommun].shape.intersects(b)
+}
+
+pub async fn items(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Answer {
+    let kind = collection(&id)?;
+    let allowed: Vec<&str> = CORE_PARAMS
+        .iter()
+        .copied()
+        .chain(queryables(kind).iter().map(|(n, _, _)| *n))
+        .collect();
+    let p = Params::parse(q.as_deref(), &allowed)?;
+    let out = negotiate(&p, &headers)?;
+    let limit = whole_number(&p, "limit", 1)?
+        .unwrap_or(LIMIT_DEFAULT)
+        .min(LIMIT_MAX);
+    let offset = whole_number(&p, "offset", 0)?.unwrap_or(0);
+    let a = s.atlas();
+    let sel = select(&a, kind, &p)?;
+    let base = base_url(&headers);
+    let path = format!("/ogc/collections/{id}/items");
+    let matched = sel.matched.len();
+    let page: Vec<usize> = sel
+        .matched
+        .iter()
+        .copied()
+        .skip(offset)
+        .take(limit)
+        .collect();
+
+    // Links keep every parameter but f and offset, and state the limit used.
+    let mut query = super::query_without(&p, &["offset", "limit"]);
+    query.push_str(&format!(
+        "{}limit={limit}",
+        if query.is_empty() { "" } else { "&" }
+    ));
+    let with_offset = |o: usize| {
+        if o == 0 {
+            query.clone()
+        } else {
+            format!("{query}&offset={o}")
+        }
+    };
+    let mut links = super::self_links(&base, &path, &with_offset(offset), out, GEOJSON);
+    let page_link = |o: usize, rel: &str, title: &str| {
+        link(
+            format!("{base}{path}?f=json&{}", with_offset(o)),
+            rel,
+            GEOJSON,
+            title,
+        )
+    };
+    if offset + page.len() < matched {
+        links.push(page_link(offset + limit, "next", "Nästa sida"));
+    }
+    if offset > 0 {
+        links.push(page_link(
+            offset.saturating_sub(limit),
+            "prev",
+            "Föregående sida",
+        ));
+    }
+    links.push(super::collection_link(&base, &id));
+    let key = cache_key(&base, &path, &p, out);
+    Ok(respond(&a, &headers, key, &links, || match out {
+        Out::Json => {
+            let features: Vec<String> = page
+                .iter()
+                .map(|&i| sel.table.feature(&a, &sel.table.rows[i]))
+                .collect();
+            let head = json!({
+                "type": "FeatureCollection",
+                "numberMatched": matched,
+                "numberReturned": page.len(),
+                "links": links,
+            })
+            .to_string();
+            let body = format!(
+                "{},\"features\":[{}]}}",
+                &head[..head.len() - 1],
+                features.join(",")
+            );
+            Body::new(GEOJSON, body.into_bytes())
+        }
+        Out::Html => {
+            let rows: Vec<&Row> = page.iter().map(|&i| &sel.table.rows[i]).collect();
+            let m = super::html::items(&a, kind, &sel.table, &rows, matched, offset, &links);
+            Body::new(HTML, m.into_string().into_bytes())
+        }
+    }))
+}
+
+pub async fn feature(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((id, fid)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Answer {
+    let kind = collection(&id)?;
+    let p = Params::parse(q.as_deref(), &["f"])?;
+    let out = negotiate(&p, &headers)?;
+    let a = s.atlas();
+    let table = tables::build(&a, kind, &Filter::default());
+    let row = table.rows.iter().find(|r| r.id == fid).ok_or_else(|| {
+        OgcError::not_found(format!("Objektet ”{fid}” finns inte i samlingen ”{id}”."))
+    })?;
+    let base = base_url(&headers);
+    let path = format!("/ogc/collections/{id}/items/{fid}");
+    let mut links = super::self_links(&base, &path, "", out, GEOJSON);
+    links.push(super::collection_link(&base, &id));
+    let key = cache_key(&base, &path, &p, out);
+    Ok(respond(&a, &headers, key, &links, || match out {
+        Out::Json => {
+            let feature = table.feature(&a, row);
+            let body = format!(
+                "{},\"links\":{}}}",
+                &feature[..feature.len() - 1],
+                json!(links)
+            );
+            Body::new(GEOJSON, body.into_bytes())
+        }
+        Out::Html => Body::new(
+            HTML,
+            super::html::feature(&a, kind, &table, row, &links)
+                .into_string()
+                .into_bytes(),
+        ),
+    }))
+}
