@@ -12,6 +12,7 @@ use crate::body::Body;
 const ASSETS: &[(&str, &str, &str)] = &[
     ("style.css", "style.css", "text/css; charset=utf-8"),
     ("app.js", "app.js", "text/javascript; charset=utf-8"),
+    ("favicon.svg", "favicon.svg", "image/svg+xml"),
     (
         "leaflet.js",
         "node_modules/leaflet/dist/leaflet.js",

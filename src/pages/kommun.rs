@@ -45,6 +45,7 @@ pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
         (adherence(cx, k))
         (trainings(cx, k))
         (previous_round(cx, k, r))
+        (downloads(cx, k, r))
         p.ej-utskrift {
             "Skriv ut sidan (Ctrl+P) för en rapport till partssamverkans möte. "
             a href={ "/jamfor?kommuner=" (kommun.code) (neighbour_codes(cx, k)) } { "Jämför " (kommun.name) " med grannkommunerna" }
@@ -52,6 +53,24 @@ pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
         }
     };
     layout_page(cx, &kommun.name, Script::None, main)
+}
+
+fn downloads(cx: &Cx, k: usize, r: usize) -> Markup {
+    let a = cx.a;
+    let q = super::query_string(&[
+        ("kommun", a.kommuner[k].code.clone()),
+        ("round", a.inventory.rounds[r].id.clone()),
+    ]);
+    html! {
+        section #nedladdning.ej-utskrift aria-labelledby="h-nedladdning" {
+            h2 #h-nedladdning { "Ladda ner uppgifterna" }
+            ul {
+                li { a href={ "/api/v1/export/alla?format=xlsx&" (q) } { "Alla tabeller för " (a.kommuner[k].name) " (Excel, .xlsx)" } }
+                li { a href={ "/api/v1/export/erbjudanden?format=csv&" (q) } { "Program (CSV för Excel)" } }
+                li { a href={ "/api/v1/export/tackning?format=csv&" (q) } { "Täckning och luckor (CSV för Excel)" } }
+            }
+        }
+    }
 }
 
 fn neighbour_codes(cx: &Cx, k: usize) -> String {

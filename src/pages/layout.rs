@@ -56,6 +56,7 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Skaraborgskartan" }
+                @if let Some(icon) = cx.site.url("favicon.svg") { link rel="icon" type="image/svg+xml" href=(icon); }
                 @if map {
                     @if let Some(css) = cx.site.url("leaflet.css") { link rel="stylesheet" href=(css); }
                 }

@@ -163,6 +163,7 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
                 }
             }
         }
+        (downloads(cx, f))
         div.tabellram {
             table #kommunlista {
                 caption { "Kommunerna: " (f.layer.label()) }
@@ -178,6 +179,50 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The export of the table behind each measure.
+fn export_table(m: Measure) -> &'static str {
+    match m {
+        Measure::Offerings => "erbjudanden",
+        Measure::Coverage => "tackning",
+        Measure::Sambu => "sambu",
+        Measure::Partssamverkan => "partssamverkan",
+        Measure::Adherence => "foljsamhet",
+        Measure::Trainings => "utbildningar",
+    }
+}
+
+/// Downloads of what the page shows, with the page's own age, level and round.
+fn downloads(cx: &Cx, f: &Filters) -> Markup {
+    let a = cx.a;
+    let round = &a.inventory.rounds[f.round].id;
+    let mut filters = vec![("round", round.clone())];
+    if let Some(age) = f.age {
+        filters.push(("age", age_code(age)));
+    }
+    if f.level != LevelFilter::All {
+        filters.push(("level", f.level.code().to_string()));
+    }
+    let link = |what: &str, format: &str| {
+        let mut pairs = vec![("format", format.to_string())];
+        pairs.extend(filters.iter().cloned());
+        format!("/api/v1/export/{what}?{}", super::query_string(&pairs))
+    };
+    let table = export_table(f.layer);
+    html! {
+        div #nedladdning.ej-utskrift {
+            h3 { "Ladda ner" }
+            ul {
+                li { a href=(link("matris", "xlsx")) { "Matris kommun × program (Excel, .xlsx)" } " · "
+                     a href=(link("matris", "csv")) { "som CSV för Excel" } }
+                li { a href=(link(table, "xlsx")) { "Tabellen: " (f.layer.label()) " (Excel, .xlsx)" } " · "
+                     a href=(link(table, "csv")) { "CSV" } " · "
+                     a href=(link(table, "geojson")) { "GeoJSON" } }
+                li { a href=(link("alla", "xlsx")) { "Alla tabeller i en arbetsbok (.xlsx)" } }
             }
         }
     }

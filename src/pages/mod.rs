@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/om", get(about_page))
         .route("/tillganglighet", get(accessibility_page))
         .route("/assets/{name}", get(asset))
+        .route("/favicon.ico", get(favicon))
 }
 
 /// What a page handler hands over: a cache key and how to render the page.
@@ -218,6 +219,14 @@ async fn asset(
     let current = q.as_deref() == Some(&format!("v={}", body.digest()));
     let cache = if current { CACHE_IMMUTABLE } else { CACHE_PAGE };
     body.respond(&headers, cache)
+}
+
+/// Browsers ask for /favicon.ico on their own; they get the SVG icon.
+async fn favicon(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    match s.site.asset("favicon.svg") {
+        Some(body) => body.respond(&headers, CACHE_PAGE),
+        None => StatusCode::NO_CONTENT.into_response(),
+    }
 }
 
 /// The kommun × round × … view a page shows, as a query string for links and keys.
