@@ -191,33 +191,21 @@ mod tests {
     }
 }
 
-/// Today's date in UTC as `YYYY-MM-DD` (civil-from-days, after H. Hinnant's algorithm).
+/// Today's date in Sweden as `YYYY-MM-DD` (the time-zone database is built in, so this does not
+/// depend on the machine's tzdata).
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date((secs / 86_400) as i64)
-}
-
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned(tz).date().to_string()
 }
 
 #[cfg(test)]
-mod civil_tests {
+mod today_tests {
     #[test]
-    fn civil_dates_of_known_days() {
-        assert_eq!(super::civil_date(0), "1970-01-01");
-        assert_eq!(super::civil_date(11_016), "2000-02-29");
-        assert_eq!(super::civil_date(20_780), "2026-11-23");
+    fn today_is_an_iso_date() {
+        let t = super::today();
+        assert!(
+            super::PartialDate::parse(&t).is_ok() && t.len() == 10,
+            "{t}"
+        );
     }
 }

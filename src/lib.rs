@@ -78,6 +78,10 @@ pub fn router(state: AppState) -> Router {
         .merge(export::routes())
         .merge(ogc::routes())
         .fallback(fallback)
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            pages::html_headers,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

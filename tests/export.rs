@@ -379,7 +379,7 @@ async fn xlsx_has_sheets_numbers_as_numbers_and_an_about_sheet() {
     assert!(value("EXEMPELDATA").contains("påhittade"));
     assert!(value("Region").contains("Skaraborg"));
     assert!(value("Omgång").contains("exempel-2024"));
-    assert_eq!(value("Exportdatum"), skaraborgskartan::export::today());
+    assert_eq!(value("Exportdatum"), skaraborgskartan::dates::today());
     assert!(value("Okänt").contains("inte samma sak som ”erbjuds inte”"));
     assert!(value("Licens").contains("CC0"));
     assert!(value("Källor").contains("EXEMPEL:"));

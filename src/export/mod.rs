@@ -221,7 +221,7 @@ async fn export(
             "format: matrisen finns som csv och xlsx; som karta finns lager med layer=offerings (GeoJSON).".into(),
         ));
     }
-    let today = today();
+    let today = crate::dates::today();
     let key = format!(
         "export/{vad}?{}|{}|{layer:?}|{f:?}|{}",
         format.code(),
@@ -427,28 +427,6 @@ fn sources(a: &Atlas, tables: &[Table]) -> Vec<String> {
     out
 }
 
-/// Today's date (UTC) as YYYY-MM-DD.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// `GET /api/v1/export`: what can be exported, with example links.
 async fn index(
     State(s): State<AppState>,
@@ -480,16 +458,4 @@ async fn index(
         }))
     });
     Ok(body.respond(&headers, CACHE_PUBLIC))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-    }
 }

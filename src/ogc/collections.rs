@@ -169,7 +169,7 @@ pub async fn list(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Ra
             Out::Json => Body::json(&value),
             Out::Html => Body::new(
                 HTML,
-                super::html::collections(&a, &value)
+                super::html::collections(&crate::pages::Cx::new(&a, &s.site), &value)
                     .into_string()
                     .into_bytes(),
             ),
@@ -200,7 +200,7 @@ pub async fn one(
         Out::Json => Body::json(&value),
         Out::Html => Body::new(
             HTML,
-            super::html::collection(&a, kind, &value)
+            super::html::collection(&crate::pages::Cx::new(&a, &s.site), kind, &value)
                 .into_string()
                 .into_bytes(),
         ),

@@ -1,68 +1,39 @@
 //! The HTML encoding of every OGC resource (conformance class `html`): the same information and
 //! every link as an `<a>`, in Swedish, accessible tables, no scripts and nothing from a CDN.
 
-use maud::{DOCTYPE, Markup, html};
+use maud::{Markup, html};
 use serde_json::Value;
 
 use super::landing::service_title;
-use crate::atlas::Atlas;
-use crate::dataset::Kind;
 use crate::export::tables::{Row, Table, TableKind};
+use crate::pages::Cx;
+use crate::pages::layout::Script;
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:72rem;margin:0 auto;padding:1rem;line-height:1.45;color:#1a1a1a}\
-a{color:#0b5394}a:focus{outline:3px solid #f0b400}table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}\
-th,td{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#eef2f6}\
-caption{text-align:left;font-weight:bold;padding:.3rem 0}.note{background:#fff3cd;border:2px solid #8a6d00;padding:.6rem}\
-nav ol{list-style:none;padding:0;display:flex;gap:.5rem;flex-wrap:wrap}nav li+li:before{content:'›';margin-right:.5rem}\
-.scroll{overflow-x:auto}tbody th{white-space:nowrap}.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.3rem}";
-
-/// The page frame: title, breadcrumbs, an example-data notice, the content, the links.
+/// The page frame: the site's own layout (skip link, example banner, footer, stylesheet), with
+/// breadcrumbs, the content and the resource's links.
 fn page(
-    a: &Atlas,
+    cx: &Cx,
     title: &str,
     crumbs: &[(&str, String)],
     content: Markup,
     links: &[Value],
 ) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="sv" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – OGC API – Skaraborgskartan" }
-                style { (STYLE) }
-            }
-            body {
-                a.skip href="#innehall" { "Hoppa till innehållet" }
-                header {
-                    p { a href="/ogc/?f=html" { (service_title(a)) } " · OGC API – Features" }
-                    nav aria-label="Brödsmulor" {
-                        ol {
-                            @for (name, href) in crumbs {
-                                li { a href=(href) { (name) } }
-                            }
-                        }
-                    }
-                }
-                @if a.inventory.dataset.config.kind == Kind::Example {
-                    p.note role="note" { strong { "Exempeldata: " } "uppgifterna här är påhittade och visar bara hur tjänsten fungerar." }
-                }
-                main id="innehall" {
-                    h1 { (title) }
-                    (content)
-                    @if !links.is_empty() {
-                        h2 { "Länkar" }
-                        (link_list(links))
-                    }
-                }
-                footer {
-                    p { (a.inventory.dataset.config.attribution) ". Data: " (a.inventory.dataset.config.title)
-                        " (" (a.inventory.dataset.config.kind.label()) ")." }
+    let main = html! {
+        nav.smulor aria-label="Brödsmulor" {
+            ol {
+                @for (name, href) in crumbs {
+                    li { a href=(href) { (name) } }
                 }
             }
         }
-    }
+        h1 { (title) }
+        (content)
+        @if !links.is_empty() {
+            h2 { "Länkar" }
+            (link_list(links))
+        }
+    };
+    crate::pages::layout::page(cx, &format!("{title} – OGC API"), Script::None, main)
 }
 
 fn link_list(links: &[Value]) -> Markup {
@@ -99,7 +70,7 @@ fn collections_crumb() -> (&'static str, String) {
     ("Samlingar", "/ogc/collections?f=html".into())
 }
 
-pub fn landing(a: &Atlas, v: &Value) -> Markup {
+pub fn landing(cx: &Cx, v: &Value) -> Markup {
     let content = html! {
         p { (v["description"].as_str().unwrap_or("")) }
         h2 { "Lägg till i QGIS" }
@@ -107,10 +78,10 @@ pub fn landing(a: &Atlas, v: &Value) -> Markup {
         h2 id="licens" { "Licens och källor" }
         p { "Kommungränser: Lantmäteriet, GSD-Sverigekartan 1:1 miljon (CC0); kommunkoder och namn: SCB (CC0). Övriga uppgifter har sin källa och sitt datum per objekt (egenskaperna " code { "kalla" } " och " code { "senast_bekraftad" } "). " strong { "okänt" } " betyder att uppgift saknas, inte att programmet inte erbjuds." }
     };
-    page(a, &service_title(a), &[home()], content, &links_of(v))
+    page(cx, &service_title(cx.a), &[home()], content, &links_of(v))
 }
 
-pub fn conformance(a: &Atlas, v: &Value) -> Markup {
+pub fn conformance(cx: &Cx, v: &Value) -> Markup {
     let content = html! {
         p { "Tjänsten uppfyller dessa konformitetsklasser:" }
         ul {
@@ -120,7 +91,7 @@ pub fn conformance(a: &Atlas, v: &Value) -> Markup {
         }
     };
     page(
-        a,
+        cx,
         "Konformitetsklasser",
         &[home(), ("Konformitet", "/ogc/conformance?f=html".into())],
         content,
@@ -140,9 +111,9 @@ fn extent(c: &Value) -> String {
         .unwrap_or_default()
 }
 
-pub fn collections(a: &Atlas, v: &Value) -> Markup {
+pub fn collections(cx: &Cx, v: &Value) -> Markup {
     let content = html! {
-        table {
+        div.tabellram role="region" aria-label="Samlingar (rulla i sidled)" tabindex="0" { table {
             caption { "Samlingar (" (v["collections"].as_array().map_or(0, Vec::len)) ")" }
             thead { tr { th scope="col" { "Id" } th scope="col" { "Titel" } th scope="col" { "Beskrivning" } th scope="col" { "Antal objekt" } th scope="col" { "Objekt" } } }
             tbody {
@@ -160,10 +131,10 @@ pub fn collections(a: &Atlas, v: &Value) -> Markup {
                     }
                 }
             }
-        }
+        } }
     };
     page(
-        a,
+        cx,
         "Samlingar",
         &[home(), collections_crumb()],
         content,
@@ -171,7 +142,7 @@ pub fn collections(a: &Atlas, v: &Value) -> Markup {
     )
 }
 
-pub fn collection(a: &Atlas, kind: TableKind, v: &Value) -> Markup {
+pub fn collection(cx: &Cx, kind: TableKind, v: &Value) -> Markup {
     let id = kind.code();
     let content = html! {
         p { (v["description"].as_str().unwrap_or("")) }
@@ -189,7 +160,7 @@ pub fn collection(a: &Atlas, kind: TableKind, v: &Value) -> Markup {
         }
     };
     page(
-        a,
+        cx,
         v["title"].as_str().unwrap_or(id),
         &[
             home(),
@@ -213,7 +184,7 @@ fn cell_html(table: &Table, row: &Row, c: usize) -> Markup {
 }
 
 pub fn items(
-    a: &Atlas,
+    cx: &Cx,
     kind: TableKind,
     table: &Table,
     rows: &[&Row],
@@ -225,7 +196,7 @@ pub fn items(
     let first = if rows.is_empty() { 0 } else { offset + 1 };
     let content = html! {
         p { "Visar " (first) "–" (offset + rows.len()) " av " (matched) " objekt som matchar." }
-        div.scroll role="region" aria-label="Objekttabell (rulla i sidled)" tabindex="0" { table {
+        div.tabellram role="region" aria-label="Objekttabell (rulla i sidled)" tabindex="0" { table {
             caption { (kind.label()) ": objekt " (first) "–" (offset + rows.len()) " av " (matched) }
             thead {
                 tr {
@@ -244,7 +215,7 @@ pub fn items(
         } }
     };
     page(
-        a,
+        cx,
         &format!("Objekt i {}", kind.label()),
         &items_crumbs(id),
         content,
@@ -252,7 +223,8 @@ pub fn items(
     )
 }
 
-pub fn feature(a: &Atlas, kind: TableKind, table: &Table, row: &Row, links: &[Value]) -> Markup {
+pub fn feature(cx: &Cx, kind: TableKind, table: &Table, row: &Row, links: &[Value]) -> Markup {
+    let a = cx.a;
     let id = kind.code();
     let content = html! {
         table {
@@ -266,7 +238,7 @@ pub fn feature(a: &Atlas, kind: TableKind, table: &Table, row: &Row, links: &[Va
         p { "Geometri: " @if kind.point_geometry() { "en punkt inne i kommunen " (a.kommuner[row.kommun].name) "." } @else { "kommunen " (a.kommuner[row.kommun].name) "s yta." } }
     };
     page(
-        a,
+        cx,
         &format!("{} {}", kind.label(), row.id),
         &items_crumbs(id),
         content,
@@ -274,7 +246,7 @@ pub fn feature(a: &Atlas, kind: TableKind, table: &Table, row: &Row, links: &[Va
     )
 }
 
-pub fn api(a: &Atlas, doc: &Value) -> Markup {
+pub fn api(cx: &Cx, doc: &Value) -> Markup {
     let content = html! {
         p { (doc["info"]["description"].as_str().unwrap_or("")) }
         p { "Maskinläsbar definition: " a href="/ogc/api" { "/ogc/api" } " (OpenAPI 3.0, JSON)." }
@@ -294,7 +266,7 @@ pub fn api(a: &Atlas, doc: &Value) -> Markup {
         }
     };
     page(
-        a,
+        cx,
         "API-dokumentation",
         &[home(), ("API", "/ogc/api.html".into())],
         content,

@@ -300,7 +300,15 @@ pub async fn items(
         }
         Out::Html => {
             let rows: Vec<&Row> = page.iter().map(|&i| &sel.table.rows[i]).collect();
-            let m = super::html::items(&a, kind, &sel.table, &rows, matched, offset, &links);
+            let m = super::html::items(
+                &crate::pages::Cx::new(&a, &s.site),
+                kind,
+                &sel.table,
+                &rows,
+                matched,
+                offset,
+                &links,
+            );
             Body::new(HTML, m.into_string().into_bytes())
         }
     }))
@@ -337,9 +345,15 @@ pub async fn feature(
         }
         Out::Html => Body::new(
             HTML,
-            super::html::feature(&a, kind, &table, row, &links)
-                .into_string()
-                .into_bytes(),
+            super::html::feature(
+                &crate::pages::Cx::new(&a, &s.site),
+                kind,
+                &table,
+                row,
+                &links,
+            )
+            .into_string()
+            .into_bytes(),
         ),
     }))
 }

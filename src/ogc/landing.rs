@@ -69,7 +69,9 @@ pub async fn landing(
             Out::Json => Body::json(&value),
             Out::Html => Body::new(
                 HTML,
-                super::html::landing(&a, &value).into_string().into_bytes(),
+                super::html::landing(&crate::pages::Cx::new(&a, &s.site), &value)
+                    .into_string()
+                    .into_bytes(),
             ),
         }
     }))
@@ -92,7 +94,7 @@ pub async fn conformance(
             Out::Json => Body::json(&value),
             Out::Html => Body::new(
                 HTML,
-                super::html::conformance(&a, &value)
+                super::html::conformance(&crate::pages::Cx::new(&a, &s.site), &value)
                     .into_string()
                     .into_bytes(),
             ),
@@ -132,7 +134,12 @@ fn api_answer(s: AppState, headers: HeaderMap, p: Params, out: Out) -> Answer {
                 OPENAPI,
                 serde_json::to_vec(&doc).expect("JSON values always serialise"),
             ),
-            Out::Html => Body::new(HTML, super::html::api(&a, &doc).into_string().into_bytes()),
+            Out::Html => Body::new(
+                HTML,
+                super::html::api(&crate::pages::Cx::new(&a, &s.site), &doc)
+                    .into_string()
+                    .into_bytes(),
+            ),
         }
     }))
 }

@@ -17,7 +17,16 @@ pub struct Cx<'a> {
     pub embed: bool,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    /// A full (not embedded) page.
+    pub fn new(a: &'a Atlas, site: &'a Site) -> Cx<'a> {
+        Cx {
+            a,
+            site,
+            embed: false,
+        }
+    }
+
     /// The kommuner in alphabetical order, as lists and selects show them.
     pub fn kommuner_by_name(&self) -> Vec<usize> {
         let mut ks: Vec<usize> = (0..self.a.kommuner.len()).collect();
@@ -127,12 +136,38 @@ pub fn source_link(source: &str) -> Markup {
     html! {
         @if first.starts_with("https://") || first.starts_with("http://") {
             a href=(first) { (host(first)) } @if !rest.is_empty() { " " (rest) }
-        } @else if let Some(n) = first.strip_prefix("seed:") {
-            (seed_name(n)) @if !rest.is_empty() { " " (rest) }
         } @else {
-            (source)
+            (seed_text(source))
         }
     }
+}
+
+/// A source naming the project's seed documents (`seed:003 (Slutrapport …)`, `seed:003 och
+/// seed:000`) as readable text: the description in brackets where the data gives one, else the
+/// document's name.
+fn seed_text(source: &str) -> String {
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(i) = rest.find("seed:") {
+        out += &rest[..i];
+        let after = &rest[i + 5..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (n, tail) = after.split_at(digits);
+        let described = tail
+            .strip_prefix(" (")
+            .and_then(|t| t.find(')').map(|j| (&t[..j], &t[j + 1..])));
+        match described {
+            Some((text, tail)) => {
+                out += text;
+                rest = tail;
+            }
+            None => {
+                out += &seed_name(n);
+                rest = tail;
+            }
+        }
+    }
+    out + rest
 }
 
 /// The seed documents' names, as the data README gives them.
@@ -180,6 +215,20 @@ pub fn capital(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn seed_sources_read_as_document_names() {
+        assert_eq!(
+            super::seed_text("seed:003 (Slutrapport, 2024)"),
+            "Slutrapport, 2024"
+        );
+        assert_eq!(
+            super::seed_text("seed:003 och seed:000"),
+            "Slutrapport, samverkansgrupp barn och unga, Vårdsamverkan Skaraborg (2024) och \
+             Aktivitetsplan psykisk hälsa Skaraborg 2023"
+        );
+        assert_eq!(super::seed_text("Kommunens svar"), "Kommunens svar");
+    }
+
     #[test]
     fn swedish_order_puts_a_ring_before_a_umlaut_before_o_umlaut() {
         let mut names = ["Örebro", "Älvdalen", "Åre", "Vara", "Ale"];

@@ -8,7 +8,7 @@ mod about;
 mod compare;
 mod filters;
 mod kommun;
-mod layout;
+pub mod layout;
 mod map;
 mod measure;
 mod programme;
@@ -25,7 +25,6 @@ use crate::api::params::Params;
 use crate::atlas::Atlas;
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::site::Site;
 
 pub use layout::Cx;
 
@@ -69,7 +68,7 @@ fn answer(
         Ok((key, render)) => {
             let key = format!("page/{key}{}", if embed { "&embed=1" } else { "" });
             let body = a.body_or_build(key, || html(render(&cx)));
-            with_csp(&s.site, body.respond(headers, CACHE_PAGE))
+            body.respond(headers, CACHE_PAGE)
         }
         Err(e) => error_page(&cx, e.status, &e.message),
     }
@@ -79,18 +78,28 @@ fn html(m: Markup) -> Body {
     Body::new("text/html; charset=utf-8", m.into_string().into_bytes())
 }
 
-fn with_csp(site: &Site, mut r: Response) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&site.csp) {
-        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+/// Security headers for every HTML response of the service (pages, error pages, OGC's HTML):
+/// the site's Content-Security-Policy, including who may frame it.
+pub async fn html_headers(State(s): State<AppState>, mut r: Response) -> Response {
+    let html = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        let h = r.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&s.site.csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
     }
-    r.headers_mut().insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    r.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
     r
 }
 
@@ -103,17 +112,13 @@ fn error_page(cx: &Cx, status: StatusCode, message: &str) -> Response {
     );
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    with_csp(cx.site, r)
+    r
 }
 
 /// The answer for a path nothing else serves: an HTML page that helps the user on.
 pub fn not_found(s: &AppState, uri: &Uri) -> Response {
     let a = s.atlas();
-    let cx = Cx {
-        a: &a,
-        site: &s.site,
-        embed: false,
-    };
+    let cx = Cx::new(&a, &s.site);
     error_page(
         &cx,
         StatusCode::NOT_FOUND,

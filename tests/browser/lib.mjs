@@ -333,5 +333,8 @@ export async function pageTypes() {
     { name: '404-program', path: '/program/finns-inte', status: 404 },
     { name: 'inbaddad-karta', path: '/?embed=1', embed: true },
     { name: 'inbaddad-kommun', path: '/kommun/1472?embed=1', embed: true },
+    { name: 'ogc-start', path: '/ogc/?f=html' },
+    { name: 'ogc-samlingar', path: '/ogc/collections?f=html' },
+    { name: 'ogc-objekt', path: '/ogc/collections/kommuner/items?f=html&limit=5' },
   ];
 }
