@@ -71,17 +71,21 @@ impl AppState {
 
 /// The whole HTTP interface, without a socket (tests call it with `oneshot`).
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
+    // Security headers only where HTML can come from (pages, OGC's HTML, the fallback's 404
+    // page): the JSON hot paths skip the middleware.
+    let html = Router::new()
         .merge(pages::routes())
-        .merge(api::routes())
-        .merge(export::routes())
         .merge(ogc::routes())
         .fallback(fallback)
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
             pages::html_headers,
-        ))
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api::routes())
+        .merge(export::routes())
+        .merge(html)
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
