@@ -405,11 +405,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "anmarkning",
             ]);
             for &k in &ks {
-                let s = a
-                    .inventory
-                    .sambu
-                    .iter()
-                    .find(|s| s.kommun == a.kommuner[k].code);
+                let s = a.sambu(k);
                 let status = s.map_or(SambuStatus::Unknown, |s| s.status);
                 let mut cells = base(k);
                 cells.extend([
@@ -438,11 +434,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "anmarkning",
             ]);
             for &k in &ks {
-                let s = a
-                    .inventory
-                    .partssamverkan
-                    .iter()
-                    .find(|s| s.kommun == a.kommuner[k].code);
+                let s = a.partssamverkan(k);
                 let status = s.map_or(PartsStatus::Unknown, |s| s.status);
                 let mut cells = base(k);
                 cells.extend([

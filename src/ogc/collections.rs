@@ -5,7 +5,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
-use super::{Answer, CRS84, HTML, OgcError, Out, base_url, cache_key, link, negotiate, respond};
+use super::{Answer, CRS84, OgcError, Out, base_url, cache_key, link, negotiate, respond};
 use crate::AppState;
 use crate::api::params::Params;
 use crate::atlas::Atlas;
@@ -167,12 +167,10 @@ pub async fn list(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Ra
         });
         match out {
             Out::Json => Body::json(&value),
-            Out::Html => Body::new(
-                HTML,
-                super::html::collections(&crate::pages::Cx::new(&a, &s.site), &value)
-                    .into_string()
-                    .into_bytes(),
-            ),
+            Out::Html => crate::pages::html(super::html::collections(
+                &crate::pages::Cx::new(&a, &s.site),
+                &value,
+            )),
         }
     }))
 }
@@ -198,11 +196,10 @@ pub async fn one(
     let key = cache_key(&base, &path, &p, out);
     Ok(respond(&a, &headers, key, &links, || match out {
         Out::Json => Body::json(&value),
-        Out::Html => Body::new(
-            HTML,
-            super::html::collection(&crate::pages::Cx::new(&a, &s.site), kind, &value)
-                .into_string()
-                .into_bytes(),
-        ),
+        Out::Html => crate::pages::html(super::html::collection(
+            &crate::pages::Cx::new(&a, &s.site),
+            kind,
+            &value,
+        )),
     }))
 }

@@ -7,7 +7,7 @@ use geo::{Intersects, Rect, coord};
 use serde_json::json;
 
 use super::collections::{collection, queryables};
-use super::{Answer, HTML, OgcError, Out, base_url, cache_key, link, negotiate, respond};
+use super::{Answer, OgcError, Out, base_url, cache_key, link, negotiate, respond};
 use crate::AppState;
 use crate::api::params::Params;
 use crate::atlas::Atlas;
@@ -309,7 +309,7 @@ pub async fn items(
                 offset,
                 &links,
             );
-            Body::new(HTML, m.into_string().into_bytes())
+            crate::pages::html(m)
         }
     }))
 }
@@ -343,17 +343,12 @@ pub async fn feature(
             );
             Body::new(GEOJSON, body.into_bytes())
         }
-        Out::Html => Body::new(
-            HTML,
-            super::html::feature(
-                &crate::pages::Cx::new(&a, &s.site),
-                kind,
-                &table,
-                row,
-                &links,
-            )
-            .into_string()
-            .into_bytes(),
-        ),
+        Out::Html => crate::pages::html(super::html::feature(
+            &crate::pages::Cx::new(&a, &s.site),
+            kind,
+            &table,
+            row,
+            &links,
+        )),
     }))
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::collections::{COLLECTIONS, queryables, title};
 use super::items::{CORE_PARAMS, LIMIT_DEFAULT, LIMIT_MAX};
-use super::{Answer, HTML, HTML_TYPE, OPENAPI, Out, base_url, cache_key, link, negotiate, respond};
+use super::{Answer, HTML_TYPE, OPENAPI, Out, base_url, cache_key, link, negotiate, respond};
 use crate::AppState;
 use crate::api::params::Params;
 use crate::atlas::Atlas;
@@ -67,12 +67,10 @@ pub async fn landing(
         });
         match out {
             Out::Json => Body::json(&value),
-            Out::Html => Body::new(
-                HTML,
-                super::html::landing(&crate::pages::Cx::new(&a, &s.site), &value)
-                    .into_string()
-                    .into_bytes(),
-            ),
+            Out::Html => crate::pages::html(super::html::landing(
+                &crate::pages::Cx::new(&a, &s.site),
+                &value,
+            )),
         }
     }))
 }
@@ -92,12 +90,10 @@ pub async fn conformance(
         let value = json!({ "conformsTo": CONFORMANCE, "links": links });
         match out {
             Out::Json => Body::json(&value),
-            Out::Html => Body::new(
-                HTML,
-                super::html::conformance(&crate::pages::Cx::new(&a, &s.site), &value)
-                    .into_string()
-                    .into_bytes(),
-            ),
+            Out::Html => crate::pages::html(super::html::conformance(
+                &crate::pages::Cx::new(&a, &s.site),
+                &value,
+            )),
         }
     }))
 }
@@ -134,12 +130,9 @@ fn api_answer(s: AppState, headers: HeaderMap, p: Params, out: Out) -> Answer {
                 OPENAPI,
                 serde_json::to_vec(&doc).expect("JSON values always serialise"),
             ),
-            Out::Html => Body::new(
-                HTML,
-                super::html::api(&crate::pages::Cx::new(&a, &s.site), &doc)
-                    .into_string()
-                    .into_bytes(),
-            ),
+            Out::Html => {
+                crate::pages::html(super::html::api(&crate::pages::Cx::new(&a, &s.site), &doc))
+            }
         }
     }))
 }

@@ -23,7 +23,6 @@ use crate::error::ApiError;
 
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 pub const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
-pub const HTML: &str = "text/html; charset=utf-8";
 const HTML_TYPE: &str = "text/html";
 
 pub fn routes() -> Router<AppState> {

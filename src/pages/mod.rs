@@ -74,7 +74,8 @@ fn answer(
     }
 }
 
-fn html(m: Markup) -> Body {
+/// An HTML page as a body (ETag, gzip/br), for the pages and OGC's HTML views.
+pub fn html(m: Markup) -> Body {
     Body::new("text/html; charset=utf-8", m.into_string().into_bytes())
 }
 
