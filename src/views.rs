@@ -75,19 +75,31 @@ fn round_ref(a: &Atlas, r: usize) -> Value {
     json!({ "id": round.id, "name": round.name, "collected": round.collected })
 }
 
-/// Offered, not offered and unknown counts of kommun `k` in round `r`, over the programmes `keep`.
-pub fn counts(a: &Atlas, k: usize, r: usize, keep: impl Fn(&Programme) -> bool) -> [usize; 3] {
-    let mut c = [0; 3];
+/// The programmes `keep` selects, split by their state in kommun `k`, round `r`: offered, not
+/// offered, unknown (each in catalogue order).
+pub fn by_state(
+    a: &Atlas,
+    k: usize,
+    r: usize,
+    keep: impl Fn(&Programme) -> bool,
+) -> [Vec<usize>; 3] {
+    let mut out: [Vec<usize>; 3] = Default::default();
     for (p, programme) in a.programmes().iter().enumerate() {
         if keep(programme) {
-            c[match a.cell_state(k, r, p) {
+            out[match a.cell_state(k, r, p) {
                 CellState::Offered => 0,
                 CellState::NotOffered => 1,
                 CellState::Unknown => 2,
-            }] += 1;
+            }]
+            .push(p);
         }
     }
-    c
+    out
+}
+
+/// Offered, not offered and unknown counts of kommun `k` in round `r`, over the programmes `keep`.
+pub fn counts(a: &Atlas, k: usize, r: usize, keep: impl Fn(&Programme) -> bool) -> [usize; 3] {
+    by_state(a, k, r, keep).map(|ps| ps.len())
 }
 
 fn sambu_json(a: &Atlas, k: usize) -> Value {
@@ -525,21 +537,18 @@ pub fn coverage_answer(
         .iter()
         .map(|&k| {
             let lc = a.coverage(k, r).level(level);
-            let mut offered = Vec::new();
-            let mut not_offered = Vec::new();
-            let mut unknown = Vec::new();
-            for (p, programme) in a.programmes().iter().enumerate() {
-                if !matches(programme, age, level) {
-                    continue;
-                }
-                match a.offering(k, r, p) {
-                    Some(o) if a.cell_state(k, r, p) == CellState::Offered => {
-                        offered.push(offering_json(a, o))
-                    }
-                    Some(_) => not_offered.push(programme.slug.as_str()),
-                    None => unknown.push(programme.slug.as_str()),
-                }
-            }
+            let [offered, not_offered, unknown] = by_state(a, k, r, |p| matches(p, age, level));
+            let slugs = |ps: Vec<usize>| -> Vec<&str> {
+                ps.into_iter()
+                    .map(|p| a.programmes()[p].slug.as_str())
+                    .collect()
+            };
+            let offered: Vec<Value> = offered
+                .into_iter()
+                .filter_map(|p| a.offering(k, r, p))
+                .map(|o| offering_json(a, o))
+                .collect();
+            let (not_offered, unknown) = (slugs(not_offered), slugs(unknown));
             let mut v = kommun_ref(a, k);
             v["coverage"] = json!(LevelReport::new(level, lc));
             v["age_state"] = json!(age.map(|age| lc.state(age)));

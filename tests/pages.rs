@@ -346,3 +346,23 @@ async fn pages_and_assets_have_etags_and_fingerprinted_assets_are_immutable() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_compare_form_may_repeat_kommun_but_nothing_else() {
+    let s = real();
+    let t = page(&s, "/jamfor?kommun=1496&kommun=1494&round=").await;
+    assert!(
+        t.contains("<th scope=\"col\">Skövde</th>")
+            && t.contains("<th scope=\"col\">Lidköping</th>")
+    );
+    let r = get(
+        &s,
+        "/jamfor?kommun=1496&round=offentliga-kallor&round=offentliga-kallor",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(text(&r).contains("Parametern ”round” får bara anges en gång."));
+    let r = get(&s, "/jamfor?kommun=1496&kommun=1496").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(text(&r).contains("står två gånger"));
+}

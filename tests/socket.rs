@@ -3,23 +3,13 @@
 mod common;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 #[tokio::test]
 async fn answers_over_a_real_socket_and_shuts_down() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, skaraborgskartan::router(common::real()))
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-    });
+    let served = common::serve(common::real()).await;
 
-    let mut s = TcpStream::connect(addr).await.unwrap();
+    let mut s = TcpStream::connect(served.addr).await.unwrap();
     s.write_all(
         b"GET /api/v1/locate?lat=58.39&lon=13.85 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     )
@@ -31,6 +21,5 @@ async fn answers_over_a_real_socket_and_shuts_down() {
     assert!(reply.contains("\"namn\":\"Skövde\""), "{reply}");
     assert!(reply.to_ascii_lowercase().contains("etag: \""), "{reply}");
 
-    stop.send(()).unwrap();
-    server.await.unwrap();
+    served.stop().await;
 }

@@ -154,7 +154,10 @@ async fn coverage(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Ra
         None => (0..a.kommuner.len()).collect(),
     };
     let (r, age, level) = (p.round(&a)?, p.age()?, p.level()?);
-    let body = Body::json(&views::coverage_answer(&a, &ks, r, age, level));
+    let key = format!("coverage?{ks:?}&{r}&{age:?}&{}", level.code());
+    let body = a.body_or_build(key, || {
+        Body::json(&views::coverage_answer(&a, &ks, r, age, level))
+    });
     Ok(body.respond(&headers, CACHE_PUBLIC))
 }
 
@@ -192,15 +195,16 @@ async fn compare(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Raw
             .map(|id| params::round(&a, id.trim()))
             .collect::<Result<_, _>>()?,
     };
-    let value = match rounds[..] {
-        [r] if ks.len() >= 2 => views::compare_kommuner(&a, &ks, r),
+    // (round, None): kommuner side by side; (from, Some(to)): the change between two rounds.
+    let choice = match rounds[..] {
+        [r] if ks.len() >= 2 => (r, None),
         [_] => {
             return Err(ApiError::bad(
                 "ogiltig_parameter",
                 "kommuner: ange minst två kommuner, eller en kommun och två omgångar (round=a,b).",
             ));
         }
-        [from, to] if from != to => views::compare_rounds(&a, &ks, from, to),
+        [from, to] if from != to => (from, Some(to)),
         _ => {
             return Err(ApiError::bad(
                 "ogiltig_parameter",
@@ -208,7 +212,13 @@ async fn compare(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): Raw
             ));
         }
     };
-    Ok(Body::json(&value).respond(&headers, CACHE_PUBLIC))
+    let body = a.body_or_build(format!("compare?{ks:?}&{rounds:?}"), || {
+        Body::json(&match choice {
+            (r, None) => views::compare_kommuner(&a, &ks, r),
+            (from, Some(to)) => views::compare_rounds(&a, &ks, from, to),
+        })
+    });
+    Ok(body.respond(&headers, CACHE_PUBLIC))
 }
 
 async fn region(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Answer {

@@ -13,6 +13,16 @@ pub struct Params {
 
 impl Params {
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
+        Params::parse_repeatable(raw, allowed, &[])
+    }
+
+    /// Like `parse`, but the parameters in `repeatable` may come more than once (a form's
+    /// checkboxes send `kommun=1496&kommun=1494`); read them with `get_all`.
+    pub fn parse_repeatable(
+        raw: Option<&str>,
+        allowed: &[&str],
+        repeatable: &[&str],
+    ) -> Result<Params, ApiError> {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
@@ -28,7 +38,7 @@ impl Params {
                     format!("Okänd parameter ”{name}”. Tillåtna parametrar här: {known}."),
                 ));
             }
-            if pairs[..i].iter().any(|(n, _)| n == name) {
+            if !repeatable.contains(&name.as_str()) && pairs[..i].iter().any(|(n, _)| n == name) {
                 return Err(ApiError::bad(
                     "dubbel_parameter",
                     format!("Parametern ”{name}” får bara anges en gång."),
@@ -41,6 +51,14 @@ impl Params {
     /// Every name and value, in the order given.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs
+    }
+
+    /// Every non-empty value of a repeatable parameter.
+    pub fn get_all<'p>(&'p self, name: &'p str) -> impl Iterator<Item = &'p str> {
+        self.pairs
+            .iter()
+            .filter(move |(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
     }
 
     /// The value of a parameter; an empty value counts as absent.

@@ -469,11 +469,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
             for &k in &ks {
                 for &d in &docs {
                     let doc = &a.inventory.documents[d];
-                    let x = a
-                        .inventory
-                        .adherence
-                        .iter()
-                        .find(|x| x.kommun == a.kommuner[k].code && x.document == doc.slug);
+                    let x = a.adherence(k, d);
                     let status = x.map_or(AdherenceStatus::Unknown, |x| x.status);
                     let mut cells = base(k);
                     cells.extend([

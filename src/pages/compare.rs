@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use crate::api::params;
+use crate::api::params::{self, Params};
 use crate::atlas::Atlas;
 use crate::coverage::{LevelFilter, PRENATAL, age_label};
 use crate::error::ApiError;
@@ -24,33 +24,23 @@ impl Choice {
     /// `kommuner=1496,1494` (or repeated `kommun=` from the form's checkboxes), `round=a` or
     /// `round=a,b`. Errors name the parameter, as the API's do.
     pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Choice, ApiError> {
-        let mut codes: Vec<String> = Vec::new();
-        let mut rounds = Vec::new();
-        for (name, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-            match name.as_ref() {
-                "kommuner" | "kommun" => codes.extend(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|c| !c.is_empty())
-                        .map(String::from),
-                ),
-                "round" if !value.is_empty() => {
-                    for id in value.split(',') {
-                        rounds.push(params::round(a, id.trim())?);
-                    }
-                }
-                "round" | "embed" => {}
-                other => {
-                    return Err(ApiError::bad(
-                        "okand_parameter",
-                        format!(
-                            "Okänd parameter ”{other}”. Tillåtna parametrar här: kommuner, kommun, round, embed."
-                        ),
-                    ));
-                }
-            }
-        }
+        let p =
+            Params::parse_repeatable(raw, &["kommuner", "kommun", "round", "embed"], &["kommun"])?;
+        let codes: Vec<&str> = p
+            .get("kommuner")
+            .into_iter()
+            .chain(p.get_all("kommun"))
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let rounds = match p.get("round") {
+            Some(v) => v
+                .split(',')
+                .map(|id| params::round(a, id.trim()))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => vec![a.default_round],
+        };
         let kommuner = if codes.is_empty() {
             Vec::new()
         } else {
@@ -61,9 +51,6 @@ impl Choice {
                 "ogiltig_parameter",
                 "round: ange en omgång, eller två att jämföra (t.ex. round=kartlaggning-2021,uppfoljning-2024).",
             ));
-        }
-        if rounds.is_empty() {
-            rounds.push(a.default_round);
         }
         Ok(Choice { kommuner, rounds })
     }

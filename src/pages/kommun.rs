@@ -10,6 +10,7 @@ use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuSta
 use super::Cx;
 use super::layout::{Script, capital, page as layout_page, source, source_link, state};
 use super::map::age_range;
+use crate::views::by_state;
 
 pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
@@ -100,12 +101,9 @@ fn round_form(cx: &Cx, k: usize, r: usize) -> Markup {
 
 fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
-    let answered: Vec<usize> = (0..a.programmes().len())
-        .filter(|p| a.offering(k, r, *p).is_some())
-        .collect();
-    let unknown: Vec<usize> = (0..a.programmes().len())
-        .filter(|p| a.offering(k, r, *p).is_none())
-        .collect();
+    // Offered first, then confirmed not offered; the unknown ones are listed apart.
+    let [offered, not_offered, unknown] = by_state(a, k, r, |_| true);
+    let answered: Vec<usize> = offered.into_iter().chain(not_offered).collect();
     html! {
         section #erbjudanden aria-labelledby="h-erbjudanden" {
             h2 #h-erbjudanden { "Program" }
@@ -122,15 +120,14 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
                         tbody {
                             @for p in &answered {
                                 @let prog = &a.programmes()[*p];
-                                @let o = a.offering(k, r, *p).expect("answered");
-                                tr {
+                                @if let Some(o) = a.offering(k, r, *p) { tr {
                                     th scope="row" { a href={ "/program/" (prog.slug) } { (prog.name) } }
                                     td { (age_range(prog.age_min, prog.age_max)) }
                                     td { (levels(&prog.levels)) }
                                     td { (state(a.cell_state(k, r, *p))) }
                                     td { (o.organiser) @if !o.note.is_empty() { br; small { (o.note) } } }
                                     td { (source(&o.source, Some(&o.last_confirmed))) }
-                                }
+                                } }
                             }
                         }
                     }

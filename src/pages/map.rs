@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use serde_json::json;
 
 use crate::coverage::LevelFilter;
-use crate::views::matches;
+use crate::views::{by_state, matches};
 use crate::vocabulary::{CellState, Level};
 
 use super::Cx;
@@ -233,18 +233,7 @@ fn downloads(cx: &Cx, f: &Filters) -> Markup {
 fn kommun_programmes(cx: &Cx, f: &Filters, k: usize) -> Markup {
     let a = cx.a;
     let kommun = &a.kommuner[k];
-    let mut lists: [Vec<usize>; 3] = Default::default();
-    for (p, prog) in a.programmes().iter().enumerate() {
-        if matches(prog, f.age, f.level) {
-            let i = match a.cell_state(k, f.round, p) {
-                CellState::Offered => 0,
-                CellState::NotOffered => 1,
-                CellState::Unknown => 2,
-            };
-            lists[i].push(p);
-        }
-    }
-    let [offered, not_offered, unknown] = &lists;
+    let [offered, not_offered, unknown] = &by_state(a, k, f.round, |p| matches(p, f.age, f.level));
     html! {
         section #program-i-kommunen aria-labelledby="pik-rubrik" {
             h3 #pik-rubrik { "Program i " (kommun.name) " " (f.age_phrase()) }

@@ -189,15 +189,26 @@ async fn compare_page(
     })
 }
 
+/// A page that depends on nothing in the query (only `embed`).
+fn fixed_page(
+    s: &AppState,
+    headers: &HeaderMap,
+    q: Option<&str>,
+    key: &'static str,
+    render: fn(&Cx) -> Markup,
+) -> Response {
+    answer(s, headers, q, |_| {
+        Params::parse(q, &["embed"])?;
+        Ok((key.into(), Box::new(render)))
+    })
+}
+
 async fn about_page(
     State(s): State<AppState>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    answer(&s, &headers, q.as_deref(), |_| {
-        Params::parse(q.as_deref(), &["embed"])?;
-        Ok(("om".into(), Box::new(about::data)))
-    })
+    fixed_page(&s, &headers, q.as_deref(), "om", about::data)
 }
 
 async fn accessibility_page(
@@ -205,10 +216,13 @@ async fn accessibility_page(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    answer(&s, &headers, q.as_deref(), |_| {
-        Params::parse(q.as_deref(), &["embed"])?;
-        Ok(("tillganglighet".into(), Box::new(about::accessibility)))
-    })
+    fixed_page(
+        &s,
+        &headers,
+        q.as_deref(),
+        "tillganglighet",
+        about::accessibility,
+    )
 }
 
 async fn asset(
