@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex};
 use crate::body::Body;
 use crate::coverage::Coverage;
 use crate::geometry::{self, Locator};
+use crate::dates::{Confirmed, PartialDate};
 use crate::inventory::{
-    Adherence, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
+    Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
 };
-use crate::vocabulary::{CellState, Detail, OfferingStatus};
+use crate::vocabulary::{CellState, Detail, OfferingStatus, RoundKind};
 
 /// Simplification tolerance per detail level, in degrees (about 700 m and 200 m at 58° N).
 const TOLERANCE: [(Detail, f64); 2] = [(Detail::Low, 0.01), (Detail::Medium, 0.003)];
@@ -33,18 +34,37 @@ pub struct Kommun {
     pub neighbours: Vec<(usize, f64)>,
 }
 
+/// What the snapshot says about one kommun × round × programme.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    /// The row behind the cell: the round's own, or (in the current survey round, where it has
+    /// none) the newest row of a collection of public sources.
+    row: Option<u32>,
+    state: CellState,
+    /// The row is too old to say anything about today (see `Freshness`): shown with its date,
+    /// counted as okänt.
+    lapsed: bool,
+    /// The row comes from a collection of public sources, not from the round itself.
+    supplementary: bool,
+}
+
 pub struct Atlas {
     pub inventory: Inventory,
     pub kommuner: Vec<Kommun>,
-    /// The round shown when a request names none: the newest round with any answers.
+    /// The round shown when a request names none, the current picture: the newest survey round
+    /// (with public sources as supplementary evidence), else the newest source collection.
     pub default_round: usize,
+    /// Answers confirmed before this date are shown as "okänt i dag" in current views.
+    pub stale_before: PartialDate,
     /// The date this snapshot was built (shown on printed pages).
     pub loaded: String,
     by_code: HashMap<String, usize>,
     programme_index: HashMap<String, usize>,
     round_index: HashMap<String, usize>,
-    /// Offering index per (kommun, round, programme); None is *okänt*.
-    cells: Vec<Option<u32>>,
+    /// Per (kommun, round, programme).
+    cells: Vec<Cell>,
+    /// Per (kommun, round): whether the round has any answer of its own for the kommun.
+    answered: Vec<bool>,
     /// Per (kommun, round).
     coverage: Vec<Coverage>,
     locator: Locator,
@@ -100,28 +120,88 @@ impl Atlas {
             inventory.rounds.len(),
             inventory.programmes.len(),
         );
-        let mut cells = vec![None; nk * nr * np];
-        for (i, o) in inventory.offerings.iter().enumerate() {
-            let cell = (by_code[&o.kommun] * nr + round_index[&o.round]) * np
-                + programme_index[&o.programme];
-            cells[cell] = Some(i as u32);
-        }
-        let default_round = inventory
-            .rounds
-            .iter()
-            .rposition(|r| inventory.offerings.iter().any(|o| o.round == r.id))
+        let kinds: Vec<RoundKind> = inventory.rounds.iter().map(|r| r.kind).collect();
+        let newest = |kind| kinds.iter().rposition(|k| *k == kind);
+        let default_round = newest(RoundKind::Survey)
+            .or_else(|| newest(RoundKind::Sources))
             .unwrap_or(nr.saturating_sub(1));
+        let stale_before = inventory.dataset.stale_before().unwrap_or_else(|| {
+            match newest(RoundKind::Survey) {
+                Some(r) => inventory.rounds[r].collected.from,
+                None => years_ago(inventory.dataset.config.freshness.max_age_years),
+            }
+        });
+        let stale = |o: &Offering| match o.last_confirmed {
+            Confirmed::Unknown => true,
+            Confirmed::On(d) => d.before(&stale_before),
+        };
+
+        let mut own: Vec<Option<u32>> = vec![None; nk * nr * np];
+        let mut answered = vec![false; nk * nr];
+        // Per (kommun, programme): the best row of any source collection.
+        let mut from_sources: Vec<Option<u32>> = vec![None; nk * np];
+        for (i, o) in inventory.offerings.iter().enumerate() {
+            let (k, r, p) = (
+                by_code[&o.kommun],
+                round_index[&o.round],
+                programme_index[&o.programme],
+            );
+            own[(k * nr + r) * np + p] = Some(i as u32);
+            answered[k * nr + r] = true;
+            if kinds[r] == RoundKind::Sources {
+                let best = &mut from_sources[k * np + p];
+                let newer = best.is_none_or(|b| {
+                    let b = &inventory.offerings[b as usize];
+                    (stale(b), b.last_confirmed) > (stale(o), o.last_confirmed)
+                });
+                if newer {
+                    *best = Some(i as u32);
+                }
+            }
+        }
+        let mut cells = Vec::with_capacity(nk * nr * np);
+        for k in 0..nk {
+            for r in 0..nr {
+                // Only the current picture asks "is it so today?"; an older round, or history,
+                // says what was so then.
+                let current = r == default_round || kinds[r] == RoundKind::Sources;
+                let supplement = r == default_round && kinds[r] == RoundKind::Survey;
+                for p in 0..np {
+                    let mut row = own[(k * nr + r) * np + p];
+                    let supplementary = row.is_none() && supplement && {
+                        row = from_sources[k * np + p];
+                        row.is_some()
+                    };
+                    let o = row.map(|i| &inventory.offerings[i as usize]);
+                    let lapsed = current && o.is_some_and(stale);
+                    let state = match o.map(|o| o.status) {
+                        _ if lapsed => CellState::Unknown,
+                        Some(OfferingStatus::Offered) => CellState::Offered,
+                        Some(OfferingStatus::NotOffered) => CellState::NotOffered,
+                        None => CellState::Unknown,
+                    };
+                    cells.push(Cell {
+                        row,
+                        state,
+                        lapsed,
+                        supplementary,
+                    });
+                }
+            }
+        }
 
         let mut atlas = Atlas {
             locator: Locator::new(&shapes),
             inventory,
             kommuner,
             default_round,
+            stale_before,
             loaded: crate::dates::today(),
             by_code,
             programme_index,
             round_index,
             cells,
+            answered,
             coverage: Vec::new(),
             geometry,
             bodies: HashMap::new(),
@@ -155,18 +235,74 @@ impl Atlas {
         &self.inventory.programmes
     }
 
-    /// The answer of kommun `k` in round `r` for programme `p`, or None (*okänt*).
-    pub fn offering(&self, k: usize, r: usize, p: usize) -> Option<&Offering> {
+    fn cell(&self, k: usize, r: usize, p: usize) -> &Cell {
         let (nr, np) = (self.inventory.rounds.len(), self.inventory.programmes.len());
-        self.cells[(k * nr + r) * np + p].map(|i| &self.inventory.offerings[i as usize])
+        &self.cells[(k * nr + r) * np + p]
     }
 
+    /// The row behind the cell of kommun `k`, round `r`, programme `p`: the round's own answer,
+    /// or supplementary evidence from public sources; None where nothing is known. Its state
+    /// is `cell_state`, which is okänt for a lapsed row whatever the row says.
+    pub fn offering(&self, k: usize, r: usize, p: usize) -> Option<&Offering> {
+        self.cell(k, r, p)
+            .row
+            .map(|i| &self.inventory.offerings[i as usize])
+    }
+
+    /// The state shown and counted: a lapsed answer is okänt.
     pub fn cell_state(&self, k: usize, r: usize, p: usize) -> CellState {
-        match self.offering(k, r, p).map(|o| o.status) {
-            Some(OfferingStatus::Offered) => CellState::Offered,
-            Some(OfferingStatus::NotOffered) => CellState::NotOffered,
-            None => CellState::Unknown,
+        self.cell(k, r, p).state
+    }
+
+    /// The row of a cell whose answer is too old to count today ("erbjöds 2015 – okänt i dag").
+    pub fn lapsed(&self, k: usize, r: usize, p: usize) -> Option<&Offering> {
+        self.cell(k, r, p)
+            .lapsed
+            .then(|| self.offering(k, r, p))
+            .flatten()
+    }
+
+    /// Whether the cell's row comes from public sources rather than from the round itself.
+    pub fn supplementary(&self, k: usize, r: usize, p: usize) -> bool {
+        self.cell(k, r, p).supplementary
+    }
+
+    /// Whether round `r` has any answer of its own for kommun `k`.
+    pub fn answered(&self, k: usize, r: usize) -> bool {
+        self.answered[k * self.inventory.rounds.len() + r]
+    }
+
+    /// How many kommuner round `r` has answers for.
+    pub fn answered_count(&self, r: usize) -> usize {
+        (0..self.kommuner.len())
+            .filter(|k| self.answered(*k, r))
+            .count()
+    }
+
+    /// Whether an offering row, in a current view, is too old to count.
+    pub fn is_stale(&self, o: &Offering) -> bool {
+        match o.last_confirmed {
+            Confirmed::Unknown => true,
+            Confirmed::On(d) => d.before(&self.stale_before),
         }
+    }
+
+    /// The survey round before `r` (for "compared with the previous round"), if `r` is a survey.
+    pub fn previous_survey(&self, r: usize) -> Option<usize> {
+        let rounds = &self.inventory.rounds;
+        if rounds[r].kind != RoundKind::Survey {
+            return None;
+        }
+        rounds[..r].iter().rposition(|x| x.kind == RoundKind::Survey)
+    }
+
+    /// The kommun's contacts for parents, in file order.
+    pub fn contacts(&self, k: usize) -> impl Iterator<Item = &Contact> {
+        let code = self.kommuner[k].code.clone();
+        self.inventory
+            .contacts
+            .iter()
+            .filter(move |c| c.kommun == code)
     }
 
     pub fn coverage(&self, k: usize, r: usize) -> &Coverage {
@@ -245,5 +381,14 @@ impl Atlas {
         for body in self.bodies.values() {
             body.warm();
         }
+    }
+}
+
+/// The date `years` before today, for the stale cut-off where no survey round says it.
+fn years_ago(years: u16) -> PartialDate {
+    match PartialDate::parse(&crate::dates::today()) {
+        Ok(PartialDate::Day(y, m, d)) => PartialDate::Day(y - years, m, d.min(28)),
+        Ok(other) => other,
+        Err(_) => PartialDate::Year(2000),
     }
 }

@@ -48,7 +48,11 @@ pub struct ServeArgs {
     /// the map shows the kommun polygons only).
     #[arg(long, env = "SKK_TILES")]
     pub tiles: Option<String>,
-    /// Origins (space-separated) allowed to embed the pages in a frame, e.g. https://www.skovde.se.
+    /// Origins (space-separated) allowed to embed the pages in a frame, besides those in the data
+    /// set's `embed_origins`, e.g. https://intranat.skovde.se.
     #[arg(long, env = "SKK_FRAME_ANCESTORS", value_delimiter = ' ', num_args = 0..)]
     pub frame_ancestors: Vec<String>,
+    /// The address people reach the service at, printed on pages (default: http://ADDR).
+    #[arg(long, env = "SKK_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }

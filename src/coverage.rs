@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::inventory::Programme;
-use crate::vocabulary::{CellState, Level};
+use crate::vocabulary::{AgeState, CellState, Level};
 
 /// The youngest and oldest age coverage is about; -1 is "under graviditeten".
 pub const PRENATAL: i8 = -1;
@@ -74,6 +74,9 @@ pub struct LevelCoverage {
     pub covered: AgeSet,
     /// Uncovered ages that some programme with an *okänt* cell would cover: gaps that may not be real.
     pub unknown: AgeSet,
+    /// Ages that some programme of the catalogue is for (whatever its state): an age outside it
+    /// is neither covered nor a confirmed gap, there is simply no programme to offer.
+    pub catalogue: AgeSet,
 }
 
 /// A maximal run of uncovered ages.
@@ -87,6 +90,8 @@ pub struct Gap {
     pub rests_on_unknown: bool,
     /// The ages in the gap that rest on *okänt*.
     pub unknown_ages: Vec<i8>,
+    /// The ages in the gap that no programme of the catalogue is for at this level.
+    pub no_programme_ages: Vec<i8>,
 }
 
 impl LevelCoverage {
@@ -102,25 +107,32 @@ impl LevelCoverage {
             .map(|(from, to)| {
                 let unknown_ages: Vec<i8> =
                     (from..=to).filter(|a| self.unknown.contains(*a)).collect();
+                let no_programme_ages: Vec<i8> = (from..=to)
+                    .filter(|a| !self.catalogue.contains(*a))
+                    .collect();
                 Gap {
                     from,
                     to,
                     label: age_label(from, to),
                     rests_on_unknown: unknown_ages.len() == (to - from + 1) as usize,
                     unknown_ages,
+                    no_programme_ages,
                 }
             })
             .collect()
     }
 
-    /// The state of one age: covered, not covered, or not covered but possibly by an *okänt* cell.
-    pub fn state(&self, age: i8) -> CellState {
+    /// The state of one age: covered; not covered but possibly by an *okänt* cell; no programme
+    /// in the catalogue for it (never a confirmed gap); or not covered.
+    pub fn state(&self, age: i8) -> AgeState {
         if self.covered.contains(age) {
-            CellState::Offered
+            AgeState::Covered
         } else if self.unknown.contains(age) {
-            CellState::Unknown
+            AgeState::Unknown
+        } else if !self.catalogue.contains(age) {
+            AgeState::NoProgramme
         } else {
-            CellState::NotOffered
+            AgeState::NotCovered
         }
     }
 }
@@ -179,6 +191,7 @@ impl Coverage {
             let cell = state(i);
             for level in &p.levels {
                 let lc = &mut c.by_level[level_index(*level)];
+                lc.catalogue = lc.catalogue.union(ages);
                 match cell {
                     CellState::Offered => lc.covered = lc.covered.union(ages),
                     CellState::Unknown => lc.unknown = lc.unknown.union(ages),
@@ -189,6 +202,7 @@ impl Coverage {
         for lc in &mut c.by_level {
             lc.unknown = lc.unknown.minus(lc.covered);
             c.all.covered = c.all.covered.union(lc.covered);
+            c.all.catalogue = c.all.catalogue.union(lc.catalogue);
         }
         let unknown_any = c
             .by_level
@@ -215,8 +229,8 @@ pub struct LevelReport {
     pub gaps: Vec<Gap>,
     /// Ages not covered where some programme's status is *okänt*.
     pub unknown_ages: Vec<i8>,
-    /// "under graviditeten": offered, not_offered or unknown.
-    pub prenatal: CellState,
+    /// "under graviditeten": offered, not_offered, unknown or no_programme.
+    pub prenatal: AgeState,
 }
 
 impl LevelReport {
@@ -320,9 +334,14 @@ mod tests {
         );
         assert!(gu[0].rests_on_unknown && !gu[1].rests_on_unknown);
         assert!(!gr[0].rests_on_unknown);
-        assert_eq!(unknown.all.state(1), CellState::Unknown);
-        assert_eq!(refused.all.state(1), CellState::NotOffered);
-        assert_eq!(unknown.all.state(5), CellState::Offered);
+        assert_eq!(unknown.all.state(1), AgeState::Unknown);
+        assert_eq!(refused.all.state(1), AgeState::NotCovered);
+        assert_eq!(unknown.all.state(5), AgeState::Covered);
+        // No programme of this catalogue is for 13–17 or for pregnancy: a neutral state, never
+        // "not covered".
+        assert_eq!(refused.all.state(14), AgeState::NoProgramme);
+        assert_eq!(refused.all.state(PRENATAL), AgeState::NoProgramme);
+        assert_eq!(gr[1].no_programme_ages, (13..=17).collect::<Vec<_>>());
     }
 
     #[test]
@@ -359,11 +378,11 @@ mod tests {
     fn prenatal_is_reported_apart_from_childhood_years() {
         let ps = [programme("gravid", -1, 0, &[Universal])];
         let c = Coverage::compute(&ps, |_| CellState::Offered);
-        assert_eq!(c.all.state(PRENATAL), CellState::Offered);
+        assert_eq!(c.all.state(PRENATAL), AgeState::Covered);
         assert_eq!(c.all.covered.years(), vec![0]);
         assert!((c.all.share() - 1.0 / 18.0).abs() < 1e-9);
         assert_eq!(age_label(-1, -1), "under graviditeten");
         let none = Coverage::compute(&ps, |_| CellState::NotOffered);
-        assert_eq!(none.all.state(PRENATAL), CellState::NotOffered);
+        assert_eq!(none.all.state(PRENATAL), AgeState::NotCovered);
     }
 }

@@ -43,14 +43,46 @@ pub struct DatasetConfig {
     pub regions: BTreeMap<String, RegionConfig>,
     #[serde(default)]
     pub files: BTreeMap<String, PathBuf>,
+    /// Origins (scheme://host) whose pages may embed the service in a frame: the region's
+    /// kommuner and bodies. Sent as CSP `frame-ancestors`, with the service's own origin.
+    #[serde(default)]
+    pub embed_origins: Vec<String>,
+    #[serde(default)]
+    pub freshness: Freshness,
+}
+
+/// When a fact is too old to be shown as today's: an answer (erbjuds / erbjuds inte) confirmed
+/// before the cut-off is shown with its date as "okänt i dag" and counted as okänt in current
+/// views. The cut-off is `stale_before` when given, else the start of the newest survey round,
+/// else `max_age_years` before today.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Freshness {
+    pub stale_before: Option<String>,
+    #[serde(default = "default_max_age_years")]
+    pub max_age_years: u16,
+}
+
+fn default_max_age_years() -> u16 {
+    3
+}
+
+impl Default for Freshness {
+    fn default() -> Freshness {
+        Freshness {
+            stale_before: None,
+            max_age_years: default_max_age_years(),
+        }
+    }
 }
 
 /// The names of the data files a directory may redirect in `[files]`.
-pub const DATA_FILES: [&str; 10] = [
+pub const DATA_FILES: [&str; 11] = [
     "kommunkoder",
     "programmes",
     "rounds",
     "offerings",
+    "contacts",
     "sambu",
     "partssamverkan",
     "documents",
@@ -99,6 +131,23 @@ impl Dataset {
                 ),
             ));
         }
+        if let Some(Err(e)) = config
+            .freshness
+            .stale_before
+            .as_deref()
+            .map(crate::dates::PartialDate::parse)
+        {
+            return Err(Problem::file(
+                &shown,
+                format!("[freshness] stale_before: {e}"),
+            ));
+        }
+        if let Some(o) = config.embed_origins.iter().find(|o| !is_origin(o)) {
+            return Err(Problem::file(
+                &shown,
+                format!("embed_origins: ”{o}” är inget ursprung (skriv https://värd, utan sökväg)"),
+            ));
+        }
         let region_id = region.unwrap_or(&config.default_region).to_string();
         if !config.regions.contains_key(&region_id) {
             let known: Vec<&str> = config.regions.keys().map(String::as_str).collect();
@@ -117,6 +166,12 @@ impl Dataset {
         })
     }
 
+    /// The configured cut-off for stale facts, if any (checked in `open`).
+    pub fn stale_before(&self) -> Option<crate::dates::PartialDate> {
+        let s = self.config.freshness.stale_before.as_deref()?;
+        crate::dates::PartialDate::parse(s).ok()
+    }
+
     pub fn region(&self) -> &RegionConfig {
         &self.config.regions[&self.region_id]
     }
@@ -132,4 +187,16 @@ impl Dataset {
     pub fn boundaries_path(&self) -> PathBuf {
         self.dir.join(&self.region().boundaries)
     }
+}
+
+/// `https://host` or `http://host:port`: what CSP `frame-ancestors` takes, nothing after the host.
+fn is_origin(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|h| {
+        !h.is_empty()
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:*".contains(&b))
+    })
 }

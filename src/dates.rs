@@ -59,6 +59,25 @@ impl PartialDate {
         }
     }
 
+    /// Whether this date is surely before `other`, compared at the precision both have: "2023"
+    /// is not before "2023-06-01" (it may be later in the year).
+    pub fn before(&self, other: &PartialDate) -> bool {
+        let parts = |d: &PartialDate| match *d {
+            PartialDate::Year(y) => (y, None, None),
+            PartialDate::Month(y, m) => (y, Some(m), None),
+            PartialDate::Day(y, m, d) => (y, Some(m), Some(d)),
+        };
+        let ((y1, m1, d1), (y2, m2, d2)) = (parts(self), parts(other));
+        if y1 != y2 {
+            return y1 < y2;
+        }
+        match (m1, m2) {
+            (Some(a), Some(b)) if a != b => a < b,
+            (Some(_), Some(_)) => matches!((d1, d2), (Some(a), Some(b)) if a < b),
+            _ => false,
+        }
+    }
+
     pub fn year(&self) -> u16 {
         match *self {
             PartialDate::Year(y) | PartialDate::Month(y, _) | PartialDate::Day(y, _, _) => y,
@@ -179,6 +198,17 @@ mod tests {
     }
 
     #[test]
+    fn before_compares_at_the_shared_precision() {
+        let d = |s| PartialDate::parse(s).unwrap();
+        assert!(d("2015-09-08").before(&d("2023")));
+        assert!(d("2022-10").before(&d("2023-01-01")));
+        assert!(!d("2023").before(&d("2023-06-01")));
+        assert!(!d("2023-06").before(&d("2023-06-15")));
+        assert!(d("2023-06-14").before(&d("2023-06-15")));
+        assert!(!d("2024").before(&d("2023")));
+    }
+
+    #[test]
     fn parses_periods() {
         let p = Period::parse("2023/2024").unwrap();
         assert_eq!(p.to_string(), "2023/2024");
@@ -194,8 +224,11 @@ mod tests {
 /// Today's date in Sweden as `YYYY-MM-DD` (the time-zone database is built in, so this does not
 /// depend on the machine's tzdata).
 pub fn today() -> String {
-    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(tz).date().to_string()
+    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    let tz = TZ.get_or_init(|| {
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+    });
+    jiff::Timestamp::now().to_zoned(tz.clone()).date().to_string()
 }
 
 #[cfg(test)]

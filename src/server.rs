@@ -39,6 +39,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let options = PageOptions {
         tiles: args.tiles.clone().filter(|t| !t.is_empty()),
         frame_ancestors: args.frame_ancestors.clone(),
+        public_url: Some(
+            args.public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.addr)),
+        )
+        .map(|u| u.trim_end_matches('/').to_string()),
     };
     let state = AppState::with_site(atlas, Site::load(&args.web, options));
     warm(&state);

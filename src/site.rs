@@ -30,15 +30,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
 pub struct PageOptions {
     /// A base-map tile URL template (`https://…/{z}/{x}/{y}.png`); none: polygons only.
     pub tiles: Option<String>,
-    /// Origins allowed to embed the pages in a frame, besides the service itself.
+    /// Origins allowed to embed the pages in a frame, besides the service itself and the data
+    /// set's `embed_origins`.
     pub frame_ancestors: Vec<String>,
+    /// The address people reach the service at (`https://karta.example.se`), printed on pages.
+    pub public_url: Option<String>,
 }
 
 pub struct Site {
     assets: HashMap<&'static str, Arc<Body>>,
     pub options: PageOptions,
-    /// Content-Security-Policy for every page.
-    pub csp: String,
 }
 
 impl Site {
@@ -57,12 +58,13 @@ impl Site {
                 ),
             }
         }
-        let csp = csp(&options);
-        Site {
-            assets,
-            options,
-            csp,
-        }
+        Site { assets, options }
+    }
+
+    /// Content-Security-Policy for every page: frames allowed from the service, the data set's
+    /// `embed_origins` (the region's kommuner and bodies) and the configured origins.
+    pub fn csp(&self, embed_origins: &[String]) -> String {
+        csp(&self.options, embed_origins)
     }
 
     pub fn asset(&self, name: &str) -> Option<Arc<Body>> {
@@ -82,16 +84,16 @@ impl Site {
     }
 }
 
-fn csp(options: &PageOptions) -> String {
+fn csp(options: &PageOptions, embed_origins: &[String]) -> String {
     let tiles = options
         .tiles
         .as_deref()
         .and_then(origin)
         .map(|o| format!(" {o}"))
         .unwrap_or_default();
-    let ancestors: String = options
-        .frame_ancestors
+    let ancestors: String = embed_origins
         .iter()
+        .chain(&options.frame_ancestors)
         .map(|o| format!(" {o}"))
         .collect();
     format!(
@@ -115,19 +117,23 @@ mod tests {
 
     #[test]
     fn csp_allows_the_tile_origin_and_the_named_frame_ancestors() {
-        let c = csp(&PageOptions {
-            tiles: Some("https://{s}.tile.example.org/{z}/{x}/{y}.png".into()),
-            frame_ancestors: vec!["https://www.skovde.se".into()],
-        });
+        let c = csp(
+            &PageOptions {
+                tiles: Some("https://{s}.tile.example.org/{z}/{x}/{y}.png".into()),
+                frame_ancestors: vec!["https://www.skovde.se".into()],
+                public_url: None,
+            },
+            &["https://tibro.se".into()],
+        );
         assert!(
             c.contains("img-src 'self' data: https://*.tile.example.org;"),
             "{c}"
         );
         assert!(
-            c.ends_with("frame-ancestors 'self' https://www.skovde.se"),
+            c.ends_with("frame-ancestors 'self' https://tibro.se https://www.skovde.se"),
             "{c}"
         );
-        let plain = csp(&PageOptions::default());
+        let plain = csp(&PageOptions::default(), &[]);
         assert!(plain.contains("img-src 'self' data:;"), "{plain}");
         assert!(plain.ends_with("frame-ancestors 'self'"), "{plain}");
     }

@@ -10,7 +10,10 @@ use crate::atlas::Atlas;
 use crate::body::Body;
 use crate::coverage::{LevelFilter, LevelReport, age_label, reports};
 use crate::inventory::{Offering, Programme};
-use crate::vocabulary::{ActionPlan, AdherenceStatus, CellState, Detail, PartsStatus, SambuStatus};
+use crate::dates::Confirmed;
+use crate::vocabulary::{
+    ActionPlan, AdherenceStatus, CellState, Detail, OfferingStatus, PartsStatus, SambuStatus,
+};
 
 /// What every response says about the data behind it, above all whether it is example data.
 pub fn meta(a: &Atlas) -> Value {
@@ -23,6 +26,7 @@ pub fn meta(a: &Atlas) -> Value {
         },
         "region": { "id": d.region_id, "name": d.region().name, "kommuner": a.kommuner.len() },
         "default_round": a.inventory.rounds[a.default_round].id,
+        "stale_before": a.stale_before,
         "attribution": d.config.attribution,
     })
 }
@@ -72,7 +76,8 @@ fn kommun_ref(a: &Atlas, k: usize) -> Value {
 
 fn round_ref(a: &Atlas, r: usize) -> Value {
     let round = &a.inventory.rounds[r];
-    json!({ "id": round.id, "name": round.name, "collected": round.collected })
+    json!({ "id": round.id, "name": round.name, "kind": round.kind, "collected": round.collected,
+            "answered_kommuner": a.answered_count(r) })
 }
 
 /// The programmes `keep` selects, split by their state in kommun `k`, round `r`: offered, not
@@ -144,13 +149,24 @@ fn adherence_json(a: &Atlas, k: usize, document: usize) -> Value {
     }
 }
 
-fn offering_json(a: &Atlas, o: &Offering) -> Value {
-    let p = &a.programmes()[a.programme_index(&o.programme).expect("validated slug")];
-    json!({
-        "programme": o.programme, "name": p.name, "status": o.status, "status_label": o.status.label(),
+/// An answer as the API gives it: the row (status as its source says it) and what the service
+/// makes of it now (`state`: a lapsed row is okänt; `basis`: the round's own answer or public
+/// sources).
+fn offering_json(a: &Atlas, k: usize, r: usize, p: usize) -> Option<Value> {
+    let o = a.offering(k, r, p)?;
+    let state = a.cell_state(k, r, p);
+    let lapsed = a.lapsed(k, r, p).is_some();
+    Some(json!({
+        "programme": o.programme, "name": a.programmes()[p].name,
+        "status": o.status, "status_label": o.status.label(),
+        "state": state,
+        "state_label": if lapsed { lapsed_label(o) } else { state.label().to_string() },
+        "lapsed": lapsed,
+        "basis": if a.supplementary(k, r, p) { "sources" } else { "round" },
+        "round": o.round,
         "organiser": o.organiser, "contact_url": o.contact_url, "languages": o.languages,
         "last_confirmed": o.last_confirmed, "source": o.source, "note": o.note,
-    })
+    }))
 }
 
 fn kommun_properties(a: &Atlas, k: usize) -> Value {
@@ -213,8 +229,7 @@ pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
         .map(|r| {
             let [offered, not_offered, unknown] = counts(a, k, r, |_| true);
             let offerings: Vec<Value> = (0..a.programmes().len())
-                .filter_map(|p| a.offering(k, r, p))
-                .map(|o| offering_json(a, o))
+                .filter_map(|p| offering_json(a, k, r, p))
                 .collect();
             let unknown_programmes: Vec<&str> = a
                 .programmes()
@@ -225,6 +240,7 @@ pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
                 .collect();
             let mut v = round_ref(a, r);
             v["default"] = json!(r == a.default_round);
+            v["answered"] = json!(a.answered(k, r));
             v["counts"] =
                 json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
             v["offerings"] = json!(offerings);
@@ -307,21 +323,30 @@ fn programme_detail(a: &Atlas, p: usize) -> Value {
             let mut offered = Vec::new();
             let mut not_offered = Vec::new();
             let mut unknown = Vec::new();
+            let mut lapsed = Vec::new();
             for k in 0..a.kommuner.len() {
-                match a.offering(k, r, p) {
-                    Some(o) if a.cell_state(k, r, p) == CellState::Offered => {
-                        let mut x = kommun_ref(a, k);
-                        x["offering"] = offering_json(a, o);
+                let mut x = kommun_ref(a, k);
+                match a.cell_state(k, r, p) {
+                    CellState::Offered => {
+                        x["offering"] = json!(offering_json(a, k, r, p));
                         offered.push(x);
                     }
-                    Some(_) => not_offered.push(kommun_ref(a, k)),
-                    None => unknown.push(a.kommuner[k].code.as_str()),
+                    CellState::NotOffered => not_offered.push(x),
+                    CellState::Unknown => {
+                        unknown.push(json!(a.kommuner[k].code));
+                        // A lapsed answer is okänt, and listed with its date and source.
+                        if a.lapsed(k, r, p).is_some() {
+                            x["offering"] = json!(offering_json(a, k, r, p));
+                            lapsed.push(x);
+                        }
+                    }
                 }
             }
             let mut v = round_ref(a, r);
             v["offered_in"] = json!(offered);
             v["not_offered_in"] = json!(not_offered);
             v["unknown_in"] = json!(unknown);
+            v["lapsed_in"] = json!(lapsed);
             v
         })
         .collect();
@@ -353,6 +378,8 @@ fn region(a: &Atlas) -> Value {
         "programmes": a.programmes().len(),
         "rounds": inv.rounds.iter().enumerate().map(|(r, round)| {
             let mut v = json!(round);
+            v["kind_label"] = json!(round.kind.label());
+            v["answered_kommuner"] = json!(a.answered_count(r));
             v["offerings"] = json!(inv.offerings.iter().filter(|o| o.round == round.id).count());
             v["default"] = json!(r == a.default_round);
             v
@@ -367,6 +394,19 @@ fn region(a: &Atlas) -> Value {
             "note": "Kommunytorna är juridiska ytor och omfattar sjöar (Vänern, Vättern).",
         },
     })
+}
+
+/// An answer too old to count today, with its date: "erbjöds 2015 – okänt i dag",
+/// "erbjöds (odaterad uppgift) – okänt i dag".
+pub fn lapsed_label(o: &Offering) -> String {
+    let was = match o.status {
+        OfferingStatus::Offered => "erbjöds",
+        OfferingStatus::NotOffered => "erbjöds inte",
+    };
+    match o.last_confirmed {
+        Confirmed::On(d) => format!("{was} {} – okänt i dag", d.year()),
+        Confirmed::Unknown => format!("{was} (odaterad uppgift) – okänt i dag"),
+    }
 }
 
 /// Every distinct source the data cites, sorted.
@@ -545,8 +585,7 @@ pub fn coverage_answer(
             };
             let offered: Vec<Value> = offered
                 .into_iter()
-                .filter_map(|p| a.offering(k, r, p))
-                .map(|o| offering_json(a, o))
+                .filter_map(|p| offering_json(a, k, r, p))
                 .collect();
             let (not_offered, unknown) = (slugs(not_offered), slugs(unknown));
             let mut v = kommun_ref(a, k);

@@ -74,6 +74,36 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// Whether an age is covered at a level. The codes match `CellState`'s where they mean the
+    /// same; `no_programme` is neutral: the catalogue has nothing for that age, so nothing is
+    /// missing in the kommun.
+    AgeState {
+        Covered = "offered": "täckt",
+        NotCovered = "not_offered": "inte täckt",
+        Unknown = "unknown": "okänt",
+        NoProgramme = "no_programme": "inga program i katalogen för den åldern",
+    }
+);
+
+vocabulary!(
+    /// What kind of collection a round is: a survey of the kommuner, a collection of public
+    /// sources (each row its own date), or history.
+    RoundKind {
+        Survey = "survey": "enkätomgång",
+        Sources = "sources": "samling av offentliga källor",
+        Historic = "historic": "historiska uppgifter",
+    }
+);
+
+vocabulary!(
+    /// A way to reach a kommun about parenting support.
+    ContactKind {
+        Familjecentral = "familjecentral": "familjecentral",
+        Website = "website": "kommunens webbplats",
+    }
+);
+
 vocabulary!(SambuStatus {
     Active = "active": "aktivt SAMBU-team",
     Decided = "decided": "beslut om SAMBU-team",

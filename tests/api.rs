@@ -52,10 +52,14 @@ async fn kommuner_is_rfc7946_with_ids_and_metadata() {
     assert_eq!(j["meta"]["region"]["name"], "Skaraborg");
     let skovde = features.iter().find(|f| f["id"] == "1496").unwrap();
     assert_eq!(skovde["properties"]["namn"], "Skövde");
-    assert_eq!(skovde["properties"]["offered"], 2);
+    // The current picture: the newest survey round has no answers; of Skövde's three public
+    // sources only Marte Meo (the kommun's own page, read 2026-12) is recent enough to count.
+    // ABC (2015) and BiFF (undated) are okänt today.
+    assert_eq!(skovde["properties"]["round"], "uppfoljning-2024");
+    assert_eq!(skovde["properties"]["offered"], 1);
     assert_eq!(
-        skovde["properties"]["unknown"], 27,
-        "29 programmes, 2 sourced, the rest okänt"
+        skovde["properties"]["unknown"], 28,
+        "29 programmes, 1 sourced and current, the rest okänt"
     );
     assert_eq!(
         skovde["properties"]["not_offered"], 0,
@@ -90,33 +94,61 @@ async fn kommun_detail_keeps_unknown_apart_and_carries_sources() {
         .iter()
         .find(|r| r["default"] == true)
         .unwrap();
-    assert_eq!(round["id"], "offentliga-kallor");
-    let offered: Vec<&str> = round["offerings"]
+    // The default is the newest survey round, not the collection of public sources.
+    assert_eq!(round["id"], "uppfoljning-2024");
+    assert_eq!(round["kind"], "survey");
+    assert_eq!(round["answered"], false, "no survey answers loaded yet");
+    let rows: Vec<(&str, &str, bool, &str)> = round["offerings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| o["programme"].as_str().unwrap())
+        .map(|o| {
+            (
+                o["programme"].as_str().unwrap(),
+                o["state"].as_str().unwrap(),
+                o["lapsed"].as_bool().unwrap(),
+                o["basis"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(offered, ["abc", "biff"]);
+    assert_eq!(
+        rows,
+        [
+            ("abc", "unknown", true, "sources"),
+            ("biff", "unknown", true, "sources"),
+            ("marte-meo", "offered", false, "sources"),
+        ]
+    );
+    let abc = &round["offerings"][0];
+    assert_eq!(abc["status"], "offered", "what the 2015 article said");
+    assert_eq!(abc["state_label"], "erbjöds 2015 – okänt i dag");
+    assert_eq!(abc["last_confirmed"], "2015-09-08");
+    assert_eq!(
+        round["offerings"][1]["state_label"],
+        "erbjöds (odaterad uppgift) – okänt i dag"
+    );
     for o in round["offerings"].as_array().unwrap() {
         assert!(o["source"].as_str().unwrap().starts_with("https://"));
         assert!(o["last_confirmed"].is_string());
     }
-    assert_eq!(round["unknown_programmes"].as_array().unwrap().len(), 27);
+    assert_eq!(round["unknown_programmes"].as_array().unwrap().len(), 28);
     assert_eq!(round["counts"]["not_offered"], 0);
-    // Coverage: ABC covers 3–12 universal; BiFF 0–17 selective. Ages 0–2 and 13–17 are universal
-    // gaps that rest on okänt (other universal programmes have no answer), not confirmed gaps.
-    let universal = &round["coverage"][0];
-    assert_eq!(universal["level"], "universal");
-    let gaps = universal["gaps"].as_array().unwrap();
-    assert_eq!(gaps.len(), 2);
-    assert_eq!(gaps[0]["label"], "0–2 år");
-    assert_eq!(gaps[1]["label"], "13–17 år");
-    assert!(gaps.iter().all(|g| g["rests_on_unknown"] == true));
-    assert_eq!(
-        round["coverage"][1]["share"], 1.0,
-        "BiFF covers 0–17 at the selective level"
-    );
+    // Marte Meo is for 0–18 at every level in the catalogue: every level is covered.
+    assert_eq!(round["coverage"][0]["level"], "universal");
+    assert_eq!(round["coverage"][0]["share"], 1.0);
+    // In the source collection itself the old mentions are okänt too; in history they stay what
+    // they were.
+    let sources = j["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "offentliga-kallor")
+        .unwrap();
+    assert_eq!(sources["kind"], "sources");
+    assert_eq!(sources["counts"]["offered"], 1);
+    // Without Marte Meo, ABC (2015) would be the only universal offer for 3–12; it no longer
+    // counts, so coverage in the sources round rests on Marte Meo alone.
+    assert_eq!(sources["coverage"][0]["gaps"].as_array().unwrap().len(), 0);
     assert_eq!(j["sambu"]["status"], "unknown");
     assert!(
         j["sambu"]["source"]
@@ -175,8 +207,10 @@ async fn programmes_catalogue_and_detail() {
         serde_json::json!(["universal", "selective", "indicated"])
     );
     // Skara's Marte Meo was a research trial c. 2008–2010: historic, not in the default round.
-    assert_eq!(j["round"], "offentliga-kallor");
-    assert_eq!(mm["offered_in"], serde_json::json!(["1498"]));
+    // Tidaholm's page dates from 2022, before the newest survey round: okänt today. Skövde's own
+    // page was read in 2026.
+    assert_eq!(j["round"], "uppfoljning-2024");
+    assert_eq!(mm["offered_in"], serde_json::json!(["1496"]));
     let d = get(&real(), "/api/v1/programmes/marte-meo").await.json();
     let round = |id: &str| {
         d["rounds"]
@@ -187,10 +221,13 @@ async fn programmes_catalogue_and_detail() {
             .unwrap()
             .clone()
     };
-    let current = round("offentliga-kallor");
-    assert_eq!(codes(&current["offered_in"]), ["1498"]);
+    let current = round("uppfoljning-2024");
+    assert_eq!(codes(&current["offered_in"]), ["1496"]);
     assert_eq!(current["unknown_in"].as_array().unwrap().len(), 14);
     assert!(current["not_offered_in"].as_array().unwrap().is_empty());
+    let lapsed = &current["lapsed_in"][0];
+    assert_eq!(lapsed["kommunkod"], "1498");
+    assert_eq!(lapsed["offering"]["state_label"], "erbjöds 2022 – okänt i dag");
     assert_eq!(
         codes(&round("historiska-uppgifter")["offered_in"]),
         ["1495"]
@@ -263,24 +300,33 @@ async fn offerings_layer_filters_by_age_and_level() {
         .iter()
         .find(|f| f["id"] == "1496")
         .unwrap();
+    // ABC (2015) is no longer today's offer; Marte Meo (read 2026) is.
     assert_eq!(
         skovde["properties"]["programmes"],
-        serde_json::json!(["abc"])
+        serde_json::json!(["marte-meo"])
     );
     assert_eq!(skovde["properties"]["age_state"], "offered");
     let at13 = get(&real(), "/api/v1/layers/offerings?age=13&level=universal")
         .await
         .json();
-    let skovde = at13["features"]
+    let tibro = at13["features"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["id"] == "1496")
+        .find(|f| f["id"] == "1472")
         .unwrap();
     assert_eq!(
-        skovde["properties"]["age_state"], "unknown",
+        tibro["properties"]["age_state"], "unknown",
         "no answer is okänt, not erbjuds inte"
     );
+    // No catalogue programme is for pregnancy: a neutral state everywhere, never "not offered".
+    let prenatal = get(&real(), "/api/v1/layers/offerings?age=-1")
+        .await
+        .json();
+    for f in prenatal["features"].as_array().unwrap() {
+        assert_eq!(f["properties"]["age_state"], "no_programme", "{}", f["id"]);
+        assert_eq!(f["properties"]["not_offered"], 0);
+    }
 }
 
 #[tokio::test]
@@ -340,13 +386,12 @@ async fn coverage_answers_matching_programmes_by_state() {
         .iter()
         .map(|o| o["programme"].as_str().unwrap())
         .collect();
-    assert_eq!(offered, ["abc"]);
+    assert_eq!(offered, ["marte-meo"]);
+    let unknown = k["programmes"]["unknown"].as_array().unwrap();
+    assert!(unknown.iter().any(|p| p == "cope"));
     assert!(
-        k["programmes"]["unknown"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p == "cope")
+        unknown.iter().any(|p| p == "abc"),
+        "the 2015 ABC is okänt today"
     );
     assert_eq!(j["age_label"], "5 år");
     let all = get(&real(), "/api/v1/coverage").await.json();
@@ -356,6 +401,11 @@ async fn coverage_answers_matching_programmes_by_state() {
         .json();
     assert_eq!(prenatal["age"], -1);
     assert_eq!(prenatal["age_label"], "under graviditeten");
+    assert_eq!(prenatal["kommuner"][0]["age_state"], "no_programme");
+    assert_eq!(
+        prenatal["kommuner"][0]["coverage"]["prenatal"],
+        "no_programme"
+    );
 }
 
 #[tokio::test]

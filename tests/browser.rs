@@ -4,6 +4,11 @@
 //! Needs node, Chromium and tests/browser/node_modules; `make test` (tools/deps.sh test)
 //! installs them. Without them these tests fail; they never pass silently. Screenshots of every
 //! page go to target/screenshots/, node's whole output to target/browser-{real,example}.log.
+//!
+//! Embedding from another origin: each suite picks a free port P and starts the service with
+//! `http://localhost:P` among the frame ancestors; the node suite (env `SKK_EMBED_PORT`) serves a
+//! host page with an iframe of the service there (allowed) and on a second port (refused). The
+//! service itself is on http://127.0.0.1:…, a different origin from localhost:P.
 
 mod common;
 
@@ -14,8 +19,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use skaraborgskartan::AppState;
+use skaraborgskartan::server;
+use skaraborgskartan::site::{PageOptions, Site};
 
-/// The whole suite for one data set takes well under a minute; this only stops a hang.
+/// The whole suite for one data set takes one to two minutes (debug build, a busy 2-core
+/// machine); this only stops a hang.
 const LIMIT: Duration = Duration::from_secs(240);
 
 const INSTALL: &str = "run `make test` (tools/deps.sh test installs nodejs, npm and chromium, and runs npm ci in tests/browser)";
@@ -85,7 +93,7 @@ struct Outcome {
 
 /// Runs `node --test` on the suite against `url`, in its own process group so a hang can be
 /// stopped with everything it started (the browser included).
-fn run_node(dir: &Path, url: &str, kind: &str, log_path: &Path) -> Outcome {
+fn run_node(dir: &Path, url: &str, kind: &str, embed_port: u16, log_path: &Path) -> Outcome {
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     std::fs::create_dir_all(&target).unwrap();
     let mut log = std::fs::OpenOptions::new()
@@ -105,6 +113,7 @@ fn run_node(dir: &Path, url: &str, kind: &str, log_path: &Path) -> Outcome {
         .env("SKK_DATA_KIND", kind)
         .env("CHROMIUM", chromium())
         .env("SKK_SCREENSHOTS", &screenshots)
+        .env("SKK_EMBED_PORT", embed_port.to_string())
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
@@ -136,16 +145,41 @@ fn run_node(dir: &Path, url: &str, kind: &str, log_path: &Path) -> Outcome {
     }
 }
 
-async fn browser_suite(kind: &'static str, state: AppState) {
+/// A port free right now on 127.0.0.1 (bound, read, released) for the node suite's host page.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// The state of a data set with the front end of `web/` and `origin` allowed to frame the pages.
+fn state_framed_by(data: PathBuf, origin: String) -> AppState {
+    let atlas = server::build(&data, None).unwrap_or_else(|p| {
+        panic!(
+            "{} does not load:\n{}",
+            data.display(),
+            server::report(&p)
+        )
+    });
+    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+    let options = PageOptions {
+        frame_ancestors: vec![origin],
+        ..PageOptions::default()
+    };
+    AppState::with_site(atlas, Site::load(&web, options))
+}
+
+async fn browser_suite(kind: &'static str, data: PathBuf) {
     let dir = suite_dir();
     check_prerequisites(&dir);
+    let embed_port = free_port();
+    let state = state_framed_by(data, format!("http://localhost:{embed_port}"));
     let served = common::serve(state).await;
     let url = served.url();
     let log = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/browser-{kind}.log"));
     // node blocks; the server keeps answering on this runtime meanwhile.
     let outcome = tokio::task::spawn_blocking({
         let (dir, log) = (dir.clone(), log.clone());
-        move || run_node(&dir, &url, kind, &log)
+        move || run_node(&dir, &url, kind, embed_port, &log)
     })
     .await
     .unwrap();
@@ -175,7 +209,8 @@ async fn browser_suite(kind: &'static str, state: AppState) {
     assert!(
         outcome.success,
         "browser suite ({kind} data) failed; full log {}; rerun by hand: \
-         cd tests/browser && SKK_URL=http://… SKK_DATA_KIND={kind} npm test\n{failures}",
+         cd tests/browser && SKK_URL=http://… SKK_DATA_KIND={kind} [SKK_EMBED_PORT=P, a port the \
+         service lets frame it as http://localhost:P] npm test\n{failures}",
         log.display()
     );
 }
@@ -185,10 +220,10 @@ async fn browser_suite(kind: &'static str, state: AppState) {
 
 #[tokio::test]
 async fn pages_in_a_browser_real_data() {
-    browser_suite("real", common::real()).await;
+    browser_suite("real", common::geodata()).await;
 }
 
 #[tokio::test]
 async fn pages_in_a_browser_example_data() {
-    browser_suite("example", common::example()).await;
+    browser_suite("example", common::geodata().join("example")).await;
 }

@@ -299,15 +299,20 @@ async fn embed_view_is_compact_and_framing_is_limited_to_configured_origins() {
         std::path::Path::new("web"),
         skaraborgskartan::site::PageOptions {
             tiles: None,
-            frame_ancestors: vec!["https://www.tibro.se".into()],
+            frame_ancestors: vec!["https://intranat.example.se".into()],
+            public_url: None,
         },
     );
     let a = skaraborgskartan::server::build(&common::geodata(), None).unwrap();
     let s = skaraborgskartan::AppState::with_site(a, site);
     let r = get(&s, "/kommun/1472?embed=1").await;
+    // The region's kommun sites come from dataset.toml; configured origins are added.
+    let csp = r.header("content-security-policy");
     assert!(
-        r.header("content-security-policy")
-            .ends_with("frame-ancestors 'self' https://www.tibro.se")
+        csp.contains("frame-ancestors 'self' https://tibro.se https://www.tibro.se")
+            && csp.contains("https://www.vardsamverkan.se")
+            && csp.ends_with(" https://intranat.example.se"),
+        "{csp}"
     );
 }
 

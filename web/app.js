@@ -1,17 +1,31 @@
-// Skaraborgskartan: enhances the server-rendered pages. Every page works without this script.
-// - draws the kommun map (Leaflet, loaded by the page before this module) and colours each
+// Skaraborgskartan: enhances the server-rendered pages. Every page works without this script,
+// and the script works on every page (with or without a map, form or print button).
+// - draws the kommun map (Leaflet, loaded by map pages before this module) and colours each
 //   kommun by the class the page's own table gives it (tr[data-kommun][data-klass]);
-// - on the map page, a changed filter fetches the same page for the new query, swaps the results
-//   in place, recolours the map and updates the URL with replaceState (no history entry).
+// - on the map page, a changed filter fetches the same page for the new query and swaps the
+//   results and the short answer (#svar-kort) in place, recolours the map and updates the URL:
+//   a new history entry (pushState) when the kommun or the age changed, so Back undoes it, else
+//   replaceState; Back and Forward (popstate) set the form from the URL and fetch again;
+// - shows Dokument only with the adherence layer;
+// - popups: Escape closes them (also with focus inside), focus goes back where it was;
+// - "Skriv ut rapport" (button#skriv-ut) prints the page.
 
 const L = window.L;
 const island = document.getElementById('kartdata');
 const config = island ? JSON.parse(island.textContent) : null;
 const SVG = 'http://www.w3.org/2000/svg';
+/// Below this map width the kommun names would collide: only the chosen kommun keeps its label.
+const NARROW_MAP_PX = 500;
+/// Fields whose change is a new question (a history entry); the rest refine the answer.
+const PUSH_FIELDS = ['kommun', 'age'];
+/// Changes of the same field within this time are one gesture (one history entry).
+const COALESCE_MS = 1500;
 
 let map = null;
 let kommunLayer = null;
 let lastFocus = null;
+let fitZoom = null;
+const labels = new Map(); // kommunkod → Leaflet tooltip
 
 function classes() {
   const out = new Map();
@@ -26,44 +40,44 @@ function status(text) {
   if (el) el.textContent = text;
 }
 
-/* Okänt is drawn hatched: a pattern the stylesheet's `fill: url(#okant-monster)` refers to. */
-function addHatchPattern(svg) {
+function selectedKommun() {
+  return new URLSearchParams(location.search).get('kommun') ?? config?.selected ?? null;
+}
+
+/* Okänt is drawn hatched: a pattern the stylesheet's `fill: url(#okant-monster)` refers to.
+   "Inga program i katalogen" is dotted (`url(#inget-program-monster)`), so neither can be read as
+   white (confirmed none). */
+function addPatterns(svg) {
   if (!svg || svg.querySelector('#okant-monster')) return;
-  const defs = document.createElementNS(SVG, 'defs');
-  const pattern = document.createElementNS(SVG, 'pattern');
-  pattern.setAttribute('id', 'okant-monster');
-  pattern.setAttribute('patternUnits', 'userSpaceOnUse');
-  pattern.setAttribute('width', '8');
-  pattern.setAttribute('height', '8');
-  pattern.setAttribute('patternTransform', 'rotate(45)');
-  const rect = document.createElementNS(SVG, 'rect');
-  rect.setAttribute('width', '8');
-  rect.setAttribute('height', '8');
-  rect.setAttribute('fill', '#d9d9d9');
-  const line = document.createElementNS(SVG, 'line');
-  line.setAttribute('x1', '0');
-  line.setAttribute('y1', '0');
-  line.setAttribute('x2', '0');
-  line.setAttribute('y2', '8');
-  line.setAttribute('stroke', '#6e6e6e');
-  line.setAttribute('stroke-width', '3');
-  pattern.append(rect, line);
-  defs.append(pattern);
+  const el = (name, attrs) => {
+    const e = document.createElementNS(SVG, name);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    return e;
+  };
+  const defs = el('defs', {});
+  const hatch = el('pattern', { id: 'okant-monster', patternUnits: 'userSpaceOnUse', width: '8', height: '8', patternTransform: 'rotate(45)' });
+  hatch.append(el('rect', { width: '8', height: '8', fill: '#d9d9d9' }), el('line', { x1: '0', y1: '0', x2: '0', y2: '8', stroke: '#6e6e6e', 'stroke-width': '3' }));
+  const dots = el('pattern', { id: 'inget-program-monster', patternUnits: 'userSpaceOnUse', width: '8', height: '8' });
+  dots.append(el('rect', { width: '8', height: '8', fill: '#efefef' }), el('circle', { cx: '4', cy: '4', r: '1.4', fill: '#595959' }));
+  defs.append(hatch, dots);
   svg.prepend(defs);
 }
 
-function recolour() {
+function recolour(selected = selectedKommun()) {
   if (!kommunLayer) return;
   const byCode = classes();
-  const selected = new URLSearchParams(location.search).get('kommun');
   kommunLayer.eachLayer((layer) => {
     const code = String(layer.feature.id);
     const path = layer.getElement();
     if (!path) return;
     const klass = byCode.get(code)?.klass ?? 'k-okant';
-    path.setAttribute('class', `leaflet-interactive kommun ${klass}${code === selected ? ' vald' : ''}`);
+    const chosen = code === selected;
+    path.setAttribute('class', `leaflet-interactive kommun ${klass}${chosen ? ' vald' : ''}`);
     path.dataset.kommun = code;
+    // The chosen outline is drawn last, so neighbours' borders do not cut through it.
+    if (chosen) layer.bringToFront();
   });
+  for (const [code, tip] of labels) tip.getElement()?.classList.toggle('vald', code === selected);
 }
 
 function popupContent(feature) {
@@ -75,7 +89,7 @@ function popupContent(feature) {
   h.textContent = name;
   box.append(h);
   if (row) {
-    const cells = [...row.querySelectorAll('td')].map((td) => td.textContent.trim());
+    const cells = [...row.querySelectorAll('td')].map((td) => td.textContent.replace(/\s+/g, ' ').trim()).filter(Boolean);
     const p = document.createElement('p');
     p.textContent = cells.join(': ');
     box.append(p);
@@ -87,12 +101,27 @@ function popupContent(feature) {
   return box;
 }
 
+/* Labels collide on a small map: there only the chosen kommun keeps its name (the list and the
+   popups name every kommun); zoomed in, they come back. */
+function fitLabels() {
+  if (!map) return;
+  const narrow = map.getSize().x < NARROW_MAP_PX && (fitZoom === null || map.getZoom() < fitZoom + 1);
+  map.getContainer().classList.toggle('smal-karta', narrow);
+}
+
+function fit() {
+  if (!map || !kommunLayer) return;
+  map.fitBounds(kommunLayer.getBounds(), { padding: [8, 8] });
+  fitZoom = map.getZoom();
+  fitLabels();
+}
+
 async function drawMap() {
   const el = document.getElementById('karta');
   if (!el || !L || !config) return;
   el.textContent = '';
   map = L.map(el, { zoomControl: false, attributionControl: false, zoomSnap: 0.25, renderer: L.svg() });
-  L.control.zoom({ zoomInTitle: 'Zooma in', zoomOutTitle: 'Zooma ut' }).addTo(map);
+  L.control.zoom({ position: 'topleft', zoomInTitle: 'Zooma in', zoomOutTitle: 'Zooma ut' }).addTo(map);
   L.control
     .attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' })
     .addAttribution(config.attribution)
@@ -110,20 +139,29 @@ async function drawMap() {
   }
   kommunLayer = L.geoJSON(data, { style: () => ({ className: 'kommun' }) }).addTo(map);
   kommunLayer.on('click', (e) => {
-    lastFocus = document.activeElement;
-    L.popup({ maxWidth: 280 }).setLatLng(e.latlng).setContent(popupContent(e.layer.feature)).openOn(map);
+    const active = document.activeElement;
+    // Focus inside an open popup is not a place to come back to once it closes.
+    if (!active?.closest?.('.leaflet-popup')) lastFocus = active;
+    // The padding keeps the popup (title and close button) clear of the zoom buttons (top left)
+    // and the attribution (bottom right).
+    L.popup({ maxWidth: 280, autoPanPaddingTopLeft: L.point(60, 12), autoPanPaddingBottomRight: L.point(12, 28) })
+      .setLatLng(e.latlng)
+      .setContent(popupContent(e.layer.feature))
+      .openOn(map);
   });
   for (const f of data.features) {
     const [lon, lat] = f.properties.label_point;
-    L.tooltip({ permanent: true, direction: 'center', className: 'etikett', interactive: false })
+    const tip = L.tooltip({ permanent: true, direction: 'center', className: 'etikett', interactive: false })
       .setLatLng([lat, lon])
       .setContent(f.properties.namn)
       .addTo(map);
+    labels.set(String(f.id), tip);
   }
   // Layers are drawn once the map has a view, so the SVG exists only after fitBounds.
-  map.fitBounds(kommunLayer.getBounds());
-  addHatchPattern(el.querySelector('svg'));
+  fit();
+  addPatterns(el.querySelector('svg'));
   recolour();
+  map.on('zoomend resize', fitLabels);
 
   // Popups take focus and give it back; Leaflet's close control gets a Swedish name.
   map.on('popupopen', (e) => {
@@ -132,13 +170,23 @@ async function drawMap() {
     if (close) {
       close.setAttribute('aria-label', 'Stäng');
       close.setAttribute('title', 'Stäng');
+      close.setAttribute('role', 'button');
     }
     node.querySelector('a[href^="/kommun/"]')?.focus();
   });
   map.on('popupclose', () => {
-    if (lastFocus && document.contains(lastFocus)) lastFocus.focus();
+    if (lastFocus && lastFocus !== document.body && document.contains(lastFocus)) lastFocus.focus();
     else el.focus();
     lastFocus = null;
+  });
+  // Escape closes the popup wherever focus is (Leaflet's own handler only listens while the map
+  // container itself has focus).
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || !map) return;
+    const popup = el.querySelector('.leaflet-popup');
+    if (!popup) return;
+    e.preventDefault();
+    map.closePopup();
   });
 }
 
@@ -163,35 +211,79 @@ function mobileToggle() {
     button.setAttribute('aria-expanded', String(open));
     button.textContent = open ? 'Dölj kartan' : 'Visa kartan';
     apply();
-    if (open && kommunLayer) map.fitBounds(kommunLayer.getBounds());
+    if (open) fit();
   });
   narrow.addEventListener('change', apply);
   apply();
 }
 
+/* Dokument belongs to the adherence layer only. */
+function documentField(form) {
+  const field = document.getElementById('falt-dokument');
+  const layer = form?.elements.layer;
+  if (!field || !layer) return () => {};
+  const apply = () => {
+    field.hidden = layer.value !== 'adherence';
+  };
+  layer.addEventListener('change', apply);
+  apply();
+  return apply;
+}
+
+/// Replaces `id` in the live document by the fetched one's (or removes it / adds it after `form`).
+function swap(doc, id, form) {
+  const now = document.getElementById(id);
+  const next = doc.getElementById(id);
+  if (now && next) now.replaceWith(document.importNode(next, true));
+  else if (now) now.remove();
+  else if (next && form) form.after(document.importNode(next, true));
+}
+
 /* The map page's filters: same query as the GET form, fetched and swapped in place. */
 function enhanceFilters() {
   const form = document.getElementById('filter');
-  if (!form) return;
+  if (!form || !document.getElementById('resultat-innehall')) return;
+  const showDocument = documentField(form);
+  const path = form.getAttribute('action') || location.pathname;
   let pending = null;
+  let shown = location.search.replace(/^\?/, '');
+  let lastPush = null;
 
+  // A control hidden with its field (Dokument without the adherence layer) is not part of the
+  // question; neither is a value equal to the field's default (a clean address).
   const queryOf = () => {
     const params = new URLSearchParams();
     for (const [name, value] of new FormData(form)) {
-      const standard = form.elements[name]?.dataset?.standard;
+      const control = form.elements[name];
+      const el = control instanceof RadioNodeList ? control[0] : control;
+      if (el?.closest?.('[hidden]') && el.type !== 'hidden') continue;
+      const standard = el?.dataset?.standard;
       if (value !== '' && value !== standard) params.append(name, value);
     }
     return params.toString();
   };
 
-  const update = async () => {
-    const query = queryOf();
-    const url = query ? `/?${query}` : '/';
+  /// Sets every visible field from a query (defaults where it says nothing).
+  const setForm = (query) => {
+    const params = new URLSearchParams(query);
+    for (const el of form.elements) {
+      if (!el.name || el.type === 'hidden' || !('value' in el) || el.tagName === 'BUTTON') continue;
+      const value = params.get(el.name) ?? el.dataset.standard ?? '';
+      if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === value)) continue;
+      el.value = value;
+    }
+    showDocument();
+  };
+
+  const update = async ({ fromHistory = false } = {}) => {
+    const query = fromHistory ? location.search.replace(/^\?/, '') : queryOf();
+    const url = query ? `${path}?${query}` : path;
     pending?.abort();
-    pending = new AbortController();
+    const controller = new AbortController();
+    pending = controller;
     let doc;
     try {
-      const res = await fetch(url, { signal: pending.signal, headers: { Accept: 'text/html' } });
+      const res = await fetch(url, { signal: controller.signal, headers: { Accept: 'text/html' } });
       doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       if (!res.ok) {
         status(doc.querySelector('.fel')?.textContent ?? 'Filtret kunde inte användas.');
@@ -201,17 +293,45 @@ function enhanceFilters() {
       if (e.name !== 'AbortError') status('Resultatet kunde inte hämtas. Försök igen.');
       return;
     }
-    document.getElementById('resultat-innehall').replaceWith(doc.getElementById('resultat-innehall'));
-    status(doc.getElementById('antal').textContent);
+    if (pending !== controller) return;
+    const fresh = doc.getElementById('resultat-innehall');
+    if (!fresh) {
+      status('Resultatet kunde inte visas. Ladda om sidan.');
+      return;
+    }
+    document.getElementById('resultat-innehall').replaceWith(document.importNode(fresh, true));
+    swap(doc, 'svar-kort', form);
+    const antal = doc.getElementById('antal');
+    if (antal) status(antal.textContent);
     document.title = doc.title;
-    history.replaceState(null, '', url);
-    recolour();
+    if (!fromHistory) {
+      const before = new URLSearchParams(shown);
+      const after = new URLSearchParams(query);
+      const changed = PUSH_FIELDS.filter((n) => (before.get(n) ?? '') !== (after.get(n) ?? '')).join();
+      // Type-ahead ("1", "3" for 13 år) changes a select once per key: one entry for the lot.
+      const now = Date.now();
+      const sameGesture = lastPush && lastPush.fields === changed && now - lastPush.at < COALESCE_MS;
+      if (changed && !sameGesture) history.pushState({ skk: query }, '', url);
+      else history.replaceState({ skk: query }, '', url);
+      if (changed) lastPush = { fields: changed, at: now };
+    }
+    shown = query;
+    recolour(new URLSearchParams(query).get('kommun'));
   };
 
-  form.addEventListener('change', update);
+  form.addEventListener('change', () => update());
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     update();
+  });
+  // Back/Forward: the form and the results follow the address. A fragment link (#resultat)
+  // also fires popstate; the query is then the same and nothing needs doing.
+  window.addEventListener('popstate', () => {
+    const query = location.search.replace(/^\?/, '');
+    if (query === shown) return;
+    lastPush = null;
+    setForm(query);
+    update({ fromHistory: true });
   });
 
   const position = document.getElementById('min-position');
@@ -222,7 +342,13 @@ function enhanceFilters() {
       navigator.geolocation.getCurrentPosition(
         async (pos) => {
           const { latitude, longitude } = pos.coords;
-          const res = await fetch(`/api/v1/locate?lat=${latitude.toFixed(5)}&lon=${longitude.toFixed(5)}`);
+          let res;
+          try {
+            res = await fetch(`/api/v1/locate?lat=${latitude.toFixed(5)}&lon=${longitude.toFixed(5)}`);
+          } catch {
+            status('Positionen kunde inte hämtas. Välj kommun i listan.');
+            return;
+          }
           if (!res.ok) {
             status('Din position ligger inte i någon kommun i regionen. Välj kommun i listan.');
             return;
@@ -240,6 +366,15 @@ function enhanceFilters() {
   }
 }
 
+/* Kommun and comparison pages: a print button (hidden without script, where it cannot work). */
+function printButton() {
+  const button = document.getElementById('skriv-ut');
+  if (!button || typeof window.print !== 'function') return;
+  button.hidden = false;
+  button.addEventListener('click', () => window.print());
+}
+
 enhanceFilters();
 mobileToggle();
+printButton();
 drawMap();

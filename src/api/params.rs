@@ -48,6 +48,21 @@ impl Params {
         Ok(Params { pairs })
     }
 
+    /// For HTML pages, which people reach through decorated links: parameters the page does not
+    /// use (`fbclid`, `utm_*`, `gclid`, a stale `age`) are dropped, and of a parameter given twice
+    /// the first counts (except `repeatable` ones). Values are still checked by the getters.
+    pub fn lenient(raw: Option<&str>, allowed: &[&str], repeatable: &[&str]) -> Params {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let known = allowed.contains(&k.as_ref());
+            let again = !repeatable.contains(&k.as_ref()) && pairs.iter().any(|(n, _)| *n == k);
+            if known && !again {
+                pairs.push((k.into_owned(), v.into_owned()));
+            }
+        }
+        Params { pairs }
+    }
+
     /// Every name and value, in the order given.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs

@@ -11,7 +11,7 @@ use crate::dataset::Kind;
 use crate::inventory::Programme;
 use crate::views::{counts, matches, parts_status, sambu_status};
 use crate::vocabulary::{
-    ActionPlan, AdherenceStatus, CellState, Detail, Level, PartsStatus, SambuStatus, TrainingKind,
+    ActionPlan, AdherenceStatus, Detail, Level, PartsStatus, SambuStatus, TrainingKind,
 };
 
 crate::vocabulary::vocabulary!(
@@ -251,6 +251,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "arrangor",
                 "senast_bekraftad",
                 "kalla",
+                "uppgiven_status",
+                "underlag",
             ]);
             let rounds: Vec<usize> = match &f.rounds {
                 Some(r) => r.clone(),
@@ -264,6 +266,16 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         let round = &a.inventory.rounds[r].id;
                         let o = a.offering(k, r, p);
                         let state = a.cell_state(k, r, p);
+                        // A lapsed answer reads "erbjöds 2015 – okänt i dag" and codes as okänt.
+                        let status = match a.lapsed(k, r, p) {
+                            Some(o) => crate::views::lapsed_label(o),
+                            None => state.label().to_string(),
+                        };
+                        let basis = match o {
+                            None => "",
+                            Some(_) if a.supplementary(k, r, p) => "offentlig källa",
+                            Some(_) => "omgångens uppgift",
+                        };
                         let mut cells = base(k);
                         cells.extend([
                             Cell::text(&prog.slug),
@@ -272,11 +284,13 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Cell::Int(prog.age_min.into()),
                             Cell::Int(prog.age_max.into()),
                             Cell::text(round),
-                            Cell::text(state.label()),
+                            Cell::text(status),
                             Cell::text(state.code()),
                             Cell::text(o.map_or("", |o| o.organiser.as_str())),
                             date_text(o.map(|o| o.last_confirmed)),
                             Cell::text(o.map_or("", |o| o.source.as_str())),
+                            Cell::text(o.map_or("", |o| o.status.label())),
+                            Cell::text(basis),
                         ]);
                         let id = format!("{}-{}-{}", a.kommuner[k].code, prog.slug, round);
                         rows.push(Row {
@@ -346,11 +360,11 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         Cell::Num(report.share),
                         Cell::text(gaps(false)),
                         Cell::text(gaps(true)),
-                        Cell::text(age_state(lc.state(crate::coverage::PRENATAL))),
+                        Cell::text(lc.state(crate::coverage::PRENATAL).label()),
                     ]);
                     if let Some(age) = f.age {
                         cells.push(Cell::Int(age.into()));
-                        cells.push(Cell::text(age_state(lc.state(age))));
+                        cells.push(Cell::text(lc.state(age).label()));
                     }
                     let id = format!("{}-{}-{}", a.kommuner[k].code, round, level.code());
                     rows.push(Row {
@@ -545,14 +559,6 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
     }
 }
 
-/// Coverage of one age in words: täckt, inte täckt, okänt.
-fn age_state(s: CellState) -> &'static str {
-    match s {
-        CellState::Offered => "täckt",
-        CellState::NotOffered => "inte täckt",
-        CellState::Unknown => "okänt",
-    }
-}
 
 impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {

@@ -23,6 +23,7 @@ pub fn load(dir: &Path, region: Option<&str>) -> Result<Inventory, Vec<Problem>>
     let rounds = cx.rounds();
     let documents = cx.documents();
     let offerings = cx.offerings();
+    let contacts = cx.contacts();
     let sambu = cx.sambu();
     let partssamverkan = cx.partssamverkan();
     let adherence = cx.adherence();
@@ -39,6 +40,7 @@ pub fn load(dir: &Path, region: Option<&str>) -> Result<Inventory, Vec<Problem>>
         programmes,
         rounds,
         offerings,
+        contacts,
         sambu,
         partssamverkan,
         documents,
@@ -400,6 +402,7 @@ impl Context<'_> {
         let columns = [
             req("id"),
             req("name"),
+            req("kind"),
             req("collected"),
             opt("note"),
             req("source"),
@@ -409,16 +412,18 @@ impl Context<'_> {
             let id = cx.key(row, "id", &mut seen, |c| &mut c.round_ids);
             let p = &mut cx.problems;
             let name = row.required("name", p);
+            let kind = row.parse("kind", p, RoundKind::parse);
             let collected = row.parse("collected", p, Period::parse);
             let source = cx.source(row, "source", "rounds");
-            let (Some(id), Some(name), Some(collected), Some(source)) =
-                (id, name, collected, source)
+            let (Some(id), Some(name), Some(kind), Some(collected), Some(source)) =
+                (id, name, kind, collected, source)
             else {
                 return None;
             };
             Some(Round {
                 id,
                 name: name.into(),
+                kind,
                 collected,
                 note: row.text("note").into(),
                 source,
@@ -527,6 +532,43 @@ impl Context<'_> {
                 organiser: row.text("organiser").into(),
                 contact_url: contact_url.unwrap_or_default(),
                 languages,
+                last_confirmed,
+                source,
+                note: row.text("note").into(),
+            })
+        })
+    }
+
+    fn contacts(&mut self) -> Vec<Contact> {
+        let columns = [
+            req("kommun"),
+            req("kind"),
+            req("name"),
+            req("url"),
+            req("last_confirmed"),
+            req("source"),
+            opt("note"),
+        ];
+        let mut seen = HashMap::new();
+        self.each("contacts", &columns, |cx, row| {
+            let kommun = cx.kommun(row, "kommun");
+            let p = &mut cx.problems;
+            let kind = row.parse("kind", p, ContactKind::parse);
+            let name = row.required("name", p);
+            let url = row.parse("url", p, url);
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
+            let source = cx.source(row, "source", "contacts");
+            let (Some(kommun), Some(kind), Some(name), Some(url), Some(last_confirmed), Some(source)) =
+                (kommun, kind, name, url, last_confirmed, source)
+            else {
+                return None;
+            };
+            cx.unique(&mut seen, (kommun.clone(), url.clone()), row, "url");
+            Some(Contact {
+                kommun,
+                kind,
+                name: name.into(),
+                url,
                 last_confirmed,
                 source,
                 note: row.text("note").into(),

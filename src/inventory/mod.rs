@@ -38,6 +38,7 @@ pub struct Programme {
 pub struct Round {
     pub id: String,
     pub name: String,
+    pub kind: RoundKind,
     pub collected: Period,
     pub note: String,
     pub source: String,
@@ -52,6 +53,19 @@ pub struct Offering {
     pub organiser: String,
     pub contact_url: String,
     pub languages: Vec<String>,
+    pub last_confirmed: Confirmed,
+    pub source: String,
+    pub note: String,
+}
+
+/// A way to reach a kommun about parenting support: where a parent can ask when nothing is
+/// confirmed, and the fallback contact of an offering without its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    pub kommun: String,
+    pub kind: ContactKind,
+    pub name: String,
+    pub url: String,
     pub last_confirmed: Confirmed,
     pub source: String,
     pub note: String,
@@ -132,6 +146,8 @@ pub struct Inventory {
     /// In chronological order, as in the file.
     pub rounds: Vec<Round>,
     pub offerings: Vec<Offering>,
+    /// Per kommun in file order (the first is shown first).
+    pub contacts: Vec<Contact>,
     pub sambu: Vec<Sambu>,
     pub partssamverkan: Vec<Partssamverkan>,
     pub documents: Vec<Document>,

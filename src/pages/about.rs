@@ -8,7 +8,7 @@ use crate::views::counts;
 
 use super::Cx;
 use super::kommun::levels;
-use super::layout::{Script, page as layout_page, source_link};
+use super::layout::{Script, capital, count, page as layout_page, source_link};
 use super::map::{age_range, level_text};
 
 /// When the accessibility of the service was last assessed (see /tillganglighet).
@@ -37,22 +37,42 @@ pub fn data(cx: &Cx) -> Markup {
         h2 { "Hur täckningen räknas" }
         p { "En ålder (0–17 år) är täckt på en nivå i en kommun och omgång när minst ett program för den åldern och nivån erbjuds där. "
             "En lucka är en följd av åldrar utan täckning. Om ett program som skulle täcka åldern har status okänt, visas luckan som okänd: den kan bero på att uppgift saknas." }
+        h2 { "Hur gamla uppgifter visas" }
+        p { "En uppgift om att ett program erbjuds, eller inte erbjuds, som senast bekräftades före "
+            (a.stale_before) " visas som till exempel ”erbjöds 2015 – okänt i dag” och räknas som okänd i kartan, täckningen och filerna. "
+            "Det datumet är början av den senaste enkätomgången. Uppgifter ur offentliga källor används där omgången saknar svar, och står då med sin källa." }
         h2 { "Omgångar" }
-        div.tabellram {
-            table {
+        p { "En omgång är en insamling av uppgifter: en enkät till kommunerna, en samling uppgifter ur offentliga källor, eller historiska uppgifter. "
+            "Sidorna visar först den senaste enkätomgången: " strong { (inv.rounds[a.default_round].name) } "." }
+        div.tabellram tabindex="0" role="region" aria-label="Omgångar" {
+            table.staplad {
                 caption { "Omgångar och samlingar av uppgifter" }
-                thead { tr { th scope="col" { "Omgång" } th scope="col" { "Period" } th scope="col" { "Uppgifter" } th scope="col" { "Om omgången" } } }
+                thead { tr { th scope="col" { "Omgång" } th scope="col" { "Slag" } th scope="col" { "Period" } th scope="col" { "Uppgifter" } th scope="col" { "Om omgången" } } }
                 tbody {
-                    @for round in &inv.rounds {
+                    @for (r, round) in inv.rounds.iter().enumerate() {
                         tr {
-                            th scope="row" { (round.name) }
-                            td { (round.collected) }
-                            td { (inv.offerings.iter().filter(|o| o.round == round.id).count()) " svar" }
-                            td { (round.note) " Källa: " (source_link(&round.source)) }
+                            th scope="row" data-label="Omgång" { (round.name) }
+                            td data-label="Slag" { (capital(round.kind.label())) }
+                            td data-label="Period" { (round.collected) }
+                            td data-label="Uppgifter" { (count(inv.offerings.iter().filter(|o| o.round == round.id).count(), "svar", "svar")) " från " (count(a.answered_count(r), "kommun", "kommuner")) }
+                            td data-label="Om omgången" { (round.note) " Källa: " (source_link(&round.source)) }
                         }
                     }
                 }
             }
+        }
+        h2 #ordlista { "Ord som används" }
+        dl.ordlista {
+            dt { "Föräldraskapsstödsprogram" } dd { "Ett program med manual, ofta en kurs i grupp, som hjälper föräldrar i relationen till barnet. Katalogen följer MFoF:s lista ”Program och metoder”." }
+            dt { "Nivå" } dd { "Vem stödet är för: universell – alla föräldrar; selektiv – föräldrar i en situation med ökad risk, till exempel separerade eller nya i Sverige; indikerad – föräldrar vars barn redan har svårigheter." }
+            dt { "Familjecentral" } dd { "En plats där mödrahälsovård, barnhälsovård, öppen förskola och socialtjänst finns tillsammans. Många föräldragrupper börjar där." }
+            dt { "Omgång" } dd { "En insamling av uppgifter, till exempel kartläggningen 2021." }
+            dt { "SAMBU" } dd { "Samverkan barn och unga: ett lokalt team där skola, hälso- och sjukvård och socialtjänst arbetar tillsammans kring barn och unga." }
+            dt { "Partssamverkan" } dd { "Kommunens lokala samverkansgrupp för barn och unga, där kommunen och regionens verksamheter möts." }
+            dt { "Följsamhet" } dd { "Hur långt kommunen har kommit med att införa överenskommelser och riktlinjer som kommunerna och regionen har beslutat tillsammans." }
+            dt { "ÖKen" } dd { "Överenskommelsen ”Samverkan för barns och ungas hälsa” mellan kommunerna och Västra Götalandsregionen." }
+            dt { "SIP" } dd { "Samordnad individuell plan: en gemensam plan från kommunen och regionen när ett barn behöver stöd från båda." }
+            dt { "Okänt" } dd { "Vi saknar uppgift. Det betyder inte att stödet saknas." }
         }
         h2 { "Programmen" }
         p { "Katalogen bygger på Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning ”Program och metoder”." }
@@ -60,7 +80,7 @@ pub fn data(cx: &Cx) -> Markup {
             @for (p, prog) in a.programmes().iter().enumerate() {
                 @let offered = (0..a.kommuner.len()).filter(|k| a.cell_state(*k, a.default_round, p) == crate::vocabulary::CellState::Offered).count();
                 li { a href={ "/program/" (prog.slug) } { (prog.name) } " – " (age_range(prog.age_min, prog.age_max)) ", " (levels(&prog.levels))
-                    @if offered > 0 { " (erbjuds i " (offered) " kommuner)" } }
+                    @if offered > 0 { " (erbjuds i " (count(offered, "kommun", "kommuner")) ")" } }
             }
         }
         h2 { "Källor" }

@@ -13,6 +13,7 @@ use crate::vocabulary::CellState;
 use super::Cx;
 use super::kommun::{age_state, filter_label, level_filters, round_change, share};
 use super::layout::{Script, page as layout_page, state};
+use super::map::round_option;
 
 /// What to compare: kommuner, and one round or two.
 pub struct Choice {
@@ -24,8 +25,7 @@ impl Choice {
     /// `kommuner=1496,1494` (or repeated `kommun=` from the form's checkboxes), `round=a` or
     /// `round=a,b`. Errors name the parameter, as the API's do.
     pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Choice, ApiError> {
-        let p =
-            Params::parse_repeatable(raw, &["kommuner", "kommun", "round", "embed"], &["kommun"])?;
+        let p = Params::lenient(raw, &["kommuner", "kommun", "round", "embed"], &["kommun"]);
         let codes: Vec<&str> = p
             .get("kommuner")
             .into_iter()
@@ -81,6 +81,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
         h1 { "Jämför kommuner" }
         p.ingress { "Välj två eller flera kommuner för att se dem sida vid sida, eller en kommun och två omgångar för att se vad som har ändrats." }
         (form(cx, c))
+        @if !c.kommuner.is_empty() { p.ej-utskrift { button #skriv-ut type="button" hidden { "Skriv ut rapport" } } }
         @match (c.kommuner.len(), c.rounds.as_slice()) {
             (0, _) => p { "Välj minst en kommun ovan." },
             (_, [from, to]) => {
@@ -124,16 +125,19 @@ fn form(cx: &Cx, c: &Choice) -> Markup {
                 label for="j-omgang" { "Omgång" }
                 select #j-omgang name="round" {
                     @for (r, round) in a.inventory.rounds.iter().enumerate() {
-                        option value=(round.id) selected[c.rounds.len() == 1 && r == first] { (round.name) }
+                        option value=(round.id) selected[c.rounds.len() == 1 && r == first] { (round_option(round)) }
                     }
-                    @for r in 1..a.inventory.rounds.len() {
-                        @let (x, y) = (&a.inventory.rounds[r - 1], &a.inventory.rounds[r]);
-                        option value={ (x.id) "," (y.id) } selected[c.rounds == [r - 1, r]] { "Förändring: " (x.name) " → " (y.name) }
+                    // Change is measured between survey rounds, not against source collections.
+                    @for r in 0..a.inventory.rounds.len() {
+                        @if let Some(p) = a.previous_survey(r) {
+                            @let (x, y) = (&a.inventory.rounds[p], &a.inventory.rounds[r]);
+                            option value={ (x.id) "," (y.id) } selected[c.rounds == [p, r]] { "Förändring: " (x.name) " → " (y.name) }
+                        }
                     }
                 }
             }
             @if cx.embed { input type="hidden" name="embed" value="1"; }
-            button type="submit" { "Jämför" }
+            div.falt.knappar { button type="submit" { "Jämför" } }
         }
     }
 }
@@ -150,7 +154,7 @@ fn side_by_side(cx: &Cx, ks: &[usize], r: usize) -> Markup {
         div.tabellram tabindex="0" role="region" aria-label="Sammanfattning per kommun" {
             table #sammanfattning {
                 caption { "Sammanfattning" }
-                thead { tr { th scope="col" { "Uppgift" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
+                thead { tr { th scope="col" { "Vad" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
                 tbody {
                     tr { th scope="row" { "Program: erbjuds / okänt / erbjuds inte" }
                         @for k in ks { @let [o, n, u] = counts(a, *k, r, |_| true); td { (o) " / " (u) " / " (n) } } }

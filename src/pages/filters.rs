@@ -36,7 +36,7 @@ pub struct Filters {
 
 impl Filters {
     pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Filters, ApiError> {
-        let p = Params::parse(raw, NAMES)?;
+        let p = Params::lenient(raw, NAMES, &[]);
         let kommun = p
             .get("kommun")
             .map(|code| params::kommun(a, "kommun", code))
@@ -71,11 +71,7 @@ impl Filters {
 
     /// The canonical query string (defaults left out), so equal views share one URL and key.
     pub fn query(&self, a: &Atlas) -> String {
-        let round = if self.round == a.default_round {
-            String::new()
-        } else {
-            a.inventory.rounds[self.round].id.clone()
-        };
+        let round = super::round_param(a, self.round);
         let document = match (self.layer, a.inventory.documents.get(self.document)) {
             (Measure::Adherence, Some(d)) if self.document > 0 => d.slug.clone(),
             _ => String::new(),
@@ -105,16 +101,6 @@ impl Filters {
             ),
             ("document", document),
         ])
-    }
-
-    /// "för ett barn som är 13 år", "under graviditeten", or "för alla åldrar".
-    pub fn age_phrase(&self) -> String {
-        match self.age {
-            None => "för barn i alla åldrar 0–17 år".into(),
-            Some(-1) => "under graviditeten".into(),
-            Some(0) => "för ett barn under 1 år".into(),
-            Some(n) => format!("för ett barn som är {n} år"),
-        }
     }
 }
 

@@ -5,31 +5,71 @@
 use maud::{Markup, html};
 
 use crate::coverage::{Gap, LevelCoverage, LevelFilter, PRENATAL, age_label};
+use crate::views::{by_state, lapsed_label};
 use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuStatus};
 
 use super::Cx;
-use super::layout::{Script, capital, page as layout_page, source, source_link, state};
-use super::map::age_range;
-use crate::views::by_state;
+use super::cards::{kommun_contacts, programmes_for};
+use super::filters::age_code;
+use super::layout::{
+    Script, age_marker, capital, page as layout_page, source, source_link, state,
+};
+use super::map::{age_range, answered_line, round_option};
 
-pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
+/// What a kommun page shows: the kommun, the round, and optionally a child's age and a level
+/// (then that age's programmes come first).
+pub struct View {
+    pub k: usize,
+    pub r: usize,
+    pub age: Option<i8>,
+    pub level: LevelFilter,
+}
+
+impl View {
+    /// The canonical query (defaults left out).
+    pub fn query(&self, a: &crate::atlas::Atlas) -> String {
+        super::query_string(&[
+            ("round", super::round_param(a, self.r)),
+            ("age", self.age.map(age_code).unwrap_or_default()),
+            (
+                "level",
+                match self.level {
+                    LevelFilter::All => String::new(),
+                    l => l.code().to_string(),
+                },
+            ),
+        ])
+    }
+}
+
+pub fn page(cx: &Cx, v: &View) -> Markup {
     let a = cx.a;
+    let (k, r) = (v.k, v.r);
     let kommun = &a.kommuner[k];
     let round = &a.inventory.rounds[r];
     let main = html! {
         h1 { (kommun.name) }
         p.ingress {
-            "Föräldraskapsstöd i " (kommun.name) " (kommunkod " (kommun.code) "). Uppgifterna gäller omgången "
-            strong { (round.name) } " (" (round.collected) "). "
+            "Föräldraskapsstöd i " (kommun.name) " (kommunkod " (kommun.code) "). Uppgifterna gäller "
+            strong { (round_option(round)) } " (" (round.collected) "). "
             strong { "Okänt" } " betyder att uppgift saknas, inte att stödet saknas."
         }
-        (round_form(cx, k, r))
+        p.svarsgrad {
+            @if a.answered(k, r) { (kommun.name) " har svar i omgången. " }
+            @else { (kommun.name) " har inga egna svar i omgången. " }
+            (answered_line(cx, r))
+        }
+        (round_form(cx, v))
+        @if v.age.is_some() {
+            (programmes_for(cx, k, r, v.age, v.level))
+        }
         nav.innehall.ej-utskrift aria-label="På den här sidan" {
             ul {
                 li { a href="#erbjudanden" { "Program" } }
                 li { a href="#tackning" { "Täckning" } }
                 li { a href="#luckor" { "Luckor" } }
                 li { a href="#grannar" { "Grannkommuner" } }
+                li { a href="#kontakt" { "Kontakt" } }
                 li { a href="#sambu" { "SAMBU" } }
                 li { a href="#partssamverkan" { "Partssamverkan" } }
                 li { a href="#foljsamhet" { "Följsamhet" } }
@@ -41,6 +81,13 @@ pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
         (coverage_table(cx, k, r))
         (gaps(cx, k, r))
         (neighbours(cx, k, r))
+        section #kontakt aria-labelledby="h-kontakt" {
+            h2 #h-kontakt { "Kontakt" }
+            (kommun_contacts(cx, k))
+            @for c in a.contacts(k) {
+                p { (c.name) " (" (c.kind.label()) "): " (source(&c.source, Some(&c.last_confirmed))) }
+            }
+        }
         (sambu(cx, k))
         (partssamverkan(cx, k))
         (adherence(cx, k))
@@ -48,7 +95,8 @@ pub fn page(cx: &Cx, k: usize, r: usize) -> Markup {
         (previous_round(cx, k, r))
         (downloads(cx, k, r))
         p.ej-utskrift {
-            "Skriv ut sidan (Ctrl+P) för en rapport till partssamverkans möte. "
+            button #skriv-ut type="button" hidden { "Skriv ut rapport" }
+            " Rapporten passar för ett möte i partssamverkan. "
             a href={ "/jamfor?kommuner=" (kommun.code) (neighbour_codes(cx, k)) } { "Jämför " (kommun.name) " med grannkommunerna" }
             "."
         }
@@ -83,36 +131,52 @@ fn neighbour_codes(cx: &Cx, k: usize) -> String {
         .collect()
 }
 
-fn round_form(cx: &Cx, k: usize, r: usize) -> Markup {
+fn round_form(cx: &Cx, v: &View) -> Markup {
     let a = cx.a;
     html! {
-        form.omgang.ej-utskrift method="get" action={ "/kommun/" (a.kommuner[k].code) } {
-            label for="k-omgang" { "Omgång" }
-            select #k-omgang name="round" {
-                @for (i, round) in a.inventory.rounds.iter().enumerate() {
-                    option value=(round.id) selected[i == r] { (round.name) }
+        form.omgang.ej-utskrift method="get" action={ "/kommun/" (a.kommuner[v.k].code) } target=[cx.embed.then_some("_self")] {
+            div.falt {
+                label for="k-omgang" { "Omgång" }
+                select #k-omgang name="round" {
+                    @for (i, round) in a.inventory.rounds.iter().enumerate() {
+                        option value=(round.id) selected[i == v.r] { (round_option(round)) }
+                    }
                 }
             }
+            div.falt {
+                label for="k-alder" { "Barnets ålder" }
+                select #k-alder name="age" {
+                    option value="" selected[v.age.is_none()] { "Ingen vald" }
+                    option value="graviditet" selected[v.age == Some(-1)] { "Under graviditeten" }
+                    @for n in 0..=17i8 {
+                        option value=(n) selected[v.age == Some(n)] { @if n == 0 { "Under 1 år" } @else { (n) " år" } }
+                    }
+                }
+            }
+            @if v.level != LevelFilter::All { input type="hidden" name="level" value=(v.level.code()); }
             @if cx.embed { input type="hidden" name="embed" value="1"; }
-            button type="submit" { "Visa omgången" }
+            button type="submit" { "Visa" }
         }
     }
 }
 
 fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
-    // Offered first, then confirmed not offered; the unknown ones are listed apart.
+    // Offered first, then confirmed not offered, then lapsed answers (okänt i dag, with their
+    // date); the other unknown ones are listed apart.
     let [offered, not_offered, unknown] = by_state(a, k, r, |_| true);
-    let answered: Vec<usize> = offered.into_iter().chain(not_offered).collect();
+    let (lapsed, unknown): (Vec<usize>, Vec<usize>) =
+        unknown.into_iter().partition(|p| a.lapsed(k, r, *p).is_some());
+    let answered: Vec<usize> = offered.into_iter().chain(not_offered).chain(lapsed).collect();
     html! {
         section #erbjudanden aria-labelledby="h-erbjudanden" {
             h2 #h-erbjudanden { "Program" }
             @if answered.is_empty() {
                 p { "Omgången har inga uppgifter om " (a.kommuner[k].name) "." }
             } @else {
-                div.tabellram {
-                    table {
-                        caption { "Program med uppgift i omgången" }
+                div.tabellram tabindex="0" role="region" aria-label="Program med uppgift" {
+                    table.staplad {
+                        caption { "Program med uppgift" }
                         thead { tr {
                             th scope="col" { "Program" } th scope="col" { "Åldrar" } th scope="col" { "Nivå" }
                             th scope="col" { "Status" } th scope="col" { "Arrangör" } th scope="col" { "Källa" }
@@ -121,12 +185,18 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
                             @for p in &answered {
                                 @let prog = &a.programmes()[*p];
                                 @if let Some(o) = a.offering(k, r, *p) { tr {
-                                    th scope="row" { a href={ "/program/" (prog.slug) } { (prog.name) } }
-                                    td { (age_range(prog.age_min, prog.age_max)) }
-                                    td { (levels(&prog.levels)) }
-                                    td { (state(a.cell_state(k, r, *p))) }
-                                    td { (o.organiser) @if !o.note.is_empty() { br; small { (o.note) } } }
-                                    td { (source(&o.source, Some(&o.last_confirmed))) }
+                                    th scope="row" data-label="Program" { a href={ "/program/" (prog.slug) "?kommun=" (a.kommuner[k].code) } { (prog.name) } }
+                                    td data-label="Åldrar" { (age_range(prog.age_min, prog.age_max)) }
+                                    td data-label="Nivå" { (levels(&prog.levels)) }
+                                    td data-label="Status" {
+                                        @match a.lapsed(k, r, *p) {
+                                            Some(o) => span.tillstand.okant { (lapsed_label(o)) },
+                                            None => (state(a.cell_state(k, r, *p))),
+                                        }
+                                        @if a.supplementary(k, r, *p) { br; small { "enligt offentlig källa" } }
+                                    }
+                                    td data-label="Arrangör" { (o.organiser) @if !o.note.is_empty() { br; small { (o.note) } } }
+                                    td data-label="Källa" { (source(&o.source, Some(&o.last_confirmed))) }
                                 } }
                             }
                         }
@@ -166,15 +236,9 @@ pub fn filter_label(f: LevelFilter) -> String {
     }
 }
 
-/// "täckt", "inte täckt" or "okänt" for an age at a level.
+/// "täckt", "inte täckt", "okänt" or "inget program i katalogen" for an age at a level.
 pub fn age_state(lc: &LevelCoverage, age: i8) -> Markup {
-    let s = lc.state(age);
-    let (class, text) = match s {
-        CellState::Offered => ("tillstand erbjuds", "täckt"),
-        CellState::NotOffered => ("tillstand erbjuds-inte", "inte täckt"),
-        CellState::Unknown => ("tillstand okant", "okänt"),
-    };
-    html! { span class=(class) { (text) } }
+    age_marker(lc.state(age))
 }
 
 /// The ages × levels grid of one kommun in one round.
@@ -183,7 +247,7 @@ pub fn coverage_grid(cx: &Cx, k: usize, r: usize, caption: &str) -> Markup {
     let filters = level_filters();
     html! {
         div.tabellram tabindex="0" role="region" aria-label=(caption) {
-            table.tackning {
+            table.tackning.rutnat {
                 caption { (caption) }
                 thead { tr {
                     th scope="col" { "Ålder" }
@@ -212,6 +276,7 @@ pub fn share(lc: &LevelCoverage) -> String {
     let covered = format!("{} %", (lc.share() * 100.0).round());
     match lc.unknown.years().iter().filter(|a| **a >= 0).count() {
         0 => covered,
+        1 => format!("{covered} bekräftat, 1 ålder okänd"),
         n => format!("{covered} bekräftat, {n} åldrar okända"),
     }
 }
@@ -221,21 +286,26 @@ fn coverage_table(cx: &Cx, k: usize, r: usize) -> Markup {
         section #tackning aria-labelledby="h-tackning" {
             h2 #h-tackning { "Täckning av åldrarna 0–17 år" }
             p { "En ålder är " strong { "täckt" } " på en nivå när minst ett program för den åldern och nivån erbjuds. "
-                strong { "Okänt" } " betyder att åldern inte är täckt av något bekräftat program, men att något program som skulle täcka den har okänd status." }
+                strong { "Okänt" } " betyder att åldern inte är täckt av något bekräftat program, men att något program som skulle täcka den har okänd status. "
+                strong { "Inget program i katalogen" } " betyder att katalogen saknar program för åldern och nivån: det är ingen brist i kommunen." }
+            p.forklaring { "Nivåerna: universell – för alla föräldrar; selektiv – vid ökad risk; indikerad – när barnet redan har svårigheter." }
             (coverage_grid(cx, k, r, &format!("Täckning per ålder och nivå i {}", cx.a.kommuner[k].name)))
         }
     }
 }
 
 fn gap_text(g: &Gap) -> Markup {
+    let n = (g.to - g.from + 1) as usize;
     html! {
         (g.label) ": "
-        @if g.rests_on_unknown {
+        @if g.no_programme_ages.len() == n {
+            span.tillstand.inget-program { "inget program i katalogen" } " för de åldrarna på den här nivån – ingen brist i kommunen"
+        } @else if g.rests_on_unknown {
             span.tillstand.okant { "okänt" } " – kan täckas av program med okänd status"
         } @else if g.unknown_ages.is_empty() {
             span.tillstand.erbjuds-inte { "bekräftad lucka" }
         } @else {
-            "delvis okänt (" (g.unknown_ages.len()) " av " ((g.to - g.from + 1)) " åldrar kan täckas av program med okänd status)"
+            "delvis okänt (" (g.unknown_ages.len()) " av " (n) " åldrar kan täckas av program med okänd status)"
         }
     }
 }
@@ -331,7 +401,7 @@ fn sambu(cx: &Cx, k: usize) -> Markup {
     html! {
         section #sambu aria-labelledby="h-sambu" {
             h2 #h-sambu { "SAMBU-team" }
-            p.forklaring { "Ett SAMBU-team är ett lokalt team där skola, hälso- och sjukvård och socialtjänst samverkar kring barn och unga." }
+            p.forklaring { "Ett SAMBU-team (samverkan barn och unga) är ett lokalt team där skola, hälso- och sjukvård och socialtjänst samverkar kring barn och unga." }
             @match s {
                 Some(s) => {
                     p { "Status: " strong { (s.status.label()) }
@@ -370,25 +440,26 @@ fn adherence(cx: &Cx, k: usize) -> Markup {
     html! {
         section #foljsamhet aria-labelledby="h-foljsamhet" {
             h2 #h-foljsamhet { "Följsamhet till gemensamt beslutade dokument" }
+            p.forklaring { "Följsamhet betyder hur långt kommunen har kommit med att införa överenskommelser och riktlinjer som kommunerna och regionen har beslutat tillsammans." }
             @if a.inventory.documents.is_empty() {
                 p { "Inga beslutade dokument finns i uppgifterna ännu." }
             } @else {
-                div.tabellram {
-                    table {
+                div.tabellram tabindex="0" role="region" aria-label="Dokumentens status" {
+                    table.staplad {
                         caption { "Dokumentens status i " (a.kommuner[k].name) }
                         thead { tr { th scope="col" { "Dokument" } th scope="col" { "Status" } th scope="col" { "Källa" } } }
                         tbody {
                             @for (d, doc) in a.inventory.documents.iter().enumerate() {
                                 tr {
-                                    th scope="row" { (doc.title) br; small { (doc.kind.label()) ", " (doc.owner) } }
+                                    th scope="row" data-label="Dokument" { (doc.title) br; small { (doc.kind.label()) ", " (doc.owner) } }
                                     @match a.adherence(k, d) {
                                         Some(x) => {
-                                            td { (x.status.label()) @if !x.note.is_empty() { br; small { (x.note) } } }
-                                            td { (source(&x.source, Some(&x.date))) }
+                                            td data-label="Status" { (x.status.label()) @if !x.note.is_empty() { br; small { (x.note) } } }
+                                            td data-label="Källa" { (source(&x.source, Some(&x.date))) }
                                         }
                                         None => {
-                                            td { span.tillstand.okant { (AdherenceStatus::Unknown.label()) } }
-                                            td { "Uppgift saknas. Dokumentet: " (source_link(&doc.source)) }
+                                            td data-label="Status" { span.tillstand.okant { (AdherenceStatus::Unknown.label()) } }
+                                            td data-label="Källa" { "Uppgift saknas. Dokumentet: " (source_link(&doc.source)) }
                                         }
                                     }
                                 }
@@ -406,21 +477,22 @@ fn trainings(cx: &Cx, k: usize) -> Markup {
     html! {
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { "SIP-utbildningar" }
+            p.forklaring { "SIP är en samordnad individuell plan: kommunen och regionen gör en gemensam plan när ett barn behöver stöd från båda." }
             @if rows.is_empty() {
                 p { "Ingen uppgift om utbildningar i kommunen (" span.tillstand.okant { "okänt" } ")." }
             } @else {
-                div.tabellram {
-                    table {
+                div.tabellram tabindex="0" role="region" aria-label="SIP-utbildningar" {
+                    table.staplad {
                         caption { "Utbildningar i samverkanskompetens och SIP" }
                         thead { tr { th scope="col" { "Utbildning" } th scope="col" { "Målgrupp" } th scope="col" { "Deltagare" } th scope="col" { "Period" } th scope="col" { "Källa" } } }
                         tbody {
                             @for t in rows {
                                 tr {
-                                    th scope="row" { (t.kind.label()) }
-                                    td { (t.audience) }
-                                    td { @if t.approximate { "cirka " } (t.participants) }
-                                    td { (t.period) }
-                                    td { (source(&t.source, Some(&t.last_confirmed))) }
+                                    th scope="row" data-label="Utbildning" { (t.kind.label()) }
+                                    td data-label="Målgrupp" { (t.audience) }
+                                    td data-label="Deltagare" { @if t.approximate { "cirka " } (t.participants) }
+                                    td data-label="Period" { (t.period) }
+                                    td data-label="Källa" { (source(&t.source, Some(&t.last_confirmed))) }
                                 }
                             }
                         }
@@ -433,15 +505,17 @@ fn trainings(cx: &Cx, k: usize) -> Markup {
 
 fn previous_round(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
+    let previous = a.previous_survey(r);
     html! {
         section #jamforelse aria-labelledby="h-jamforelse" {
             h2 #h-jamforelse { "Jämfört med förra omgången" }
-            @if r == 0 {
-                p { "Det finns ingen tidigare omgång att jämföra med." }
-            } @else {
-                (round_change(cx, k, r - 1, r))
+            @match previous {
+                None => p { "Det finns ingen tidigare enkätomgång att jämföra med." },
+                Some(p) => {
+                    (round_change(cx, k, p, r))
+                    p { a.ej-utskrift href={ "/jamfor?kommuner=" (a.kommuner[k].code) "&round=" (a.inventory.rounds[p].id) "," (a.inventory.rounds[r].id) } { "Jämför omgångarna i detalj" } }
+                }
             }
-            p { a.ej-utskrift href={ "/jamfor?kommuner=" (a.kommuner[k].code) "&round=" (a.inventory.rounds[r.saturating_sub(1)].id) "," (a.inventory.rounds[r].id) } { "Jämför omgångarna i detalj" } }
         }
     }
 }
@@ -456,8 +530,19 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
         .map(|p| (p, a.cell_state(k, from, p), a.cell_state(k, to, p)))
         .filter(|(_, s, t)| s != t)
         .collect();
+    // With no answer on one side, "no change" would claim what nobody knows.
+    let missing: Vec<&str> = [(from, rx), (to, ry)]
+        .iter()
+        .filter(|(r, _)| !a.answered(k, *r))
+        .map(|(_, round)| round.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return html! {
+            p.ojamforbar { strong { "Kan inte jämföras – inga uppgifter" } " om " (a.kommuner[k].name) " i " (missing.join(" och ")) "." }
+        };
+    }
     html! {
-        div.tabellram {
+        div.tabellram tabindex="0" role="region" aria-label="Förändring mellan omgångarna" {
             table {
                 caption { "Täckta åldrar: " (rx.name) " jämfört med " (ry.name) }
                 thead { tr { th scope="col" { "Nivå" } th scope="col" { (rx.name) } th scope="col" { (ry.name) } th scope="col" { "Förändring" } } }

@@ -7,7 +7,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use crate::atlas::Atlas;
 use crate::dates::Confirmed;
 use crate::site::Site;
-use crate::vocabulary::CellState;
+use crate::vocabulary::{AgeState, CellState};
 
 /// What a page is rendered with.
 pub struct Cx<'a> {
@@ -15,6 +15,13 @@ pub struct Cx<'a> {
     pub site: &'a Site,
     /// `?embed=1`: a compact view for a frame on a kommun's website, without site navigation.
     pub embed: bool,
+    /// The page's canonical address (path and the parameters it uses), for the print header and
+    /// `<link rel="canonical">`; shared links with `fbclid` or `utm_*` point to the same page.
+    pub canonical: String,
+    /// The round the page shows, named in the print header.
+    pub round: Option<usize>,
+    /// Today's date, printed on the page ("Utskriven …").
+    pub today: String,
 }
 
 impl<'a> Cx<'a> {
@@ -24,6 +31,9 @@ impl<'a> Cx<'a> {
             a,
             site,
             embed: false,
+            canonical: String::new(),
+            round: None,
+            today: crate::dates::today(),
         }
     }
 
@@ -48,11 +58,16 @@ fn swedish_key(name: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Whether the page loads the map (Leaflet and the page script).
+/// Whether the page loads the map (Leaflet) besides the page script every page loads.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Script {
     None,
     Map,
+}
+
+/// "1 kommun", "3 kommuner": a count with the right form of the noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
@@ -65,6 +80,10 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Skaraborgskartan" }
+                @if !cx.canonical.is_empty() { link rel="canonical" href=(cx.canonical); }
+                // In a frame on a kommun's site every link opens in the top window; the form
+                // says target="_self" to stay in the frame.
+                @if cx.embed { base target="_top"; }
                 @if let Some(icon) = cx.site.url("favicon.svg") { link rel="icon" type="image/svg+xml" href=(icon); }
                 @if map {
                     @if let Some(css) = cx.site.url("leaflet.css") { link rel="stylesheet" href=(css); }
@@ -87,6 +106,7 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                     }
                 }
                 main #innehall tabindex="-1" {
+                    (print_header(cx, title))
                     // Inside main: every piece of content sits in a landmark, and the banner is
                     // the first thing the skip link leads to.
                     @if super::is_example(cx.a) {
@@ -101,7 +121,8 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                 footer.sidfot {
                     p {
                         "Uppgifter: " (d.config.title) " (" (d.config.kind.label()) "). "
-                        "Varje uppgift visas med källa och datum då den senast bekräftades. "
+                        "Varje uppgift visas med källa och det datum då den senast bekräftades. "
+                        "Skaraborgskartan drivs av Vårdsamverkan Skaraborg. "
                         (d.config.attribution) "."
                     }
                     ul.sidfotslankar.ej-utskrift {
@@ -110,12 +131,31 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                         li { a href="/tillganglighet" { "Tillgänglighetsredogörelse" } }
                         @if !cx.embed { li { a href="/api/v1/region" { "Öppna data (API)" } } }
                     }
-                    p.utskriftsinfo { "Utskrift från Skaraborgskartan. Uppgifterna hämtades ur datamängden " (cx.a.loaded) "." }
                 }
                 @if map {
                     @if let Some(js) = cx.site.url("leaflet.js") { script src=(js) defer {} }
-                    @if let Some(js) = cx.site.url("app.js") { script type="module" src=(js) {} }
                 }
+                @if let Some(js) = cx.site.url("app.js") { script type="module" src=(js) {} }
+            }
+        }
+    }
+}
+
+/// The header a printed page starts with: service, page, round, printed date and address. Shown
+/// only in print (the screen has the site header).
+fn print_header(cx: &Cx, title: &str) -> Markup {
+    let address = format!(
+        "{}{}",
+        cx.site.options.public_url.as_deref().unwrap_or(""),
+        cx.canonical
+    );
+    html! {
+        div.utskriftshuvud {
+            p.utskriftstitel { strong { "Skaraborgskartan" } " – " (title) }
+            p {
+                @if let Some(r) = cx.round { "Omgång: " (cx.a.inventory.rounds[r].name) ". " }
+                "Utskriven " (cx.today) ". "
+                @if !address.is_empty() { "Adress: " (address) }
             }
         }
     }
@@ -187,6 +227,22 @@ fn host(url: &str) -> &str {
         .nth(1)
         .and_then(|r| r.split('/').next())
         .unwrap_or(url)
+}
+
+/// An age's coverage as text with its marker class: täckt, inte täckt, okänt, or the neutral
+/// "inga program i katalogen".
+pub fn age_marker(s: AgeState) -> Markup {
+    let class = match s {
+        AgeState::Covered => "tillstand erbjuds",
+        AgeState::NotCovered => "tillstand erbjuds-inte",
+        AgeState::Unknown => "tillstand okant",
+        AgeState::NoProgramme => "tillstand inget-program",
+    };
+    let text = match s {
+        AgeState::NoProgramme => "inget program i katalogen",
+        s => s.label(),
+    };
+    html! { span class=(class) { (text) } }
 }
 
 /// A cell state as text with its marker class; never colour alone.

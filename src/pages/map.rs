@@ -6,13 +6,14 @@
 use maud::{Markup, html};
 use serde_json::json;
 
-use crate::coverage::LevelFilter;
+use crate::coverage::{LevelFilter, age_label};
 use crate::views::{by_state, matches};
-use crate::vocabulary::{CellState, Level};
+use crate::vocabulary::{Level, RoundKind};
 
 use super::Cx;
+use super::cards::{age_phrase, programmes_for};
 use super::filters::{Filters, Measure, age_code};
-use super::layout::{Script, capital, json_island, page as layout_page, state};
+use super::layout::{Script, capital, count, json_island, page as layout_page};
 use super::measure::{legend, read};
 
 pub fn page(cx: &Cx, f: &Filters) -> Markup {
@@ -20,35 +21,73 @@ pub fn page(cx: &Cx, f: &Filters) -> Markup {
     let region = &a.inventory.dataset.region().name;
     let main = html! {
         h1 { "Föräldraskapsstöd i " (region) }
-        p.ingress {
-            "Vilka föräldraskapsstödsprogram kan du som förälder delta i? Välj kommun och barnets ålder. "
-            "Kartan och listan visar samma uppgifter. "
-            strong { "Okänt" } " betyder att vi saknar uppgift, inte att programmet saknas."
+        @if !cx.embed {
+            p.ingress {
+                "Vilka föräldraskapsstödsprogram kan du som förälder delta i? Välj kommun och barnets ålder. "
+                "Kartan och listan visar samma uppgifter. "
+                strong { "Okänt" } " betyder att vi saknar uppgift, inte att programmet saknas."
+            }
         }
         (form(cx, f))
+        p #svar-kort { (short_answer(cx, f)) }
+        @if !cx.embed { p.svarsgrad { (answered_line(cx, f.round)) } }
         div.vy {
             section #resultat aria-labelledby="resultat-rubrik" {
                 h2 #resultat-rubrik { "Resultat" }
                 p #antal role="status" { (summary(cx, f)) }
                 div #resultat-innehall { (results(cx, f)) }
             }
-            (map_part(cx, f))
+            @if !cx.embed { (map_part(cx, f)) }
         }
     };
     layout_page(
         cx,
         &format!("Föräldraskapsstöd i {region}"),
-        Script::Map,
+        if cx.embed { Script::None } else { Script::Map },
         main,
     )
+}
+
+/// "Svar från 0 av 15 kommuner i Uppföljning 2023/24", and what the public sources add: how much
+/// of the shown round rests on answers at all.
+pub fn answered_line(cx: &Cx, r: usize) -> String {
+    let a = cx.a;
+    let round = &a.inventory.rounds[r];
+    let n = a.kommuner.len();
+    let mut s = match round.kind {
+        RoundKind::Survey => format!(
+            "Svar från {} av {n} kommuner i {}.",
+            a.answered_count(r),
+            round.name
+        ),
+        _ => format!(
+            "{}: uppgifter om {} av {n} kommuner.",
+            round.name,
+            a.answered_count(r)
+        ),
+    };
+    let supplemented = (0..n)
+        .filter(|k| (0..a.programmes().len()).any(|p| a.supplementary(*k, r, p)))
+        .count();
+    if supplemented > 0 {
+        s += &format!(
+            " Offentliga källor ger uppgifter om {}; uppgifter äldre än {} visas som okänt i dag.",
+            count(supplemented, "kommun", "kommuner"),
+            a.stale_before
+        );
+    }
+    s
 }
 
 fn form(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
     let selected_code = f.kommun.map(|k| a.kommuner[k].code.as_str());
     let age = f.age.map(age_code);
+    let more_open = f.level != LevelFilter::All
+        || f.round != a.default_round
+        || f.layer != Measure::Offerings;
     html! {
-        form #filter.ej-utskrift method="get" action="/" {
+        form #filter.ej-utskrift method="get" action="/" target=[cx.embed.then_some("_self")] {
             div.falt {
                 label for="f-kommun" { "Kommun" }
                 select #f-kommun name="kommun" {
@@ -73,45 +112,82 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
                     }
                 }
             }
-            div.falt {
-                label for="f-niva" { "Nivå" }
-                select #f-niva name="level" data-standard="all" {
-                    option value="all" selected[f.level == LevelFilter::All] { "Alla nivåer" }
-                    @for l in Level::ALL {
-                        option value=(l.code()) selected[f.level == LevelFilter::Only(*l)] { (level_text(*l)) }
-                    }
-                }
-            }
-            div.falt {
-                label for="f-omgang" { "Omgång" }
-                select #f-omgang name="round" data-standard=(a.inventory.rounds[a.default_round].id) {
-                    @for (r, round) in a.inventory.rounds.iter().enumerate() {
-                        option value=(round.id) selected[r == f.round] { (round.name) }
-                    }
-                }
-            }
-            div.falt {
-                label for="f-lager" { "Kartan visar" }
-                select #f-lager name="layer" data-standard="offerings" {
-                    @for m in Measure::ALL {
-                        option value=(m.code()) selected[*m == f.layer] { (capital(m.label())) }
-                    }
-                }
-            }
-            @if !a.inventory.documents.is_empty() {
-                div.falt {
-                    label for="f-dokument" { "Dokument (för följsamhet)" }
-                    select #f-dokument name="document" data-standard=(a.inventory.documents[0].slug) {
-                        @for (d, doc) in a.inventory.documents.iter().enumerate() {
-                            option value=(doc.slug) selected[d == f.document] { (doc.title) }
+            @if cx.embed {
+                input type="hidden" name="embed" value="1";
+            } @else {
+                details #fler-val open[more_open] {
+                    summary { "Fler val" }
+                    div.fler-falt {
+                        div.falt {
+                            label for="f-niva" { "Nivå (vem stödet är för)" }
+                            select #f-niva name="level" data-standard="all" {
+                                option value="all" selected[f.level == LevelFilter::All] { "Alla nivåer" }
+                                @for l in Level::ALL {
+                                    option value=(l.code()) selected[f.level == LevelFilter::Only(*l)] { (level_text(*l)) }
+                                }
+                            }
+                        }
+                        div.falt {
+                            label for="f-omgang" { "Omgång (insamling av uppgifter)" }
+                            select #f-omgang name="round" data-standard=(a.inventory.rounds[a.default_round].id) {
+                                @for (r, round) in a.inventory.rounds.iter().enumerate() {
+                                    option value=(round.id) selected[r == f.round] { (round_option(round)) }
+                                }
+                            }
+                        }
+                        div.falt {
+                            label for="f-lager" { "Kartan visar" }
+                            select #f-lager name="layer" data-standard="offerings" {
+                                @for m in Measure::ALL {
+                                    option value=(m.code()) selected[*m == f.layer] { (capital(m.label())) }
+                                }
+                            }
+                        }
+                        @if !a.inventory.documents.is_empty() {
+                            div.falt #falt-dokument hidden[f.layer != Measure::Adherence] {
+                                label for="f-dokument" { "Dokument" }
+                                select #f-dokument name="document" data-standard=(a.inventory.documents[0].slug) {
+                                    @for (d, doc) in a.inventory.documents.iter().enumerate() {
+                                        option value=(doc.slug) selected[d == f.document] { (doc.title) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
-            @if cx.embed { input type="hidden" name="embed" value="1"; }
             div.falt.knappar {
                 button type="submit" { "Visa" }
             }
+        }
+    }
+}
+
+/// A round in a select: its name, and what kind of collection it is unless a survey.
+pub fn round_option(round: &crate::inventory::Round) -> String {
+    match round.kind {
+        RoundKind::Survey => round.name.clone(),
+        kind => format!("{} ({})", round.name, kind.label()),
+    }
+}
+
+/// The answer in one line next to the form, for a phone where the results are further down.
+fn short_answer(cx: &Cx, f: &Filters) -> Markup {
+    let a = cx.a;
+    html! {
+        @match f.kommun {
+            Some(k) => {
+                @let [offered, _, unknown] = by_state(a, k, f.round, |p| matches(p, f.age, f.level));
+                @if offered.is_empty() {
+                    "Inget bekräftat program i " (a.kommuner[k].name) " " (age_phrase(f.age))
+                    @if !unknown.is_empty() { " (" (unknown.len()) " okända)" }
+                    ". "
+                } @else {
+                    (count(offered.len(), "program", "program")) " i " (a.kommuner[k].name) " " (age_phrase(f.age)) ". "
+                }
+                a href="#resultat" { "Till svaret" }
+            }
+            None => { "Välj kommun och barnets ålder för att se vilka program du kan delta i." }
         }
     }
 }
@@ -128,13 +204,25 @@ fn summary(cx: &Cx, f: &Filters) -> String {
     let a = cx.a;
     let n = a.kommuner.len();
     let round = &a.inventory.rounds[f.round].name;
-    let mut s = format!("{n} kommuner visas: {}", f.layer.label());
-    if matches!(f.layer, Measure::Offerings | Measure::Coverage) {
-        s += &format!(
-            " {}, {}, omgång {round}",
-            f.age_phrase(),
-            level_phrase(f.level)
-        );
+    let mut s = format!(
+        "{} visas: {}",
+        count(n, "kommun", "kommuner"),
+        f.layer.label()
+    );
+    match f.layer {
+        Measure::Offerings | Measure::Coverage => {
+            s += &format!(
+                " {}, {}, omgång {round}",
+                age_phrase(f.age),
+                level_phrase(f.level)
+            )
+        }
+        Measure::Adherence => {
+            if let Some(d) = a.inventory.documents.get(f.document) {
+                s += &format!(": {}", d.title);
+            }
+        }
+        _ => {}
     }
     if let Some(k) = f.kommun {
         s += &format!(". Vald kommun: {}", a.kommuner[k].name);
@@ -153,10 +241,19 @@ fn level_phrase(l: LevelFilter) -> String {
 /// legend and the kommun list. The script swaps exactly this part.
 fn results(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
+    if cx.embed {
+        return html! {
+            @match f.kommun {
+                Some(k) => (programmes_for(cx, k, f.round, f.age, f.level)),
+                None => p { "Välj kommun och barnets ålder." },
+            }
+        };
+    }
     html! {
-        @if let Some(k) = f.kommun { (kommun_programmes(cx, f, k)) }
+        @if let Some(k) = f.kommun { (programmes_for(cx, k, f.round, f.age, f.level)) }
         div #teckenforklaring {
-            h3 { "Teckenförklaring: " (f.layer.label()) }
+            h3 { "Teckenförklaring: " (f.layer.label()) @if f.layer == Measure::Adherence {
+                @if let Some(d) = a.inventory.documents.get(f.document) { " – " (d.title) } } }
             ul.teckenlista {
                 @for (class, label) in legend(f) {
                     li { span class={ "ruta " (class.css()) } aria-hidden="true" {} (label) }
@@ -164,10 +261,10 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
             }
         }
         (downloads(cx, f))
-        div.tabellram {
+        div.tabellram tabindex="0" role="region" aria-label="Kommunerna i en tabell" {
             table #kommunlista {
                 caption { "Kommunerna: " (f.layer.label()) }
-                thead { tr { th scope="col" { "Kommun" } th scope="col" { "Klass" } th scope="col" { "Uppgift" } } }
+                thead { tr { th scope="col" { "Kommun" } th scope="col" { "På kartan" } th scope="col" { "Detaljer" } } }
                 tbody {
                     @for k in cx.kommuner_by_name() {
                         @let r = read(a, f, k);
@@ -196,16 +293,20 @@ fn export_table(m: Measure) -> &'static str {
     }
 }
 
-/// Downloads of what the page shows, with the page's own age, level and round.
+/// Downloads of what the page shows, with the page's own age, level and round; the link text
+/// names the file's content and the filter that made it.
 fn downloads(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
-    let round = &a.inventory.rounds[f.round].id;
-    let mut filters = vec![("round", round.clone())];
+    let round = &a.inventory.rounds[f.round];
+    let mut filters = vec![("round", round.id.clone())];
+    let mut chosen = vec![format!("omgång {}", round.name)];
     if let Some(age) = f.age {
         filters.push(("age", age_code(age)));
+        chosen.push(age_label(age, age));
     }
     if f.level != LevelFilter::All {
         filters.push(("level", f.level.code().to_string()));
+        chosen.push(level_phrase(f.level));
     }
     let link = |what: &str, format: &str| {
         let mut pairs = vec![("format", format.to_string())];
@@ -216,10 +317,11 @@ fn downloads(cx: &Cx, f: &Filters) -> Markup {
     html! {
         div #nedladdning.ej-utskrift {
             h3 { "Ladda ner" }
+            p.forklaring { "Filerna följer ditt urval: " (chosen.join(", ")) "." }
             ul {
-                li { a href=(link("matris", "xlsx")) { "Matris kommun × program (Excel, .xlsx)" } " · "
+                li { a href=(link("matris", "xlsx")) { "Program per kommun, en kolumn per program (Excel, .xlsx)" } " · "
                      a href=(link("matris", "csv")) { "som CSV för Excel" } }
-                li { a href=(link(table, "xlsx")) { "Tabellen: " (f.layer.label()) " (Excel, .xlsx)" } " · "
+                li { a href=(link(table, "xlsx")) { (export_label(f.layer)) " (Excel, .xlsx)" } " · "
                      a href=(link(table, "csv")) { "CSV" } " · "
                      a href=(link(table, "geojson")) { "GeoJSON" } }
                 li { a href=(link("alla", "xlsx")) { "Alla tabeller i en arbetsbok (.xlsx)" } }
@@ -228,55 +330,15 @@ fn downloads(cx: &Cx, f: &Filters) -> Markup {
     }
 }
 
-/// "Which programmes can I join?": for the chosen kommun, age and level, offered ones first,
-/// then the unknown ones (never listed as not offered), then confirmed not offered.
-fn kommun_programmes(cx: &Cx, f: &Filters, k: usize) -> Markup {
-    let a = cx.a;
-    let kommun = &a.kommuner[k];
-    let [offered, not_offered, unknown] = &by_state(a, k, f.round, |p| matches(p, f.age, f.level));
-    html! {
-        section #program-i-kommunen aria-labelledby="pik-rubrik" {
-            h3 #pik-rubrik { "Program i " (kommun.name) " " (f.age_phrase()) }
-            @if offered.is_empty() {
-                p { "Inget program som passar är bekräftat i den här omgången." }
-            } @else {
-                p { (offered.len()) " program erbjuds:" }
-                ul #erbjuds {
-                    @for p in offered {
-                        @let prog = &a.programmes()[*p];
-                        li {
-                            a href={ "/program/" (prog.slug) } { (prog.name) }
-                            " (" (age_range(prog.age_min, prog.age_max)) ")"
-                            @if let Some(o) = a.offering(k, f.round, *p) {
-                                @if !o.organiser.is_empty() { " – " (o.organiser) }
-                            }
-                        }
-                    }
-                }
-            }
-            @if !unknown.is_empty() {
-                details {
-                    summary { (unknown.len()) " program som passar har okänd status" }
-                    p { "För de här programmen saknar vi uppgift om kommunen erbjuder dem. Fråga kommunen." }
-                    ul #okanda {
-                        @for p in unknown {
-                            @let prog = &a.programmes()[*p];
-                            li { a href={ "/program/" (prog.slug) } { (prog.name) } " – " (state(CellState::Unknown)) }
-                        }
-                    }
-                }
-            }
-            @if !not_offered.is_empty() {
-                p { "Erbjuds inte (bekräftat): "
-                    @for (i, p) in not_offered.iter().enumerate() {
-                        @if i > 0 { ", " }
-                        (a.programmes()[*p].name)
-                    }
-                    "."
-                }
-            }
-            p { a href={ "/kommun/" (kommun.code) } { "Allt om " (kommun.name) ": täckning, luckor, grannkommuner och källor" } }
-        }
+/// What the table behind a measure holds, as its download link says it.
+fn export_label(m: Measure) -> &'static str {
+    match m {
+        Measure::Offerings => "Lista: varje kommun och program med status och källa",
+        Measure::Coverage => "Täckning och luckor per kommun och nivå",
+        Measure::Sambu => "SAMBU-team per kommun",
+        Measure::Partssamverkan => "Partssamverkan per kommun",
+        Measure::Adherence => "Följsamhet per kommun och dokument",
+        Measure::Trainings => "SIP-utbildningar per kommun",
     }
 }
 

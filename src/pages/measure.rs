@@ -4,15 +4,17 @@
 
 use crate::atlas::Atlas;
 use crate::views::{counts, matches, parts_status, sambu_status};
-use crate::vocabulary::{AdherenceStatus, CellState, PartsStatus, SambuStatus};
+use crate::vocabulary::{AdherenceStatus, AgeState, PartsStatus, SambuStatus};
 
 use super::filters::{Filters, Measure};
-use super::layout::capital;
+use super::layout::{capital, count};
 
-/// The six map classes; the CSS class is `k-<code>`.
+/// The map classes; the CSS class is `k-<code>`. `NoProgramme` is neutral: the catalogue has no
+/// programme for the chosen age and level, so nothing is missing (never drawn as "none").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
     Unknown,
+    NoProgramme,
     None,
     N1,
     N2,
@@ -24,6 +26,7 @@ impl Class {
     pub fn css(self) -> &'static str {
         match self {
             Class::Unknown => "k-okant",
+            Class::NoProgramme => "k-inget-program",
             Class::None => "k-ingen",
             Class::N1 => "k-n1",
             Class::N2 => "k-n2",
@@ -43,8 +46,10 @@ pub struct Reading {
 /// The legend of a measure: its classes in order, with their labels.
 pub fn legend(f: &Filters) -> Vec<(Class, String)> {
     let unknown = (Class::Unknown, "okänt (ingen uppgift)".to_string());
+    let none_in_catalogue = (Class::NoProgramme, AgeState::NoProgramme.label().to_string());
     let mut out = match (f.layer, f.age) {
         (Measure::Offerings, _) => vec![
+            none_in_catalogue,
             (Class::None, "inga program (bekräftat)".into()),
             (Class::N1, "1 program".into()),
             (Class::N2, "2–3 program".into()),
@@ -52,6 +57,7 @@ pub fn legend(f: &Filters) -> Vec<(Class, String)> {
             (Class::N4, "7 eller fler program".into()),
         ],
         (Measure::Coverage, Some(_)) => vec![
+            none_in_catalogue,
             (Class::None, "åldern är inte täckt".into()),
             (Class::N4, "åldern är täckt".into()),
         ],
@@ -72,10 +78,11 @@ pub fn legend(f: &Filters) -> Vec<(Class, String)> {
             (Class::N3, PartsStatus::Established.label().into()),
             (Class::N4, PartsStatus::Functioning.label().into()),
         ],
+        // In the order of the words: adopted (decided, not begun) comes before in progress.
         (Measure::Adherence, _) => vec![
             (Class::None, AdherenceStatus::NotStarted.label().into()),
-            (Class::N2, AdherenceStatus::InProgress.label().into()),
-            (Class::N3, AdherenceStatus::Adopted.label().into()),
+            (Class::N2, AdherenceStatus::Adopted.label().into()),
+            (Class::N3, AdherenceStatus::InProgress.label().into()),
             (Class::N4, AdherenceStatus::Implemented.label().into()),
         ],
         (Measure::Trainings, _) => vec![
@@ -135,8 +142,8 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
             };
             let class = match s {
                 AdherenceStatus::Implemented => Class::N4,
-                AdherenceStatus::Adopted => Class::N3,
-                AdherenceStatus::InProgress => Class::N2,
+                AdherenceStatus::InProgress => Class::N3,
+                AdherenceStatus::Adopted => Class::N2,
                 AdherenceStatus::NotStarted => Class::None,
                 AdherenceStatus::Unknown => Class::Unknown,
             };
@@ -158,7 +165,10 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
                         3..=4 => Class::N2,
                         _ => Class::N3,
                     },
-                    format!("{n} utbildningstillfällen, {about}{people} deltagare"),
+                    format!(
+                        "{}, {about}{people} deltagare",
+                        count(n, "utbildningstillfälle", "utbildningstillfällen")
+                    ),
                 ),
             }
         }
@@ -173,17 +183,22 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
 
 fn offerings(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
     let [offered, not_offered, unknown] = counts(a, k, f.round, |p| matches(p, f.age, f.level));
+    let all = offered + not_offered + unknown;
     let class = match offered {
         0 if unknown > 0 => Class::Unknown,
+        0 if all == 0 => Class::NoProgramme,
         0 => Class::None,
         1 => Class::N1,
         2..=3 => Class::N2,
         4..=6 => Class::N3,
         _ => Class::N4,
     };
+    if all == 0 {
+        return (class, capital(AgeState::NoProgramme.label()));
+    }
     let text = format!(
-        "{offered} erbjuds, {unknown} okända, {not_offered} erbjuds inte (av {} program som passar)",
-        offered + not_offered + unknown
+        "{offered} erbjuds, {unknown} {}, {not_offered} erbjuds inte (av {all} program för åldern och nivån)",
+        if unknown == 1 { "okänt" } else { "okända" }
     );
     (class, text)
 }
@@ -193,14 +208,16 @@ fn coverage(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
     if let Some(age) = f.age {
         let s = lc.state(age);
         let class = match s {
-            CellState::Offered => Class::N4,
-            CellState::NotOffered => Class::None,
-            CellState::Unknown => Class::Unknown,
+            AgeState::Covered => Class::N4,
+            AgeState::NotCovered => Class::None,
+            AgeState::Unknown => Class::Unknown,
+            AgeState::NoProgramme => Class::NoProgramme,
         };
         let text = match s {
-            CellState::Offered => "Åldern är täckt",
-            CellState::NotOffered => "Åldern är inte täckt",
-            CellState::Unknown => "Okänt om åldern är täckt",
+            AgeState::Covered => "Åldern är täckt",
+            AgeState::NotCovered => "Åldern är inte täckt",
+            AgeState::Unknown => "Okänt om åldern är täckt",
+            AgeState::NoProgramme => "Inga program i katalogen för den åldern",
         };
         return (class, text.into());
     }

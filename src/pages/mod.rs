@@ -5,6 +5,7 @@
 //! sent with the site's Content-Security-Policy.
 
 mod about;
+mod cards;
 mod compare;
 mod filters;
 mod kommun;
@@ -45,8 +46,25 @@ pub fn routes() -> Router<AppState> {
         .route("/favicon.ico", get(favicon))
 }
 
-/// What a page handler hands over: a cache key and how to render the page.
-type Rendered = Result<(String, Box<dyn FnOnce(&Cx) -> Markup>), ApiError>;
+/// What a page handler hands over: the page's canonical address (also its cache key), the round
+/// it shows, and how to render it.
+struct View {
+    url: String,
+    round: Option<usize>,
+    render: Box<dyn FnOnce(&Cx) -> Markup>,
+}
+
+type Rendered = Result<View, ApiError>;
+
+impl View {
+    fn new(url: String, round: Option<usize>, render: impl FnOnce(&Cx) -> Markup + 'static) -> Rendered {
+        Ok(View {
+            url,
+            round,
+            render: Box::new(render),
+        })
+    }
+}
 
 /// Renders (or finds) the page and answers with it, or with an error page that helps on.
 fn answer(
@@ -56,18 +74,22 @@ fn answer(
     page: impl FnOnce(&Cx) -> Rendered,
 ) -> Response {
     let a = s.atlas();
-    let embed = raw.is_some_and(|q| {
+    let mut cx = Cx::new(&a, &s.site);
+    cx.embed = raw.is_some_and(|q| {
         form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "embed" && v == "1")
     });
-    let cx = Cx {
-        a: &a,
-        site: &s.site,
-        embed,
-    };
     match page(&cx) {
-        Ok((key, render)) => {
-            let key = format!("page/{key}{}", if embed { "&embed=1" } else { "" });
-            let body = a.body_or_build(key, || html(render(&cx)));
+        Ok(view) => {
+            // The date is in the key because the page prints it.
+            let key = format!(
+                "page{}{}@{}",
+                view.url,
+                if cx.embed { "#embed" } else { "" },
+                cx.today
+            );
+            cx.canonical = view.url;
+            cx.round = view.round;
+            let body = a.body_or_build(key, || html((view.render)(&cx)));
             body.respond(headers, CACHE_PAGE)
         }
         Err(e) => error_page(&cx, e.status, &e.message),
@@ -88,8 +110,9 @@ pub async fn html_headers(State(s): State<AppState>, mut r: Response) -> Respons
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if html {
+        let csp = s.site.csp(&s.atlas().inventory.dataset.config.embed_origins);
         let h = r.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&s.site.csp) {
+        if let Ok(v) = HeaderValue::from_str(&csp) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
         }
         h.insert(
@@ -134,8 +157,8 @@ async fn map_page(
 ) -> Response {
     answer(&s, &headers, q.as_deref(), |cx| {
         let f = filters::Filters::parse(cx.a, q.as_deref())?;
-        let key = format!("karta?{}", f.query(cx.a));
-        Ok((key, Box::new(move |cx: &Cx| map::page(cx, &f))))
+        let url = with_query("/", &f.query(cx.a));
+        View::new(url, Some(f.round), move |cx: &Cx| map::page(cx, &f))
     })
 }
 
@@ -146,14 +169,16 @@ async fn kommun_page(
     RawQuery(q): RawQuery,
 ) -> Response {
     answer(&s, &headers, q.as_deref(), |cx| {
-        let p = Params::parse(q.as_deref(), &["round", "embed"])?;
+        let p = Params::lenient(q.as_deref(), &["round", "age", "level", "embed"], &[]);
         let k = crate::api::params::kommun(cx.a, "kommunkod", &kod)?;
-        let r = p.round(cx.a)?;
-        let key = format!(
-            "kommun/{}?{}",
-            cx.a.kommuner[k].code, cx.a.inventory.rounds[r].id
-        );
-        Ok((key, Box::new(move |cx: &Cx| kommun::page(cx, k, r))))
+        let v = kommun::View {
+            k,
+            r: p.round(cx.a)?,
+            age: p.age()?,
+            level: p.level()?,
+        };
+        let url = with_query(&format!("/kommun/{}", cx.a.kommuner[k].code), &v.query(cx.a));
+        View::new(url, Some(v.r), move |cx: &Cx| kommun::page(cx, &v))
     })
 }
 
@@ -164,7 +189,7 @@ async fn programme_page(
     RawQuery(q): RawQuery,
 ) -> Response {
     answer(&s, &headers, q.as_deref(), |cx| {
-        let p = Params::parse(q.as_deref(), &["round", "embed"])?;
+        let p = Params::lenient(q.as_deref(), &["round", "kommun", "embed"], &[]);
         let i = cx.a.programme_index(&slug).ok_or_else(|| {
             ApiError::not_found(
                 "okant_program",
@@ -172,8 +197,16 @@ async fn programme_page(
             )
         })?;
         let r = p.round(cx.a)?;
-        let key = format!("program/{slug}?{}", cx.a.inventory.rounds[r].id);
-        Ok((key, Box::new(move |cx: &Cx| programme::page(cx, i, r))))
+        let k = p
+            .get("kommun")
+            .map(|code| crate::api::params::kommun(cx.a, "kommun", code))
+            .transpose()?;
+        let query = query_string(&[
+            ("round", round_param(cx.a, r)),
+            ("kommun", k.map(|k| cx.a.kommuner[k].code.clone()).unwrap_or_default()),
+        ]);
+        let url = with_query(&format!("/program/{slug}"), &query);
+        View::new(url, Some(r), move |cx: &Cx| programme::page(cx, i, r, k))
     })
 }
 
@@ -184,8 +217,9 @@ async fn compare_page(
 ) -> Response {
     answer(&s, &headers, q.as_deref(), |cx| {
         let c = compare::Choice::parse(cx.a, q.as_deref())?;
-        let key = format!("jamfor?{}", c.key(cx.a));
-        Ok((key, Box::new(move |cx: &Cx| compare::page(cx, &c))))
+        let url = with_query("/jamfor", &c.key(cx.a));
+        let round = c.rounds.last().copied();
+        View::new(url, round, move |cx: &Cx| compare::page(cx, &c))
     })
 }
 
@@ -194,13 +228,10 @@ fn fixed_page(
     s: &AppState,
     headers: &HeaderMap,
     q: Option<&str>,
-    key: &'static str,
+    path: &'static str,
     render: fn(&Cx) -> Markup,
 ) -> Response {
-    answer(s, headers, q, |_| {
-        Params::parse(q, &["embed"])?;
-        Ok((key.into(), Box::new(render)))
-    })
+    answer(s, headers, q, |_| View::new(path.into(), None, render))
 }
 
 async fn about_page(
@@ -208,7 +239,7 @@ async fn about_page(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    fixed_page(&s, &headers, q.as_deref(), "om", about::data)
+    fixed_page(&s, &headers, q.as_deref(), "/om", about::data)
 }
 
 async fn accessibility_page(
@@ -220,7 +251,7 @@ async fn accessibility_page(
         &s,
         &headers,
         q.as_deref(),
-        "tillganglighet",
+        "/tillganglighet",
         about::accessibility,
     )
 }
@@ -258,6 +289,24 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
         }
     }
     s.finish()
+}
+
+/// `path?query`, or `path` alone when the query is empty.
+pub fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// A round as a URL parameter: empty (left out) for the default round.
+pub fn round_param(a: &Atlas, r: usize) -> String {
+    if r == a.default_round {
+        String::new()
+    } else {
+        a.inventory.rounds[r].id.clone()
+    }
 }
 
 /// Whether the atlas holds example data (every page then says so).

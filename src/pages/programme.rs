@@ -6,17 +6,28 @@ use serde_json::json;
 
 use crate::vocabulary::CellState;
 
-use super::Cx;
-use super::kommun::levels;
-use super::layout::{Script, json_island, page as layout_page, source, source_link, state};
-use super::map::age_range;
+use crate::views::lapsed_label;
 
-pub fn page(cx: &Cx, p: usize, r: usize) -> Markup {
+use super::Cx;
+use super::cards::{card, for_whom, kommun_contacts};
+use super::layout::{
+    Script, capital, count, json_island, page as layout_page, source, source_link, state,
+};
+use super::map::round_option;
+
+/// `chosen`: the kommun the visitor came from (`?kommun=`), shown first with its contact.
+pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
     let a = cx.a;
     let prog = &a.programmes()[p];
     let round = &a.inventory.rounds[r];
     let mut ks: Vec<usize> = (0..a.kommuner.len()).collect();
-    ks.sort_by_key(|k| (order(a.cell_state(*k, r, p)), a.kommuner[*k].name.clone()));
+    ks.sort_by_key(|k| {
+        (
+            Some(*k) != chosen,
+            order(a.cell_state(*k, r, p)),
+            a.kommuner[*k].name.clone(),
+        )
+    });
     let offered: Vec<String> = ks
         .iter()
         .filter(|k| a.cell_state(**k, r, p) == CellState::Offered)
@@ -26,36 +37,68 @@ pub fn page(cx: &Cx, p: usize, r: usize) -> Markup {
         h1 { (prog.name) }
         p.ingress { (prog.description) }
         dl.fakta {
-            dt { "För vem" } dd { "Föräldrar till barn " (age_range(prog.age_min, prog.age_max)) }
-            dt { "Nivå" } dd { (levels(&prog.levels)) }
-            dt { "Form" } dd { (prog.format.label()) }
-            @if !prog.notes.is_empty() { dt { "Att veta" } dd { (prog.notes) } }
+            dt { "För vem" } dd { (for_whom(prog)) }
+            dt { "Form" } dd { (capital(prog.format.label())) }
             dt { "Mer om programmet" } dd { (source(&prog.source_url, Some(&prog.last_confirmed))) }
+        }
+        @if let Some(k) = chosen {
+            section #i-kommunen aria-labelledby="h-i-kommunen" {
+                h2 #h-i-kommunen { (prog.name) " i " (a.kommuner[k].name) }
+                @match a.cell_state(k, r, p) {
+                    CellState::Offered => ul.kortlista { (card(cx, k, r, p)) },
+                    CellState::NotOffered => {
+                        p { (a.kommuner[k].name) " erbjuder inte programmet enligt uppgifterna." }
+                        (kommun_contacts(cx, k))
+                    }
+                    CellState::Unknown => {
+                        p.inget-bekraftat {
+                            "Vi vet inte om " (a.kommuner[k].name) " erbjuder programmet"
+                            @if let Some(o) = a.lapsed(k, r, p) { " (" (lapsed_label(o)) ")" }
+                            "."
+                        }
+                        (kommun_contacts(cx, k))
+                    }
+                }
+            }
         }
         section #var-erbjuds aria-labelledby="h-var" {
             h2 #h-var { "Var programmet erbjuds" }
-            p { "Omgång: " (round.name) ". " (offered.len()) " av " (a.kommuner.len()) " kommuner erbjuder programmet enligt uppgifterna; "
+            p { "Omgång: " (round_option(round)) ". " (offered.len()) " av " (count(a.kommuner.len(), "kommun", "kommuner")) " erbjuder programmet enligt uppgifterna; "
                 "för kommuner med status " strong { "okänt" } " saknas uppgift." }
-            div.tabellram {
-                table {
+            div.tabellram tabindex="0" role="region" aria-label="Programmet i kommunerna" {
+                table.staplad {
                     caption { (prog.name) " i kommunerna" }
                     thead { tr { th scope="col" { "Kommun" } th scope="col" { "Status" } th scope="col" { "Arrangör" } th scope="col" { "Källa" } } }
                     tbody {
                         @for k in &ks {
                             @let kommun = &a.kommuner[*k];
-                            tr data-kommun=(kommun.code) data-klass=(class(a.cell_state(*k, r, p))) {
-                                th scope="row" { a href={ "/kommun/" (kommun.code) } { (kommun.name) } }
-                                td { (state(a.cell_state(*k, r, p))) }
+                            tr data-kommun=(kommun.code) data-klass=(class(a.cell_state(*k, r, p))) class=[(chosen == Some(*k)).then_some("vald")] {
+                                th scope="row" data-label="Kommun" { a href={ "/kommun/" (kommun.code) } { (kommun.name) } }
+                                td data-label="Status" {
+                                    @match a.lapsed(*k, r, p) {
+                                        Some(o) => span.tillstand.okant { (lapsed_label(o)) },
+                                        None => (state(a.cell_state(*k, r, p))),
+                                    }
+                                }
                                 @match a.offering(*k, r, p) {
                                     Some(o) => {
-                                        td { (o.organiser)
+                                        td data-label="Arrangör" { (o.organiser)
                                             @if !o.contact_url.is_empty() { " " a href=(o.contact_url) { "Kontakt och anmälan i " (kommun.name) } } }
-                                        td { (source(&o.source, Some(&o.last_confirmed))) }
+                                        td data-label="Källa" { (source(&o.source, Some(&o.last_confirmed)))
+                                            @if !o.note.is_empty() { br; small { (o.note) } } }
                                     }
-                                    None => { td { "–" } td { "–" } }
+                                    None => { td data-label="Arrangör" { "–" } td data-label="Källa" { "–" } }
                                 }
                             }
                         }
+                    }
+                }
+            }
+            div #teckenforklaring {
+                h3 { "Teckenförklaring" }
+                ul.teckenlista {
+                    @for s in [CellState::Offered, CellState::NotOffered, CellState::Unknown] {
+                        li { span class={ "ruta " (class(s)) } aria-hidden="true" {} (s.label()) }
                     }
                 }
             }

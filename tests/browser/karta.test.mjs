@@ -15,8 +15,10 @@ import {
   launch,
   liveResults,
   norm,
+  openFlerVal,
   openPage,
   region,
+  screenshot,
   serverResults,
   shown,
   tabTo,
@@ -64,7 +66,8 @@ async function assertProgrammeAnswer(page, kod, age, level = 'all') {
   const names = Object.fromEntries(PROGRAMMES.map((p) => [p.slug, p.name]));
   assert.ok(await page.$('#resultat section#program-i-kommunen'), `kommun=${kod}&age=${age}: no #resultat section#program-i-kommunen`);
   const got = await page.evaluate(() => ({
-    erbjuds: [...document.querySelectorAll('#erbjuds a')].map((a) => a.getAttribute('href')),
+    // A card's title links the programme page, with the kommun (?kommun=KOD) as context.
+    erbjuds: [...document.querySelectorAll('#erbjuds li.kort h4 a[href^="/program/"]')].map((a) => a.getAttribute('href')),
     okanda: [...document.querySelectorAll('#okanda li')].map((li) => ({
       text: li.textContent.replace(/\s+/g, ' ').trim(),
       hrefs: [...li.querySelectorAll('a')].map((a) => a.getAttribute('href')),
@@ -72,10 +75,13 @@ async function assertProgrammeAnswer(page, kod, age, level = 'all') {
     section: document.querySelector('#program-i-kommunen').textContent.replace(/\s+/g, ' '),
   }));
   assert.deepEqual(
-    sorted(got.erbjuds),
+    sorted(got.erbjuds.map((h) => h.split('?')[0])),
     sorted(want.offered.map((s) => `/program/${s}`)),
-    `kommun=${kod}&age=${age}: links in ul#erbjuds should be exactly the offered programmes`,
+    `kommun=${kod}&age=${age}: the cards' title links (ul#erbjuds li.kort h4 a) should be exactly the offered programmes`,
   );
+  for (const h of got.erbjuds) {
+    assert.equal(new URL(h, 'http://x').searchParams.get('kommun'), kod, `kommun=${kod}&age=${age}: card link ${h} should carry ?kommun=${kod}`);
+  }
   for (const s of want.unknown) {
     const hit = got.okanda.some((li) => li.hrefs.includes(`/program/${s}`) || li.text.includes(names[s]));
     assert.ok(hit, `kommun=${kod}&age=${age}: "${names[s]}" (${s}) is unknown there, but not listed in ul#okanda`);
@@ -137,6 +143,27 @@ describe('kartsidan /', () => {
           layer: sel('layer'),
           document: sel('document'),
           submit: submit ? (submit.textContent || submit.value).trim() : null,
+          // The parent's two questions first; the professionals' choices under "Fler val".
+          firstFields: [...form.querySelectorAll('select')].slice(0, 2).map((s) => s.name),
+          topLevel: [...form.children].map((c) => `${c.tagName.toLowerCase()}${c.id ? '#' + c.id : ''}${c.classList.length ? '.' + [...c.classList].join('.') : ''}`),
+          flerVal: (() => {
+            const d = form.querySelector('details#fler-val');
+            return d
+              ? {
+                  open: d.open,
+                  summary: d.querySelector(':scope > summary')?.textContent.trim() ?? null,
+                  selects: [...d.querySelectorAll('select')].map((s) => s.name),
+                }
+              : null;
+          })(),
+          dokument: (() => {
+            const f = form.querySelector('#falt-dokument');
+            return f ? { hidden: f.hidden, shown: f.checkVisibility(), hasSelect: !!f.querySelector('select#f-dokument[name="document"]') } : null;
+          })(),
+          svar: (() => {
+            const p = form.nextElementSibling;
+            return p ? { id: p.id, tag: p.tagName.toLowerCase(), text: p.textContent.trim(), links: [...p.querySelectorAll('a')].map((a) => a.getAttribute('href')) } : null;
+          })(),
         };
       });
       assert.ok(f, 'no form#filter on /');
@@ -155,6 +182,21 @@ describe('kartsidan /', () => {
         'select[name=document] option values: the document slugs',
       );
       assert.equal(f.submit, 'Visa', 'form#filter submit button text');
+      assert.deepEqual(f.firstFields, ['kommun', 'age'], 'form#filter: the first two fields are Kommun and Barnets ålder');
+      assert.ok(f.flerVal, `form#filter should have details#fler-val (children: ${f.topLevel.join(', ')})`);
+      assert.equal(f.flerVal.summary, 'Fler val', 'details#fler-val summary');
+      assert.equal(f.flerVal.open, false, 'details#fler-val is closed at first');
+      assert.deepEqual(sorted(f.flerVal.selects), sorted(['level', 'round', 'layer', 'document']), 'details#fler-val holds nivå, omgång, kartan visar and dokument');
+      assert.deepEqual(
+        f.topLevel.filter((c) => !c.startsWith('input')),
+        ['div.falt', 'div.falt', 'details#fler-val', 'div.falt.knappar'],
+        'form#filter: Kommun, Barnets ålder, Fler val, then the button',
+      );
+      assert.ok(f.dokument?.hasSelect, 'div#falt-dokument with select#f-dokument');
+      assert.equal(f.dokument.hidden, true, '#falt-dokument is hidden unless the layer is adherence');
+      assert.equal(f.svar?.id, 'svar-kort', `the element right after form#filter should be #svar-kort (is ${f.svar?.tag}#${f.svar?.id})`);
+      assert.ok(f.svar.text.length > 5, `#svar-kort should summarise the answer: "${f.svar.text}"`);
+      assert.ok(f.svar.links.includes('#resultat'), `#svar-kort should link #resultat (links: ${JSON.stringify(f.svar.links)})`);
 
       assert.equal(await page.$eval('#karta', (e) => e.getAttribute('role')), 'region', '#karta role');
       assert.match((await page.$eval('#karta', (e) => e.getAttribute('aria-label'))) ?? '', /Karta/, '#karta aria-label');
@@ -190,6 +232,23 @@ describe('kartsidan /', () => {
 
       const paths = await mapPaths(page);
       assert.deepEqual(sorted(new Set(paths.map((p) => p.kod))), sorted(CODES), `SVG ${PATHS}: one per kommun`);
+      // The map's colours are the legend's: full opacity, the swatch's colour.
+      const colours = await page.evaluate((sel) => {
+        const out = [];
+        for (const p of document.querySelectorAll(sel)) {
+          const klass = [...p.classList].find((c) => c.startsWith('k-'));
+          const swatch = document.querySelector(`#teckenforklaring .ruta.${klass}`);
+          const st = getComputedStyle(p);
+          out.push({ kod: p.dataset.kommun, klass, fill: st.fill, opacity: st.fillOpacity, swatch: swatch ? getComputedStyle(swatch).backgroundColor : null, image: swatch ? getComputedStyle(swatch).backgroundImage : null });
+        }
+        return out;
+      }, PATHS);
+      for (const c of colours) {
+        assert.equal(c.opacity, '1', `${c.kod} (${c.klass}): map polygons at fill-opacity 1, so they equal the legend`);
+        assert.ok(c.swatch !== null, `${c.kod}: class ${c.klass} on the map has no swatch in #teckenforklaring`);
+        if (c.image === 'none') assert.equal(c.fill, c.swatch, `${c.kod} (${c.klass}): map fill should be the legend swatch's colour`);
+        else assert.match(c.fill, /url\(/, `${c.kod} (${c.klass}): a patterned swatch, so the map should fill with a pattern, fill is ${c.fill}`);
+      }
       assert.ok(paths.every((p) => p.w > 1 && p.h > 1), `SVG ${PATHS} have no size on screen: ${JSON.stringify(paths.filter((p) => !(p.w > 1 && p.h > 1)))}`);
       assert.ok(await shown(page, '#min-position'), '#min-position should be shown when JavaScript runs');
       assert.match(await text(page, '#min-position'), /Använd min position/, '#min-position text');
@@ -209,8 +268,10 @@ describe('kartsidan /', () => {
       await page.evaluate(() => {
         window.__sammaSida = true;
       });
-      const historyLength = await page.evaluate(() => history.length);
+      let historyLength = await page.evaluate(() => history.length);
       // Every select at least once; the round back to its default (which may leave the URL).
+      // Kommun and age are a new question (pushState: Back undoes them); the rest refine it
+      // (replaceState).
       const steps = [
         ['age', '13'],
         ['level', 'universal'],
@@ -225,6 +286,8 @@ describe('kartsidan /', () => {
       let legendBefore = null;
       for (const [name, value] of steps) {
         const what = `${name}=${value} by keyboard`;
+        const inFlerVal = await page.$eval(`form#filter select[name="${name}"]`, (s) => !!s.closest('details#fler-val'));
+        if (inFlerVal) await openFlerVal(page);
         await tabTo(page, `form#filter select[name="${name}"]`);
         await keyboardSelect(page, `form#filter select[name="${name}"]`, value);
         await page
@@ -238,10 +301,19 @@ describe('kartsidan /', () => {
             value,
             defaults[name],
           )
-          .catch(() => assert.fail(`${what}: the URL's query should get ${name}=${value} (history.replaceState; may be left out when it is the default "${defaults[name]}"); URL is ${page.url()}`));
+          .catch(() => assert.fail(`${what}: the URL's query should get ${name}=${value} (may be left out when it is the default "${defaults[name]}"); URL is ${page.url()}`));
         await assertResultsMatchServer(page, what);
         assert.equal(await page.evaluate(() => window.__sammaSida === true), true, `${what}: the page was reloaded (should update in place)`);
-        assert.equal(await page.evaluate(() => history.length), historyLength, `${what}: history.length grew (use history.replaceState, not pushState)`);
+        const push = name === 'kommun' || name === 'age';
+        const length = await page.evaluate(() => history.length);
+        assert.equal(
+          length,
+          historyLength + (push ? 1 : 0),
+          push
+            ? `${what}: a changed ${name} should add one history entry (pushState, so Back undoes it; type-ahead keys count as one)`
+            : `${what}: history.length grew (a refining filter uses history.replaceState, not pushState)`,
+        );
+        historyLength = length;
         assert.equal(new URL(page.url()).pathname, '/', `${what}: path changed`);
         if (name === 'layer') {
           const legend = await text(page, '#teckenforklaring');
@@ -249,11 +321,58 @@ describe('kartsidan /', () => {
           legendBefore = legend;
           const n = await page.$$eval(PATHS, (ps) => new Set(ps.map((p) => p.getAttribute('data-kommun'))).size);
           assert.equal(n, 15, `${what}: ${PATHS} should still be one per kommun, found ${n}`);
+          // Dokument belongs to the adherence layer only.
+          const dok = await page.$eval('#falt-dokument', (f) => ({ hidden: f.hidden, visible: f.checkVisibility() }));
+          assert.deepEqual(dok, { hidden: value !== 'adherence', visible: value === 'adherence' }, `${what}: #falt-dokument shown only with layer=adherence`);
         }
       }
       // The last state: a parent of a 13-year-old in Tibro, universal programmes.
       await assertProgrammeAnswer(page, '1472', 13, 'universal');
+      assert.match(await text(page, '#svar-kort'), /Tibro/, '#svar-kort after choosing Tibro should name it');
       assertNoProblems(page, 'filters by keyboard');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('Tillbaka i webbläsaren ångrar ett byte av kommun eller ålder', async () => {
+    const page = await openPage(browser);
+    try {
+      await visit(page, '/');
+      await page.evaluate(() => {
+        window.__sammaSida = true;
+      });
+      const start = await liveResults(page);
+      const choose = async (name, value) => {
+        await tabTo(page, `form#filter select[name="${name}"]`);
+        await keyboardSelect(page, `form#filter select[name="${name}"]`, value);
+        await page.waitForFunction((n, v) => new URL(location.href).searchParams.get(n) === v, {}, name, value)
+          .catch(() => assert.fail(`${name}=${value}: URL ${page.url()}`));
+        await assertResultsMatchServer(page, `${name}=${value}`);
+      };
+      const formState = () => page.$$eval('form#filter select', (ss) => Object.fromEntries(ss.map((s) => [s.name, s.value])));
+      const expectAt = async (query, what) => {
+        await page
+          .waitForFunction((q) => location.search === q, {}, query)
+          .catch(() => assert.fail(`${what}: the address should be ${query || '/'} (is ${page.url()})`));
+        await assertResultsMatchServer(page, what);
+        const f = await formState();
+        const p = new URLSearchParams(query);
+        assert.equal(f.kommun, p.get('kommun') ?? '', `${what}: select[name=kommun] should follow the address`);
+        assert.equal(f.age, p.get('age') ?? '', `${what}: select[name=age] should follow the address`);
+        assert.equal(await page.evaluate(() => window.__sammaSida === true), true, `${what}: the page was reloaded (history should be handled in place)`);
+      };
+      await choose('kommun', '1472');
+      await choose('age', '13');
+      await page.evaluate(() => history.back());
+      await expectAt('?kommun=1472', 'Back after choosing 13 år');
+      await page.evaluate(() => history.back());
+      await expectAt('', 'Back after choosing Tibro');
+      assert.deepEqual(await liveResults(page), start, 'Back to the start: the results of /');
+      await page.evaluate(() => history.forward());
+      await expectAt('?kommun=1472', 'Forward again');
+      assert.match(await text(page, '#svar-kort'), /Tibro/, '#svar-kort follows Back and Forward');
+      assertNoProblems(page, 'history');
     } finally {
       await page.close();
     }
@@ -277,13 +396,162 @@ describe('kartsidan /', () => {
     }
   });
 
-  test(`vilka program kan en förälder till en 13-åring i Tibro gå? (${EXAMPLE ? 'exempeldata: listas i #erbjuds' : 'verkliga data: okänt sägs som okänt'})`, async () => {
+  test(`vilka program kan en förälder till en 13-åring i Tibro gå? (${EXAMPLE ? 'exempeldata: kort med kontakt' : 'verkliga data: inget bekräftat, kommunens kontakt och grannarnas program'})`, async () => {
     const page = await openPage(browser);
     try {
       await visit(page, '/?kommun=1472&age=13');
       const want = await assertProgrammeAnswer(page, '1472', 13);
-      if (EXAMPLE) assert.ok(want.offered.length > 0, 'the example data should offer something for 13-year-olds in Tibro (test premise)');
+      const cards = await page.$$eval('#program-i-kommunen ul#erbjuds.kortlista > li.kort', (lis) =>
+        lis.map((li) => ({
+          title: li.querySelector(':scope > h4 > a[href^="/program/"]')?.textContent.trim() ?? null,
+          beskrivning: li.querySelector('p.beskrivning')?.textContent.trim() ?? '',
+          forVem: li.querySelector('p.for-vem')?.textContent.trim() ?? '',
+          fakta: [...li.querySelectorAll('dl.kortfakta dt')].map((dt) => dt.textContent.trim()),
+          kontakt: [...li.querySelectorAll('p.kontakt > a.kontakt')].map((a) => ({ text: a.textContent.replace(/\s+/g, ' ').trim(), href: a.getAttribute('href') })),
+        })),
+      );
+      if (EXAMPLE) {
+        assert.ok(want.offered.length > 0, 'the example data should offer something for 13-year-olds in Tibro (test premise)');
+        assert.equal(cards.length, want.offered.length, 'one card (ul#erbjuds.kortlista > li.kort) per offered programme');
+        for (const c of cards) {
+          assert.ok(c.title, `a card without h4 > a[href^="/program/"]: ${JSON.stringify(c)}`);
+          assert.ok(c.beskrivning.length > 10, `${c.title}: p.beskrivning should say in a sentence what it is: "${c.beskrivning}"`);
+          assert.ok(c.forVem.length > 3, `${c.title}: p.for-vem should say for whom: "${c.forVem}"`);
+          for (const dt of ['Arrangör', 'Senast bekräftad', 'Källa']) assert.ok(c.fakta.includes(dt), `${c.title}: dl.kortfakta should have "${dt}" (has ${JSON.stringify(c.fakta)})`);
+          assert.equal(c.kontakt.length, 1, `${c.title}: one p.kontakt > a.kontakt`);
+          assert.match(c.kontakt[0].text, /^Kontakt och anmälan/, `${c.title}: contact link text`);
+          assert.ok(c.kontakt[0].href && c.kontakt[0].href !== '#', `${c.title}: contact link has no address`);
+        }
+      } else {
+        assert.equal(want.offered.length, 0, 'real data: nothing confirmed for 13-year-olds in Tibro (test premise)');
+        assert.equal(cards.length, 0, 'real data: no cards in ul#erbjuds');
+        assert.match(await text(page, '#program-i-kommunen p.inget-bekraftat'), /bekräftat/i, 'p.inget-bekraftat says plainly that nothing is confirmed');
+        const kontakt = await page.$$eval('#program-i-kommunen p.kommunkontakt a', (as) => as.map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('href') })));
+        assert.equal(kontakt.length >= 1, true, 'p.kommunkontakt > a: the kommun\'s general contact');
+        assert.match(kontakt[0].href ?? '', /^https?:\/\//, `the kommun contact is a web address: ${kontakt[0].href}`);
+        assert.match(kontakt[0].text, /Tibro/, `the kommun contact link names Tibro: "${kontakt[0].text}"`);
+        // Confirmed offers in the neighbouring kommuner, as the API has them.
+        assert.ok(await page.$('#program-i-kommunen section#grannars-erbjudanden, section#grannars-erbjudanden'), 'section#grannars-erbjudanden');
+        assert.ok(await page.$('section#grannars-erbjudanden h4, section#grannars-erbjudanden h3'), 'section#grannars-erbjudanden has a heading');
+        const k = await api('/api/v1/kommuner/1472');
+        const expected = new Set();
+        for (const n of k.neighbours) {
+          for (const slug of (await programmesFor(n.kommunkod, 13)).offered) expected.add(`${n.kommunkod}:/program/${slug}`);
+        }
+        const shownLinks = await page.$$eval('section#grannars-erbjudanden li.kort h4 a[href^="/program/"]', (as) => as.map((a) => a.getAttribute('href')));
+        const got = new Set(shownLinks.map((h) => {
+          const u = new URL(h, 'http://x');
+          return `${u.searchParams.get('kommun')}:${u.pathname}`;
+        }));
+        assert.deepEqual(sorted(got), sorted(expected), 'section#grannars-erbjudanden: the neighbours\' confirmed programmes for 13 år (card links /program/SLUG?kommun=GRANNE)');
+      }
+      // The chosen kommun on the map: a thick dark outline, not the orange focus colour.
+      const outline = await page.$eval('#karta path.kommun.vald[data-kommun="1472"]', (p) => ({ stroke: getComputedStyle(p).stroke, width: parseFloat(getComputedStyle(p).strokeWidth) }))
+        .catch(() => null);
+      assert.ok(outline, 'the chosen kommun is marked path.kommun.vald on the map');
+      assert.notEqual(outline.stroke, 'rgb(179, 89, 0)', 'the chosen kommun\'s outline must differ from the orange focus ring');
+      assert.ok(outline.width >= 3, `the chosen kommun's outline is thick (${outline.width})`);
       assertNoProblems(page, '/?kommun=1472&age=13');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('kartan: Escape stänger en popup, även med fokus i den, och popupen hamnar inte under zoomknapparna', async () => {
+    const page = await openPage(browser);
+    try {
+      await visit(page, '/');
+      // The label nearest the map's top left corner: the place where a popup could end up under
+      // the zoom buttons. A click on the label reaches the kommun under it.
+      const target = await page.evaluate(() => {
+        const m = document.querySelector('#karta').getBoundingClientRect();
+        const z = document.querySelector('.leaflet-control-zoom').getBoundingClientRect();
+        const tips = [...document.querySelectorAll('#karta .etikett')].map((e) => {
+          const r = e.getBoundingClientRect();
+          return { name: e.textContent.trim(), x: r.left + r.width / 2, y: r.top + r.height / 2, d: r.left - m.left + (r.top - m.top) };
+        }).filter((t) => !(t.x >= z.left - 4 && t.x <= z.right + 4 && t.y >= z.top - 4 && t.y <= z.bottom + 4));
+        tips.sort((a, b) => a.d - b.d);
+        return tips[0];
+      });
+      assert.ok(target, 'no kommun labels (.etikett) on the map');
+      await page.mouse.click(target.x, target.y);
+      await page.waitForSelector('#karta .leaflet-popup').catch(() => assert.fail(`a click on ${target.name} should open a popup`));
+      await page.waitForFunction(() => document.activeElement?.closest('.leaflet-popup'), { timeout: 3000 })
+        .catch(() => assert.fail('focus should move into the popup'));
+      // Leaflet pans the map so the popup clears the zoom control (autoPanPadding).
+      await page.waitForFunction(() => {
+        const z = document.querySelector('.leaflet-control-zoom')?.getBoundingClientRect();
+        const p = document.querySelector('.leaflet-popup-content-wrapper')?.getBoundingClientRect();
+        if (!z || !p) return false;
+        return p.right <= z.left || p.left >= z.right || p.bottom <= z.top || p.top >= z.bottom;
+      }, { timeout: 3000 }).catch(async () => {
+        const rects = await page.evaluate(() => [ '.leaflet-control-zoom', '.leaflet-popup-content-wrapper' ].map((s) => JSON.stringify(document.querySelector(s)?.getBoundingClientRect())));
+        assert.fail(`the popup for ${target.name} overlaps the zoom buttons: ${rects.join(' / ')}`);
+      });
+      const title = await text(page, '#karta .leaflet-popup h3');
+      assert.equal(title, target.name, 'popup title');
+      await screenshot(page, 'karta-popup');
+      assert.match(await page.evaluate(() => document.activeElement.textContent), /Allt om/, 'focus in the popup is on its link');
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('#karta .leaflet-popup'), { timeout: 3000 })
+        .catch(() => assert.fail('Escape with focus inside the popup should close it'));
+      const focus = await page.evaluate(() => ({ inMap: !!document.activeElement?.closest('#karta'), body: document.activeElement === document.body }));
+      assert.ok(focus.inMap && !focus.body, 'after Escape, focus goes back to the map (not lost to <body>)');
+      // Again, with focus left on the map itself.
+      await page.mouse.click(target.x, target.y);
+      await page.waitForSelector('#karta .leaflet-popup');
+      await page.evaluate(() => document.querySelector('#karta').focus());
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('#karta .leaflet-popup'), { timeout: 3000 })
+        .catch(() => assert.fail('Escape with focus on the map should close the popup'));
+      assertNoProblems(page, 'popup');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('under graviditeten: eget neutralt tillstånd "inga program i katalogen", varken vitt eller okänt', async () => {
+    const page = await openPage(browser);
+    try {
+      await visit(page, '/?age=graviditet');
+      const rows = await page.$$eval('#kommunlista tbody tr[data-kommun]', (trs) => trs.map((tr) => tr.dataset.klass));
+      const anyProgramme = PROGRAMMES.some((p) => p.age_min < 0);
+      if (!anyProgramme) {
+        assert.deepEqual([...new Set(rows)], ['k-inget-program'], 'no catalogue programme covers pregnancy: every row k-inget-program (not k-ingen, not k-okant)');
+      }
+      const legend = await page.evaluate(() => {
+        const bg = (sel) => {
+          const e = document.querySelector(sel);
+          if (!e) return null;
+          const st = getComputedStyle(e);
+          return `${st.backgroundColor} ${st.backgroundImage}`;
+        };
+        const li = document.querySelector('#teckenforklaring .ruta.k-inget-program')?.closest('li');
+        return { inget: bg('#teckenforklaring .ruta.k-inget-program'), text: li?.textContent.trim() ?? '', ingen: bg('.ruta.k-ingen'), okant: bg('.ruta.k-okant') };
+      });
+      assert.ok(legend.inget, '#teckenforklaring should have a .ruta.k-inget-program swatch');
+      assert.match(legend.text, /inga program i katalogen/i, `the k-inget-program legend entry's words: "${legend.text}"`);
+      const ref = await page.evaluate(() => {
+        const probe = (k) => {
+          const e = document.createElement('span');
+          e.className = `ruta ${k}`;
+          document.body.append(e);
+          const st = getComputedStyle(e);
+          const out = `${st.backgroundColor} ${st.backgroundImage}`;
+          e.remove();
+          return out;
+        };
+        return { ingen: probe('k-ingen'), okant: probe('k-okant') };
+      });
+      assert.notEqual(legend.inget, ref.ingen, 'k-inget-program must look different from k-ingen (white, confirmed none)');
+      assert.notEqual(legend.inget, ref.okant, 'k-inget-program must look different from k-okant (hatched)');
+      const fills = await page.$$eval('#karta path.kommun.k-inget-program', (ps) => [...new Set(ps.map((p) => getComputedStyle(p).fill))]);
+      if (!anyProgramme) {
+        assert.equal(fills.length, 1, `map: every kommun drawn k-inget-program, one fill (${JSON.stringify(fills)})`);
+        assert.match(fills[0], /inget-program-monster/, `map: k-inget-program filled with its dotted pattern: ${fills[0]}`);
+        assert.ok(await page.$('#karta svg pattern#inget-program-monster'), 'the map defines the pattern #inget-program-monster');
+      }
+      assertNoProblems(page, '/?age=graviditet');
     } finally {
       await page.close();
     }
@@ -366,6 +634,11 @@ describe('kartsidan /', () => {
           PATHS,
         )
         .catch(async () => assert.fail(`after #visa-karta, the kommuner should be drawn: ${JSON.stringify((await mapPaths(page)).slice(0, 3))}`));
+      // 15 names do not fit on a phone's map without colliding: they are hidden (the popups and
+      // the list name every kommun).
+      const labels = await page.$$eval('#karta .etikett', (es) => es.filter((e) => e.checkVisibility()).map((e) => e.textContent.trim()));
+      assert.deepEqual(labels, [], 'at 375 px the map labels (.etikett) should be hidden so they do not collide');
+      await screenshot(page, 'karta-visad');
       await page.keyboard.press('Enter');
       await page
         .waitForFunction(() => getComputedStyle(document.querySelector('#karta')).display === 'none' || document.querySelector('#karta').getBoundingClientRect().height === 0)

@@ -19,6 +19,8 @@ async function kommun(kod) {
 /// Classifies a cell or list item: täckt / inte täckt / okänt (or erbjuds / erbjuds inte).
 function state(s) {
   const t = norm(s).toLowerCase();
+  // No catalogue programme for that age (pregnancy): neither covered nor a gap.
+  if (/inga program i katalogen/.test(t)) return 'none-in-catalogue';
   if (/inte täckt|erbjuds inte/.test(t)) return 'no';
   if (/okänt|okänd/.test(t)) return 'unknown';
   if (/täckt|erbjuds/.test(t)) return 'yes';
@@ -96,7 +98,19 @@ describe('kommun-, program- och jämförelsesidor', () => {
         assert.ok(cells.length >= 18, `/kommun/${kod}: #tackning should be a table of ages × levels, has ${cells.length} cells`);
         // Besides the states, a summary (share of ages covered, "100 %") may be given.
         const odd = cells.filter((c) => !/^\s*\d+ ?%\s*$/.test(c)).map(state).filter((s) => s.startsWith('?'));
-        assert.deepEqual(odd, [], `/kommun/${kod}: #tackning cells should say täckt / inte täckt / okänt`);
+        assert.deepEqual(odd, [], `/kommun/${kod}: #tackning cells should say täckt / inte täckt / okänt / inga program i katalogen`);
+        // Pregnancy: no catalogue programme covers it, so never "inte täckt".
+        const pregnancy = await page.$$eval('#tackning tr', (trs) =>
+          trs.filter((tr) => /graviditet/i.test(tr.cells[0]?.textContent ?? '')).map((tr) => [...tr.querySelectorAll('td')].filter((td) => td.querySelector('.tillstand')).map((td) => ({ text: td.textContent, marker: !!td.querySelector('.tillstand.inget-program') }))),
+        );
+        if (!Object.values(PROGRAMMES).some((p) => p.age_min < 0)) {
+          for (const row of pregnancy) {
+            for (const c of row) {
+              assert.equal(state(c.text), 'none-in-catalogue', `/kommun/${kod} #tackning, under graviditeten: "${norm(c.text)}" (no catalogue programme covers it)`);
+              assert.ok(c.marker, `/kommun/${kod} #tackning, under graviditeten: span.tillstand.inget-program`);
+            }
+          }
+        }
 
         assert.match(await text(page, '#sambu'), new RegExp(k.sambu.status_label, 'i'), `/kommun/${kod}: #sambu should say "${k.sambu.status_label}"`);
         assert.match(
@@ -208,7 +222,19 @@ describe('kommun-, program- och jämförelsesidor', () => {
         );
         assert.deepEqual(nav, [], `${p}: the embedded view should have no visible site header or navigation`);
         if (EXAMPLE) assert.match(await text(page, '#exempeldata'), /Exempeldata/, `${p}: example banner`);
-        if (p.startsWith('/?')) assert.ok(await page.$('#karta'), `${p}: the embedded map page should have #karta`);
+        assert.equal(await page.$eval('base', (b) => b.getAttribute('target')).catch(() => null), '_top', `${p}: <base target="_top"> so links open in the top window`);
+        if (p.startsWith('/?')) {
+          // Compact: the form with kommun and age only, and the answer; no list, map or legend.
+          for (const sel of ['#karta', '#kommunlista', '#teckenforklaring']) {
+            assert.equal(await page.$(sel), null, `${p}: the embedded home page should have no ${sel}`);
+          }
+          const form = await page.$eval('form#filter', (f) => ({
+            target: f.getAttribute('target'),
+            selects: [...f.querySelectorAll('select')].map((s) => s.name),
+          }));
+          assert.equal(form.target, '_self', `${p}: form#filter target="_self" (stays in the frame)`);
+          assert.deepEqual(form.selects, ['kommun', 'age'], `${p}: the embedded form has only kommun and age`);
+        }
         assertNoProblems(page, p);
       } finally {
         await page.close();

@@ -232,6 +232,22 @@ export async function arrowSelectTo(page, selector, value) {
   assert.equal(await page.$eval(selector, (s) => s.value), value, `${selector}: value after arrow keys`);
 }
 
+/// Opens the form's "Fler val" (details#fler-val) by keyboard, if it is closed: Tab to its
+/// summary, Enter.
+export async function openFlerVal(page) {
+  if (await page.$eval('details#fler-val', (d) => d.open)) return;
+  await tabTo(page, 'details#fler-val > summary');
+  await page.keyboard.press('Enter');
+  await page
+    .waitForFunction(() => document.querySelector('details#fler-val').open, { timeout: 2000 })
+    .catch(() => assert.fail('Enter on the summary "Fler val" should open details#fler-val'));
+}
+
+/// Today in Sweden, YYYY-MM-DD (the date the pages print).
+export function todaySweden() {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
 // ---- the results, as rendered by the server and as updated by the script ---------------
 
 /// What the results show, independent of how they were produced: run in the page on a
@@ -245,6 +261,7 @@ export function snapshotResults(doc) {
   const hrefs = (sel) => [...doc.querySelectorAll(`${sel} a`)].map((a) => a.getAttribute('href'));
   return {
     antal: t(doc.querySelector('#antal')),
+    svar: t(doc.querySelector('#svar-kort')),
     rows,
     programIKommunen: !!doc.querySelector('#program-i-kommunen'),
     erbjuds: hrefs('#erbjuds'),
@@ -325,13 +342,18 @@ export async function pageTypes() {
     { name: 'kommun-1496', path: '/kommun/1496' },
     { name: 'program-abc', path: '/program/abc' },
     { name: 'program-marte-meo', path: '/program/marte-meo' },
+    // Shared links: parameters a page does not use (Facebook, newsletters) are ignored.
+    { name: 'kommun-delad-lank', path: '/kommun/1472?age=13&level=universal&fbclid=IwAR0abc' },
+    { name: 'program-delad-lank', path: '/program/abc?kommun=1472&utm_source=nyhetsbrev' },
     { name: 'jamfor', path: '/jamfor?kommuner=1496,1494' },
+    { name: 'jamfor-tre', path: '/jamfor?kommuner=1447,1473,1493' },
     { name: 'jamfor-omgangar', path: `/jamfor?kommuner=1496&round=${a},${b}` },
     { name: 'om', path: '/om' },
     { name: 'tillganglighet', path: '/tillganglighet' },
     { name: '404-kommun', path: '/kommun/9999', status: 404 },
     { name: '404-program', path: '/program/finns-inte', status: 404 },
     { name: 'inbaddad-karta', path: '/?embed=1', embed: true },
+    { name: 'inbaddad-tibro-13', path: '/?embed=1&kommun=1472&age=13', embed: true },
     { name: 'inbaddad-kommun', path: '/kommun/1472?embed=1', embed: true },
     { name: 'ogc-start', path: '/ogc/?f=html' },
     { name: 'ogc-samlingar', path: '/ogc/collections?f=html' },

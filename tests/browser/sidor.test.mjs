@@ -1,7 +1,8 @@
 // Every page type: loads cleanly (no console errors, no failed or outside requests), has the
 // common frame (lang, skip link, main, footer links, example banner, CSP), has no axe-core
-// violations (WCAG 2.1 A/AA and best practice, desktop width, with the page's script run),
-// works without JavaScript, fits a phone screen; screenshots at desktop and phone size.
+// violations (WCAG 2.1 A/AA and best practice, with the page's script run, at desktop width and
+// at 375 px, where tables turn into cards and scroll boxes must be reachable by keyboard), works
+// without JavaScript, fits a phone screen; screenshots at desktop and phone size.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -119,7 +120,7 @@ describe('sidor', () => {
   }
 
   for (const pt of PAGES) {
-    test(`${pt.name}: fungerar på mobil (375×740) utan vågrät rullning`, async () => {
+    test(`${pt.name}: fungerar på mobil (375×740) utan vågrät rullning, axe-core utan fel`, async () => {
       const page = await openPage(browser, { viewport: MOBILE });
       try {
         await visit(page, pt.path, { status: pt.status ?? 200 });
@@ -133,6 +134,17 @@ describe('sidor', () => {
           return { scroll: document.documentElement.scrollWidth, client, culprits: leaves.slice(0, 5).map(name) };
         });
         assert.ok(w.scroll <= w.client, `${pt.path} at 375 px: page scrolls sideways (scrollWidth ${w.scroll} > ${w.client}; WCAG 1.4.10); sticking out: ${w.culprits.join(', ')}`);
+        const vs = await axe(page);
+        assert.equal(vs.length, 0, `${pt.path} at 375 px: ${vs.length} axe violation(s) (${AXE_TAGS.join(', ')}):\n${formatViolations(vs)}`);
+        // Phone tables: a table that becomes cards (table.staplad) names every value's column.
+        const unlabelled = await page.$$eval('table.staplad tbody td, table.staplad tbody th', (cs) =>
+          cs.filter((c) => !c.getAttribute('data-label')).map((c) => `${c.closest('table').caption?.textContent.trim() ?? 'table'}: ${c.textContent.trim().slice(0, 40)}`),
+        );
+        assert.deepEqual(unlabelled, [], `${pt.path}: cells of table.staplad without data-label`);
+        const stacked = await page.$$eval('table.staplad', (ts) => ts.filter((t) => t.checkVisibility()).map((t) => getComputedStyle(t).display));
+        assert.ok(stacked.every((d) => d === 'block'), `${pt.path} at 375 px: table.staplad should be stacked cards (display ${JSON.stringify(stacked)})`);
+        const regions = await page.$$eval('.tabellram', (rs) => rs.filter((r) => r.getAttribute('tabindex') !== '0' || r.getAttribute('role') !== 'region' || !r.getAttribute('aria-label')).map((r) => r.outerHTML.slice(0, 100)));
+        assert.deepEqual(regions, [], `${pt.path}: every .tabellram scroll box has tabindex="0" role="region" aria-label`);
         assertNoProblems(page, `${pt.path} (375×740)`);
       } finally {
         await page.close();

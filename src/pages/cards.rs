@@ -1,0 +1,224 @@
+//! A parent's answer: the programmes of a kommun for a child's age as cards (what it is, for
+//! whom in plain words, who runs it, languages, and where to ask and sign up), the kommun's own
+//! contact where nothing is confirmed, and what the neighbouring kommuner offer. The map page,
+//! its embedded form and the kommun page show the same section.
+
+use maud::{Markup, html};
+
+use crate::coverage::LevelFilter;
+use crate::inventory::Programme;
+use crate::views::{by_state, lapsed_label, matches};
+use crate::vocabulary::{CellState, ContactKind, Level};
+
+use super::Cx;
+use super::layout::{count, source, source_link, state};
+use super::map::age_range;
+
+/// "för ett barn som är 13 år", "under graviditeten", "för barn i alla åldrar 0–17 år".
+pub fn age_phrase(age: Option<i8>) -> String {
+    match age {
+        None => "för barn i alla åldrar 0–17 år".into(),
+        Some(-1) => "under graviditeten".into(),
+        Some(0) => "för ett barn under 1 år".into(),
+        Some(n) => format!("för ett barn som är {n} år"),
+    }
+}
+
+/// Who a level is for, in plain words.
+pub fn level_for(l: Level) -> &'static str {
+    match l {
+        Level::Universal => "alla föräldrar",
+        Level::Selective => {
+            "föräldrar i en situation med ökad risk, till exempel separerade eller nya i Sverige"
+        }
+        Level::Indicated => "föräldrar vars barn redan har svårigheter",
+    }
+}
+
+/// "För föräldrar till barn 3–12 år: alla föräldrar (universell nivå)."
+pub fn for_whom(p: &Programme) -> String {
+    let who: Vec<String> = p
+        .levels
+        .iter()
+        .map(|l| format!("{} ({} nivå)", level_for(*l), l.label()))
+        .collect();
+    let ages = if p.age_min < 0 {
+        age_range(p.age_min, p.age_max)
+    } else {
+        format!("barn {}", age_range(p.age_min, p.age_max))
+    };
+    format!("För föräldrar till {ages}: {}.", who.join(" eller "))
+}
+
+/// A link to a programme's page in the context of a kommun.
+fn programme_href(p: &Programme, kommun: &str) -> String {
+    format!("/program/{}?kommun={kommun}", p.slug)
+}
+
+/// The kommun's contact for parents (familjecentral first), or None where the data has none.
+pub fn kommun_contact<'a>(cx: &Cx<'a>, k: usize) -> Option<&'a crate::inventory::Contact> {
+    let mut cs: Vec<_> = cx.a.contacts(k).collect();
+    cs.sort_by_key(|c| c.kind != ContactKind::Familjecentral);
+    cs.into_iter().next()
+}
+
+/// "Fråga kommunen: Familjecentralen Källan (tibro.se)" — every contact the data has.
+pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
+    let a = cx.a;
+    let mut cs: Vec<_> = a.contacts(k).collect();
+    cs.sort_by_key(|c| c.kind != ContactKind::Familjecentral);
+    html! {
+        p.kommunkontakt {
+            @if cs.is_empty() {
+                "Vi har ingen kontaktuppgift till " (a.kommuner[k].name) " ännu."
+            } @else {
+                "Fråga " (a.kommuner[k].name) ": "
+                @for (i, c) in cs.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    a href=(c.url) { (c.name) }
+                }
+                "."
+            }
+        }
+    }
+}
+
+/// One offered programme in a kommun as a card.
+pub fn card(cx: &Cx, k: usize, r: usize, p: usize) -> Markup {
+    let a = cx.a;
+    let prog = &a.programmes()[p];
+    let kommun = &a.kommuner[k];
+    let o = a.offering(k, r, p);
+    let own_contact = o.map(|o| o.contact_url.as_str()).filter(|u| !u.is_empty());
+    let fallback = kommun_contact(cx, k);
+    html! {
+        li.kort {
+            h4 { a href=(programme_href(prog, &kommun.code)) { (prog.name) } }
+            p.beskrivning { (prog.description) }
+            p.for-vem { (for_whom(prog)) " Form: " (prog.format.label()) "." }
+            @if let Some(o) = o {
+                dl.kortfakta {
+                    @if !o.organiser.is_empty() { dt { "Arrangör" } dd { (o.organiser) } }
+                    dt { "Språk" }
+                    dd { @if o.languages.is_empty() { "uppgift saknas" } @else { (o.languages.join(", ")) } }
+                    dt { "Senast bekräftad" } dd { (o.last_confirmed) }
+                    dt { "Källa" }
+                    dd { (source_link(&o.source))
+                         @if a.supplementary(k, r, p) { " (offentlig källa, inte ett svar i omgången)" } }
+                }
+            }
+            p.kontakt {
+                @match (own_contact, fallback) {
+                    (Some(url), _) => { a.kontakt href=(url) { "Kontakt och anmälan" } " hos arrangören i " (kommun.name) "." }
+                    (None, Some(c)) => { a.kontakt href=(c.url) { "Kontakt och anmälan" } " – fråga " (c.name) "." }
+                    (None, None) => { "Kontakt och anmälan: uppgift saknas; fråga kommunen." }
+                }
+            }
+        }
+    }
+}
+
+/// "Which programmes can I join?": the chosen kommun's programmes for the age and level, offered
+/// ones as cards; where none is confirmed, the kommun's contact and the neighbours' offers; the
+/// unknown ones apart (never as not offered), lapsed ones with their date.
+pub fn programmes_for(
+    cx: &Cx,
+    k: usize,
+    r: usize,
+    age: Option<i8>,
+    level: LevelFilter,
+) -> Markup {
+    let a = cx.a;
+    let kommun = &a.kommuner[k];
+    let [offered, not_offered, unknown] = &by_state(a, k, r, |p| matches(p, age, level));
+    let none_in_catalogue = offered.is_empty() && not_offered.is_empty() && unknown.is_empty();
+    html! {
+        section #program-i-kommunen aria-labelledby="pik-rubrik" {
+            h3 #pik-rubrik { "Program i " (kommun.name) " " (age_phrase(age)) }
+            @if none_in_catalogue {
+                p.inget-bekraftat { "Katalogen har inga föräldraskapsstödsprogram " (age_phrase(age)) " på den valda nivån." }
+                @if age == Some(-1) {
+                    p { "Under graviditeten får du stöd av barnmorskemottagningen, som ofta har föräldragrupper. Läs mer på "
+                        a href="https://www.1177.se" { "1177.se" } "." }
+                }
+            } @else if offered.is_empty() {
+                p.inget-bekraftat {
+                    "Inget program som passar är bekräftat i " (kommun.name) ". Det betyder inte att inget finns: "
+                    (count(unknown.len(), "program har", "program har")) " okänd status."
+                }
+                (kommun_contacts(cx, k))
+                (neighbour_offers(cx, k, r, age, level))
+            } @else {
+                p { (count(offered.len(), "program erbjuds", "program erbjuds")) ":" }
+                ul #erbjuds.kortlista { @for p in offered { (card(cx, k, r, *p)) } }
+            }
+            @if !unknown.is_empty() {
+                details {
+                    summary { (count(unknown.len(), "program", "program")) " som passar har okänd status" }
+                    p { "För de här programmen saknar vi uppgift om " (kommun.name) " erbjuder dem. Fråga kommunen." }
+                    ul #okanda {
+                        @for p in unknown {
+                            @let prog = &a.programmes()[*p];
+                            li {
+                                a href=(programme_href(prog, &kommun.code)) { (prog.name) } " – "
+                                @match a.lapsed(k, r, *p) {
+                                    Some(o) => { span.tillstand.okant { (lapsed_label(o)) } " (" (source(&o.source, Some(&o.last_confirmed))) ")" }
+                                    None => (state(CellState::Unknown)),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !not_offered.is_empty() {
+                p { "Erbjuds inte (bekräftat): "
+                    @for (i, p) in not_offered.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (a.programmes()[*p].name)
+                    }
+                    "."
+                }
+            }
+            @if !cx.embed || offered.is_empty() {
+                p.ej-inbaddad { a href={ "/kommun/" (kommun.code) } { "Allt om " (kommun.name) ": täckning, luckor, grannkommuner och källor" } }
+            }
+        }
+    }
+}
+
+/// Confirmed offers for the age and level in the neighbouring kommuner: where a parent can look
+/// when the home kommun has nothing confirmed.
+fn neighbour_offers(cx: &Cx, k: usize, r: usize, age: Option<i8>, level: LevelFilter) -> Markup {
+    let a = cx.a;
+    let found: Vec<(usize, usize)> = a.kommuner[k]
+        .neighbours
+        .iter()
+        .flat_map(|(n, _)| {
+            let [offered, _, _] = by_state(a, *n, r, |p| matches(p, age, level));
+            offered.into_iter().map(move |p| (*n, p))
+        })
+        .collect();
+    html! {
+        section #grannars-erbjudanden aria-labelledby="ge-rubrik" {
+            h4 #ge-rubrik { "Bekräftat i grannkommunerna" }
+            @if found.is_empty() {
+                p { "Inte heller grannkommunerna har något bekräftat program som passar." }
+            } @else {
+                p { "Ibland kan du delta i en grannkommun. Fråga arrangören." }
+                ul {
+                    @for (n, p) in &found {
+                        @let prog = &a.programmes()[*p];
+                        @let nk = &a.kommuner[*n];
+                        li {
+                            a href=(programme_href(prog, &nk.code)) { (prog.name) } " i " (nk.name)
+                            @if let Some(o) = a.offering(*n, r, *p) {
+                                @if !o.organiser.is_empty() { " – " (o.organiser) }
+                                @if !o.contact_url.is_empty() { " · " a.kontakt href=(o.contact_url) { "Kontakt och anmälan" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
