@@ -111,7 +111,11 @@ function fitLabels() {
 
 function fit() {
   if (!map || !kommunLayer) return;
-  map.fitBounds(kommunLayer.getBounds(), { padding: [8, 8] });
+  // A map in a hidden container (a phone, before "Visa kartan") has no size: padding would
+  // give it a negative one and no view at all.
+  const size = map.getSize();
+  const padding = size.x > 100 && size.y > 100 ? [8, 8] : [0, 0];
+  map.fitBounds(kommunLayer.getBounds(), { padding });
   fitZoom = map.getZoom();
   fitLabels();
 }

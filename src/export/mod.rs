@@ -317,6 +317,23 @@ fn file_name(a: &Atlas, what: What, kinds: &[TableKind], f: &Filter, ext: &str) 
             "urval".into()
         });
     }
+    // The filters that chose rows or columns, so a filtered file is not mistaken for the whole.
+    if let Some(age) = f.age {
+        parts.push(if age < 0 {
+            "graviditet".into()
+        } else {
+            format!("alder-{age}")
+        });
+    }
+    if let Some(l) = f.level.filter(|l| *l != crate::coverage::LevelFilter::All) {
+        parts.push(format!("niva-{}", l.code()));
+    }
+    if let Some(ps) = &f.programmes {
+        parts.push(match ps.as_slice() {
+            [p] => a.programmes()[*p].slug.clone(),
+            _ => "programurval".into(),
+        });
+    }
     let name: String = parts
         .join("_")
         .chars()
