@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::body::Body;
 use crate::coverage::Coverage;
-use crate::geometry::{self, Locator};
 use crate::dates::{Confirmed, PartialDate};
+use crate::geometry::{self, Locator};
 use crate::inventory::{
     Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
 };
@@ -125,12 +125,14 @@ impl Atlas {
         let default_round = newest(RoundKind::Survey)
             .or_else(|| newest(RoundKind::Sources))
             .unwrap_or(nr.saturating_sub(1));
-        let stale_before = inventory.dataset.stale_before().unwrap_or_else(|| {
-            match newest(RoundKind::Survey) {
-                Some(r) => inventory.rounds[r].collected.from,
-                None => years_ago(inventory.dataset.config.freshness.max_age_years),
-            }
-        });
+        let stale_before =
+            inventory
+                .dataset
+                .stale_before()
+                .unwrap_or_else(|| match newest(RoundKind::Survey) {
+                    Some(r) => inventory.rounds[r].collected.from,
+                    None => years_ago(inventory.dataset.config.freshness.max_age_years),
+                });
         let stale = |o: &Offering| match o.last_confirmed {
             Confirmed::Unknown => true,
             Confirmed::On(d) => d.before(&stale_before),
@@ -293,7 +295,9 @@ impl Atlas {
         if rounds[r].kind != RoundKind::Survey {
             return None;
         }
-        rounds[..r].iter().rposition(|x| x.kind == RoundKind::Survey)
+        rounds[..r]
+            .iter()
+            .rposition(|x| x.kind == RoundKind::Survey)
     }
 
     /// The kommun's contacts for parents, in file order.

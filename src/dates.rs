@@ -228,7 +228,10 @@ pub fn today() -> String {
     let tz = TZ.get_or_init(|| {
         jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
     });
-    jiff::Timestamp::now().to_zoned(tz.clone()).date().to_string()
+    jiff::Timestamp::now()
+        .to_zoned(tz.clone())
+        .date()
+        .to_string()
 }
 
 #[cfg(test)]

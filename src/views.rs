@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::atlas::Atlas;
 use crate::body::Body;
 use crate::coverage::{LevelFilter, LevelReport, age_label, reports};
-use crate::inventory::{Offering, Programme};
 use crate::dates::Confirmed;
+use crate::inventory::{Offering, Programme};
 use crate::vocabulary::{
     ActionPlan, AdherenceStatus, CellState, Detail, OfferingStatus, PartsStatus, SambuStatus,
 };

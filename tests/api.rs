@@ -227,7 +227,10 @@ async fn programmes_catalogue_and_detail() {
     assert!(current["not_offered_in"].as_array().unwrap().is_empty());
     let lapsed = &current["lapsed_in"][0];
     assert_eq!(lapsed["kommunkod"], "1498");
-    assert_eq!(lapsed["offering"]["state_label"], "erbjöds 2022 – okänt i dag");
+    assert_eq!(
+        lapsed["offering"]["state_label"],
+        "erbjöds 2022 – okänt i dag"
+    );
     assert_eq!(
         codes(&round("historiska-uppgifter")["offered_in"]),
         ["1495"]
@@ -320,9 +323,7 @@ async fn offerings_layer_filters_by_age_and_level() {
         "no answer is okänt, not erbjuds inte"
     );
     // No catalogue programme is for pregnancy: a neutral state everywhere, never "not offered".
-    let prenatal = get(&real(), "/api/v1/layers/offerings?age=-1")
-        .await
-        .json();
+    let prenatal = get(&real(), "/api/v1/layers/offerings?age=-1").await.json();
     for f in prenatal["features"].as_array().unwrap() {
         assert_eq!(f["properties"]["age_state"], "no_programme", "{}", f["id"]);
         assert_eq!(f["properties"]["not_offered"], 0);

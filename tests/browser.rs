@@ -153,13 +153,8 @@ fn free_port() -> u16 {
 
 /// The state of a data set with the front end of `web/` and `origin` allowed to frame the pages.
 fn state_framed_by(data: PathBuf, origin: String) -> AppState {
-    let atlas = server::build(&data, None).unwrap_or_else(|p| {
-        panic!(
-            "{} does not load:\n{}",
-            data.display(),
-            server::report(&p)
-        )
-    });
+    let atlas = server::build(&data, None)
+        .unwrap_or_else(|p| panic!("{} does not load:\n{}", data.display(), server::report(&p)));
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
     let options = PageOptions {
         frame_ancestors: vec![origin],

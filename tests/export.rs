@@ -178,8 +178,15 @@ async fn long_table_has_every_kommun_programme_and_round_with_source_and_date() 
     assert_eq!(rows[0][col(&h, "underlag")], "offentlig källa");
     assert_eq!(rows[0][col(&h, "senast_bekraftad")], "2015-09-08");
     let (h, rows) = csv(&s, "/api/v1/export/matris?profil=rfc4180&kommun=1496").await;
-    assert_eq!(rows[0][col(&h, "ABC – Alla Barn i Centrum (3–12 år)")], "okänt");
-    let (h, rows) = csv(&s, "/api/v1/export/tackning?profil=rfc4180&kommun=1472&level=universal").await;
+    assert_eq!(
+        rows[0][col(&h, "ABC – Alla Barn i Centrum (3–12 år)")],
+        "okänt"
+    );
+    let (h, rows) = csv(
+        &s,
+        "/api/v1/export/tackning?profil=rfc4180&kommun=1472&level=universal",
+    )
+    .await;
     assert_eq!(
         rows[0][col(&h, "graviditet")],
         "inga program i katalogen för den åldern",

@@ -145,7 +145,10 @@ async fn a_parent_in_tibro_with_a_13_year_old_gets_the_programmes_without_script
         );
     }
     // Each result is a card with what it is, for whom, and where to ask and sign up.
-    assert_eq!(offered.matches("<li class=\"kort\">").count(), expected.len());
+    assert_eq!(
+        offered.matches("<li class=\"kort\">").count(),
+        expected.len()
+    );
     assert_eq!(
         offered.matches("class=\"beskrivning\"").count(),
         expected.len()
@@ -163,17 +166,36 @@ async fn a_parent_in_tibro_with_a_13_year_old_gets_the_programmes_without_script
     assert!(r.contains("id=\"okanda\""));
     assert!(!r.contains("Erbjuds inte (bekräftat)"));
     assert!(r.contains("class=\"kommunkontakt\""));
-    assert!(r.contains("href=\"https://tibro.se/Barnomsorg-och-utbildning/Forskolor/\">Familjecentralen Källan</a>"));
-    let neighbours = r.split("id=\"grannars-erbjudanden\"").nth(1).expect("neighbours");
+    assert!(r.contains(
+        "href=\"https://tibro.se/Barnomsorg-och-utbildning/Forskolor/\">Familjecentralen Källan</a>"
+    ));
+    let neighbours = r
+        .split("id=\"grannars-erbjudanden\"")
+        .nth(1)
+        .expect("neighbours");
     // Skövde's Marte Meo (read on the kommun's page in 2026) is for 0–18.
-    assert!(neighbours.contains("Marte Meo</a> i Skövde"), "{neighbours}");
+    assert!(
+        neighbours.contains("Marte Meo</a> i Skövde"),
+        "{neighbours}"
+    );
     // The form asks kommun and age first; the professional choices wait under "Fler val".
-    let form = r.split("id=\"filter\"").nth(1).unwrap().split("</form>").next().unwrap();
-    let (before, after) = form.split_once("<details id=\"fler-val\"").expect("Fler val");
+    let form = r
+        .split("id=\"filter\"")
+        .nth(1)
+        .unwrap()
+        .split("</form>")
+        .next()
+        .unwrap();
+    let (before, after) = form
+        .split_once("<details id=\"fler-val\"")
+        .expect("Fler val");
     assert!(before.contains("name=\"kommun\"") && before.contains("name=\"age\""));
     assert!(!before.contains("name=\"round\""));
     assert!(after.contains("name=\"level\"") && after.contains("name=\"round\""));
-    assert!(after.contains("id=\"falt-dokument\" hidden"), "document only for adherence");
+    assert!(
+        after.contains("id=\"falt-dokument\" hidden"),
+        "document only for adherence"
+    );
     assert!(r.contains("id=\"svar-kort\""));
 }
 
@@ -369,7 +391,10 @@ async fn pages_and_assets_have_etags_and_fingerprinted_assets_are_immutable() {
     assert!(a.header("cache-control").contains("immutable"));
     let stale = get(&s, "/assets/style.css?v=old").await;
     assert_eq!(stale.header("cache-control"), "no-cache");
-    assert!(js.is_some(), "every page loads the page script (print button)");
+    assert!(
+        js.is_some(),
+        "every page loads the page script (print button)"
+    );
     assert!(!t.contains("leaflet.js"), "the kommun page loads no map");
     let m = page(&s, "/").await;
     assert!(m.contains("src=\"/assets/leaflet.js?v=") && m.contains("src=\"/assets/app.js?v="));
@@ -405,7 +430,8 @@ async fn the_compare_form_may_repeat_kommun_but_nothing_else() {
 #[tokio::test]
 async fn shared_links_with_decorations_open_the_page() {
     let s = real();
-    let decorations = "fbclid=IwAR0abc&utm_source=nyhetsbrev&utm_medium=e-post&utm_campaign=v48&gclid=xyz";
+    let decorations =
+        "fbclid=IwAR0abc&utm_source=nyhetsbrev&utm_medium=e-post&utm_campaign=v48&gclid=xyz";
     for path in [
         "/",
         "/?kommun=1472&age=13",
@@ -494,7 +520,11 @@ async fn old_mentions_and_pregnancy_are_not_shown_as_facts_about_today() {
     assert!(home.contains("Offentliga källor (samling av offentliga källor)"));
     // Both survey rounds lack answers: nothing can be compared, and nothing says "no change".
     assert!(t.contains("Kan inte jämföras – inga uppgifter"));
-    let c = page(&s, "/jamfor?kommuner=1447&round=kartlaggning-2021,uppfoljning-2024").await;
+    let c = page(
+        &s,
+        "/jamfor?kommuner=1447&round=kartlaggning-2021,uppfoljning-2024",
+    )
+    .await;
     assert!(c.contains("Kan inte jämföras – inga uppgifter"));
     assert!(!c.contains("ingen förändring"));
     // With answers on both sides (example data), change is shown.
@@ -515,14 +545,21 @@ async fn pages_carry_a_print_header_and_a_print_button() {
     assert!(header.contains(&format!("Utskriven {}", skaraborgskartan::dates::today())));
     assert!(header.contains("/kommun/1447"));
     assert!(t.contains("id=\"skriv-ut\""));
-    assert!(page(&s, "/jamfor?kommuner=1447,1473").await.contains("id=\"skriv-ut\""));
+    assert!(
+        page(&s, "/jamfor?kommuner=1447,1473")
+            .await
+            .contains("id=\"skriv-ut\"")
+    );
 }
 
 #[tokio::test]
 async fn embedded_home_is_the_form_and_the_cards() {
     let t = page(&example(), "/?embed=1&kommun=1472&age=13").await;
     assert!(t.contains("<base target=\"_top\">"));
-    assert!(t.contains("target=\"_self\""), "the form stays in the frame");
+    assert!(
+        t.contains("target=\"_self\""),
+        "the form stays in the frame"
+    );
     assert!(t.contains("class=\"kort\""));
     assert!(!t.contains("id=\"kommunlista\""), "no list in the frame");
     assert!(!t.contains("id=\"karta\""), "no map in the frame");

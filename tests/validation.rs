@@ -61,7 +61,7 @@ fn lines(dir: &Path, file: &str) -> usize {
     fs::read_to_string(dir.join(file)).unwrap().lines().count()
 }
 
-const OFFERING: &str = "1496,cope,offentliga-kallor,offered,,,,2015,https://example.org/a,";
+const OFFERING: &str = "1496,cope,uppfoljning-2024,offered,,,,2024-03,https://example.org/a,";
 
 #[test]
 fn shipped_data_sets_load_clean() {
@@ -88,8 +88,19 @@ fn real_data_is_only_what_the_sources_support() {
     let inv = inventory::load(&common::geodata(), None).unwrap();
     assert_eq!(
         inv.offerings.len(),
-        5,
-        "only the five sourced offerings are real"
+        7,
+        "only the seven sourced offerings are real"
+    );
+    // Each row of the source collection has a date or says it has none; none is a survey answer.
+    assert!(
+        inv.offerings
+            .iter()
+            .all(|o| ["offentliga-kallor", "historiska-uppgifter"].contains(&o.round.as_str()))
+    );
+    assert_eq!(
+        inv.contacts.len(),
+        19,
+        "15 kommun sites and 4 familjecentraler"
     );
     assert!(inv.offerings.iter().all(|o| !o.source.is_empty()));
     let active: Vec<&str> = inv
@@ -165,7 +176,7 @@ fn unknown_round() {
     append(
         &dir,
         "offerings.csv",
-        &OFFERING.replace("offentliga-kallor", "2019"),
+        &OFFERING.replace("uppfoljning-2024", "2019"),
     );
     assert_one(
         &dir,
@@ -195,7 +206,7 @@ fn bad_dates() {
     append(
         &dir,
         "offerings.csv",
-        &OFFERING.replace(",2015,", ",2015-02-30,"),
+        &OFFERING.replace(",2024-03,", ",2015-02-30,"),
     );
     assert_one(
         &dir,
@@ -468,7 +479,7 @@ async fn reload_swaps_a_valid_snapshot_and_keeps_the_old_one_on_problems() {
     assert_eq!(
         offered(common::get(&state, cope).await.json()),
         1,
-        "ABC only"
+        "Marte Meo only (the 2015 ABC is okänt today)"
     );
 
     append(&dir, "offerings.csv", &OFFERING.replace("1496", "1234"));
@@ -487,6 +498,74 @@ async fn reload_swaps_a_valid_snapshot_and_keeps_the_old_one_on_problems() {
     assert_eq!(
         offered(common::get(&state, cope).await.json()),
         2,
-        "ABC and COPE after the reload"
+        "Marte Meo and COPE after the reload"
+    );
+}
+
+#[test]
+fn round_kind_and_contacts_are_checked() {
+    let (_t, dir) = copy();
+    edit(&dir, "rounds.csv", |t| t.replacen(",survey,", ",enkat,", 1));
+    assert_one(&dir, "rounds.csv", 4, 3, "”enkat” är inget tillåtet värde");
+    let (_t, dir) = copy();
+    append(
+        &dir,
+        "contacts.csv",
+        "1472,familjecentral,Källan,www.tibro.se,2026-12,https://tibro.se,",
+    );
+    assert_one(
+        &dir,
+        "contacts.csv",
+        lines(&dir, "contacts.csv"),
+        4,
+        "ingen webbadress",
+    );
+}
+
+#[test]
+fn embed_origins_and_the_stale_cut_off_are_checked() {
+    for (from, to, needle) in [
+        (
+            "\"https://www.vara.se\",",
+            "\"https://www.vara.se/familj\",",
+            "embed_origins: ”https://www.vara.se/familj” är inget ursprung",
+        ),
+        (
+            "[regions.skaraborg]",
+            "[freshness]\nstale_before = \"2023-13\"\n\n[regions.skaraborg]",
+            "stale_before: månaden 13",
+        ),
+    ] {
+        let (_t, dir) = copy();
+        edit(&dir, "dataset.toml", |t| t.replace(from, to));
+        let ps = problems(&dir);
+        assert_eq!(ps.len(), 1, "{ps:#?}");
+        assert!(ps[0].message.contains(needle), "{}", ps[0].message);
+    }
+}
+
+/// The cut-off can be set in dataset.toml: with it before 2015, Skövde's 2015 ABC counts again.
+#[test]
+fn a_configured_cut_off_decides_what_is_stale() {
+    let (_t, dir) = copy();
+    edit(&dir, "dataset.toml", |t| {
+        t.replace(
+            "[regions.skaraborg]",
+            "[freshness]\nstale_before = \"2015\"\n\n[regions.skaraborg]",
+        )
+    });
+    let a = skaraborgskartan::server::build(&dir, None).unwrap();
+    let (k, p) = (
+        a.kommun_index("1496").unwrap(),
+        a.programme_index("abc").unwrap(),
+    );
+    assert_eq!(
+        a.cell_state(k, a.default_round, p),
+        skaraborgskartan::vocabulary::CellState::Offered
+    );
+    let biff = a.programme_index("biff").unwrap();
+    assert!(
+        a.lapsed(k, a.default_round, biff).is_some(),
+        "undated stays okänt"
     );
 }

@@ -559,7 +559,6 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
     }
 }
 
-
 impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c == name)

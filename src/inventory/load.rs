@@ -558,8 +558,14 @@ impl Context<'_> {
             let url = row.parse("url", p, url);
             let last_confirmed = cx.confirmed(row, "last_confirmed");
             let source = cx.source(row, "source", "contacts");
-            let (Some(kommun), Some(kind), Some(name), Some(url), Some(last_confirmed), Some(source)) =
-                (kommun, kind, name, url, last_confirmed, source)
+            let (
+                Some(kommun),
+                Some(kind),
+                Some(name),
+                Some(url),
+                Some(last_confirmed),
+                Some(source),
+            ) = (kommun, kind, name, url, last_confirmed, source)
             else {
                 return None;
             };

@@ -121,13 +121,7 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize) -> Markup {
 /// "Which programmes can I join?": the chosen kommun's programmes for the age and level, offered
 /// ones as cards; where none is confirmed, the kommun's contact and the neighbours' offers; the
 /// unknown ones apart (never as not offered), lapsed ones with their date.
-pub fn programmes_for(
-    cx: &Cx,
-    k: usize,
-    r: usize,
-    age: Option<i8>,
-    level: LevelFilter,
-) -> Markup {
+pub fn programmes_for(cx: &Cx, k: usize, r: usize, age: Option<i8>, level: LevelFilter) -> Markup {
     let a = cx.a;
     let kommun = &a.kommuner[k];
     let [offered, not_offered, unknown] = &by_state(a, k, r, |p| matches(p, age, level));

@@ -11,9 +11,7 @@ use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuSta
 use super::Cx;
 use super::cards::{kommun_contacts, programmes_for};
 use super::filters::age_code;
-use super::layout::{
-    Script, age_marker, capital, page as layout_page, source, source_link, state,
-};
+use super::layout::{Script, age_marker, capital, page as layout_page, source, source_link, state};
 use super::map::{age_range, answered_line, round_option};
 
 /// What a kommun page shows: the kommun, the round, and optionally a child's age and a level
@@ -165,9 +163,14 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
     // Offered first, then confirmed not offered, then lapsed answers (okänt i dag, with their
     // date); the other unknown ones are listed apart.
     let [offered, not_offered, unknown] = by_state(a, k, r, |_| true);
-    let (lapsed, unknown): (Vec<usize>, Vec<usize>) =
-        unknown.into_iter().partition(|p| a.lapsed(k, r, *p).is_some());
-    let answered: Vec<usize> = offered.into_iter().chain(not_offered).chain(lapsed).collect();
+    let (lapsed, unknown): (Vec<usize>, Vec<usize>) = unknown
+        .into_iter()
+        .partition(|p| a.lapsed(k, r, *p).is_some());
+    let answered: Vec<usize> = offered
+        .into_iter()
+        .chain(not_offered)
+        .chain(lapsed)
+        .collect();
     html! {
         section #erbjudanden aria-labelledby="h-erbjudanden" {
             h2 #h-erbjudanden { "Program" }

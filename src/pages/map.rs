@@ -83,9 +83,8 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
     let selected_code = f.kommun.map(|k| a.kommuner[k].code.as_str());
     let age = f.age.map(age_code);
-    let more_open = f.level != LevelFilter::All
-        || f.round != a.default_round
-        || f.layer != Measure::Offerings;
+    let more_open =
+        f.level != LevelFilter::All || f.round != a.default_round || f.layer != Measure::Offerings;
     html! {
         form #filter.ej-utskrift method="get" action="/" target=[cx.embed.then_some("_self")] {
             div.falt {

@@ -46,7 +46,10 @@ pub struct Reading {
 /// The legend of a measure: its classes in order, with their labels.
 pub fn legend(f: &Filters) -> Vec<(Class, String)> {
     let unknown = (Class::Unknown, "okänt (ingen uppgift)".to_string());
-    let none_in_catalogue = (Class::NoProgramme, AgeState::NoProgramme.label().to_string());
+    let none_in_catalogue = (
+        Class::NoProgramme,
+        AgeState::NoProgramme.label().to_string(),
+    );
     let mut out = match (f.layer, f.age) {
         (Measure::Offerings, _) => vec![
             none_in_catalogue,

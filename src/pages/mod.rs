@@ -57,7 +57,11 @@ struct View {
 type Rendered = Result<View, ApiError>;
 
 impl View {
-    fn new(url: String, round: Option<usize>, render: impl FnOnce(&Cx) -> Markup + 'static) -> Rendered {
+    fn new(
+        url: String,
+        round: Option<usize>,
+        render: impl FnOnce(&Cx) -> Markup + 'static,
+    ) -> Rendered {
         Ok(View {
             url,
             round,
@@ -110,7 +114,9 @@ pub async fn html_headers(State(s): State<AppState>, mut r: Response) -> Respons
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if html {
-        let csp = s.site.csp(&s.atlas().inventory.dataset.config.embed_origins);
+        let csp = s
+            .site
+            .csp(&s.atlas().inventory.dataset.config.embed_origins);
         let h = r.headers_mut();
         if let Ok(v) = HeaderValue::from_str(&csp) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
@@ -177,7 +183,10 @@ async fn kommun_page(
             age: p.age()?,
             level: p.level()?,
         };
-        let url = with_query(&format!("/kommun/{}", cx.a.kommuner[k].code), &v.query(cx.a));
+        let url = with_query(
+            &format!("/kommun/{}", cx.a.kommuner[k].code),
+            &v.query(cx.a),
+        );
         View::new(url, Some(v.r), move |cx: &Cx| kommun::page(cx, &v))
     })
 }
@@ -203,7 +212,10 @@ async fn programme_page(
             .transpose()?;
         let query = query_string(&[
             ("round", round_param(cx.a, r)),
-            ("kommun", k.map(|k| cx.a.kommuner[k].code.clone()).unwrap_or_default()),
+            (
+                "kommun",
+                k.map(|k| cx.a.kommuner[k].code.clone()).unwrap_or_default(),
+            ),
         ]);
         let url = with_query(&format!("/program/{slug}"), &query);
         View::new(url, Some(r), move |cx: &Cx| programme::page(cx, i, r, k))
