@@ -50,23 +50,47 @@ pub fn for_whom(p: &Programme) -> String {
     format!("För föräldrar till {ages}: {}.", who.join(" eller "))
 }
 
+/// A language as the data writes it (ISO 639 code) in Swedish words; an unlisted code as it is.
+pub fn language(code: &str) -> &str {
+    match code {
+        "sv" => "svenska",
+        "en" => "engelska",
+        "ar" => "arabiska",
+        "so" => "somaliska",
+        "ti" => "tigrinja",
+        "fa" => "persiska",
+        "prs" => "dari",
+        "ps" => "pashto",
+        "ku" => "kurdiska",
+        "uk" => "ukrainska",
+        "pl" => "polska",
+        "bs" => "bosniska",
+        "fi" => "finska",
+        "tr" => "turkiska",
+        "ru" => "ryska",
+        "es" => "spanska",
+        "de" => "tyska",
+        "fr" => "franska",
+        other => other,
+    }
+}
+
 /// A link to a programme's page in the context of a kommun.
 fn programme_href(p: &Programme, kommun: &str) -> String {
     format!("/program/{}?kommun={kommun}", p.slug)
 }
 
-/// The kommun's contact for parents (familjecentral first), or None where the data has none.
-pub fn kommun_contact<'a>(cx: &Cx<'a>, k: usize) -> Option<&'a crate::inventory::Contact> {
+/// The kommun's contacts for parents, familjecentral first (where parent groups start).
+fn contacts_in_order<'a>(cx: &Cx<'a>, k: usize) -> Vec<&'a crate::inventory::Contact> {
     let mut cs: Vec<_> = cx.a.contacts(k).collect();
     cs.sort_by_key(|c| c.kind != ContactKind::Familjecentral);
-    cs.into_iter().next()
+    cs
 }
 
-/// "Fråga kommunen: Familjecentralen Källan (tibro.se)" — every contact the data has.
+/// "Fråga Tibro: Familjecentralen Källan · Tibro kommun" — every contact the data has.
 pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
     let a = cx.a;
-    let mut cs: Vec<_> = a.contacts(k).collect();
-    cs.sort_by_key(|c| c.kind != ContactKind::Familjecentral);
+    let cs = contacts_in_order(cx, k);
     html! {
         p.kommunkontakt {
             @if cs.is_empty() {
@@ -90,7 +114,7 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize) -> Markup {
     let kommun = &a.kommuner[k];
     let o = a.offering(k, r, p);
     let own_contact = o.map(|o| o.contact_url.as_str()).filter(|u| !u.is_empty());
-    let fallback = kommun_contact(cx, k);
+    let fallback = contacts_in_order(cx, k).into_iter().next();
     html! {
         li.kort {
             h4 { a href=(programme_href(prog, &kommun.code)) { (prog.name) } }
@@ -100,7 +124,7 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize) -> Markup {
                 dl.kortfakta {
                     @if !o.organiser.is_empty() { dt { "Arrangör" } dd { (o.organiser) } }
                     dt { "Språk" }
-                    dd { @if o.languages.is_empty() { "uppgift saknas" } @else { (o.languages.join(", ")) } }
+                    dd { @if o.languages.is_empty() { "uppgift saknas" } @else { (o.languages.iter().map(|l| language(l)).collect::<Vec<_>>().join(", ")) } }
                     dt { "Senast bekräftad" } dd { (o.last_confirmed) }
                     dt { "Källa" }
                     dd { (source_link(&o.source))

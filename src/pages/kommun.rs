@@ -207,7 +207,7 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
                 }
             }
             @if !unknown.is_empty() {
-                h3 { (unknown.len()) " av " (a.programmes().len()) " program har okänd status" }
+                h3 { "Inga uppgifter om " (unknown.len()) " av " (a.programmes().len()) " program (okänt)" }
                 ul.kolumner {
                     @for p in &unknown {
                         @let prog = &a.programmes()[*p];

@@ -20,7 +20,7 @@ async function kommun(kod) {
 function state(s) {
   const t = norm(s).toLowerCase();
   // No catalogue programme for that age (pregnancy): neither covered nor a gap.
-  if (/inga program i katalogen/.test(t)) return 'none-in-catalogue';
+  if (/inga? program i katalogen/.test(t)) return 'none-in-catalogue';
   if (/inte täckt|erbjuds inte/.test(t)) return 'no';
   if (/okänt|okänd/.test(t)) return 'unknown';
   if (/täckt|erbjuds/.test(t)) return 'yes';
