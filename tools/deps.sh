@@ -2,7 +2,8 @@
 # Install what a fresh Debian machine needs for one or more groups of tasks.
 #
 #   tools/deps.sh test     # cargo test --all-targets (browser tests: node, npm, chromium,
-#                          #   ogrinfo (gdal-bin) for tests/ogc.rs,
+#                          #   ogrinfo (gdal-bin) for tests/ogc.rs, pdftotext/pdftoppm
+#                          #   (poppler-utils) for the print tests,
 #                          #   tests/browser/node_modules from its package-lock.json)
 #   tools/deps.sh web      # web/node_modules (Leaflet) for `make run` and the pages
 #   tools/deps.sh lint     # cargo fmt, cargo clippy
@@ -56,6 +57,9 @@ for group in "$@"; do
         NPM_DIRS+=("$(dirname "$0")/../tests/browser")
         # A real OGC API – Features client for tests/ogc.rs: GDAL's ogrinfo (OAPIF driver).
         need_cmd ogrinfo gdal-bin
+        # Printed reports (tests/browser/utskrift.test.mjs): PDF to text and to PNG.
+        need_cmd pdftotext poppler-utils
+        need_cmd pdftoppm poppler-utils
         ;;
     web)
         # The front end's Leaflet (web/node_modules), served by the service itself: no CDN.

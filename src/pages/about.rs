@@ -12,7 +12,7 @@ use super::layout::{Script, capital, count, page as layout_page, source_link};
 use super::map::{age_range, level_text};
 
 /// When the accessibility of the service was last assessed (see /tillganglighet).
-const ASSESSED: &str = "2026-11-23";
+const ASSESSED: &str = "2026-12-01";
 
 pub fn data(cx: &Cx) -> Markup {
     let a = cx.a;
@@ -123,8 +123,9 @@ pub fn accessibility(cx: &Cx) -> Markup {
         p { "Vi åberopar inte undantaget för oskäligt betungande anpassning för något innehåll." }
         h2 { "Hur vi har testat tjänsten" }
         p { "Vi har gjort en egen granskning. Vid varje ändring körs automatiska tester i webbläsaren Chromium: "
-            "axe-core (regler för WCAG 2.1 nivå A och AA) på varje typ av sida, med både riktiga uppgifter och exempeldata; "
-            "test av filtren och listan med enbart tangentbord; test utan JavaScript, i mobilbredd och i utskriftsläge. "
+            "axe-core (regler för WCAG 2.1 nivå A och AA) på varje typ av sida, i datorbredd och i mobilbredd (375 px), med både riktiga uppgifter och exempeldata; "
+            "test av filtren och listan med enbart tangentbord, av att Escape stänger en ruta i kartan och att Bakåt ångrar ett val; "
+            "test utan JavaScript och av den utskrivna rapporten (PDF med webbläsarens standardinställningar). "
             "Vi har också granskat skärmbilder av varje sida. Tjänsten har ännu inte granskats av en extern part eller testats av användare med skärmläsare." }
         p { "Senaste bedömningen gjordes den " (ASSESSED) ". Redogörelsen uppdaterades senast den " (ASSESSED) "." }
         h2 { "Feedback och kontaktuppgifter" }
