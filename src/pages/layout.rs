@@ -120,7 +120,8 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                 }
                 footer.sidfot {
                     p {
-                        "Uppgifter: " (d.config.title) " (" (d.config.kind.label()) "). "
+                        @if super::is_example(cx.a) { "Uppgifter: påhittade exempeldata, inte verkliga. " }
+                        @else { "Uppgifter: " (d.config.title) " (" (d.config.kind.label()) "). " }
                         "Varje uppgift visas med källa och det datum då den senast bekräftades. "
                         "Skaraborgskartan drivs av Vårdsamverkan Skaraborg. "
                         (d.config.attribution) "."
