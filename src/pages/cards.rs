@@ -107,8 +107,18 @@ pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
     }
 }
 
-/// One offered programme in a kommun as a card.
-pub fn card(cx: &Cx, k: usize, r: usize, p: usize) -> Markup {
+/// A heading at `level` (2–4; deeper levels are h4), so a section keeps the page's outline
+/// wherever it is placed.
+fn heading(level: u8, id: Option<&str>, content: Markup) -> Markup {
+    match level {
+        0..=2 => html! { h2 id=[id] { (content) } },
+        3 => html! { h3 id=[id] { (content) } },
+        _ => html! { h4 id=[id] { (content) } },
+    }
+}
+
+/// One offered programme in a kommun as a card; its title is a heading at `level`.
+pub fn card(cx: &Cx, k: usize, r: usize, p: usize, level: u8) -> Markup {
     let a = cx.a;
     let prog = &a.programmes()[p];
     let kommun = &a.kommuner[k];
@@ -117,7 +127,7 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize) -> Markup {
     let fallback = contacts_in_order(cx, k).into_iter().next();
     html! {
         li.kort {
-            h4 { a href=(programme_href(prog, &kommun.code)) { (prog.name) } }
+            (heading(level, None, html! { a href=(programme_href(prog, &kommun.code)) { (prog.name) } }))
             p.beskrivning { (prog.description) }
             p.for-vem { (for_whom(prog)) " Form: " (prog.format.label()) "." }
             @if let Some(o) = o {
@@ -144,15 +154,23 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize) -> Markup {
 
 /// "Which programmes can I join?": the chosen kommun's programmes for the age and level, offered
 /// ones as cards; where none is confirmed, the kommun's contact and the neighbours' offers; the
-/// unknown ones apart (never as not offered), lapsed ones with their date.
-pub fn programmes_for(cx: &Cx, k: usize, r: usize, age: Option<i8>, level: LevelFilter) -> Markup {
+/// unknown ones apart (never as not offered), lapsed ones with their date. The section's heading
+/// is at `depth` (2 right under the page title, 3 under "Resultat").
+pub fn programmes_for(
+    cx: &Cx,
+    k: usize,
+    r: usize,
+    age: Option<i8>,
+    level: LevelFilter,
+    depth: u8,
+) -> Markup {
     let a = cx.a;
     let kommun = &a.kommuner[k];
     let [offered, not_offered, unknown] = &by_state(a, k, r, |p| matches(p, age, level));
     let none_in_catalogue = offered.is_empty() && not_offered.is_empty() && unknown.is_empty();
     html! {
         section #program-i-kommunen aria-labelledby="pik-rubrik" {
-            h3 #pik-rubrik { "Program i " (kommun.name) " " (age_phrase(age)) }
+            (heading(depth, Some("pik-rubrik"), html! { "Program i " (kommun.name) " " (age_phrase(age)) }))
             @if none_in_catalogue {
                 p.inget-bekraftat { "Katalogen har inga föräldraskapsstödsprogram " (age_phrase(age)) " på den valda nivån." }
                 @if age == Some(-1) {
@@ -165,10 +183,10 @@ pub fn programmes_for(cx: &Cx, k: usize, r: usize, age: Option<i8>, level: Level
                     (count(unknown.len(), "program har", "program har")) " okänd status."
                 }
                 (kommun_contacts(cx, k))
-                (neighbour_offers(cx, k, r, age, level))
+                (neighbour_offers(cx, k, r, age, level, depth + 1))
             } @else {
                 p { (count(offered.len(), "program erbjuds", "program erbjuds")) ":" }
-                ul #erbjuds.kortlista { @for p in offered { (card(cx, k, r, *p)) } }
+                ul #erbjuds.kortlista { @for p in offered { (card(cx, k, r, *p, depth + 1)) } }
             }
             @if !unknown.is_empty() {
                 details {
@@ -206,7 +224,14 @@ pub fn programmes_for(cx: &Cx, k: usize, r: usize, age: Option<i8>, level: Level
 
 /// Confirmed offers for the age and level in the neighbouring kommuner: where a parent can look
 /// when the home kommun has nothing confirmed.
-fn neighbour_offers(cx: &Cx, k: usize, r: usize, age: Option<i8>, level: LevelFilter) -> Markup {
+fn neighbour_offers(
+    cx: &Cx,
+    k: usize,
+    r: usize,
+    age: Option<i8>,
+    level: LevelFilter,
+    depth: u8,
+) -> Markup {
     let a = cx.a;
     let found: Vec<(usize, usize)> = a.kommuner[k]
         .neighbours
@@ -218,7 +243,7 @@ fn neighbour_offers(cx: &Cx, k: usize, r: usize, age: Option<i8>, level: LevelFi
         .collect();
     html! {
         section #grannars-erbjudanden aria-labelledby="ge-rubrik" {
-            h4 #ge-rubrik { "Bekräftat i grannkommunerna" }
+            (heading(depth, Some("ge-rubrik"), html! { "Bekräftat i grannkommunerna" }))
             @if found.is_empty() {
                 p { "Inte heller grannkommunerna har något bekräftat program som passar." }
             } @else {

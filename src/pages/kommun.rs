@@ -59,7 +59,7 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
         }
         (round_form(cx, v))
         @if v.age.is_some() {
-            (programmes_for(cx, k, r, v.age, v.level))
+            (programmes_for(cx, k, r, v.age, v.level, 2))
         }
         nav.innehall.ej-utskrift aria-label="På den här sidan" {
             ul {
@@ -484,7 +484,7 @@ fn trainings(cx: &Cx, k: usize) -> Markup {
             @if rows.is_empty() {
                 p { "Ingen uppgift om utbildningar i kommunen (" span.tillstand.okant { "okänt" } ")." }
             } @else {
-                div.tabellram tabindex="0" role="region" aria-label="SIP-utbildningar" {
+                div.tabellram tabindex="0" role="region" aria-label="Tabell: utbildningar i samverkanskompetens och SIP" {
                     table.staplad {
                         caption { "Utbildningar i samverkanskompetens och SIP" }
                         thead { tr { th scope="col" { "Utbildning" } th scope="col" { "Målgrupp" } th scope="col" { "Deltagare" } th scope="col" { "Period" } th scope="col" { "Källa" } } }

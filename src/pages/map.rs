@@ -243,13 +243,13 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
     if cx.embed {
         return html! {
             @match f.kommun {
-                Some(k) => (programmes_for(cx, k, f.round, f.age, f.level)),
+                Some(k) => (programmes_for(cx, k, f.round, f.age, f.level, 3)),
                 None => p { "Välj kommun och barnets ålder." },
             }
         };
     }
     html! {
-        @if let Some(k) = f.kommun { (programmes_for(cx, k, f.round, f.age, f.level)) }
+        @if let Some(k) = f.kommun { (programmes_for(cx, k, f.round, f.age, f.level, 3)) }
         div #teckenforklaring {
             h3 { "Teckenförklaring: " (f.layer.label()) @if f.layer == Measure::Adherence {
                 @if let Some(d) = a.inventory.documents.get(f.document) { " – " (d.title) } } }

@@ -45,7 +45,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
             section #i-kommunen aria-labelledby="h-i-kommunen" {
                 h2 #h-i-kommunen { (prog.name) " i " (a.kommuner[k].name) }
                 @match a.cell_state(k, r, p) {
-                    CellState::Offered => ul.kortlista { (card(cx, k, r, p)) },
+                    CellState::Offered => ul.kortlista { (card(cx, k, r, p, 3)) },
                     CellState::NotOffered => {
                         p { (a.kommuner[k].name) " erbjuder inte programmet enligt uppgifterna." }
                         (kommun_contacts(cx, k))

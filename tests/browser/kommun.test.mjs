@@ -20,7 +20,7 @@ async function kommun(kod) {
 function state(s) {
   const t = norm(s).toLowerCase();
   // No catalogue programme for that age (pregnancy): neither covered nor a gap.
-  if (/inga? program i katalogen/.test(t)) return 'none-in-catalogue';
+  if (/(inget|inga) program i katalogen/.test(t)) return 'none-in-catalogue';
   if (/inte täckt|erbjuds inte/.test(t)) return 'no';
   if (/okänt|okänd/.test(t)) return 'unknown';
   if (/täckt|erbjuds/.test(t)) return 'yes';
@@ -161,7 +161,8 @@ describe('kommun-, program- och jämförelsesidor', () => {
       const offeredBy = {};
       for (const n of k.neighbours) {
         const { round: nr } = await kommun(n.kommunkod);
-        offeredBy[n.kommunkod] = nr.offerings.filter((o) => o.status === 'offered').map((o) => o.programme);
+        // Offered today: a lapsed mention ("erbjöds 2015 – okänt i dag") counts as okänt.
+        offeredBy[n.kommunkod] = nr.offerings.filter((o) => (o.state ?? o.status) === 'offered').map((o) => o.programme);
       }
       const grannar = await page.$$eval('#grannar a', (as) => as.map((a) => a.getAttribute('href').split('?')[0]));
       const grannarText = await text(page, '#grannar');

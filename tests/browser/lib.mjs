@@ -346,7 +346,6 @@ export async function pageTypes() {
     { name: 'kommun-delad-lank', path: '/kommun/1472?age=13&level=universal&fbclid=IwAR0abc' },
     { name: 'program-delad-lank', path: '/program/abc?kommun=1472&utm_source=nyhetsbrev' },
     { name: 'jamfor', path: '/jamfor?kommuner=1496,1494' },
-    { name: 'jamfor-tre', path: '/jamfor?kommuner=1447,1473,1493' },
     { name: 'jamfor-omgangar', path: `/jamfor?kommuner=1496&round=${a},${b}` },
     { name: 'om', path: '/om' },
     { name: 'tillganglighet', path: '/tillganglighet' },

@@ -81,8 +81,10 @@ describe('utskrift till PDF (A4, utan bakgrundsgrafik)', () => {
       const all = pages.join('\n');
       const k = await api('/api/v1/kommuner/1447');
       const round = k.rounds.find((r) => r.default);
-      const states = new Set(round.offerings.map((o) => o.status));
+      const states = new Set(round.offerings.map((o) => o.state ?? o.status));
       const want = [['▨', 'okänt']];
+      const programmes = (await api('/api/v1/programmes')).programmes;
+      if (!programmes.some((p) => p.age_min < 0)) want.push(['◌', 'inget program i katalogen (under graviditeten)']);
       if (EXAMPLE || states.has('offered')) want.push(['■', 'erbjuds / täckt']);
       if (EXAMPLE || states.has('not_offered')) want.push(['□', 'erbjuds inte / inte täckt']);
       assertSymbols(all, '/kommun/1447 PDF', want);
