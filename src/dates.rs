@@ -222,16 +222,28 @@ mod tests {
 }
 
 /// Today's date in Sweden as `YYYY-MM-DD` (the time-zone database is built in, so this does not
-/// depend on the machine's tzdata).
+/// depend on the machine's tzdata). Pages print it, so it is asked for per request: the answer is
+/// kept for a minute.
 pub fn today() -> String {
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
     static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    static KEPT: Mutex<Option<(Instant, String)>> = Mutex::new(None);
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((at, day)) = kept.as_ref() {
+        if at.elapsed() < Duration::from_secs(60) {
+            return day.clone();
+        }
+    }
     let tz = TZ.get_or_init(|| {
         jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
     });
-    jiff::Timestamp::now()
+    let day = jiff::Timestamp::now()
         .to_zoned(tz.clone())
         .date()
-        .to_string()
+        .to_string();
+    *kept = Some((Instant::now(), day.clone()));
+    day
 }
 
 #[cfg(test)]

@@ -39,6 +39,9 @@ use site::{PageOptions, Site};
 #[derive(Clone)]
 pub struct AppState {
     current: Arc<ArcSwap<Atlas>>,
+    /// The pages' Content-Security-Policy: it names the data set's embed origins, so it is made
+    /// once per snapshot, not per response.
+    csp: Arc<ArcSwap<axum::http::HeaderValue>>,
     /// The front end: assets and page options (fixed for the process's life).
     pub site: Arc<Site>,
 }
@@ -53,10 +56,17 @@ impl AppState {
     }
 
     pub fn with_site(atlas: Atlas, site: Site) -> AppState {
+        let csp = csp_header(&site, &atlas);
         AppState {
             current: Arc::new(ArcSwap::from_pointee(atlas)),
+            csp: Arc::new(ArcSwap::from_pointee(csp)),
             site: Arc::new(site),
         }
+    }
+
+    /// The Content-Security-Policy header of every HTML response.
+    pub fn csp(&self) -> Arc<axum::http::HeaderValue> {
+        self.csp.load_full()
     }
 
     /// The snapshot to answer one request from; a swap during the request does not affect it.
@@ -65,8 +75,21 @@ impl AppState {
     }
 
     pub fn swap(&self, atlas: Atlas) {
+        self.csp.store(Arc::new(csp_header(&self.site, &atlas)));
         self.current.store(Arc::new(atlas));
     }
+}
+
+fn csp_header(site: &Site, atlas: &Atlas) -> axum::http::HeaderValue {
+    let csp = site.csp(&atlas.inventory.dataset.config.embed_origins);
+    // Origins are checked when the data set and the command line are read; should one still not
+    // fit a header, the pages fall back to being framed by the service alone.
+    axum::http::HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        axum::http::HeaderValue::from_static(
+            "default-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+        )
+    })
 }
 
 /// The whole HTTP interface, without a socket (tests call it with `oneshot`).
