@@ -711,19 +711,21 @@ fn json_error_message(e: &serde_json::Error) -> String {
     format!("ogiltig JSON: {detail}")
 }
 
+/// The path of the project's own copy of a boundary file named as in the data sources (the tests
+/// read nothing outside the project).
+#[cfg(test)]
+pub(crate) fn shipped(name: &str) -> String {
+    let file = match name {
+        "skaraborg_kommuner.geojson" => "kommuner.geojson",
+        "sverige_kommuner.geojson" => "sverige/kommuner.geojson",
+        other => other,
+    };
+    format!("{}/geodata/{file}", env!("CARGO_MANIFEST_DIR"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The project's own copies of the boundaries (the tests read nothing outside the project).
-    fn shipped(name: &str) -> String {
-        let file = match name {
-            "skaraborg_kommuner.geojson" => "kommuner.geojson",
-            "sverige_kommuner.geojson" => "sverige/kommuner.geojson",
-            other => other,
-        };
-        format!("{}/geodata/{file}", env!("CARGO_MANIFEST_DIR"))
-    }
 
     fn shared(name: &str) -> String {
         let path = shipped(name);

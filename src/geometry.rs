@@ -1142,16 +1142,7 @@ type FastHash = BuildHasherDefault<FastHasher>;
 mod tests {
     use super::*;
 
-    /// The project's own copies of the boundaries (the tests read nothing outside the project).
-    fn shipped(name: &str) -> String {
-        let file = match name {
-            "skaraborg_kommuner.geojson" => "kommuner.geojson",
-            "sverige_kommuner.geojson" => "sverige/kommuner.geojson",
-            other => other,
-        };
-        format!("{}/geodata/{file}", env!("CARGO_MANIFEST_DIR"))
-    }
-    use crate::boundaries::{Boundary, parse_boundaries};
+    use crate::boundaries::{Boundary, parse_boundaries, shipped};
     use std::collections::BTreeSet;
     use std::sync::OnceLock;
 
