@@ -56,8 +56,6 @@ pub struct Atlas {
     pub default_round: usize,
     /// Answers confirmed before this date are shown as "okänt i dag" in current views.
     pub stale_before: PartialDate,
-    /// The date this snapshot was built (shown on printed pages).
-    pub loaded: String,
     by_code: HashMap<String, usize>,
     programme_index: HashMap<String, usize>,
     round_index: HashMap<String, usize>,
@@ -133,10 +131,7 @@ impl Atlas {
                     Some(r) => inventory.rounds[r].collected.from,
                     None => years_ago(inventory.dataset.config.freshness.max_age_years),
                 });
-        let stale = |o: &Offering| match o.last_confirmed {
-            Confirmed::Unknown => true,
-            Confirmed::On(d) => d.before(&stale_before),
-        };
+        let stale = |o: &Offering| is_stale(o, &stale_before);
 
         let mut own: Vec<Option<u32>> = vec![None; nk * nr * np];
         let mut answered = vec![false; nk * nr];
@@ -198,7 +193,6 @@ impl Atlas {
             kommuner,
             default_round,
             stale_before,
-            loaded: crate::dates::today(),
             by_code,
             programme_index,
             round_index,
@@ -279,14 +273,6 @@ impl Atlas {
         (0..self.kommuner.len())
             .filter(|k| self.answered(*k, r))
             .count()
-    }
-
-    /// Whether an offering row, in a current view, is too old to count.
-    pub fn is_stale(&self, o: &Offering) -> bool {
-        match o.last_confirmed {
-            Confirmed::Unknown => true,
-            Confirmed::On(d) => d.before(&self.stale_before),
-        }
     }
 
     /// The survey round before `r` (for "compared with the previous round"), if `r` is a survey.
@@ -388,10 +374,20 @@ impl Atlas {
     }
 }
 
+/// Whether an answer is too old to say anything about today: undated, or confirmed before the
+/// cut-off.
+fn is_stale(o: &Offering, cut_off: &PartialDate) -> bool {
+    match o.last_confirmed {
+        Confirmed::Unknown => true,
+        Confirmed::On(d) => d.before(cut_off),
+    }
+}
+
 /// The date `years` before today, for the stale cut-off where no survey round says it.
 fn years_ago(years: u16) -> PartialDate {
     match PartialDate::parse(&crate::dates::today()) {
-        Ok(PartialDate::Day(y, m, d)) => PartialDate::Day(y - years, m, d.min(28)),
+        // A configured age beyond the calendar makes nothing stale by age, never a panic.
+        Ok(PartialDate::Day(y, m, d)) => PartialDate::Day(y.saturating_sub(years), m, d.min(28)),
         Ok(other) => other,
         Err(_) => PartialDate::Year(2000),
     }

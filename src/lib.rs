@@ -82,9 +82,10 @@ impl AppState {
 
 fn csp_header(site: &Site, atlas: &Atlas) -> axum::http::HeaderValue {
     let csp = site.csp(&atlas.inventory.dataset.config.embed_origins);
-    // Origins are checked when the data set and the command line are read; should one still not
-    // fit a header, the pages fall back to being framed by the service alone.
+    // The data set's origins are checked when it is read; one from the command line that cannot
+    // stand in a header leaves the pages framable by the service alone, and is logged.
     axum::http::HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        tracing::warn!("frame-ancestors: ett ursprung kan inte stå i en rubrik; bara tjänsten själv får rama in sidorna");
         axum::http::HeaderValue::from_static(
             "default-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; \
              base-uri 'none'; form-action 'self'; frame-ancestors 'self'",

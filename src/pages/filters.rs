@@ -84,13 +84,7 @@ impl Filters {
                     .unwrap_or_default(),
             ),
             ("age", self.age.map(age_code).unwrap_or_default()),
-            (
-                "level",
-                match self.level {
-                    LevelFilter::All => String::new(),
-                    l => l.code().to_string(),
-                },
-            ),
+            ("level", super::level_param(self.level)),
             ("round", round),
             (
                 "layer",

@@ -29,13 +29,7 @@ impl View {
         super::query_string(&[
             ("round", super::round_param(a, self.r)),
             ("age", self.age.map(age_code).unwrap_or_default()),
-            (
-                "level",
-                match self.level {
-                    LevelFilter::All => String::new(),
-                    l => l.code().to_string(),
-                },
-            ),
+            ("level", super::level_param(self.level)),
         ])
     }
 }

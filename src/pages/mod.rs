@@ -312,6 +312,14 @@ pub fn with_query(path: &str, query: &str) -> String {
     }
 }
 
+/// A level as a URL parameter: empty (left out) for all levels.
+pub fn level_param(l: crate::coverage::LevelFilter) -> String {
+    match l {
+        crate::coverage::LevelFilter::All => String::new(),
+        l => l.code().to_string(),
+    }
+}
+
 /// A round as a URL parameter: empty (left out) for the default round.
 pub fn round_param(a: &Atlas, r: usize) -> String {
     if r == a.default_round {
