@@ -1,38 +1,19 @@
-//! The Atlas: an immutable snapshot built from an Inventory. Indexes, coverage per kommun × round,
-//! neighbours, simplified geometry and every query-independent response body are made once here;
-//! handlers only look things up. A change builds a new Atlas and swaps it in whole.
+//! The Atlas: the data snapshot. Built from an Inventory on a [`Geography`] (shared, never
+//! recomputed by a data change): indexes, the state of every kommun × round × programme cell,
+//! coverage per kommun × round, and the domain queries the surfaces ask. It knows nothing about
+//! HTTP; the bodies made from it live in [`crate::http::bodies`]. A change builds a new Atlas
+//! and swaps it in whole.
 
 use std::collections::HashMap;
-use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use crate::body::Body;
 use crate::coverage::Coverage;
 use crate::dates::{Confirmed, PartialDate};
-use crate::geometry::{self, Locator};
+pub use crate::geography::{Geography, Kommun};
 use crate::inventory::{
     Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
 };
-use crate::vocabulary::{CellState, Detail, OfferingStatus, RoundKind};
-
-/// Simplification tolerance per detail level, in degrees (about 700 m and 200 m at 58° N).
-const TOLERANCE: [(Detail, f64); 2] = [(Detail::Low, 0.01), (Detail::Medium, 0.003)];
-
-/// How many query-dependent bodies (layers with filters, coverage answers) are kept.
-const CACHE_ENTRIES: usize = 512;
-
-/// A kommun of the region, with what the geometry says about it.
-#[derive(Debug, Clone)]
-pub struct Kommun {
-    pub code: String,
-    pub name: String,
-    pub lan: String,
-    pub bbox: [f64; 4],
-    /// A point inside the kommun, for labels.
-    pub label: (f64, f64),
-    /// (index, shared border length in metres), for borders longer than 0.
-    pub neighbours: Vec<(usize, f64)>,
-}
+use crate::vocabulary::{CellState, OfferingStatus, PartsStatus, RoundKind, SambuStatus};
 
 /// What the snapshot says about one kommun × round × programme.
 #[derive(Debug, Clone, Copy)]
@@ -50,13 +31,13 @@ struct Cell {
 
 pub struct Atlas {
     pub inventory: Inventory,
-    pub kommuner: Vec<Kommun>,
+    /// The region's geography, shared by every snapshot of the same boundaries.
+    pub geography: Arc<Geography>,
     /// The round shown when a request names none, the current picture: the newest survey round
     /// (with public sources as supplementary evidence), else the newest source collection.
     pub default_round: usize,
     /// Answers confirmed before this date are shown as "okänt i dag" in current views.
     pub stale_before: PartialDate,
-    by_code: HashMap<String, usize>,
     programme_index: HashMap<String, usize>,
     round_index: HashMap<String, usize>,
     /// Per (kommun, round, programme).
@@ -65,56 +46,33 @@ pub struct Atlas {
     answered: Vec<bool>,
     /// Per (kommun, round).
     coverage: Vec<Coverage>,
-    locator: Locator,
-    /// Pre-serialised GeoJSON geometry per detail level (Low, Medium, Full), per kommun.
-    geometry: [Vec<String>; 3],
-    bodies: HashMap<String, Arc<Body>>,
-    cache: Mutex<lru::LruCache<String, Arc<Body>>>,
 }
 
 impl Atlas {
+    /// A snapshot with a geography of its own (at start, or when the boundaries changed).
     pub fn build(inventory: Inventory) -> Atlas {
-        let shapes: Vec<_> = inventory
-            .boundaries
-            .iter()
-            .map(|b| b.shape.clone())
-            .collect();
-        let neighbours = geometry::neighbours(&shapes);
-        let kommuner: Vec<Kommun> = inventory
-            .boundaries
-            .iter()
-            .zip(neighbours)
-            .map(|(b, neighbours)| Kommun {
-                code: b.code.clone(),
-                name: b.name.clone(),
-                lan: b.lan.clone(),
-                bbox: geometry::bbox(&b.shape),
-                label: geometry::label_point(&b.shape),
-                neighbours,
-            })
-            .collect();
-        let serialise = |shapes: &[geo::MultiPolygon<f64>]| -> Vec<String> {
-            shapes
-                .iter()
-                .map(|s| geometry::geometry_json(s).to_string())
-                .collect()
-        };
-        let simplified = TOLERANCE.map(|(_, t)| serialise(&geometry::simplify_shared(&shapes, t)));
-        let [low, medium] = simplified;
-        let geometry = [low, medium, serialise(&shapes)];
+        let geography = Arc::new(Geography::build(inventory.boundaries.clone()));
+        Atlas::on(geography, inventory)
+    }
 
+    /// A snapshot on an existing geography: what a data change costs (no geometry is redone).
+    /// A geography of other boundaries is not used: the snapshot then builds its own.
+    pub fn on(geography: Arc<Geography>, inventory: Inventory) -> Atlas {
+        if !geography.fits(&inventory.boundaries) {
+            return Atlas::build(inventory);
+        }
         let index = |keys: Vec<&String>| -> HashMap<String, usize> {
             keys.into_iter()
                 .enumerate()
                 .map(|(i, k)| (k.clone(), i))
                 .collect()
         };
-        let by_code = index(kommuner.iter().map(|k| &k.code).collect());
         let programme_index = index(inventory.programmes.iter().map(|p| &p.slug).collect());
         let round_index = index(inventory.rounds.iter().map(|r| &r.id).collect());
 
+        let by_code = |code: &str| geography.kommun_index(code).expect("validated kommunkod");
         let (nk, nr, np) = (
-            kommuner.len(),
+            geography.kommuner.len(),
             inventory.rounds.len(),
             inventory.programmes.len(),
         );
@@ -139,7 +97,7 @@ impl Atlas {
         let mut from_sources: Vec<Option<u32>> = vec![None; nk * np];
         for (i, o) in inventory.offerings.iter().enumerate() {
             let (k, r, p) = (
-                by_code[&o.kommun],
+                by_code(&o.kommun),
                 round_index[&o.round],
                 programme_index[&o.programme],
             );
@@ -188,22 +146,15 @@ impl Atlas {
         }
 
         let mut atlas = Atlas {
-            locator: Locator::new(&shapes),
             inventory,
-            kommuner,
+            geography,
             default_round,
             stale_before,
-            by_code,
             programme_index,
             round_index,
             cells,
             answered,
             coverage: Vec::new(),
-            geometry,
-            bodies: HashMap::new(),
-            cache: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(CACHE_ENTRIES).expect("non-zero"),
-            )),
         };
         atlas.coverage = (0..nk)
             .flat_map(|k| (0..nr).map(move |r| (k, r)))
@@ -211,12 +162,16 @@ impl Atlas {
                 Coverage::compute(&atlas.inventory.programmes, |p| atlas.cell_state(k, r, p))
             })
             .collect();
-        atlas.bodies = crate::views::static_bodies(&atlas);
         atlas
     }
 
+    /// The region's kommuner, sorted by kommunkod; their index is the `k` of every query.
+    pub fn kommuner(&self) -> &[Kommun] {
+        &self.geography.kommuner
+    }
+
     pub fn kommun_index(&self, code: &str) -> Option<usize> {
-        self.by_code.get(code).copied()
+        self.geography.kommun_index(code)
     }
 
     pub fn programme_index(&self, slug: &str) -> Option<usize> {
@@ -270,7 +225,7 @@ impl Atlas {
 
     /// How many kommuner round `r` has answers for.
     pub fn answered_count(&self, r: usize) -> usize {
-        (0..self.kommuner.len())
+        (0..self.kommuner().len())
             .filter(|k| self.answered(*k, r))
             .count()
     }
@@ -288,7 +243,7 @@ impl Atlas {
 
     /// The kommun's contacts for parents, in file order.
     pub fn contacts(&self, k: usize) -> impl Iterator<Item = &Contact> {
-        let code = self.kommuner[k].code.clone();
+        let code = self.kommuner()[k].code.clone();
         self.inventory
             .contacts
             .iter()
@@ -301,12 +256,12 @@ impl Atlas {
 
     /// The kommun's SAMBU row, if the data has one (none: *okänt*).
     pub fn sambu(&self, k: usize) -> Option<&Sambu> {
-        let code = &self.kommuner[k].code;
+        let code = &self.kommuner()[k].code;
         self.inventory.sambu.iter().find(|s| &s.kommun == code)
     }
 
     pub fn partssamverkan(&self, k: usize) -> Option<&Partssamverkan> {
-        let code = &self.kommuner[k].code;
+        let code = &self.kommuner()[k].code;
         self.inventory
             .partssamverkan
             .iter()
@@ -315,7 +270,7 @@ impl Atlas {
 
     /// The kommun's status for document `d`, if the data has one.
     pub fn adherence(&self, k: usize, d: usize) -> Option<&Adherence> {
-        let (code, doc) = (&self.kommuner[k].code, &self.inventory.documents[d].slug);
+        let (code, doc) = (&self.kommuner()[k].code, &self.inventory.documents[d].slug);
         self.inventory
             .adherence
             .iter()
@@ -323,54 +278,85 @@ impl Atlas {
     }
 
     pub fn trainings(&self, k: usize) -> impl Iterator<Item = &Training> {
-        let code = self.kommuner[k].code.clone();
+        let code = self.kommuner()[k].code.clone();
         self.inventory
             .trainings
             .iter()
             .filter(move |t| t.kommun == code)
     }
 
-    /// The kommun containing a point (lon, lat), if it is in the region.
-    pub fn locate(&self, lon: f64, lat: f64) -> Option<usize> {
-        self.locator.locate(lon, lat)
-    }
-
-    pub fn geometry(&self, detail: Detail, k: usize) -> &str {
-        let level = match detail {
-            Detail::Low => 0,
-            Detail::Medium => 1,
-            Detail::Full => 2,
-        };
-        &self.geometry[level][k]
-    }
-
-    /// A pre-built body by key (see `views::static_bodies` for the keys).
-    pub fn body(&self, key: &str) -> Option<Arc<Body>> {
-        self.bodies.get(key).cloned()
-    }
-
-    /// A pre-built body, or one built now and kept in a bounded cache. Keys are made only from
-    /// validated parameters, so the set of keys is finite.
-    pub fn body_or_build(&self, key: String, build: impl FnOnce() -> Body) -> Arc<Body> {
-        if let Some(b) = self.bodies.get(&key) {
-            return b.clone();
+    /// The programmes `keep` selects, split by their state in kommun `k`, round `r`: offered,
+    /// not offered, unknown (each in catalogue order).
+    pub fn by_state(
+        &self,
+        k: usize,
+        r: usize,
+        keep: impl Fn(&Programme) -> bool,
+    ) -> [Vec<usize>; 3] {
+        let mut out: [Vec<usize>; 3] = Default::default();
+        for (p, programme) in self.programmes().iter().enumerate() {
+            if keep(programme) {
+                out[match self.cell_state(k, r, p) {
+                    CellState::Offered => 0,
+                    CellState::NotOffered => 1,
+                    CellState::Unknown => 2,
+                }]
+                .push(p);
+            }
         }
-        if let Some(b) = self.cache.lock().expect("cache lock").get(&key) {
-            return b.clone();
-        }
-        let body = Arc::new(build());
-        self.cache
-            .lock()
-            .expect("cache lock")
-            .put(key, body.clone());
-        body
+        out
     }
 
-    /// Compresses every pre-built body; run off the request path after a swap.
-    pub fn warm(&self) {
-        for body in self.bodies.values() {
-            body.warm();
-        }
+    /// Offered, not offered and unknown counts of kommun `k` in round `r`, over the programmes
+    /// `keep` selects.
+    pub fn counts(&self, k: usize, r: usize, keep: impl Fn(&Programme) -> bool) -> [usize; 3] {
+        self.by_state(k, r, keep).map(|ps| ps.len())
+    }
+
+    pub fn sambu_status(&self, k: usize) -> SambuStatus {
+        self.sambu(k).map_or(SambuStatus::Unknown, |s| s.status)
+    }
+
+    pub fn parts_status(&self, k: usize) -> PartsStatus {
+        self.partssamverkan(k)
+            .map_or(PartsStatus::Unknown, |s| s.status)
+    }
+
+    /// Every distinct source the data cites, sorted.
+    pub fn all_sources(&self) -> Vec<&str> {
+        let inv = &self.inventory;
+        let mut sources: Vec<&str> = inv
+            .offerings
+            .iter()
+            .map(|o| o.source.as_str())
+            .chain(inv.sambu.iter().map(|s| s.source.as_str()))
+            .chain(inv.partssamverkan.iter().map(|s| s.source.as_str()))
+            .chain(inv.adherence.iter().map(|s| s.source.as_str()))
+            .chain(inv.trainings.iter().map(|s| s.source.as_str()))
+            .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
+            .chain(inv.rounds.iter().map(|s| s.source.as_str()))
+            .collect();
+        sources.sort();
+        sources.dedup();
+        sources
+    }
+
+    /// A document's index by its slug.
+    pub fn document_index(&self, slug: &str) -> Option<usize> {
+        self.inventory.documents.iter().position(|d| d.slug == slug)
+    }
+}
+
+/// An answer too old to count today, with its date: "erbjöds 2015 – okänt i dag",
+/// "erbjöds (odaterad uppgift) – okänt i dag".
+pub fn lapsed_label(o: &Offering) -> String {
+    let was = match o.status {
+        OfferingStatus::Offered => "erbjöds",
+        OfferingStatus::NotOffered => "erbjöds inte",
+    };
+    match o.last_confirmed {
+        Confirmed::On(d) => format!("{was} {} – okänt i dag", d.year()),
+        Confirmed::Unknown => format!("{was} (odaterad uppgift) – okänt i dag"),
     }
 }
 

@@ -145,10 +145,15 @@ pub struct Coverage {
 }
 
 /// A level, or all levels together, as asked for in a query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LevelFilter {
     All,
     Only(Level),
+}
+
+/// Whether a programme is for the age (any age when None) at the level.
+pub fn matches(p: &Programme, age: Option<i8>, level: LevelFilter) -> bool {
+    level.matches(p) && age.is_none_or(|a| p.age_min <= a && a <= p.age_max)
 }
 
 impl LevelFilter {

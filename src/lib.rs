@@ -1,19 +1,22 @@
 //! Skaraborgskartan: parenting-support programmes, SAMBU and partssamverkan per kommun.
 //!
-//! Data files → [`inventory::load`] (validated) → [`atlas::Atlas`] (immutable snapshot) →
-//! HTTP handlers reading the current snapshot, swapped whole on reload.
+//! Data flows one way: data files → [`inventory::load`] (validated) → [`atlas::Atlas`] (the data
+//! snapshot, on a shared [`geography::Geography`]) → [`http::Served`] (its response bodies) →
+//! handlers of the surfaces (`api`, `pages`, `export`, `ogc`), which parse, ask and render. A
+//! change builds a new snapshot and swaps it in whole.
 
 pub mod api;
 pub mod atlas;
-pub mod body;
 pub mod boundaries;
 pub mod config;
 pub mod coverage;
 pub mod dataset;
 pub mod dates;
-pub mod error;
 pub mod export;
+pub mod feature;
+pub mod geography;
 pub mod geometry;
+pub mod http;
 pub mod inventory;
 pub mod ogc;
 pub mod pages;
@@ -33,15 +36,13 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use atlas::Atlas;
+use http::Served;
 use site::{PageOptions, Site};
 
-/// Shared by every handler: the current snapshot, replaced whole on reload.
+/// Shared by every handler: the snapshot being served, replaced whole on reload.
 #[derive(Clone)]
 pub struct AppState {
-    current: Arc<ArcSwap<Atlas>>,
-    /// The pages' Content-Security-Policy: it names the data set's embed origins, so it is made
-    /// once per snapshot, not per response.
-    csp: Arc<ArcSwap<axum::http::HeaderValue>>,
+    current: Arc<ArcSwap<Served>>,
     /// The front end: assets and page options (fixed for the process's life).
     pub site: Arc<Site>,
 }
@@ -56,41 +57,28 @@ impl AppState {
     }
 
     pub fn with_site(atlas: Atlas, site: Site) -> AppState {
-        let csp = csp_header(&site, &atlas);
+        let served = Served::new(Arc::new(atlas), &site);
         AppState {
-            current: Arc::new(ArcSwap::from_pointee(atlas)),
-            csp: Arc::new(ArcSwap::from_pointee(csp)),
+            current: Arc::new(ArcSwap::from_pointee(served)),
             site: Arc::new(site),
         }
     }
 
-    /// The Content-Security-Policy header of every HTML response.
-    pub fn csp(&self) -> Arc<axum::http::HeaderValue> {
-        self.csp.load_full()
-    }
-
-    /// The snapshot to answer one request from; a swap during the request does not affect it.
-    pub fn atlas(&self) -> Arc<Atlas> {
+    /// The snapshot to answer one request from, with its bodies.
+    pub fn served(&self) -> Arc<Served> {
         self.current.load_full()
     }
 
-    pub fn swap(&self, atlas: Atlas) {
-        self.csp.store(Arc::new(csp_header(&self.site, &atlas)));
-        self.current.store(Arc::new(atlas));
+    /// The data snapshot being served.
+    pub fn atlas(&self) -> Arc<Atlas> {
+        self.current.load().atlas.clone()
     }
-}
 
-fn csp_header(site: &Site, atlas: &Atlas) -> axum::http::HeaderValue {
-    let csp = site.csp(&atlas.inventory.dataset.config.embed_origins);
-    // The data set's origins are checked when it is read; one from the command line that cannot
-    // stand in a header leaves the pages framable by the service alone, and is logged.
-    axum::http::HeaderValue::from_str(&csp).unwrap_or_else(|_| {
-        tracing::warn!("frame-ancestors: ett ursprung kan inte stå i en rubrik; bara tjänsten själv får rama in sidorna");
-        axum::http::HeaderValue::from_static(
-            "default-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; \
-             base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
-        )
-    })
+    /// Serves a new snapshot from now on; requests under way finish on the old one.
+    pub fn swap(&self, atlas: Atlas) {
+        self.current
+            .store(Arc::new(Served::new(Arc::new(atlas), &self.site)));
+    }
 }
 
 /// The whole HTTP interface, without a socket (tests call it with `oneshot`).
@@ -131,7 +119,7 @@ async fn fallback(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
-        api::not_found().into_response()
+        http::error::RequestError::unknown_path().into_response()
     } else {
         pages::not_found(&s, &uri)
     }

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
                     dir.display(),
                     a.dataset.config.kind.label(),
                     a.dataset.region().name,
-                    atlas.kommuner.len(),
+                    atlas.kommuner().len(),
                     a.programmes.len(),
                     a.rounds.len(),
                     a.offerings.len()

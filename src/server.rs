@@ -45,6 +45,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
                 .unwrap_or_else(|| format!("http://{}", args.addr)),
         )
         .map(|u| u.trim_end_matches('/').to_string()),
+        configured_url: args
+            .public_url
+            .clone()
+            .map(|u| u.trim_end_matches('/').to_string()),
     };
     let state = AppState::with_site(atlas, Site::load(&args.web, options));
     warm(&state);
@@ -58,7 +62,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         "Skaraborgskartan lyssnar på http://{addr}/ ({}, region {}, {} kommuner, {})",
         d.config.title,
         d.region().name,
-        a.kommuner.len(),
+        a.kommuner().len(),
         d.config.kind.label()
     );
     tokio::spawn(reload_on_hangup(state.clone(), args));
@@ -70,8 +74,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
 
 /// Compresses the snapshot's bodies in the background, so the first requests are not slowed.
 fn warm(state: &AppState) {
-    let atlas = state.atlas();
-    tokio::task::spawn_blocking(move || atlas.warm());
+    let served = state.served();
+    tokio::task::spawn_blocking(move || served.bodies.warm(&served.atlas));
 }
 
 /// On SIGHUP, reloads the data; a snapshot that fails validation is refused and the old one kept.

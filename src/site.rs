@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::body::Body;
+use crate::http::body::Body;
 
 /// The assets a page may link: (URL name, path below the web directory, content type).
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -35,6 +35,9 @@ pub struct PageOptions {
     pub frame_ancestors: Vec<String>,
     /// The address people reach the service at (`https://karta.example.se`), printed on pages.
     pub public_url: Option<String>,
+    /// The same, when it was configured (`--public-url`): the base of OGC links, which then
+    /// does not depend on a client's `Host` header (nor can a client mint cache keys with one).
+    pub configured_url: Option<String>,
 }
 
 pub struct Site {
@@ -122,6 +125,7 @@ mod tests {
                 tiles: Some("https://{s}.tile.example.org/{z}/{x}/{y}.png".into()),
                 frame_ancestors: vec!["https://www.skovde.se".into()],
                 public_url: None,
+                configured_url: None,
             },
             &["https://tibro.se".into()],
         );

@@ -1,19 +1,14 @@
-//! What the API answers, as JSON: built from an Atlas. Query-independent bodies are made once per
-//! snapshot in `static_bodies`; the rest by the functions here, per validated query.
-
-use std::collections::HashMap;
-use std::sync::Arc;
+//! What the API answers, as JSON, rendered from an Atlas. [`crate::http::bodies`] decides which
+//! of these are made once per snapshot and which per validated query.
 
 use serde_json::{Value, json};
 
 use crate::atlas::Atlas;
-use crate::body::Body;
-use crate::coverage::{LevelFilter, LevelReport, age_label, reports};
-use crate::dates::Confirmed;
-use crate::inventory::{Offering, Programme};
-use crate::vocabulary::{
-    ActionPlan, AdherenceStatus, CellState, Detail, OfferingStatus, PartsStatus, SambuStatus,
-};
+use crate::coverage::{LevelFilter, LevelReport, age_label, matches, reports};
+use crate::feature::{Feature, FeatureCollection, Geometry};
+use crate::http::body::Body;
+use crate::inventory::Programme;
+use crate::vocabulary::{ActionPlan, AdherenceStatus, CellState, Detail, PartsStatus, SambuStatus};
 
 /// What every response says about the data behind it, above all whether it is example data.
 pub fn meta(a: &Atlas) -> Value {
@@ -24,53 +19,15 @@ pub fn meta(a: &Atlas) -> Value {
             "title": d.config.title,
             "notice": d.config.kind.label(),
         },
-        "region": { "id": d.region_id, "name": d.region().name, "kommuner": a.kommuner.len() },
+        "region": { "id": d.region_id, "name": d.region().name, "kommuner": a.kommuner().len() },
         "default_round": a.inventory.rounds[a.default_round].id,
         "stale_before": a.stale_before,
         "attribution": d.config.attribution,
     })
 }
 
-/// Builds every query-independent body. Keys: `kommuner?detail=D`, `kommun/KOD`, `locate/KOD`,
-/// `programmes`, `programme/SLUG`, `region`, and each layer with default parameters.
-pub fn static_bodies(a: &Atlas) -> HashMap<String, Arc<Body>> {
-    let mut out = HashMap::new();
-    let mut put = |k: String, b: Body| {
-        out.insert(k, Arc::new(b));
-    };
-    for d in Detail::ALL {
-        put(
-            format!("kommuner?detail={}", d.code()),
-            kommuner_collection(a, *d),
-        );
-    }
-    for (k, kommun) in a.kommuner.iter().enumerate() {
-        put(
-            format!("kommun/{}", kommun.code),
-            Body::json(&kommun_detail(a, k)),
-        );
-        put(
-            format!("locate/{}", kommun.code),
-            Body::json(&locate_answer(a, k)),
-        );
-    }
-    put("programmes".into(), Body::json(&programme_list(a)));
-    for (p, programme) in a.programmes().iter().enumerate() {
-        put(
-            format!("programme/{}", programme.slug),
-            Body::json(&programme_detail(a, p)),
-        );
-    }
-    put("region".into(), Body::json(&region(a)));
-    for layer in Layer::ALL {
-        let q = LayerQuery::default_for(a, *layer);
-        put(q.key(a), layer_body(a, &q));
-    }
-    out
-}
-
 fn kommun_ref(a: &Atlas, k: usize) -> Value {
-    let kommun = &a.kommuner[k];
+    let kommun = &a.kommuner()[k];
     json!({ "kommunkod": kommun.code, "namn": kommun.name })
 }
 
@@ -78,33 +35,6 @@ fn round_ref(a: &Atlas, r: usize) -> Value {
     let round = &a.inventory.rounds[r];
     json!({ "id": round.id, "name": round.name, "kind": round.kind, "collected": round.collected,
             "answered_kommuner": a.answered_count(r) })
-}
-
-/// The programmes `keep` selects, split by their state in kommun `k`, round `r`: offered, not
-/// offered, unknown (each in catalogue order).
-pub fn by_state(
-    a: &Atlas,
-    k: usize,
-    r: usize,
-    keep: impl Fn(&Programme) -> bool,
-) -> [Vec<usize>; 3] {
-    let mut out: [Vec<usize>; 3] = Default::default();
-    for (p, programme) in a.programmes().iter().enumerate() {
-        if keep(programme) {
-            out[match a.cell_state(k, r, p) {
-                CellState::Offered => 0,
-                CellState::NotOffered => 1,
-                CellState::Unknown => 2,
-            }]
-            .push(p);
-        }
-    }
-    out
-}
-
-/// Offered, not offered and unknown counts of kommun `k` in round `r`, over the programmes `keep`.
-pub fn counts(a: &Atlas, k: usize, r: usize, keep: impl Fn(&Programme) -> bool) -> [usize; 3] {
-    by_state(a, k, r, keep).map(|ps| ps.len())
 }
 
 fn sambu_json(a: &Atlas, k: usize) -> Value {
@@ -160,7 +90,7 @@ fn offering_json(a: &Atlas, k: usize, r: usize, p: usize) -> Option<Value> {
         "programme": o.programme, "name": a.programmes()[p].name,
         "status": o.status, "status_label": o.status.label(),
         "state": state,
-        "state_label": if lapsed { lapsed_label(o) } else { state.label().to_string() },
+        "state_label": if lapsed { crate::atlas::lapsed_label(o) } else { state.label().to_string() },
         "lapsed": lapsed,
         "basis": if a.supplementary(k, r, p) { "sources" } else { "round" },
         "round": o.round,
@@ -170,9 +100,9 @@ fn offering_json(a: &Atlas, k: usize, r: usize, p: usize) -> Option<Value> {
 }
 
 fn kommun_properties(a: &Atlas, k: usize) -> Value {
-    let kommun = &a.kommuner[k];
+    let kommun = &a.kommuner()[k];
     let r = a.default_round;
-    let [offered, not_offered, unknown] = counts(a, k, r, |_| true);
+    let [offered, not_offered, unknown] = a.counts(k, r, |_| true);
     json!({
         "kommunkod": kommun.code,
         "namn": kommun.name,
@@ -185,12 +115,13 @@ fn kommun_properties(a: &Atlas, k: usize) -> Value {
         "coverage_share": LevelReport::new(LevelFilter::All, &a.coverage(k, r).all).share,
         "sambu": sambu_json(a, k)["status"],
         "partssamverkan": partssamverkan_json(a, k)["status"],
-        "neighbours": kommun.neighbours.iter().map(|(n, _)| &a.kommuner[*n].code).collect::<Vec<_>>(),
+        "neighbours": kommun.neighbours.iter().map(|(n, _)| &a.kommuner()[*n].code).collect::<Vec<_>>(),
         "label_point": [kommun.label.0, kommun.label.1],
     })
 }
 
-/// A FeatureCollection assembled from pre-serialised geometry and per-kommun properties.
+/// A FeatureCollection of every kommun: its geometry at `detail` and `properties(k)`; `extra`
+/// goes into `meta`.
 fn feature_collection(
     a: &Atlas,
     detail: Detail,
@@ -201,33 +132,31 @@ fn feature_collection(
     if let (Value::Object(m), Value::Object(e)) = (&mut meta, extra) {
         m.extend(e);
     }
-    let mut out = format!("{{\"type\":\"FeatureCollection\",\"meta\":{meta},\"features\":[");
-    for k in 0..a.kommuner.len() {
-        if k > 0 {
-            out.push(',');
-        }
-        out.push_str(&format!(
-            "{{\"type\":\"Feature\",\"id\":{},\"geometry\":{},\"properties\":{}}}",
-            Value::from(a.kommuner[k].code.as_str()),
-            a.geometry(detail, k),
-            properties(k)
-        ));
-    }
-    out.push_str("]}");
-    Body::new(crate::body::GEOJSON, out.into_bytes())
+    let features = (0..a.kommuner().len())
+        .map(|k| Feature {
+            id: &a.kommuner()[k].code,
+            geometry: Geometry::Raw(a.geography.geometry(detail, k)),
+            properties: properties(k),
+            links: None,
+        })
+        .collect();
+    Body::geojson(&FeatureCollection {
+        members: vec![("meta", meta)],
+        features,
+    })
 }
 
-fn kommuner_collection(a: &Atlas, detail: Detail) -> Body {
+pub fn kommuner_collection(a: &Atlas, detail: Detail) -> Body {
     feature_collection(a, detail, json!({ "detail": detail.code() }), |k| {
         kommun_properties(a, k)
     })
 }
 
 pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
-    let kommun = &a.kommuner[k];
+    let kommun = &a.kommuner()[k];
     let rounds: Vec<Value> = (0..a.inventory.rounds.len())
         .map(|r| {
-            let [offered, not_offered, unknown] = counts(a, k, r, |_| true);
+            let [offered, not_offered, unknown] = a.counts(k, r, |_| true);
             let offerings: Vec<Value> = (0..a.programmes().len())
                 .filter_map(|p| offering_json(a, k, r, p))
                 .collect();
@@ -270,8 +199,8 @@ pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
     })
 }
 
-fn locate_answer(a: &Atlas, k: usize) -> Value {
-    let kommun = &a.kommuner[k];
+pub fn locate_answer(a: &Atlas, k: usize) -> Value {
+    let kommun = &a.kommuner()[k];
     json!({
         "meta": meta(a),
         "kommunkod": kommun.code,
@@ -296,7 +225,7 @@ fn programme_json(p: &Programme) -> Value {
     v
 }
 
-fn programme_list(a: &Atlas) -> Value {
+pub fn programme_list(a: &Atlas) -> Value {
     let r = a.default_round;
     let programmes: Vec<Value> = a
         .programmes()
@@ -305,9 +234,9 @@ fn programme_list(a: &Atlas) -> Value {
         .map(|(p, programme)| {
             let mut v = programme_json(programme);
             v["offered_in"] = json!(
-                (0..a.kommuner.len())
+                (0..a.kommuner().len())
                     .filter(|k| a.cell_state(*k, r, p) == CellState::Offered)
-                    .map(|k| &a.kommuner[k].code)
+                    .map(|k| &a.kommuner()[k].code)
                     .collect::<Vec<_>>()
             );
             v
@@ -316,7 +245,7 @@ fn programme_list(a: &Atlas) -> Value {
     json!({ "meta": meta(a), "round": a.inventory.rounds[r].id, "programmes": programmes })
 }
 
-fn programme_detail(a: &Atlas, p: usize) -> Value {
+pub fn programme_detail(a: &Atlas, p: usize) -> Value {
     let mut v = programme_json(&a.programmes()[p]);
     let rounds: Vec<Value> = (0..a.inventory.rounds.len())
         .map(|r| {
@@ -324,7 +253,7 @@ fn programme_detail(a: &Atlas, p: usize) -> Value {
             let mut not_offered = Vec::new();
             let mut unknown = Vec::new();
             let mut lapsed = Vec::new();
-            for k in 0..a.kommuner.len() {
+            for k in 0..a.kommuner().len() {
                 let mut x = kommun_ref(a, k);
                 match a.cell_state(k, r, p) {
                     CellState::Offered => {
@@ -333,7 +262,7 @@ fn programme_detail(a: &Atlas, p: usize) -> Value {
                     }
                     CellState::NotOffered => not_offered.push(x),
                     CellState::Unknown => {
-                        unknown.push(json!(a.kommuner[k].code));
+                        unknown.push(json!(a.kommuner()[k].code));
                         // A lapsed answer is okänt, and listed with its date and source.
                         if a.lapsed(k, r, p).is_some() {
                             x["offering"] = json!(offering_json(a, k, r, p));
@@ -355,7 +284,7 @@ fn programme_detail(a: &Atlas, p: usize) -> Value {
     v
 }
 
-fn region(a: &Atlas) -> Value {
+pub fn region(a: &Atlas) -> Value {
     let inv = &a.inventory;
     let tally = |codes: Vec<&'static str>| -> Value {
         let mut m = serde_json::Map::new();
@@ -365,16 +294,16 @@ fn region(a: &Atlas) -> Value {
         }
         Value::Object(m)
     };
-    let sambu: Vec<&str> = (0..a.kommuner.len())
-        .map(|k| sambu_status(a, k).code())
+    let sambu: Vec<&str> = (0..a.kommuner().len())
+        .map(|k| a.sambu_status(k).code())
         .collect();
-    let parts: Vec<&str> = (0..a.kommuner.len())
-        .map(|k| parts_status(a, k).code())
+    let parts: Vec<&str> = (0..a.kommuner().len())
+        .map(|k| a.parts_status(k).code())
         .collect();
-    let sources = all_sources(a);
+    let sources = a.all_sources();
     json!({
         "meta": meta(a),
-        "kommuner": (0..a.kommuner.len()).map(|k| kommun_ref(a, k)).collect::<Vec<_>>(),
+        "kommuner": (0..a.kommuner().len()).map(|k| kommun_ref(a, k)).collect::<Vec<_>>(),
         "programmes": a.programmes().len(),
         "rounds": inv.rounds.iter().enumerate().map(|(r, round)| {
             let mut v = json!(round);
@@ -396,47 +325,6 @@ fn region(a: &Atlas) -> Value {
     })
 }
 
-/// An answer too old to count today, with its date: "erbjöds 2015 – okänt i dag",
-/// "erbjöds (odaterad uppgift) – okänt i dag".
-pub fn lapsed_label(o: &Offering) -> String {
-    let was = match o.status {
-        OfferingStatus::Offered => "erbjöds",
-        OfferingStatus::NotOffered => "erbjöds inte",
-    };
-    match o.last_confirmed {
-        Confirmed::On(d) => format!("{was} {} – okänt i dag", d.year()),
-        Confirmed::Unknown => format!("{was} (odaterad uppgift) – okänt i dag"),
-    }
-}
-
-/// Every distinct source the data cites, sorted.
-pub fn all_sources(a: &Atlas) -> Vec<&str> {
-    let inv = &a.inventory;
-    let mut sources: Vec<&str> = inv
-        .offerings
-        .iter()
-        .map(|o| o.source.as_str())
-        .chain(inv.sambu.iter().map(|s| s.source.as_str()))
-        .chain(inv.partssamverkan.iter().map(|s| s.source.as_str()))
-        .chain(inv.adherence.iter().map(|s| s.source.as_str()))
-        .chain(inv.trainings.iter().map(|s| s.source.as_str()))
-        .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
-        .chain(inv.rounds.iter().map(|s| s.source.as_str()))
-        .collect();
-    sources.sort();
-    sources.dedup();
-    sources
-}
-
-pub fn sambu_status(a: &Atlas, k: usize) -> SambuStatus {
-    a.sambu(k).map_or(SambuStatus::Unknown, |s| s.status)
-}
-
-pub fn parts_status(a: &Atlas, k: usize) -> PartsStatus {
-    a.partssamverkan(k)
-        .map_or(PartsStatus::Unknown, |s| s.status)
-}
-
 crate::vocabulary::vocabulary!(
     /// The thematic GeoJSON layers.
     Layer {
@@ -448,8 +336,9 @@ crate::vocabulary::vocabulary!(
     }
 );
 
-/// A validated layer request.
-#[derive(Debug, Clone)]
+/// A validated layer request, in canonical form: parameters that do not apply to the layer
+/// keep their defaults, so equal requests are equal keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LayerQuery {
     pub layer: Layer,
     pub detail: Detail,
@@ -471,28 +360,24 @@ impl LayerQuery {
         }
     }
 
-    /// A canonical key: parameters that do not apply to the layer are left out.
-    pub fn key(&self, a: &Atlas) -> String {
-        let mut key = format!("layer/{}?detail={}", self.layer.code(), self.detail.code());
+    /// The same request with what does not apply to its layer set back to the defaults.
+    pub fn canonical(self, a: &Atlas) -> LayerQuery {
+        let default = LayerQuery::default_for(a, self.layer);
         match self.layer {
-            Layer::Offerings => {
-                key += &format!(
-                    "&round={}&level={}",
-                    a.inventory.rounds[self.round].id,
-                    self.level.code()
-                );
-                if let Some(age) = self.age {
-                    key += &format!("&age={age}");
-                }
-            }
-            Layer::Adherence => {
-                if let Some(d) = a.inventory.documents.get(self.document) {
-                    key += &format!("&document={}", d.slug);
-                }
-            }
-            _ => {}
+            Layer::Offerings => LayerQuery {
+                document: 0,
+                ..self
+            },
+            Layer::Adherence => LayerQuery {
+                detail: self.detail,
+                document: self.document,
+                ..default
+            },
+            _ => LayerQuery {
+                detail: self.detail,
+                ..default
+            },
         }
-        key
     }
 }
 
@@ -528,13 +413,8 @@ pub fn layer_body(a: &Atlas, q: &LayerQuery) -> Body {
     })
 }
 
-/// Whether a programme is for the age (any age when None) at the level.
-pub fn matches(p: &Programme, age: Option<i8>, level: LevelFilter) -> bool {
-    level.matches(p) && age.is_none_or(|a| p.age_min <= a && a <= p.age_max)
-}
-
 fn offerings_properties(a: &Atlas, k: usize, q: &LayerQuery) -> Value {
-    let [offered, not_offered, unknown] = counts(a, k, q.round, |p| matches(p, q.age, q.level));
+    let [offered, not_offered, unknown] = a.counts(k, q.round, |p| matches(p, q.age, q.level));
     let lc = a.coverage(k, q.round).level(q.level);
     let offered_programmes: Vec<&str> = a
         .programmes()
@@ -577,7 +457,7 @@ pub fn coverage_answer(
         .iter()
         .map(|&k| {
             let lc = a.coverage(k, r).level(level);
-            let [offered, not_offered, unknown] = by_state(a, k, r, |p| matches(p, age, level));
+            let [offered, not_offered, unknown] = a.by_state(k, r, |p| matches(p, age, level));
             let slugs = |ps: Vec<usize>| -> Vec<&str> {
                 ps.into_iter()
                     .map(|p| a.programmes()[p].slug.as_str())
@@ -612,7 +492,7 @@ pub fn compare_kommuner(a: &Atlas, ks: &[usize], r: usize) -> Value {
         "meta": meta(a),
         "round": round_ref(a, r),
         "kommuner": ks.iter().map(|&k| {
-            let [offered, not_offered, unknown] = counts(a, k, r, |_| true);
+            let [offered, not_offered, unknown] = a.counts(k, r, |_| true);
             let mut v = kommun_ref(a, k);
             v["counts"] = json!({ "offered": offered, "not_offered": not_offered, "unknown": unknown });
             v["coverage"] = json!(reports(a.coverage(k, r)));

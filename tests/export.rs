@@ -3,7 +3,7 @@
 
 mod common;
 
-use skaraborgskartan::views::lapsed_label;
+use skaraborgskartan::atlas::lapsed_label;
 
 use std::collections::BTreeSet;
 use std::io::Cursor;
@@ -73,7 +73,7 @@ async fn matrix_has_every_cell_of_the_atlas_in_both_profiles() {
         let a = state.atlas();
         let (header, rows) = csv(&state, &format!("/api/v1/export/matris?profil={profile}")).await;
         assert_eq!(&header[..2], ["kommunkod", "kommun"]);
-        assert_eq!(rows.len(), a.kommuner.len());
+        assert_eq!(rows.len(), a.kommuner().len());
         let names: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
         let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
         assert!(pos("Gullspång") < pos("Götene") && pos("Götene") < pos("Hjo"));
@@ -81,7 +81,7 @@ async fn matrix_has_every_cell_of_the_atlas_in_both_profiles() {
         let mut seen = BTreeSet::new();
         for row in &rows {
             let k = a.kommun_index(&row[0]).unwrap();
-            assert_eq!(row[1], a.kommuner[k].name);
+            assert_eq!(row[1], a.kommuner()[k].name);
             for (p, prog) in a.programmes().iter().enumerate() {
                 let c = col(&header, &prog.name);
                 let state = a.cell_state(k, a.default_round, p);
@@ -128,7 +128,7 @@ async fn long_table_has_every_kommun_programme_and_round_with_source_and_date() 
             col(&h, name);
         }
         let (nk, np, nr) = (
-            a.kommuner.len(),
+            a.kommuner().len(),
             a.programmes().len(),
             a.inventory.rounds.len(),
         );
@@ -200,7 +200,7 @@ async fn other_tables_match_the_atlas() {
     let a = state.atlas();
     // Coverage per kommun × level, with decimal comma in the excel profile.
     let (h, rows) = csv(&state, "/api/v1/export/tackning").await;
-    assert_eq!(rows.len(), a.kommuner.len() * 4);
+    assert_eq!(rows.len(), a.kommuner().len() * 4);
     for row in &rows {
         let k = a.kommun_index(&row[0]).unwrap();
         let level = skaraborgskartan::coverage::LevelFilter::parse(&row[col(&h, "niva")]).unwrap();
@@ -274,7 +274,7 @@ async fn other_tables_match_the_atlas() {
     let (h, rows) = csv(&state, "/api/v1/export/kommuner").await;
     for row in &rows {
         let k = a.kommun_index(&row[0]).unwrap();
-        let [o, n, u] = skaraborgskartan::views::counts(&a, k, a.default_round, |_| true);
+        let [o, n, u] = a.counts(k, a.default_round, |_| true);
         assert_eq!(
             [
                 &row[col(&h, "antal_erbjuds")],

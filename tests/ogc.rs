@@ -300,7 +300,7 @@ async fn paging_walks_every_item_exactly_once() {
 async fn bbox_selects_what_intersects() {
     let s = example();
     let a = s.atlas();
-    let skovde = &a.kommuner[a.kommun_index("1496").unwrap()];
+    let skovde = &a.kommuner()[a.kommun_index("1496").unwrap()];
     let all = json(&s, "/ogc/collections/kommuner/items?bbox=10,55,20,60").await;
     assert_eq!(all["numberMatched"], 15);
     let none = json(&s, "/ogc/collections/kommuner/items?bbox=0,0,1,1").await;
@@ -346,7 +346,7 @@ async fn bbox_selects_what_intersects() {
             .all(|f| f["properties"]["kommunkod"] == "1496")
     );
     // The box of each kommun contains it.
-    for k in &a.kommuner {
+    for k in a.kommuner() {
         let [x0, y0, x1, y1] = k.bbox;
         let j = json(
             &s,

@@ -348,6 +348,7 @@ async fn embed_view_is_compact_and_framing_is_limited_to_configured_origins() {
             tiles: None,
             frame_ancestors: vec!["https://intranat.example.se".into()],
             public_url: None,
+            configured_url: None,
         },
     );
     let a = skaraborgskartan::server::build(&common::geodata(), None).unwrap();

@@ -7,19 +7,20 @@ pub mod tables;
 pub mod xlsx;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::Response;
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::params::{self, Params};
-use crate::api::{CACHE_PUBLIC, cors};
 use crate::atlas::Atlas;
-use crate::body::Body;
 use crate::dataset::Kind;
-use crate::error::ApiError;
+use crate::feature::FeatureCollection;
+use crate::http::bodies::Key;
+use crate::http::body::Body;
+use crate::http::error::RequestError;
+use crate::http::params::{self, Params};
+use crate::http::{Answer, Req, cors};
 use crate::views::{self, Layer};
 use csv::Profile;
 use tables::{Filter, Table, TableKind};
@@ -66,19 +67,14 @@ enum What {
     All,
 }
 
-fn what(name: &str) -> Result<What, ApiError> {
+fn what(name: &str) -> Result<What, RequestError> {
     match name {
         "lager" => Ok(What::Layer),
         "alla" => Ok(What::All),
         _ => TableKind::parse(name).map(What::Table).map_err(|_| {
-            let known: Vec<&str> = TableKind::ALL.iter().map(|t| t.code()).collect();
-            ApiError::not_found(
-                "okand_export",
-                format!(
-                    "Exporten ”{name}” finns inte (finns: {}, lager, alla).",
-                    known.join(", ")
-                ),
-            )
+            let mut known: Vec<&str> = TableKind::ALL.iter().map(|t| t.code()).collect();
+            known.extend(["lager", "alla"]);
+            RequestError::unknown_export(name, &known)
         }),
     }
 }
@@ -94,70 +90,19 @@ pub fn layer_table(layer: Layer) -> TableKind {
     }
 }
 
-/// Comma-separated programme slugs of the catalogue.
-pub fn programmes(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
-    list.split(',')
-        .map(str::trim)
-        .map(|slug| {
-            a.programme_index(slug).ok_or_else(|| {
-                ApiError::not_found(
-                    "okant_program",
-                    format!("{name}: programmet ”{slug}” finns inte i katalogen (se /api/v1/programmes)."),
-                )
-            })
-        })
-        .collect()
-}
-
-/// Comma-separated document slugs.
-pub fn documents(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
-    let docs = &a.inventory.documents;
-    list.split(',')
-        .map(str::trim)
-        .map(|slug| {
-            docs.iter().position(|d| d.slug == slug).ok_or_else(|| {
-                let known: Vec<&str> = docs.iter().map(|d| d.slug.as_str()).collect();
-                ApiError::not_found(
-                    "okant_dokument",
-                    format!(
-                        "{name}: dokumentet ”{slug}” finns inte (finns: {}).",
-                        known.join(", ")
-                    ),
-                )
-            })
-        })
-        .collect()
-}
-
-/// Comma-separated round ids, in the parameter `name`.
-pub fn rounds(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
-    list.split(',')
-        .map(|id| {
-            params::round(a, id.trim()).map_err(|mut e| {
-                e.message = e.message.replacen("round:", &format!("{name}:"), 1);
-                e
-            })
-        })
-        .collect()
-}
-
 /// The filter a page's query asks for.
-fn filter(a: &Atlas, p: &Params) -> Result<Filter, ApiError> {
+fn filter(a: &Atlas, p: &Params) -> Result<Filter, RequestError> {
     if let Some(region) = p.get("region")
         && region != a.inventory.dataset.region_id
     {
-        return Err(ApiError::not_found(
-            "okand_region",
-            format!(
-                "region: ”{region}” serveras inte här (den här tjänsten visar regionen ”{}”).",
-                a.inventory.dataset.region_id
-            ),
+        return Err(RequestError::unknown_region(
+            region,
+            &a.inventory.dataset.region_id,
         ));
     }
     let kommuner = match (p.get("kommun"), p.get("kommuner")) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::bad(
-                "ogiltig_parameter",
+            return Err(RequestError::invalid(
                 "kommun, kommuner: ange bara den ena.",
             ));
         }
@@ -167,30 +112,28 @@ fn filter(a: &Atlas, p: &Params) -> Result<Filter, ApiError> {
     };
     Ok(Filter {
         kommuner,
-        rounds: p.get("round").map(|l| rounds(a, "round", l)).transpose()?,
+        rounds: p
+            .get("round")
+            .map(|l| params::list(a, "round", l, params::round))
+            .transpose()?,
         age: p.age()?,
         level: p.get("level").map(|_| p.level()).transpose()?,
         programmes: p
             .get("programme")
-            .map(|l| programmes(a, "programme", l))
+            .map(|l| params::list(a, "programme", l, params::programme))
             .transpose()?,
         documents: p
             .get("document")
-            .map(|l| documents(a, "document", l))
+            .map(|l| params::list(a, "document", l, params::document))
             .transpose()?,
     })
 }
 
-async fn export(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path(vad): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, ApiError> {
-    let p = Params::parse(q.as_deref(), PARAMS)?;
-    let a = s.atlas();
+async fn export(req: Req, Path(vad): Path<String>) -> Answer {
+    let p = req.params(PARAMS)?;
+    let a = req.atlas();
     let what = what(&vad)?;
-    let bad = |m: String| ApiError::bad("ogiltig_parameter", m);
+    let bad = RequestError::invalid;
     let format = match p.get("format") {
         Some(v) => Format::parse(v).map_err(|m| bad(format!("format: {m}.")))?,
         None if matches!(what, What::Layer) => Format::Geojson,
@@ -205,7 +148,7 @@ async fn export(
         Some(v) => Layer::parse(v).map_err(|m| bad(format!("layer: {m}.")))?,
         None => Layer::Offerings,
     };
-    let f = filter(&a, &p)?;
+    let f = filter(a, &p)?;
     let kinds: Vec<TableKind> = match what {
         What::Table(t) => vec![t],
         What::Layer => vec![layer_table(layer)],
@@ -222,25 +165,27 @@ async fn export(
         ));
     }
     let today = crate::dates::today();
-    let key = format!(
-        "export/{vad}?{}|{}|{layer:?}|{f:?}|{}",
-        format.code(),
-        profile.code(),
-        if format == Format::Xlsx { &today } else { "" }
-    );
     let source = format!(
         "/api/v1/export/{vad}{}",
-        q.map(|q| format!("?{q}")).unwrap_or_default()
+        req.query().map(|q| format!("?{q}")).unwrap_or_default()
     );
-    let body = a.body_or_build(key, || {
-        let tables: Vec<Table> = kinds.iter().map(|k| tables::build(&a, *k, &f)).collect();
+    let key = Key::Export {
+        what: vad.clone(),
+        format: format.code(),
+        profile: profile.code(),
+        layer,
+        filter: f.clone(),
+        today: (format == Format::Xlsx).then(|| today.clone()),
+    };
+    let body = req.body(key, |a| {
+        let tables: Vec<Table> = kinds.iter().map(|k| tables::build(a, *k, &f)).collect();
         match format {
             Format::Csv => Body::new(CSV_CONTENT_TYPE, csv::write(&tables[0], profile)),
             Format::Xlsx => Body::new(
                 xlsx::CONTENT_TYPE,
-                xlsx::write(&tables, &about(&a, &tables, &f, &today, &source)),
+                xlsx::write(&tables, &about(a, &tables, &f, &today, &source)),
             ),
-            Format::Geojson => geojson(&a, &tables[0]),
+            Format::Geojson => geojson(a, &tables[0]),
         }
     });
     let extension = match format {
@@ -248,8 +193,8 @@ async fn export(
         Format::Xlsx => "xlsx",
         Format::Geojson => "geojson",
     };
-    let name = file_name(&a, what, &kinds, &f, extension);
-    let mut r = body.respond(&headers, CACHE_PUBLIC);
+    let name = file_name(a, what, &kinds, &f, extension);
+    let mut r = req.send(&body);
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!(
@@ -263,19 +208,14 @@ async fn export(
 /// A table as an RFC 7946 FeatureCollection (top-level ids, WGS 84, no `crs`), with the API's
 /// metadata as a foreign member.
 pub fn geojson(a: &Atlas, table: &Table) -> Body {
-    let mut out = format!(
-        "{{\"type\":\"FeatureCollection\",\"name\":\"{}\",\"meta\":{},\"features\":[",
-        table.kind.code(),
-        views::meta(a)
-    );
-    for (i, row) in table.rows.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&table.feature(a, row));
-    }
-    out.push_str("]}");
-    Body::new(crate::body::GEOJSON, out.into_bytes())
+    Body::geojson(&FeatureCollection {
+        members: vec![("name", json!(table.kind.code())), ("meta", views::meta(a))],
+        features: table
+            .rows
+            .iter()
+            .map(|row| table.feature(a, row, None))
+            .collect(),
+    })
 }
 
 /// A file name that says what the file holds: `skaraborg_program_matris_uppfoljning-2024.xlsx`,
@@ -310,7 +250,7 @@ fn file_name(a: &Atlas, what: What, kinds: &[TableKind], f: &Filter, ext: &str) 
     if let Some(ks) = &f.kommuner {
         parts.push(if ks.len() <= 4 {
             ks.iter()
-                .map(|&k| a.kommuner[k].code.as_str())
+                .map(|&k| a.kommuner()[k].code.as_str())
                 .collect::<Vec<_>>()
                 .join("-")
         } else {
@@ -390,14 +330,14 @@ fn about(
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
-        ("Region", format!("{} ({} kommuner)", d.region().name, a.kommuner.len())),
+        ("Region", format!("{} ({} kommuner)", d.region().name, a.kommuner().len())),
         ("Datamängd", format!("{} – {}", d.config.title, d.config.kind.label())),
         ("Omgång", round_text),
         ("Exportdatum", today.to_string()),
         ("Hämtad från", source.to_string()),
         (
             "Urval: kommuner",
-            describe(&f.kommuner, &|k| format!("{} ({})", a.kommuner[k].name, a.kommuner[k].code)),
+            describe(&f.kommuner, &|k| format!("{} ({})", a.kommuner()[k].name, a.kommuner()[k].code)),
         ),
         (
             "Urval: ålder",
@@ -445,14 +385,9 @@ fn sources(a: &Atlas, tables: &[Table]) -> Vec<String> {
 }
 
 /// `GET /api/v1/export`: what can be exported, with example links.
-async fn index(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Result<Response, ApiError> {
-    Params::parse(q.as_deref(), &[])?;
-    let a = s.atlas();
-    let body = a.body_or_build("export/index".into(), || {
+async fn index(req: Req) -> Answer {
+    req.params(&[])?;
+    let body = req.body(Key::ExportIndex, |a| {
         let tables: Vec<Value> = TableKind::ALL
             .iter()
             .map(|t| {
@@ -466,7 +401,7 @@ async fn index(
             })
             .collect();
         Body::json(&json!({
-            "meta": views::meta(&a),
+            "meta": views::meta(a),
             "tables": tables,
             "all_tables_xlsx": "/api/v1/export/alla?format=xlsx",
             "layer_geojson": "/api/v1/export/lager?layer=offerings&format=geojson",
@@ -474,5 +409,5 @@ async fn index(
             "profiles": Profile::ALL.iter().map(|p| json!({"id": p.code(), "title": p.label()})).collect::<Vec<_>>(),
         }))
     });
-    Ok(body.respond(&headers, CACHE_PUBLIC))
+    Ok(req.send(&body))
 }

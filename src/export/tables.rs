@@ -3,13 +3,13 @@
 //! [`Table::feature`]) or paged by the OGC API. One row always belongs to one kommun, so every
 //! table can also be a map layer.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::atlas::Atlas;
-use crate::coverage::{LevelFilter, LevelReport};
+use crate::coverage::{LevelFilter, LevelReport, matches};
 use crate::dataset::Kind;
+use crate::feature::{Feature, Geometry};
 use crate::inventory::Programme;
-use crate::views::{counts, matches, parts_status, sambu_status};
 use crate::vocabulary::{
     ActionPlan, AdherenceStatus, Detail, Level, PartsStatus, SambuStatus, TrainingKind,
 };
@@ -79,7 +79,8 @@ impl TableKind {
 }
 
 /// One value of a table. Numbers stay numbers in every format.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 pub enum Cell {
     Text(String),
     Int(i64),
@@ -90,15 +91,6 @@ pub enum Cell {
 impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
-    }
-
-    pub fn json(&self) -> Value {
-        match self {
-            Cell::Text(s) => json!(s),
-            Cell::Int(i) => json!(i),
-            Cell::Num(x) => json!(x),
-            Cell::Bool(b) => json!(b),
-        }
     }
 
     /// The value as text, for filters and HTML (`.` as decimal point).
@@ -122,6 +114,18 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
+/// A row's cells under their column names, as a GeoJSON `properties` object.
+pub struct Properties<'a> {
+    columns: &'a [String],
+    cells: &'a [Cell],
+}
+
+impl serde::Serialize for Properties<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.columns.iter().zip(self.cells))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Table {
     pub kind: TableKind,
@@ -130,7 +134,7 @@ pub struct Table {
 }
 
 /// What a request selects. `None` means everything (or the table's default round).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
     pub kommuner: Option<Vec<usize>>,
     pub rounds: Option<Vec<usize>>,
@@ -157,9 +161,14 @@ impl Filter {
     pub fn kommuner(&self, a: &Atlas) -> Vec<usize> {
         let mut ks: Vec<usize> = match &self.kommuner {
             Some(ks) => ks.clone(),
-            None => (0..a.kommuner.len()).collect(),
+            None => (0..a.kommuner().len()).collect(),
         };
-        ks.sort_by_cached_key(|&k| (swedish_key(&a.kommuner[k].name), a.kommuner[k].code.clone()));
+        ks.sort_by_cached_key(|&k| {
+            (
+                swedish_key(&a.kommuner()[k].name),
+                a.kommuner()[k].code.clone(),
+            )
+        });
         ks
     }
 
@@ -210,8 +219,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
     let ks = f.kommuner(a);
     let base = |k: usize| {
         vec![
-            Cell::text(&a.kommuner[k].code),
-            Cell::text(&a.kommuner[k].name),
+            Cell::text(&a.kommuner()[k].code),
+            Cell::text(&a.kommuner()[k].name),
         ]
     };
     let mut columns: Vec<String> = vec!["kommunkod".into(), "kommun".into()];
@@ -233,7 +242,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 );
                 rows.push(Row {
                     kommun: k,
-                    id: a.kommuner[k].code.clone(),
+                    id: a.kommuner()[k].code.clone(),
                     cells,
                 });
             }
@@ -268,7 +277,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         let state = a.cell_state(k, r, p);
                         // A lapsed answer reads "erbjöds 2015 – okänt i dag" and codes as okänt.
                         let status = match a.lapsed(k, r, p) {
-                            Some(o) => crate::views::lapsed_label(o),
+                            Some(o) => crate::atlas::lapsed_label(o),
                             None => state.label().to_string(),
                         };
                         let basis = match o {
@@ -292,7 +301,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Cell::text(o.map_or("", |o| o.status.label())),
                             Cell::text(basis),
                         ]);
-                        let id = format!("{}-{}-{}", a.kommuner[k].code, prog.slug, round);
+                        let id = format!("{}-{}-{}", a.kommuner()[k].code, prog.slug, round);
                         rows.push(Row {
                             kommun: k,
                             id,
@@ -366,7 +375,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         cells.push(Cell::Int(age.into()));
                         cells.push(Cell::text(lc.state(age).label()));
                     }
-                    let id = format!("{}-{}-{}", a.kommuner[k].code, round, level.code());
+                    let id = format!("{}-{}-{}", a.kommuner()[k].code, round, level.code());
                     rows.push(Row {
                         kommun: k,
                         id,
@@ -388,22 +397,22 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
             ]);
             let r = f.round(a);
             for &k in &ks {
-                let [offered, not_offered, unknown] = counts(a, k, r, |p| f.keeps(a, p));
+                let [offered, not_offered, unknown] = a.counts(k, r, |p| f.keeps(a, p));
                 let share = LevelReport::new(f.level(), a.coverage(k, r).level(f.level())).share;
                 let mut cells = base(k);
                 cells.extend([
-                    Cell::text(&a.kommuner[k].lan),
+                    Cell::text(&a.kommuner()[k].lan),
                     Cell::text(&a.inventory.rounds[r].id),
                     Cell::Int(offered as i64),
                     Cell::Int(not_offered as i64),
                     Cell::Int(unknown as i64),
                     Cell::Num(share),
-                    Cell::text(sambu_status(a, k).label()),
-                    Cell::text(parts_status(a, k).label()),
+                    Cell::text(a.sambu_status(k).label()),
+                    Cell::text(a.parts_status(k).label()),
                 ]);
                 rows.push(Row {
                     kommun: k,
-                    id: a.kommuner[k].code.clone(),
+                    id: a.kommuner()[k].code.clone(),
                     cells,
                 });
             }
@@ -433,7 +442,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 ]);
                 rows.push(Row {
                     kommun: k,
-                    id: a.kommuner[k].code.clone(),
+                    id: a.kommuner()[k].code.clone(),
                     cells,
                 });
             }
@@ -461,7 +470,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 ]);
                 rows.push(Row {
                     kommun: k,
-                    id: a.kommuner[k].code.clone(),
+                    id: a.kommuner()[k].code.clone(),
                     cells,
                 });
             }
@@ -495,7 +504,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         Cell::text(x.map_or("", |x| x.source.as_str())),
                         Cell::text(x.map_or("", |x| x.note.as_str())),
                     ]);
-                    let id = format!("{}-{}", a.kommuner[k].code, doc.slug);
+                    let id = format!("{}-{}", a.kommuner()[k].code, doc.slug);
                     rows.push(Row {
                         kommun: k,
                         id,
@@ -516,7 +525,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "kalla",
             ]);
             for &k in &ks {
-                let code = &a.kommuner[k].code;
+                let code = &a.kommuner()[k].code;
                 for kind in TrainingKind::ALL {
                     let of_kind = a
                         .inventory
@@ -564,34 +573,30 @@ impl Table {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// The row's properties as a JSON object (column name → value), in column order.
-    pub fn properties(&self, row: &Row) -> String {
-        let mut out = String::from("{");
-        for (i, (c, v)) in self.columns.iter().zip(&row.cells).enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&format!("{}:{}", Value::from(c.as_str()), v.json()));
-        }
-        out.push('}');
-        out
-    }
-
     /// The row as an RFC 7946 Feature: top-level string `id`, the kommun's polygon (full detail)
-    /// or a point inside the kommun, and the row as properties.
-    pub fn feature(&self, a: &Atlas, row: &Row) -> String {
+    /// or a point inside the kommun, and the row as properties (column name → value, in column
+    /// order).
+    pub fn feature<'a>(
+        &'a self,
+        a: &'a Atlas,
+        row: &'a Row,
+        links: Option<&'a Value>,
+    ) -> Feature<'a, Properties<'a>> {
         let geometry = if self.kind.point_geometry() {
-            let (x, y) = a.kommuner[row.kommun].label;
-            let round6 = |v: f64| (v * 1e6).round() / 1e6;
-            json!({ "type": "Point", "coordinates": [round6(x), round6(y)] }).to_string()
+            let (x, y) = a.kommuner()[row.kommun].label;
+            Geometry::Point(x, y)
         } else {
-            a.geometry(Detail::Full, row.kommun).to_string()
+            Geometry::Raw(a.geography.geometry(Detail::Full, row.kommun))
         };
-        format!(
-            "{{\"type\":\"Feature\",\"id\":{},\"geometry\":{geometry},\"properties\":{}}}",
-            Value::from(row.id.as_str()),
-            self.properties(row)
-        )
+        Feature {
+            id: &row.id,
+            geometry,
+            properties: Properties {
+                columns: &self.columns,
+                cells: &row.cells,
+            },
+            links,
+        }
     }
 
     /// Every distinct source named in the table's `kalla` column.

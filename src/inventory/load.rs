@@ -36,7 +36,7 @@ pub fn load(dir: &Path, region: Option<&str>) -> Result<Inventory, Vec<Problem>>
     Ok(Inventory {
         dataset: dataset.clone(),
         codes,
-        boundaries,
+        boundaries: std::sync::Arc::new(boundaries),
         programmes,
         rounds,
         offerings,

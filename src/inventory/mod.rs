@@ -141,7 +141,8 @@ pub struct Inventory {
     /// SCB's kommun list (all of Sweden), for telling an unknown code from one outside the region.
     pub codes: Vec<KommunCode>,
     /// The region's kommuner, sorted by kommunkod.
-    pub boundaries: Vec<Boundary>,
+    /// Shared with the geography built from them, so a rebuilt inventory reuses it.
+    pub boundaries: std::sync::Arc<Vec<Boundary>>,
     pub programmes: Vec<Programme>,
     /// In chronological order, as in the file.
     pub rounds: Vec<Round>,

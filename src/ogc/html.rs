@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 use serde_json::Value;
 
-use super::landing::service_title;
+use super::catalog::{queryables, service_title};
 use crate::export::tables::{Row, Table, TableKind};
 use crate::pages::Cx;
 use crate::pages::layout::Script;
@@ -153,7 +153,7 @@ pub fn collection(cx: &Cx, kind: TableKind, v: &Value) -> Markup {
             dt { "Utbredning (CRS84: minLon, minLat, maxLon, maxLat)" } dd { (extent(v)) }
             dt { "Referenssystem" } dd { (v["storageCrs"].as_str().unwrap_or("")) }
             dt { "Filter" } dd {
-                @for (name, _, description) in super::collections::queryables(kind) {
+                @for (name, _, description) in queryables(kind) {
                     code { (name) } " – " (description) br;
                 }
             }
@@ -235,7 +235,7 @@ pub fn feature(cx: &Cx, kind: TableKind, table: &Table, row: &Row, links: &[Valu
                 }
             }
         }
-        p { "Geometri: " @if kind.point_geometry() { "en punkt inne i kommunen " (a.kommuner[row.kommun].name) "." } @else { "kommunen " (a.kommuner[row.kommun].name) "s yta." } }
+        p { "Geometri: " @if kind.point_geometry() { "en punkt inne i kommunen " (a.kommuner()[row.kommun].name) "." } @else { "kommunen " (a.kommuner()[row.kommun].name) "s yta." } }
     };
     page(
         cx,

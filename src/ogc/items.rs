@@ -1,18 +1,21 @@
 //! `/ogc/collections/{id}/items` (paged, filtered by `bbox` and properties) and
 //! `/ogc/collections/{id}/items/{featureId}`.
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
-use geo::{Intersects, Rect, coord};
+use std::borrow::Cow;
+
+use axum::extract::Path;
+use geo::{Contains, Intersects, Rect, coord};
 use serde_json::json;
 
-use super::collections::{collection, queryables};
-use super::{Answer, OgcError, Out, base_url, cache_key, link, negotiate, respond};
-use crate::AppState;
-use crate::api::params::Params;
+use super::catalog::{collection, queryables};
+use super::{Answer, Ogc, OgcError, Out, link};
 use crate::atlas::Atlas;
-use crate::body::{Body, GEOJSON};
 use crate::export::tables::{self, Filter, Row, Table, TableKind};
+use crate::feature::FeatureCollection;
+use crate::http::Req;
+use crate::http::bodies::Bodies;
+use crate::http::body::{Body, GEOJSON};
+use crate::http::params::{self, Params};
 
 pub const LIMIT_DEFAULT: usize = 100;
 pub const LIMIT_MAX: usize = 1000;
@@ -77,18 +80,8 @@ pub fn bbox(v: &str) -> Result<Vec<Rect<f64>>, OgcError> {
 /// collections have no temporal extent, so every feature matches a valid value.
 fn datetime(v: &str) -> Result<(), OgcError> {
     fn instant(s: &str) -> bool {
-        let (date, time) = s.split_once(['T', 't']).unwrap_or((s, ""));
-        let date_ok = date.len() == 10
-            && date.bytes().enumerate().all(|(i, b)| match i {
-                4 | 7 => b == b'-',
-                _ => b.is_ascii_digit(),
-            });
-        let time_ok = time.is_empty()
-            || (time.len() >= 9
-                && time.as_bytes()[2] == b':'
-                && time.as_bytes()[5] == b':'
-                && (time.ends_with(['Z', 'z']) || time[8..].contains(['+', '-'])));
-        date_ok && time_ok && crate::dates::PartialDate::parse(date).is_ok()
+        s.parse::<jiff::Timestamp>().is_ok()
+            || (s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok())
     }
     let parts: Vec<&str> = v.split('/').collect();
     let ok = match parts[..] {
@@ -109,17 +102,24 @@ fn datetime(v: &str) -> Result<(), OgcError> {
 }
 
 /// The rows of a collection that match an items request, in the table's order.
-pub struct Selection {
-    pub table: Table,
+pub struct Selection<'a> {
+    pub table: Cow<'a, Table>,
     pub matched: Vec<usize>,
 }
 
-fn select(a: &Atlas, kind: TableKind, p: &Params) -> Result<Selection, OgcError> {
-    let mut f = Filter::default();
-    if let Some(list) = p.get("omgang") {
-        f.rounds =
-            Some(crate::export::rounds(a, "omgang", list).map_err(|e| OgcError::bad(e.message))?);
-    }
+fn select<'a>(
+    a: &Atlas,
+    bodies: &'a Bodies,
+    kind: TableKind,
+    p: &Params,
+) -> Result<Selection<'a>, OgcError> {
+    let rounds = p
+        .get("omgang")
+        .map(|list| params::list(a, "omgang", list, params::round))
+        .transpose()
+        // OGC wants 400 for any invalid parameter value, an unknown round included
+        // (/req/core/query-param-invalid); the JSON API says 404 for it.
+        .map_err(|e| OgcError::bad(e.message))?;
     let boxes = p.get("bbox").map(bbox).transpose()?;
     if let Some(v) = p.get("datetime") {
         datetime(v)?;
@@ -134,7 +134,17 @@ fn select(a: &Atlas, kind: TableKind, p: &Params) -> Result<Selection, OgcError>
             })
         })
         .transpose()?;
-    let table = tables::build(a, kind, &f);
+    let table = match (rounds, bodies.table(a, kind)) {
+        (None, Some(t)) => Cow::Borrowed(t),
+        (rounds, _) => Cow::Owned(tables::build(
+            a,
+            kind,
+            &Filter {
+                rounds,
+                ..Filter::default()
+            },
+        )),
+    };
     let col = |name| table.column(name);
     // Property filters: a row matches when its value is one of the comma-separated values.
     let mut checks: Vec<(Vec<usize>, Vec<String>, bool)> = Vec::new();
@@ -197,158 +207,128 @@ fn select(a: &Atlas, kind: TableKind, p: &Params) -> Result<Selection, OgcError>
     Ok(Selection { table, matched })
 }
 
-/// Whether a row's geometry intersects the box: the kommun's polygon, or its point.
+/// Whether a row's geometry intersects the box: the kommun's polygon, or its point. The exact
+/// polygon test runs only where the boxes overlap without one containing the other, so a box
+/// around the whole region costs no vertex at all.
 fn intersects(a: &Atlas, kind: TableKind, row: &Row, b: &Rect<f64>) -> bool {
-    let k = &a.kommuner[row.kommun];
+    let k = &a.kommuner()[row.kommun];
     if kind.point_geometry() {
         let (x, y) = k.label;
         return b.intersects(&geo::Point::new(x, y));
     }
     let [x0, y0, x1, y1] = k.bbox;
-    let (min, max) = (b.min(), b.max());
-    x0 <= max.x
-        && min.x <= x1
-        && y0 <= max.y
-        && min.y <= y1
-        && a.inventory.boundaries[row.kommun].shape.intersects(b)
+    let own = Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 });
+    b.intersects(&own) && (b.contains(&own) || a.geography.shape(row.kommun).intersects(b))
 }
 
-pub async fn items(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+pub async fn items(req: Req, Path(id): Path<String>) -> Answer {
     let kind = collection(&id)?;
     let allowed: Vec<&str> = CORE_PARAMS
         .iter()
         .copied()
         .chain(queryables(kind).iter().map(|(n, _, _)| *n))
         .collect();
-    let p = Params::parse(q.as_deref(), &allowed)?;
-    let out = negotiate(&p, &headers)?;
-    let limit = whole_number(&p, "limit", 1)?
+    let o = Ogc::new(req, &allowed)?;
+    let limit = whole_number(&o.p, "limit", 1)?
         .unwrap_or(LIMIT_DEFAULT)
         .min(LIMIT_MAX);
-    let offset = whole_number(&p, "offset", 0)?.unwrap_or(0);
-    let a = s.atlas();
-    let sel = select(&a, kind, &p)?;
-    let base = base_url(&headers);
+    let offset = whole_number(&o.p, "offset", 0)?.unwrap_or(0);
     let path = format!("/ogc/collections/{id}/items");
-    let matched = sel.matched.len();
-    let page: Vec<usize> = sel
-        .matched
-        .iter()
-        .copied()
-        .skip(offset)
-        .take(limit)
-        .collect();
+    o.answer(&path, |a| {
+        let sel = select(a, &o.req.served.bodies, kind, &o.p)?;
+        let matched = sel.matched.len();
+        let page: Vec<usize> = sel
+            .matched
+            .iter()
+            .copied()
+            .skip(offset)
+            .take(limit)
+            .collect();
+        let base = &o.base;
 
-    // Links keep every parameter but f and offset, and state the limit used.
-    let mut query = super::query_without(&p, &["offset", "limit"]);
-    query.push_str(&format!(
-        "{}limit={limit}",
-        if query.is_empty() { "" } else { "&" }
-    ));
-    let with_offset = |o: usize| {
-        if o == 0 {
-            query.clone()
-        } else {
-            format!("{query}&offset={o}")
+        // Links keep every parameter but f and offset, and state the limit used.
+        let mut query = super::query_without(&o.p, &["offset", "limit"]);
+        if !query.is_empty() {
+            query.push('&');
         }
-    };
-    let mut links = super::self_links(&base, &path, &with_offset(offset), out, GEOJSON);
-    let page_link = |o: usize, rel: &str, title: &str| {
-        link(
-            format!("{base}{path}?f=json&{}", with_offset(o)),
-            rel,
-            GEOJSON,
-            title,
-        )
-    };
-    if offset + page.len() < matched {
-        links.push(page_link(offset + limit, "next", "Nästa sida"));
-    }
-    if offset > 0 {
-        links.push(page_link(
-            offset.saturating_sub(limit),
-            "prev",
-            "Föregående sida",
-        ));
-    }
-    links.push(super::collection_link(&base, &id));
-    let key = cache_key(&base, &path, &p, out);
-    Ok(respond(&a, &headers, key, &links, || match out {
-        Out::Json => {
-            let features: Vec<String> = page
-                .iter()
-                .map(|&i| sel.table.feature(&a, &sel.table.rows[i]))
-                .collect();
-            let head = json!({
-                "type": "FeatureCollection",
-                "numberMatched": matched,
-                "numberReturned": page.len(),
-                "links": links,
-            })
-            .to_string();
-            let body = format!(
-                "{},\"features\":[{}]}}",
-                &head[..head.len() - 1],
-                features.join(",")
-            );
-            Body::new(GEOJSON, body.into_bytes())
+        query.push_str(&format!("limit={limit}"));
+        let with_offset = |at: usize| {
+            if at == 0 {
+                query.clone()
+            } else {
+                format!("{query}&offset={at}")
+            }
+        };
+        let mut links = o.self_links(&path, &with_offset(offset), GEOJSON);
+        let page_link = |at: usize, rel: &str, title: &str| {
+            link(
+                format!("{base}{path}?f=json&{}", with_offset(at)),
+                rel,
+                GEOJSON,
+                title,
+            )
+        };
+        if offset + page.len() < matched {
+            links.push(page_link(offset + limit, "next", "Nästa sida"));
         }
-        Out::Html => {
-            let rows: Vec<&Row> = page.iter().map(|&i| &sel.table.rows[i]).collect();
-            let m = super::html::items(
-                &crate::pages::Cx::new(&a, &s.site),
-                kind,
-                &sel.table,
-                &rows,
-                matched,
-                offset,
-                &links,
-            );
-            crate::pages::html(m)
+        if offset > 0 {
+            links.push(page_link(
+                offset.saturating_sub(limit),
+                "prev",
+                "Föregående sida",
+            ));
         }
-    }))
+        links.push(super::collection_link(base, &id));
+        let table = &sel.table;
+        let body = match o.out {
+            Out::Json => Body::geojson(&FeatureCollection {
+                members: vec![
+                    ("numberMatched", json!(matched)),
+                    ("numberReturned", json!(page.len())),
+                    ("links", json!(links)),
+                ],
+                features: page
+                    .iter()
+                    .map(|&i| table.feature(a, &table.rows[i], None))
+                    .collect(),
+            }),
+            Out::Html => {
+                let rows: Vec<&Row> = page.iter().map(|&i| &table.rows[i]).collect();
+                let cx = crate::pages::Cx::new(a, &o.req.site);
+                crate::pages::html(super::html::items(
+                    &cx, kind, table, &rows, matched, offset, &links,
+                ))
+            }
+        };
+        Ok((body, links))
+    })
 }
 
-pub async fn feature(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path((id, fid)): Path<(String, String)>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+pub async fn feature(req: Req, Path((id, fid)): Path<(String, String)>) -> Answer {
     let kind = collection(&id)?;
-    let p = Params::parse(q.as_deref(), &["f"])?;
-    let out = negotiate(&p, &headers)?;
-    let a = s.atlas();
-    let table = tables::build(&a, kind, &Filter::default());
-    let row = table.rows.iter().find(|r| r.id == fid).ok_or_else(|| {
-        OgcError::not_found(format!("Objektet ”{fid}” finns inte i samlingen ”{id}”."))
-    })?;
-    let base = base_url(&headers);
+    let o = Ogc::new(req, &["f"])?;
     let path = format!("/ogc/collections/{id}/items/{fid}");
-    let mut links = super::self_links(&base, &path, "", out, GEOJSON);
-    links.push(super::collection_link(&base, &id));
-    let key = cache_key(&base, &path, &p, out);
-    Ok(respond(&a, &headers, key, &links, || match out {
-        Out::Json => {
-            let feature = table.feature(&a, row);
-            let body = format!(
-                "{},\"links\":{}}}",
-                &feature[..feature.len() - 1],
-                json!(links)
-            );
-            Body::new(GEOJSON, body.into_bytes())
-        }
-        Out::Html => crate::pages::html(super::html::feature(
-            &crate::pages::Cx::new(&a, &s.site),
-            kind,
-            &table,
-            row,
-            &links,
-        )),
-    }))
+    o.answer(&path, |a| {
+        let not_found =
+            || OgcError::not_found(format!("Objektet ”{fid}” finns inte i samlingen ”{id}”."));
+        let table = o.req.served.bodies.table(a, kind).ok_or_else(not_found)?;
+        let row = table
+            .rows
+            .iter()
+            .find(|r| r.id == fid)
+            .ok_or_else(not_found)?;
+        let mut links = o.self_links(&path, "", GEOJSON);
+        links.push(super::collection_link(&o.base, &id));
+        let body = match o.out {
+            Out::Json => Body::geojson(&table.feature(a, row, Some(&json!(links)))),
+            Out::Html => crate::pages::html(super::html::feature(
+                &crate::pages::Cx::new(a, &o.req.site),
+                kind,
+                table,
+                row,
+                &links,
+            )),
+        };
+        Ok((body, links))
+    })
 }

@@ -1,17 +1,14 @@
 //! The landing page, the conformance declaration and the API definition (OpenAPI 3.0, generated
 //! from the same collection list and filters the handlers use, so it names every path).
 
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
-use super::collections::{COLLECTIONS, queryables, title};
+use super::catalog::{COLLECTIONS, queryables, service_title, title};
 use super::items::{CORE_PARAMS, LIMIT_DEFAULT, LIMIT_MAX};
-use super::{Answer, HTML_TYPE, OPENAPI, Out, base_url, cache_key, link, negotiate, respond};
-use crate::AppState;
-use crate::api::params::Params;
+use super::{Answer, HTML_TYPE, OPENAPI, Ogc, link};
 use crate::atlas::Atlas;
-use crate::body::{Body, GEOJSON, JSON};
+use crate::http::Req;
+use crate::http::body::{GEOJSON, JSON};
 
 pub const CONFORMANCE: [&str; 4] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -20,44 +17,30 @@ pub const CONFORMANCE: [&str; 4] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ];
 
-pub fn service_title(a: &Atlas) -> String {
-    format!(
-        "Skaraborgskartan – föräldraskapsstöd i {}",
-        a.inventory.dataset.region().name
-    )
-}
-
-pub async fn landing(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Answer {
-    let p = Params::parse(q.as_deref(), &["f"])?;
-    let out = negotiate(&p, &headers)?;
-    let a = s.atlas();
-    let base = base_url(&headers);
-    let mut links = super::self_links(&base, "/ogc/", "", out, JSON);
-    links.extend(super::api_links(&base));
-    links.extend([
-        link(
-            format!("{base}/ogc/conformance"),
-            "conformance",
-            JSON,
-            "Konformitetsklasser",
-        ),
-        link(format!("{base}/ogc/collections"), "data", JSON, "Samlingar"),
-        link(
-            format!("{base}/ogc/?f=html#licens"),
-            "license",
-            HTML_TYPE,
-            "Licens och källor",
-        ),
-    ]);
-    let key = cache_key(&base, "/ogc/", &p, out);
-    Ok(respond(&a, &headers, key, &links, || {
+pub async fn landing(req: Req) -> Answer {
+    let o = Ogc::new(req, &["f"])?;
+    o.answer("/ogc/", |a| {
+        let base = &o.base;
+        let mut links = o.self_links("/ogc/", "", JSON);
+        links.extend(super::api_links(base));
+        links.extend([
+            link(
+                format!("{base}/ogc/conformance"),
+                "conformance",
+                JSON,
+                "Konformitetsklasser",
+            ),
+            link(format!("{base}/ogc/collections"), "data", JSON, "Samlingar"),
+            link(
+                format!("{base}/ogc/?f=html#licens"),
+                "license",
+                HTML_TYPE,
+                "Licens och källor",
+            ),
+        ]);
         let d = &a.inventory.dataset;
         let value = json!({
-            "title": service_title(&a),
+            "title": service_title(a),
             "description": format!(
                 "Kommungränser, föräldraskapsstödsprogram, täckning per ålder och nivå, SAMBU, partssamverkan, följsamhet och utbildningar. Data: {} ({}).",
                 d.config.title, d.config.kind.label()
@@ -65,76 +48,34 @@ pub async fn landing(
             "attribution": d.config.attribution,
             "links": links,
         });
-        match out {
-            Out::Json => Body::json(&value),
-            Out::Html => crate::pages::html(super::html::landing(
-                &crate::pages::Cx::new(&a, &s.site),
-                &value,
-            )),
-        }
-    }))
+        Ok((o.document(&value, JSON, super::html::landing), links))
+    })
 }
 
-pub async fn conformance(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Answer {
-    let p = Params::parse(q.as_deref(), &["f"])?;
-    let out = negotiate(&p, &headers)?;
-    let a = s.atlas();
-    let base = base_url(&headers);
-    let links = super::self_links(&base, "/ogc/conformance", "", out, JSON);
-    let key = cache_key(&base, "/ogc/conformance", &p, out);
-    Ok(respond(&a, &headers, key, &links, || {
+pub async fn conformance(req: Req) -> Answer {
+    let o = Ogc::new(req, &["f"])?;
+    o.answer("/ogc/conformance", |_| {
+        let links = o.self_links("/ogc/conformance", "", JSON);
         let value = json!({ "conformsTo": CONFORMANCE, "links": links });
-        match out {
-            Out::Json => Body::json(&value),
-            Out::Html => crate::pages::html(super::html::conformance(
-                &crate::pages::Cx::new(&a, &s.site),
-                &value,
-            )),
-        }
-    }))
+        Ok((o.document(&value, JSON, super::html::conformance), links))
+    })
 }
 
-pub async fn openapi(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Answer {
-    let p = Params::parse(q.as_deref(), &["f"])?;
-    let out = negotiate(&p, &headers)?;
-    api_answer(s, headers, p, out)
+pub async fn openapi(req: Req) -> Answer {
+    api_answer(Ogc::new(req, &["f"])?)
 }
 
 /// `/ogc/api.html`: the API definition for people (rel `service-doc`).
-pub async fn api_html(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Answer {
-    let p = Params::parse(q.as_deref(), &[])?;
-    api_answer(s, headers, p, Out::Html)
+pub async fn api_html(req: Req) -> Answer {
+    api_answer(Ogc::html(req, &[])?)
 }
 
-fn api_answer(s: AppState, headers: HeaderMap, p: Params, out: Out) -> Answer {
-    let a = s.atlas();
-    let base = base_url(&headers);
-    let links = super::api_links(&base).to_vec();
-    let key = cache_key(&base, "/ogc/api", &p, out);
-    Ok(respond(&a, &headers, key, &links, || {
-        let doc = openapi_document(&a, &base);
-        match out {
-            Out::Json => Body::new(
-                OPENAPI,
-                serde_json::to_vec(&doc).expect("JSON values always serialise"),
-            ),
-            Out::Html => {
-                crate::pages::html(super::html::api(&crate::pages::Cx::new(&a, &s.site), &doc))
-            }
-        }
-    }))
+fn api_answer(o: Ogc) -> Answer {
+    o.answer("/ogc/api", |a| {
+        let links = super::api_links(&o.base).to_vec();
+        let doc = openapi_document(a, &o.base);
+        Ok((o.document(&doc, OPENAPI, super::html::api), links))
+    })
 }
 
 fn response(description: &str, media: &str) -> Value {

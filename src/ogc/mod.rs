@@ -3,6 +3,7 @@
 //! feature has the same Swedish property names as a CSV column. Format by `?f=json|html` or the
 //! `Accept` header (never a path suffix); errors in the OGC exception shape `{"code","description"}`.
 
+pub mod catalog;
 pub mod collections;
 pub mod html;
 pub mod items;
@@ -12,14 +13,17 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use maud::Markup;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::params::Params;
-use crate::api::{CACHE_PUBLIC, cors};
 use crate::atlas::Atlas;
-use crate::body::Body;
-use crate::error::ApiError;
+use crate::http::bodies::Key;
+use crate::http::body::Body;
+use crate::http::error::RequestError;
+use crate::http::params::Params;
+use crate::http::{Req, cors};
+use crate::pages::Cx;
 
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 pub const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
@@ -63,8 +67,8 @@ impl OgcError {
     }
 }
 
-impl From<ApiError> for OgcError {
-    fn from(e: ApiError) -> OgcError {
+impl From<RequestError> for OgcError {
+    fn from(e: RequestError) -> OgcError {
         OgcError {
             status: e.status,
             description: e.message,
@@ -120,7 +124,7 @@ pub fn negotiate(p: &Params, headers: &HeaderMap) -> Result<Out, OgcError> {
         return Ok(Out::Json);
     };
     let mut best: Option<(Out, f32)> = None;
-    for (media, q) in crate::body::quality_list(accept) {
+    for (media, q) in crate::http::body::quality_list(accept) {
         let out = match media.as_str() {
             "text/html" | "application/xhtml+xml" => Out::Html,
             "application/json"
@@ -217,7 +221,7 @@ pub fn collection_link(base: &str, id: &str) -> Value {
     link(
         format!("{base}/ogc/collections/{id}?f=json"),
         "collection",
-        crate::body::JSON,
+        crate::http::body::JSON,
         "Samlingen",
     )
 }
@@ -234,23 +238,107 @@ pub fn query_without(p: &Params, drop: &[&str]) -> String {
     s.finish()
 }
 
-/// Answers from a cached body (built once per snapshot and key), adding `Vary: Accept` and a
-/// `Link` header that mirrors the `self`, `alternate`, `next` and `prev` links.
-pub fn respond(
-    a: &Atlas,
-    headers: &HeaderMap,
-    key: String,
-    links: &[Value],
-    build: impl FnOnce() -> Body,
-) -> Response {
-    let body = a.body_or_build(key, build);
-    let mut r = body.respond(headers, CACHE_PUBLIC);
-    let h = r.headers_mut();
-    h.insert(
-        header::VARY,
-        HeaderValue::from_static("accept, accept-encoding"),
-    );
-    let link_header: Vec<String> = links
+/// The OGC request step: the request, its parameters (checked strictly), the format asked for,
+/// and the absolute base of links.
+pub struct Ogc {
+    pub req: Req,
+    pub p: Params,
+    pub out: Out,
+    pub base: String,
+}
+
+impl Ogc {
+    pub fn new(req: Req, allowed: &[&str]) -> Result<Ogc, OgcError> {
+        let p = req.params(allowed)?;
+        Ogc::with(req, p)
+    }
+
+    /// For a resource whose format is fixed by its path (`/ogc/api.html`).
+    pub fn html(req: Req, allowed: &[&str]) -> Result<Ogc, OgcError> {
+        let p = req.params(allowed)?;
+        let base = base(&req);
+        Ok(Ogc {
+            req,
+            p,
+            out: Out::Html,
+            base,
+        })
+    }
+
+    fn with(req: Req, p: Params) -> Result<Ogc, OgcError> {
+        let out = negotiate(&p, &req.headers)?;
+        let base = base(&req);
+        Ok(Ogc { req, p, out, base })
+    }
+
+    pub fn atlas(&self) -> &Atlas {
+        self.req.atlas()
+    }
+
+    /// `self` and `alternate` links of the resource at `path` with `query` (without `f`).
+    pub fn self_links(&self, path: &str, query: &str, json_type: &str) -> Vec<Value> {
+        self_links(&self.base, path, query, self.out, json_type)
+    }
+
+    /// The answer for the resource at `path`: looked up by the request alone (base, path, query,
+    /// format) before anything is built; on a miss, `build` makes the document and its links,
+    /// and both are kept, with `Vary: Accept` and a `Link` header mirroring the `self`,
+    /// `alternate`, `next` and `prev` links.
+    pub fn answer(
+        &self,
+        path: &str,
+        build: impl FnOnce(&Atlas) -> Result<(Body, Vec<Value>), OgcError>,
+    ) -> Answer {
+        let key = Key::Ogc {
+            base: self.base.clone(),
+            path: path.to_string(),
+            query: query_without(&self.p, &[]),
+            html: self.out == Out::Html,
+        };
+        let bodies = &self.req.served.bodies;
+        if let Some(body) = bodies.cached(&key) {
+            return Ok(self.req.send(&body));
+        }
+        let (body, links) = build(self.atlas())?;
+        let mut body = body.with_header(
+            header::VARY,
+            HeaderValue::from_static("accept, accept-encoding"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&link_header(&links)) {
+            body = body.with_header(header::LINK, v);
+        }
+        let body = bodies.get(self.atlas(), key, || body);
+        Ok(self.req.send(&body))
+    }
+
+    /// A document as the format asked for: the JSON value, or the HTML page `render` makes of it.
+    pub fn document(
+        &self,
+        value: &Value,
+        json_type: &'static str,
+        render: impl FnOnce(&Cx, &Value) -> Markup,
+    ) -> Body {
+        match self.out {
+            Out::Json => Body::new(
+                json_type,
+                serde_json::to_vec(value).expect("JSON values always serialise"),
+            ),
+            Out::Html => crate::pages::html(render(&Cx::new(self.atlas(), &self.req.site), value)),
+        }
+    }
+}
+
+/// The base of links: the configured public address, else what the request says.
+fn base(req: &Req) -> String {
+    match &req.site.options.configured_url {
+        Some(url) => url.clone(),
+        None => base_url(&req.headers),
+    }
+}
+
+/// The `Link` header: the `self`, `alternate`, `next` and `prev` links.
+fn link_header(links: &[Value]) -> String {
+    let parts: Vec<String> = links
         .iter()
         .filter(|l| {
             matches!(
@@ -267,13 +355,5 @@ pub fn respond(
             )
         })
         .collect();
-    if let Ok(v) = HeaderValue::from_str(&link_header.join(", ")) {
-        h.insert(header::LINK, v);
-    }
-    r
-}
-
-/// A cache key for one representation: base URL, path, the request's query, and the format.
-pub fn cache_key(base: &str, path: &str, p: &Params, out: Out) -> String {
-    format!("ogc|{base}|{path}|{}|{out:?}", query_without(p, &[]))
+    parts.join(", ")
 }

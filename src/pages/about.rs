@@ -4,8 +4,6 @@
 use axum::http::StatusCode;
 use maud::{Markup, html};
 
-use crate::views::counts;
-
 use super::Cx;
 use super::kommun::levels;
 use super::layout::{Script, capital, count, page as layout_page, source_link};
@@ -18,7 +16,7 @@ pub fn data(cx: &Cx) -> Markup {
     let a = cx.a;
     let inv = &a.inventory;
     let d = &inv.dataset;
-    let sources = crate::views::all_sources(a);
+    let sources = a.all_sources();
     let main = html! {
         h1 { "Om uppgifterna" }
         p.ingress { "Skaraborgskartan visar vilka manualbaserade föräldraskapsstödsprogram kommunerna i " (d.region().name)
@@ -78,7 +76,7 @@ pub fn data(cx: &Cx) -> Markup {
         p { "Katalogen bygger på Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning ”Program och metoder”." }
         ul.kolumner {
             @for (p, prog) in a.programmes().iter().enumerate() {
-                @let offered = (0..a.kommuner.len()).filter(|k| a.cell_state(*k, a.default_round, p) == crate::vocabulary::CellState::Offered).count();
+                @let offered = (0..a.kommuner().len()).filter(|k| a.cell_state(*k, a.default_round, p) == crate::vocabulary::CellState::Offered).count();
                 li { a href={ "/program/" (prog.slug) } { (prog.name) } " – " (age_range(prog.age_min, prog.age_max)) ", " (levels(&prog.levels))
                     @if offered > 0 { " (erbjuds i " (count(offered, "kommun", "kommuner")) ")" } }
             }
@@ -155,8 +153,8 @@ pub fn problem(cx: &Cx, status: StatusCode, message: &str) -> Markup {
         h2 { "Kommunerna" }
         ul.kolumner {
             @for k in ks {
-                @let [offered, _, unknown] = counts(a, k, a.default_round, |_| true);
-                li { a href={ "/kommun/" (a.kommuner[k].code) } { (a.kommuner[k].name) } " (" (offered) " program erbjuds, " (unknown) " okända)" }
+                @let [offered, _, unknown] = a.counts(k, a.default_round, |_| true);
+                li { a href={ "/kommun/" (a.kommuner()[k].code) } { (a.kommuner()[k].name) } " (" (offered) " program erbjuds, " (unknown) " okända)" }
             }
         }
         p { "Programmen finns på sidan " a href="/om" { "Om uppgifterna" } "." }

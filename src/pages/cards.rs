@@ -5,9 +5,10 @@
 
 use maud::{Markup, html};
 
+use crate::atlas::lapsed_label;
 use crate::coverage::LevelFilter;
+use crate::coverage::matches;
 use crate::inventory::Programme;
-use crate::views::{by_state, lapsed_label, matches};
 use crate::vocabulary::{CellState, ContactKind, Level};
 
 use super::Cx;
@@ -94,9 +95,9 @@ pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
     html! {
         p.kommunkontakt {
             @if cs.is_empty() {
-                "Vi har ingen kontaktuppgift till " (a.kommuner[k].name) " ännu."
+                "Vi har ingen kontaktuppgift till " (a.kommuner()[k].name) " ännu."
             } @else {
-                "Fråga " (a.kommuner[k].name) ": "
+                "Fråga " (a.kommuner()[k].name) ": "
                 @for (i, c) in cs.iter().enumerate() {
                     @if i > 0 { " · " }
                     a href=(c.url) { (c.name) }
@@ -121,7 +122,7 @@ fn heading(level: u8, id: Option<&str>, content: Markup) -> Markup {
 pub fn card(cx: &Cx, k: usize, r: usize, p: usize, level: u8) -> Markup {
     let a = cx.a;
     let prog = &a.programmes()[p];
-    let kommun = &a.kommuner[k];
+    let kommun = &a.kommuner()[k];
     let o = a.offering(k, r, p);
     let own_contact = o.map(|o| o.contact_url.as_str()).filter(|u| !u.is_empty());
     let fallback = contacts_in_order(cx, k).into_iter().next();
@@ -165,8 +166,8 @@ pub fn programmes_for(
     depth: u8,
 ) -> Markup {
     let a = cx.a;
-    let kommun = &a.kommuner[k];
-    let [offered, not_offered, unknown] = &by_state(a, k, r, |p| matches(p, age, level));
+    let kommun = &a.kommuner()[k];
+    let [offered, not_offered, unknown] = &a.by_state(k, r, |p| matches(p, age, level));
     let none_in_catalogue = offered.is_empty() && not_offered.is_empty() && unknown.is_empty();
     html! {
         section #program-i-kommunen aria-labelledby="pik-rubrik" {
@@ -233,11 +234,11 @@ fn neighbour_offers(
     depth: u8,
 ) -> Markup {
     let a = cx.a;
-    let found: Vec<(usize, usize)> = a.kommuner[k]
+    let found: Vec<(usize, usize)> = a.kommuner()[k]
         .neighbours
         .iter()
         .flat_map(|(n, _)| {
-            let [offered, _, _] = by_state(a, *n, r, |p| matches(p, age, level));
+            let [offered, _, _] = a.by_state(*n, r, |p| matches(p, age, level));
             offered.into_iter().map(move |p| (*n, p))
         })
         .collect();
@@ -251,7 +252,7 @@ fn neighbour_offers(
                 ul {
                     @for (n, p) in &found {
                         @let prog = &a.programmes()[*p];
-                        @let nk = &a.kommuner[*n];
+                        @let nk = &a.kommuner()[*n];
                         li {
                             a href=(programme_href(prog, &nk.code)) { (prog.name) } " i " (nk.name)
                             @if let Some(o) = a.offering(*n, r, *p) {

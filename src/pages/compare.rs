@@ -3,11 +3,10 @@
 
 use maud::{Markup, html};
 
-use crate::api::params::{self, Params};
 use crate::atlas::Atlas;
 use crate::coverage::{LevelFilter, PRENATAL, age_label};
-use crate::error::ApiError;
-use crate::views::{counts, parts_status, sambu_status};
+use crate::http::error::RequestError;
+use crate::http::params::{self, Params};
 use crate::vocabulary::CellState;
 
 use super::Cx;
@@ -24,7 +23,7 @@ pub struct Choice {
 impl Choice {
     /// `kommuner=1496,1494` (or repeated `kommun=` from the form's checkboxes), `round=a` or
     /// `round=a,b`. Errors name the parameter, as the API's do.
-    pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Choice, ApiError> {
+    pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Choice, RequestError> {
         let p = Params::lenient(raw, &["kommuner", "kommun", "round", "embed"], &["kommun"]);
         let codes: Vec<&str> = p
             .get("kommuner")
@@ -37,7 +36,7 @@ impl Choice {
         let rounds = match p.get("round") {
             Some(v) => v
                 .split(',')
-                .map(|id| params::round(a, id.trim()))
+                .map(|id| params::round(a, "round", id.trim()))
                 .collect::<Result<Vec<_>, _>>()?,
             None => vec![a.default_round],
         };
@@ -47,8 +46,7 @@ impl Choice {
             params::kommuner(a, "kommuner", &codes.join(","))?
         };
         if rounds.len() > 2 {
-            return Err(ApiError::bad(
-                "ogiltig_parameter",
+            return Err(RequestError::invalid(
                 "round: ange en omgång, eller två att jämföra (t.ex. round=kartlaggning-2021,uppfoljning-2024).",
             ));
         }
@@ -59,7 +57,7 @@ impl Choice {
         let ks: Vec<&str> = self
             .kommuner
             .iter()
-            .map(|k| a.kommuner[*k].code.as_str())
+            .map(|k| a.kommuner()[*k].code.as_str())
             .collect();
         let rs: Vec<&str> = self
             .rounds
@@ -75,7 +73,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
     let names: Vec<&str> = c
         .kommuner
         .iter()
-        .map(|k| a.kommuner[*k].name.as_str())
+        .map(|k| a.kommuner()[*k].name.as_str())
         .collect();
     let main = html! {
         h1 { "Jämför kommuner" }
@@ -87,8 +85,8 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
             (_, [from, to]) => {
                 h2 { "Förändring från " (a.inventory.rounds[*from].name) " till " (a.inventory.rounds[*to].name) }
                 @for k in &c.kommuner {
-                    section.jamforelse aria-labelledby={ "h-" (a.kommuner[*k].code) } {
-                        h3 id={ "h-" (a.kommuner[*k].code) } { a href={ "/kommun/" (a.kommuner[*k].code) } { (a.kommuner[*k].name) } }
+                    section.jamforelse aria-labelledby={ "h-" (a.kommuner()[*k].code) } {
+                        h3 id={ "h-" (a.kommuner()[*k].code) } { a href={ "/kommun/" (a.kommuner()[*k].code) } { (a.kommuner()[*k].name) } }
                         (round_change(cx, *k, *from, *to))
                     }
                 }
@@ -113,10 +111,10 @@ fn form(cx: &Cx, c: &Choice) -> Markup {
                 legend { "Kommuner" }
                 ul.kryssrutor {
                     @for k in ks {
-                        @let code = &a.kommuner[k].code;
+                        @let code = &a.kommuner()[k].code;
                         li {
                             input type="checkbox" name="kommun" value=(code) id={ "j-" (code) } checked[c.kommuner.contains(&k)];
-                            label for={ "j-" (code) } { (a.kommuner[k].name) }
+                            label for={ "j-" (code) } { (a.kommuner()[k].name) }
                         }
                     }
                 }
@@ -154,16 +152,16 @@ fn side_by_side(cx: &Cx, ks: &[usize], r: usize) -> Markup {
         div.tabellram tabindex="0" role="region" aria-label="Sammanfattning per kommun" {
             table #sammanfattning {
                 caption { "Sammanfattning" }
-                thead { tr { th scope="col" { "Vad" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
+                thead { tr { th scope="col" { "Vad" } @for k in ks { th scope="col" { (a.kommuner()[*k].name) } } } }
                 tbody {
                     tr { th scope="row" { "Program: erbjuds / okänt / erbjuds inte" }
-                        @for k in ks { @let [o, n, u] = counts(a, *k, r, |_| true); td { (o) " / " (u) " / " (n) } } }
+                        @for k in ks { @let [o, n, u] = a.counts(*k, r, |_| true); td { (o) " / " (u) " / " (n) } } }
                     @for f in level_filters() {
                         tr { th scope="row" { "Täckning 0–17 år, " (filter_label(f).to_lowercase()) }
                             @for k in ks { td { (share(a.coverage(*k, r).level(f))) } } }
                     }
-                    tr { th scope="row" { "SAMBU-team" } @for k in ks { td { (sambu_status(a, *k).label()) } } }
-                    tr { th scope="row" { "Partssamverkan" } @for k in ks { td { (parts_status(a, *k).label()) } } }
+                    tr { th scope="row" { "SAMBU-team" } @for k in ks { td { (a.sambu_status(*k).label()) } } }
+                    tr { th scope="row" { "Partssamverkan" } @for k in ks { td { (a.parts_status(*k).label()) } } }
                     @for (d, doc) in a.inventory.documents.iter().enumerate() {
                         tr { th scope="row" { "Följsamhet: " (doc.title) }
                             @for k in ks { td { (a.adherence(*k, d).map_or("okänt", |x| x.status.label())) } } }
@@ -182,7 +180,7 @@ fn side_by_side(cx: &Cx, ks: &[usize], r: usize) -> Markup {
             div.tabellram tabindex="0" role="region" aria-label="Program per kommun" {
                 table {
                     caption { "Program med uppgift i någon av kommunerna" }
-                    thead { tr { th scope="col" { "Program" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
+                    thead { tr { th scope="col" { "Program" } @for k in ks { th scope="col" { (a.kommuner()[*k].name) } } } }
                     tbody {
                         @for p in &programmes {
                             tr { th scope="row" { a href={ "/program/" (a.programmes()[*p].slug) } { (a.programmes()[*p].name) } }
@@ -203,7 +201,7 @@ fn age_grid(cx: &Cx, ks: &[usize], r: usize, f: LevelFilter) -> Markup {
         div.tabellram tabindex="0" role="region" aria-label=(caption) {
             table.tackning {
                 caption { (caption) }
-                thead { tr { th scope="col" { "Ålder" } @for k in ks { th scope="col" { (a.kommuner[*k].name) } } } }
+                thead { tr { th scope="col" { "Ålder" } @for k in ks { th scope="col" { (a.kommuner()[*k].name) } } } }
                 tbody {
                     @for age in PRENATAL..=17 {
                         tr { th scope="row" { (age_label(age, age)) }

@@ -1,10 +1,10 @@
 //! The map page's filters: parsed from the query string with the API's parameter rules (same
 //! names, same Swedish errors), and written back as a canonical query string for links and keys.
 
-use crate::api::params::{self, Params};
 use crate::atlas::Atlas;
 use crate::coverage::LevelFilter;
-use crate::error::ApiError;
+use crate::http::error::RequestError;
+use crate::http::params::{self, Params};
 
 crate::vocabulary::vocabulary!(
     /// What the map colours the kommuner by.
@@ -35,29 +35,18 @@ pub struct Filters {
 }
 
 impl Filters {
-    pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Filters, ApiError> {
+    pub fn parse(a: &Atlas, raw: Option<&str>) -> Result<Filters, RequestError> {
         let p = Params::lenient(raw, NAMES, &[]);
         let kommun = p
             .get("kommun")
             .map(|code| params::kommun(a, "kommun", code))
             .transpose()?;
         let layer = p.get("layer").map_or(Ok(Measure::Offerings), |v| {
-            Measure::parse(v)
-                .map_err(|m| ApiError::bad("ogiltig_parameter", format!("layer: {m}.")))
+            Measure::parse(v).map_err(|m| RequestError::invalid(format!("layer: {m}.")))
         })?;
         let document = match p.get("document") {
             None => 0,
-            Some(slug) => a
-                .inventory
-                .documents
-                .iter()
-                .position(|d| d.slug == slug)
-                .ok_or_else(|| {
-                    ApiError::not_found(
-                        "okant_dokument",
-                        format!("document: dokumentet ”{slug}” finns inte."),
-                    )
-                })?,
+            Some(slug) => params::document(a, "document", slug)?,
         };
         Ok(Filters {
             kommun,
@@ -80,7 +69,7 @@ impl Filters {
             (
                 "kommun",
                 self.kommun
-                    .map(|k| a.kommuner[k].code.clone())
+                    .map(|k| a.kommuner()[k].code.clone())
                     .unwrap_or_default(),
             ),
             ("age", self.age.map(age_code).unwrap_or_default()),

@@ -4,8 +4,8 @@
 
 use maud::{Markup, html};
 
+use crate::atlas::lapsed_label;
 use crate::coverage::{Gap, LevelCoverage, LevelFilter, PRENATAL, age_label};
-use crate::views::{by_state, lapsed_label};
 use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuStatus};
 
 use super::Cx;
@@ -37,7 +37,7 @@ impl View {
 pub fn page(cx: &Cx, v: &View) -> Markup {
     let a = cx.a;
     let (k, r) = (v.k, v.r);
-    let kommun = &a.kommuner[k];
+    let kommun = &a.kommuner()[k];
     let round = &a.inventory.rounds[r];
     let main = html! {
         h1 { (kommun.name) }
@@ -99,14 +99,14 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
 fn downloads(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
     let q = super::query_string(&[
-        ("kommun", a.kommuner[k].code.clone()),
+        ("kommun", a.kommuner()[k].code.clone()),
         ("round", a.inventory.rounds[r].id.clone()),
     ]);
     html! {
         section #nedladdning.ej-utskrift aria-labelledby="h-nedladdning" {
             h2 #h-nedladdning { "Ladda ner uppgifterna" }
             ul {
-                li { a href={ "/api/v1/export/alla?format=xlsx&" (q) } { "Alla tabeller för " (a.kommuner[k].name) " (Excel, .xlsx)" } }
+                li { a href={ "/api/v1/export/alla?format=xlsx&" (q) } { "Alla tabeller för " (a.kommuner()[k].name) " (Excel, .xlsx)" } }
                 li { a href={ "/api/v1/export/erbjudanden?format=csv&" (q) } { "Program (CSV för Excel)" } }
                 li { a href={ "/api/v1/export/tackning?format=csv&" (q) } { "Täckning och luckor (CSV för Excel)" } }
             }
@@ -115,18 +115,18 @@ fn downloads(cx: &Cx, k: usize, r: usize) -> Markup {
 }
 
 fn neighbour_codes(cx: &Cx, k: usize) -> String {
-    cx.a.kommuner[k]
+    cx.a.kommuner()[k]
         .neighbours
         .iter()
         .take(3)
-        .map(|(n, _)| format!(",{}", cx.a.kommuner[*n].code))
+        .map(|(n, _)| format!(",{}", cx.a.kommuner()[*n].code))
         .collect()
 }
 
 fn round_form(cx: &Cx, v: &View) -> Markup {
     let a = cx.a;
     html! {
-        form.omgang.ej-utskrift method="get" action={ "/kommun/" (a.kommuner[v.k].code) } target=[cx.embed.then_some("_self")] {
+        form.omgang.ej-utskrift method="get" action={ "/kommun/" (a.kommuner()[v.k].code) } target=[cx.embed.then_some("_self")] {
             div.falt {
                 label for="k-omgang" { "Omgång" }
                 select #k-omgang name="round" {
@@ -156,7 +156,7 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
     // Offered first, then confirmed not offered, then lapsed answers (okänt i dag, with their
     // date); the other unknown ones are listed apart.
-    let [offered, not_offered, unknown] = by_state(a, k, r, |_| true);
+    let [offered, not_offered, unknown] = a.by_state(k, r, |_| true);
     let (lapsed, unknown): (Vec<usize>, Vec<usize>) = unknown
         .into_iter()
         .partition(|p| a.lapsed(k, r, *p).is_some());
@@ -169,7 +169,7 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
         section #erbjudanden aria-labelledby="h-erbjudanden" {
             h2 #h-erbjudanden { "Program" }
             @if answered.is_empty() {
-                p { "Omgången har inga uppgifter om " (a.kommuner[k].name) "." }
+                p { "Omgången har inga uppgifter om " (a.kommuner()[k].name) "." }
             } @else {
                 div.tabellram tabindex="0" role="region" aria-label="Program med uppgift" {
                     table.staplad {
@@ -182,7 +182,7 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
                             @for p in &answered {
                                 @let prog = &a.programmes()[*p];
                                 @if let Some(o) = a.offering(k, r, *p) { tr {
-                                    th scope="row" data-label="Program" { a href={ "/program/" (prog.slug) "?kommun=" (a.kommuner[k].code) } { (prog.name) } }
+                                    th scope="row" data-label="Program" { a href={ "/program/" (prog.slug) "?kommun=" (a.kommuner()[k].code) } { (prog.name) } }
                                     td data-label="Åldrar" { (age_range(prog.age_min, prog.age_max)) }
                                     td data-label="Nivå" { (levels(&prog.levels)) }
                                     td data-label="Status" {
@@ -286,7 +286,7 @@ fn coverage_table(cx: &Cx, k: usize, r: usize) -> Markup {
                 strong { "Okänt" } " betyder att åldern inte är täckt av något bekräftat program, men att något program som skulle täcka den har okänd status. "
                 strong { "Inget program i katalogen" } " betyder att katalogen saknar program för åldern och nivån: det är ingen brist i kommunen." }
             p.forklaring { "Nivåerna: universell – för alla föräldrar; selektiv – vid ökad risk; indikerad – när barnet redan har svårigheter." }
-            (coverage_grid(cx, k, r, &format!("Täckning per ålder och nivå i {}", cx.a.kommuner[k].name)))
+            (coverage_grid(cx, k, r, &format!("Täckning per ålder och nivå i {}", cx.a.kommuner()[k].name)))
         }
     }
 }
@@ -331,7 +331,7 @@ fn gaps(cx: &Cx, k: usize, r: usize) -> Markup {
 fn neighbours(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
     let c = a.coverage(k, r);
-    let ns = &a.kommuner[k].neighbours;
+    let ns = &a.kommuner()[k].neighbours;
     html! {
         section #grannar aria-labelledby="h-grannar" {
             h2 #h-grannar { "Grannkommunernas program för luckorna" }
@@ -341,7 +341,7 @@ fn neighbours(cx: &Cx, k: usize, r: usize) -> Markup {
                 p { "Grannkommuner (gemensam gräns): "
                     @for (i, (n, _)) in ns.iter().enumerate() {
                         @if i > 0 { ", " }
-                        a href={ "/kommun/" (a.kommuner[*n].code) } { (a.kommuner[*n].name) }
+                        a href={ "/kommun/" (a.kommuner()[*n].code) } { (a.kommuner()[*n].name) }
                     }
                     ". Samverkan över kommungränsen kan vara ett sätt att fylla en lucka." }
                 @for l in Level::ALL {
@@ -351,7 +351,7 @@ fn neighbours(cx: &Cx, k: usize, r: usize) -> Markup {
                         h3 { (capital(l.label())) " nivå – luckor: " (gaps.iter().map(|g| g.label.as_str()).collect::<Vec<_>>().join(", ")) }
                         ul {
                             @for (n, _) in ns {
-                                li { strong { (a.kommuner[*n].name) ": " } (neighbour_offers(cx, *n, r, f, &gaps)) }
+                                li { strong { (a.kommuner()[*n].name) ": " } (neighbour_offers(cx, *n, r, f, &gaps)) }
                             }
                         }
                     }
@@ -443,7 +443,7 @@ fn adherence(cx: &Cx, k: usize) -> Markup {
             } @else {
                 div.tabellram tabindex="0" role="region" aria-label="Dokumentens status" {
                     table.staplad {
-                        caption { "Dokumentens status i " (a.kommuner[k].name) }
+                        caption { "Dokumentens status i " (a.kommuner()[k].name) }
                         thead { tr { th scope="col" { "Dokument" } th scope="col" { "Status" } th scope="col" { "Källa" } } }
                         tbody {
                             @for (d, doc) in a.inventory.documents.iter().enumerate() {
@@ -510,7 +510,7 @@ fn previous_round(cx: &Cx, k: usize, r: usize) -> Markup {
                 None => p { "Det finns ingen tidigare enkätomgång att jämföra med." },
                 Some(p) => {
                     (round_change(cx, k, p, r))
-                    p { a.ej-utskrift href={ "/jamfor?kommuner=" (a.kommuner[k].code) "&round=" (a.inventory.rounds[p].id) "," (a.inventory.rounds[r].id) } { "Jämför omgångarna i detalj" } }
+                    p { a.ej-utskrift href={ "/jamfor?kommuner=" (a.kommuner()[k].code) "&round=" (a.inventory.rounds[p].id) "," (a.inventory.rounds[r].id) } { "Jämför omgångarna i detalj" } }
                 }
             }
         }
@@ -535,7 +535,7 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
         .collect();
     if !missing.is_empty() {
         return html! {
-            p.ojamforbar { strong { "Kan inte jämföras – inga uppgifter" } " om " (a.kommuner[k].name) " i " (missing.join(" och ")) "." }
+            p.ojamforbar { strong { "Kan inte jämföras – inga uppgifter" } " om " (a.kommuner()[k].name) " i " (missing.join(" och ")) "." }
         };
     }
     html! {

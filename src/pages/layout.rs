@@ -39,8 +39,8 @@ impl<'a> Cx<'a> {
 
     /// The kommuner in alphabetical order, as lists and selects show them.
     pub fn kommuner_by_name(&self) -> Vec<usize> {
-        let mut ks: Vec<usize> = (0..self.a.kommuner.len()).collect();
-        ks.sort_by_cached_key(|k| swedish_key(&self.a.kommuner[*k].name));
+        let mut ks: Vec<usize> = (0..self.a.kommuner().len()).collect();
+        ks.sort_by_cached_key(|k| swedish_key(&self.a.kommuner()[*k].name));
         ks
     }
 }

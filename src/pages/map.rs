@@ -6,8 +6,8 @@
 use maud::{Markup, html};
 use serde_json::json;
 
+use crate::coverage::matches;
 use crate::coverage::{LevelFilter, age_label};
-use crate::views::{by_state, matches};
 use crate::vocabulary::{Level, RoundKind};
 
 use super::Cx;
@@ -53,7 +53,7 @@ pub fn page(cx: &Cx, f: &Filters) -> Markup {
 pub fn answered_line(cx: &Cx, r: usize) -> String {
     let a = cx.a;
     let round = &a.inventory.rounds[r];
-    let n = a.kommuner.len();
+    let n = a.kommuner().len();
     let mut s = match round.kind {
         RoundKind::Survey => format!(
             "Svar från {} av {n} kommuner i {}.",
@@ -81,7 +81,7 @@ pub fn answered_line(cx: &Cx, r: usize) -> String {
 
 fn form(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
-    let selected_code = f.kommun.map(|k| a.kommuner[k].code.as_str());
+    let selected_code = f.kommun.map(|k| a.kommuner()[k].code.as_str());
     let age = f.age.map(age_code);
     let more_open =
         f.level != LevelFilter::All || f.round != a.default_round || f.layer != Measure::Offerings;
@@ -92,8 +92,8 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
                 select #f-kommun name="kommun" {
                     option value="" { "Alla kommuner" }
                     @for k in cx.kommuner_by_name() {
-                        @let code = a.kommuner[k].code.as_str();
-                        option value=(code) selected[selected_code == Some(code)] { (a.kommuner[k].name) }
+                        @let code = a.kommuner()[k].code.as_str();
+                        option value=(code) selected[selected_code == Some(code)] { (a.kommuner()[k].name) }
                     }
                 }
                 button #min-position type="button" hidden { "Använd min position" }
@@ -176,13 +176,13 @@ fn short_answer(cx: &Cx, f: &Filters) -> Markup {
     html! {
         @match f.kommun {
             Some(k) => {
-                @let [offered, _, unknown] = by_state(a, k, f.round, |p| matches(p, f.age, f.level));
+                @let [offered, _, unknown] = a.by_state(k, f.round, |p| matches(p, f.age, f.level));
                 @if offered.is_empty() {
-                    "Inget bekräftat program i " (a.kommuner[k].name) " " (age_phrase(f.age))
+                    "Inget bekräftat program i " (a.kommuner()[k].name) " " (age_phrase(f.age))
                     @if !unknown.is_empty() { " (" (unknown.len()) " okända)" }
                     ". "
                 } @else {
-                    (count(offered.len(), "program", "program")) " i " (a.kommuner[k].name) " " (age_phrase(f.age)) ". "
+                    (count(offered.len(), "program", "program")) " i " (a.kommuner()[k].name) " " (age_phrase(f.age)) ". "
                 }
                 a href="#resultat" { "Till svaret" }
             }
@@ -201,7 +201,7 @@ pub fn level_text(l: Level) -> &'static str {
 
 fn summary(cx: &Cx, f: &Filters) -> String {
     let a = cx.a;
-    let n = a.kommuner.len();
+    let n = a.kommuner().len();
     let round = &a.inventory.rounds[f.round].name;
     let mut s = format!(
         "{} visas: {}",
@@ -224,7 +224,7 @@ fn summary(cx: &Cx, f: &Filters) -> String {
         _ => {}
     }
     if let Some(k) = f.kommun {
-        s += &format!(". Vald kommun: {}", a.kommuner[k].name);
+        s += &format!(". Vald kommun: {}", a.kommuner()[k].name);
     }
     s + "."
 }
@@ -267,7 +267,7 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
                 tbody {
                     @for k in cx.kommuner_by_name() {
                         @let r = read(a, f, k);
-                        @let kommun = &a.kommuner[k];
+                        @let kommun = &a.kommuner()[k];
                         tr data-kommun=(kommun.code) data-klass=(r.class.css()) class=[(f.kommun == Some(k)).then_some("vald")] {
                             th scope="row" { a href={ "/kommun/" (kommun.code) } { (kommun.name) } }
                             td { span class={ "ruta " (r.class.css()) } aria-hidden="true" {} (r.label) }
@@ -346,7 +346,7 @@ fn map_part(cx: &Cx, f: &Filters) -> Markup {
     let region = &a.inventory.dataset.region().name;
     let config = json!({
         "geojson": "/api/v1/kommuner?detail=medium",
-        "selected": f.kommun.map(|k| a.kommuner[k].code.clone()),
+        "selected": f.kommun.map(|k| a.kommuner()[k].code.clone()),
         "tiles": cx.site.options.tiles,
         "attribution": a.inventory.dataset.config.attribution,
     });

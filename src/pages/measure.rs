@@ -3,7 +3,7 @@
 //! always its own class, drawn hatched, never the colour of "erbjuds inte" or of zero.
 
 use crate::atlas::Atlas;
-use crate::views::{counts, matches, parts_status, sambu_status};
+use crate::coverage::matches;
 use crate::vocabulary::{AdherenceStatus, AgeState, PartsStatus, SambuStatus};
 
 use super::filters::{Filters, Measure};
@@ -103,7 +103,7 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
         Measure::Offerings => offerings(a, f, k),
         Measure::Coverage => coverage(a, f, k),
         Measure::Sambu => {
-            let s = sambu_status(a, k);
+            let s = a.sambu_status(k);
             let class = match s {
                 SambuStatus::Active => Class::N4,
                 SambuStatus::Decided => Class::N2,
@@ -121,7 +121,7 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
             (class, text)
         }
         Measure::Partssamverkan => {
-            let s = parts_status(a, k);
+            let s = a.parts_status(k);
             let class = match s {
                 PartsStatus::Functioning => Class::N4,
                 PartsStatus::Established => Class::N3,
@@ -185,7 +185,7 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
 }
 
 fn offerings(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
-    let [offered, not_offered, unknown] = counts(a, k, f.round, |p| matches(p, f.age, f.level));
+    let [offered, not_offered, unknown] = a.counts(k, f.round, |p| matches(p, f.age, f.level));
     let all = offered + not_offered + unknown;
     let class = match offered {
         0 if unknown > 0 => Class::Unknown,

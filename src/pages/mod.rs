@@ -15,24 +15,20 @@ mod measure;
 mod programme;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::Markup;
 
 use crate::AppState;
-use crate::api::params::Params;
 use crate::atlas::Atlas;
-use crate::body::Body;
-use crate::error::ApiError;
+use crate::http::bodies::Key;
+use crate::http::body::Body;
+use crate::http::error::RequestError;
+use crate::http::{CACHE_IMMUTABLE, CACHE_PAGE, Req, params};
 
 pub use layout::Cx;
-
-/// Pages are revalidated on every view (cheap: a 304 by ETag) so a reload shows at once.
-const CACHE_PAGE: &str = "no-cache";
-/// Fingerprinted assets never change under the same URL.
-const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -54,7 +50,7 @@ struct View {
     render: Box<dyn FnOnce(&Cx) -> Markup>,
 }
 
-type Rendered = Result<View, ApiError>;
+type Rendered = Result<View, RequestError>;
 
 impl View {
     fn new(
@@ -71,30 +67,23 @@ impl View {
 }
 
 /// Renders (or finds) the page and answers with it, or with an error page that helps on.
-fn answer(
-    s: &AppState,
-    headers: &HeaderMap,
-    raw: Option<&str>,
-    page: impl FnOnce(&Cx) -> Rendered,
-) -> Response {
-    let a = s.atlas();
-    let mut cx = Cx::new(&a, &s.site);
-    cx.embed = raw.is_some_and(|q| {
+fn answer(req: &Req, page: impl FnOnce(&Cx) -> Rendered) -> Response {
+    let a = req.atlas();
+    let mut cx = Cx::new(a, &req.site);
+    cx.embed = req.query().is_some_and(|q| {
         form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "embed" && v == "1")
     });
     match page(&cx) {
         Ok(view) => {
-            // The date is in the key because the page prints it.
-            let key = format!(
-                "page{}{}@{}",
-                view.url,
-                if cx.embed { "#embed" } else { "" },
-                cx.today
-            );
+            let key = Key::Page {
+                url: view.url.clone(),
+                embed: cx.embed,
+                today: cx.today.clone(),
+            };
             cx.canonical = view.url;
             cx.round = view.round;
-            let body = a.body_or_build(key, || html((view.render)(&cx)));
-            body.respond(headers, CACHE_PAGE)
+            let body = req.body(key, |_| html((view.render)(&cx)));
+            req.send_with(&body, CACHE_PAGE)
         }
         Err(e) => error_page(&cx, e.status, &e.message),
     }
@@ -114,13 +103,9 @@ pub async fn html_headers(State(s): State<AppState>, mut r: Response) -> Respons
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if html {
-        let csp = s
-            .site
-            .csp(&s.atlas().inventory.dataset.config.embed_origins);
+        let csp = s.served().csp.clone();
         let h = r.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&csp) {
-            h.insert(header::CONTENT_SECURITY_POLICY, v);
-        }
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
         h.insert(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -135,7 +120,7 @@ pub async fn html_headers(State(s): State<AppState>, mut r: Response) -> Respons
 
 fn error_page(cx: &Cx, status: StatusCode, message: &str) -> Response {
     let markup = about::problem(cx, status, message);
-    let mut r = (status, html(markup).bytes().clone()).into_response();
+    let mut r = (status, markup.into_string()).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
@@ -156,27 +141,18 @@ pub fn not_found(s: &AppState, uri: &Uri) -> Response {
     )
 }
 
-async fn map_page(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    answer(&s, &headers, q.as_deref(), |cx| {
-        let f = filters::Filters::parse(cx.a, q.as_deref())?;
+async fn map_page(req: Req) -> Response {
+    answer(&req, |cx| {
+        let f = filters::Filters::parse(cx.a, req.query())?;
         let url = with_query("/", &f.query(cx.a));
         View::new(url, Some(f.round), move |cx: &Cx| map::page(cx, &f))
     })
 }
 
-async fn kommun_page(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path(kod): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    answer(&s, &headers, q.as_deref(), |cx| {
-        let p = Params::lenient(q.as_deref(), &["round", "age", "level", "embed"], &[]);
-        let k = crate::api::params::kommun(cx.a, "kommunkod", &kod)?;
+async fn kommun_page(req: Req, Path(kod): Path<String>) -> Response {
+    answer(&req, |cx| {
+        let p = req.lenient(&["round", "age", "level", "embed"], &[]);
+        let k = params::kommun(cx.a, "kommunkod", &kod)?;
         let v = kommun::View {
             k,
             r: p.round(cx.a)?,
@@ -184,37 +160,30 @@ async fn kommun_page(
             level: p.level()?,
         };
         let url = with_query(
-            &format!("/kommun/{}", cx.a.kommuner[k].code),
+            &format!("/kommun/{}", cx.a.kommuner()[k].code),
             &v.query(cx.a),
         );
         View::new(url, Some(v.r), move |cx: &Cx| kommun::page(cx, &v))
     })
 }
 
-async fn programme_page(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    answer(&s, &headers, q.as_deref(), |cx| {
-        let p = Params::lenient(q.as_deref(), &["round", "kommun", "embed"], &[]);
-        let i = cx.a.programme_index(&slug).ok_or_else(|| {
-            ApiError::not_found(
-                "okant_program",
-                format!("Programmet ”{slug}” finns inte i katalogen."),
-            )
-        })?;
+async fn programme_page(req: Req, Path(slug): Path<String>) -> Response {
+    answer(&req, |cx| {
+        let p = req.lenient(&["round", "kommun", "embed"], &[]);
+        let i =
+            cx.a.programme_index(&slug)
+                .ok_or_else(|| RequestError::unknown_programme(None, &slug))?;
         let r = p.round(cx.a)?;
         let k = p
             .get("kommun")
-            .map(|code| crate::api::params::kommun(cx.a, "kommun", code))
+            .map(|code| params::kommun(cx.a, "kommun", code))
             .transpose()?;
         let query = query_string(&[
             ("round", round_param(cx.a, r)),
             (
                 "kommun",
-                k.map(|k| cx.a.kommuner[k].code.clone()).unwrap_or_default(),
+                k.map(|k| cx.a.kommuner()[k].code.clone())
+                    .unwrap_or_default(),
             ),
         ]);
         let url = with_query(&format!("/program/{slug}"), &query);
@@ -222,13 +191,9 @@ async fn programme_page(
     })
 }
 
-async fn compare_page(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    answer(&s, &headers, q.as_deref(), |cx| {
-        let c = compare::Choice::parse(cx.a, q.as_deref())?;
+async fn compare_page(req: Req) -> Response {
+    answer(&req, |cx| {
+        let c = compare::Choice::parse(cx.a, req.query())?;
         let url = with_query("/jamfor", &c.key(cx.a));
         let round = c.rounds.last().copied();
         View::new(url, round, move |cx: &Cx| compare::page(cx, &c))
@@ -236,58 +201,32 @@ async fn compare_page(
 }
 
 /// A page that depends on nothing in the query (only `embed`).
-fn fixed_page(
-    s: &AppState,
-    headers: &HeaderMap,
-    q: Option<&str>,
-    path: &'static str,
-    render: fn(&Cx) -> Markup,
-) -> Response {
-    answer(s, headers, q, |_| View::new(path.into(), None, render))
+fn fixed_page(req: &Req, path: &'static str, render: fn(&Cx) -> Markup) -> Response {
+    answer(req, |_| View::new(path.into(), None, render))
 }
 
-async fn about_page(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    fixed_page(&s, &headers, q.as_deref(), "/om", about::data)
+async fn about_page(req: Req) -> Response {
+    fixed_page(&req, "/om", about::data)
 }
 
-async fn accessibility_page(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    fixed_page(
-        &s,
-        &headers,
-        q.as_deref(),
-        "/tillganglighet",
-        about::accessibility,
-    )
+async fn accessibility_page(req: Req) -> Response {
+    fixed_page(&req, "/tillganglighet", about::accessibility)
 }
 
-async fn asset(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let Some(body) = s.site.asset(&name) else {
-        return ApiError::not_found("okand_fil", format!("Filen ”{name}” finns inte."))
-            .into_response();
+async fn asset(req: Req, Path(name): Path<String>) -> Response {
+    let Some(body) = req.site.asset(&name) else {
+        return RequestError::unknown_file(&name).into_response();
     };
     // Only the current fingerprint may be cached for ever; anything else revalidates.
-    let current = q.as_deref() == Some(&format!("v={}", body.digest()));
+    let current = req.query() == Some(format!("v={}", body.digest()).as_str());
     let cache = if current { CACHE_IMMUTABLE } else { CACHE_PAGE };
-    body.respond(&headers, cache)
+    req.send_with(&body, cache)
 }
 
 /// Browsers ask for /favicon.ico on their own; they get the SVG icon.
-async fn favicon(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    match s.site.asset("favicon.svg") {
-        Some(body) => body.respond(&headers, CACHE_PAGE),
+async fn favicon(req: Req) -> Response {
+    match req.site.asset("favicon.svg") {
+        Some(body) => req.send_with(&body, CACHE_PAGE),
         None => StatusCode::NO_CONTENT.into_response(),
     }
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::vocabulary::CellState;
 
-use crate::views::lapsed_label;
+use crate::atlas::lapsed_label;
 
 use super::Cx;
 use super::cards::{card, for_whom, kommun_contacts};
@@ -20,18 +20,18 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
     let a = cx.a;
     let prog = &a.programmes()[p];
     let round = &a.inventory.rounds[r];
-    let mut ks: Vec<usize> = (0..a.kommuner.len()).collect();
+    let mut ks: Vec<usize> = (0..a.kommuner().len()).collect();
     ks.sort_by_key(|k| {
         (
             Some(*k) != chosen,
             order(a.cell_state(*k, r, p)),
-            a.kommuner[*k].name.clone(),
+            a.kommuner()[*k].name.clone(),
         )
     });
     let offered: Vec<String> = ks
         .iter()
         .filter(|k| a.cell_state(**k, r, p) == CellState::Offered)
-        .map(|k| a.kommuner[*k].code.clone())
+        .map(|k| a.kommuner()[*k].code.clone())
         .collect();
     let main = html! {
         h1 { (prog.name) }
@@ -43,16 +43,16 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
         }
         @if let Some(k) = chosen {
             section #i-kommunen aria-labelledby="h-i-kommunen" {
-                h2 #h-i-kommunen { (prog.name) " i " (a.kommuner[k].name) }
+                h2 #h-i-kommunen { (prog.name) " i " (a.kommuner()[k].name) }
                 @match a.cell_state(k, r, p) {
                     CellState::Offered => ul.kortlista { (card(cx, k, r, p, 3)) },
                     CellState::NotOffered => {
-                        p { (a.kommuner[k].name) " erbjuder inte programmet enligt uppgifterna." }
+                        p { (a.kommuner()[k].name) " erbjuder inte programmet enligt uppgifterna." }
                         (kommun_contacts(cx, k))
                     }
                     CellState::Unknown => {
                         p.inget-bekraftat {
-                            "Vi vet inte om " (a.kommuner[k].name) " erbjuder programmet"
+                            "Vi vet inte om " (a.kommuner()[k].name) " erbjuder programmet"
                             @if let Some(o) = a.lapsed(k, r, p) { " (" (lapsed_label(o)) ")" }
                             "."
                         }
@@ -63,7 +63,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
         }
         section #var-erbjuds aria-labelledby="h-var" {
             h2 #h-var { "Var programmet erbjuds" }
-            p { "Omgång: " (round_option(round)) ". " (offered.len()) " av " (count(a.kommuner.len(), "kommun", "kommuner")) " erbjuder programmet enligt uppgifterna; "
+            p { "Omgång: " (round_option(round)) ". " (offered.len()) " av " (count(a.kommuner().len(), "kommun", "kommuner")) " erbjuder programmet enligt uppgifterna; "
                 "för kommuner med status " strong { "okänt" } " saknas uppgift." }
             div.tabellram tabindex="0" role="region" aria-label="Programmet i kommunerna" {
                 table.staplad {
@@ -71,7 +71,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
                     thead { tr { th scope="col" { "Kommun" } th scope="col" { "Status" } th scope="col" { "Arrangör" } th scope="col" { "Källa" } } }
                     tbody {
                         @for k in &ks {
-                            @let kommun = &a.kommuner[*k];
+                            @let kommun = &a.kommuner()[*k];
                             tr data-kommun=(kommun.code) data-klass=(class(a.cell_state(*k, r, p))) class=[(chosen == Some(*k)).then_some("vald")] {
                                 th scope="row" data-label="Kommun" { a href={ "/kommun/" (kommun.code) } { (kommun.name) } }
                                 td data-label="Status" {

@@ -1,5 +1,6 @@
 //! A response body serialised once: its bytes, a strong ETag, and gzip and brotli forms made at
-//! most once (lazily, or up front by `warm`). Serving one is a lookup and a write.
+//! most once (lazily, or up front by `warm`). Serving one is a lookup and a write: the headers
+//! are made with the body, not per response.
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -28,6 +29,15 @@ pub struct Body {
     identity: Bytes,
     /// Hex digest of the identity bytes; each encoding's ETag adds a suffix.
     digest: String,
+    /// The ETag of each encoding (identity, gzip, brotli), as header values.
+    etags: [HeaderValue; 3],
+    /// Made once per snapshot and served many times: worth the smallest compression. A body
+    /// built for one query is compressed fast instead, since a cache miss pays for it. Fixed per
+    /// body, so the bytes behind an encoding's ETag never differ.
+    prebuilt: bool,
+    /// Headers that belong to this body in every response, 304s included (OGC's `Link`, a
+    /// wider `Vary`); set after the standard ones, so they may replace them.
+    extra: Vec<(header::HeaderName, HeaderValue)>,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
 }
@@ -35,13 +45,29 @@ pub struct Body {
 impl Body {
     pub fn new(content_type: &'static str, bytes: Vec<u8>) -> Body {
         let hash = Sha256::digest(&bytes);
-        let digest = hash[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let digest: String = hash[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{digest}{suffix}\""))
+                .expect("hex ETag is a valid header")
+        };
         Body {
             content_type,
             identity: Bytes::from(bytes),
+            etags: [etag(""), etag("-gzip"), etag("-br")],
             digest,
+            prebuilt: false,
+            extra: Vec::new(),
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
+        }
+    }
+
+    /// Marks a body made once per snapshot: compressed as small as possible (off the request
+    /// path, by `warm`).
+    pub fn prebuilt(self) -> Body {
+        Body {
+            prebuilt: true,
+            ..self
         }
     }
 
@@ -57,6 +83,12 @@ impl Body {
             GEOJSON,
             serde_json::to_vec(value).expect("JSON values always serialise"),
         )
+    }
+
+    /// A header sent with every response of this body.
+    pub fn with_header(mut self, name: header::HeaderName, value: HeaderValue) -> Body {
+        self.extra.push((name, value));
+        self
     }
 
     /// The content's hex digest: the ETag without quotes or encoding suffix.
@@ -84,17 +116,21 @@ impl Body {
         match encoding {
             Encoding::Identity => &self.identity,
             Encoding::Gzip => self.gzip.get_or_init(|| {
-                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                // Level 9 is a fraction of a per cent smaller than 6 and several times slower.
+                let level = if self.prebuilt { 9 } else { 6 };
+                let mut e =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
                 e.write_all(&self.identity)
                     .expect("writing to a Vec cannot fail");
                 Bytes::from(e.finish().expect("writing to a Vec cannot fail"))
             }),
             Encoding::Brotli => self.brotli.get_or_init(|| {
-                // Quality 11 is slow on megabyte bodies; 9 is within a few per cent of it.
-                let quality = if self.identity.len() > 256 * 1024 {
-                    9
-                } else {
-                    11
+                // Quality 11 is slow on megabyte bodies; 9 is within a few per cent of it. A
+                // body built for one request gets 5, which is about as fast as gzip's 6.
+                let quality = match (self.prebuilt, self.identity.len() > 256 * 1024) {
+                    (false, _) => 5,
+                    (true, true) => 9,
+                    (true, false) => 11,
                 };
                 let mut out = Vec::new();
                 let params = brotli::enc::BrotliEncoderParams {
@@ -109,12 +145,8 @@ impl Body {
         }
     }
 
-    fn etag(&self, encoding: Encoding) -> String {
-        match encoding {
-            Encoding::Identity => format!("\"{}\"", self.digest),
-            Encoding::Gzip => format!("\"{}-gzip\"", self.digest),
-            Encoding::Brotli => format!("\"{}-br\"", self.digest),
-        }
+    fn etag(&self, encoding: Encoding) -> &HeaderValue {
+        &self.etags[encoding as usize]
     }
 
     /// Answers a GET or HEAD: negotiates the encoding, and answers 304 when the client's
@@ -134,17 +166,16 @@ impl Body {
         } else {
             Encoding::Identity
         };
-        let etag = self.etag(encoding);
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ETAG,
-            HeaderValue::from_str(&etag).expect("hex ETag is a valid header"),
-        );
+        let mut headers = HeaderMap::with_capacity(6);
+        headers.insert(header::ETAG, self.etag(encoding).clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static(cache_control),
         );
+        for (name, value) in &self.extra {
+            headers.insert(name.clone(), value.clone());
+        }
         if status.is_success() && self.matches(request) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
@@ -268,7 +299,7 @@ mod tests {
     #[test]
     fn if_none_match_matches_any_encoding_of_the_same_content() {
         let body = Body::new(JSON, vec![b'x'; 1000]);
-        let tag = body.etag(Encoding::Gzip);
+        let tag = body.etag(Encoding::Gzip).to_str().unwrap().to_string();
         assert!(body.matches(&headers(&[(header::IF_NONE_MATCH, &tag)])));
         assert!(body.matches(&headers(&[(
             header::IF_NONE_MATCH,

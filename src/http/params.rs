@@ -1,9 +1,9 @@
 //! Query parameters: parsed by hand so that every bad value gets the API's own Swedish error,
 //! naming the parameter, instead of an extractor's English rejection.
 
+use super::error::RequestError;
 use crate::atlas::Atlas;
 use crate::coverage::LevelFilter;
-use crate::error::ApiError;
 use crate::vocabulary::Detail;
 
 /// The query string of a request, checked against the parameters a route accepts.
@@ -12,7 +12,7 @@ pub struct Params {
 }
 
 impl Params {
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
+    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, RequestError> {
         Params::parse_repeatable(raw, allowed, &[])
     }
 
@@ -22,27 +22,16 @@ impl Params {
         raw: Option<&str>,
         allowed: &[&str],
         repeatable: &[&str],
-    ) -> Result<Params, ApiError> {
+    ) -> Result<Params, RequestError> {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         for (i, (name, _)) in pairs.iter().enumerate() {
             if !allowed.contains(&name.as_str()) {
-                let known = if allowed.is_empty() {
-                    "inga".to_string()
-                } else {
-                    allowed.join(", ")
-                };
-                return Err(ApiError::bad(
-                    "okand_parameter",
-                    format!("Okänd parameter ”{name}”. Tillåtna parametrar här: {known}."),
-                ));
+                return Err(RequestError::unknown_parameter(name, allowed));
             }
             if !repeatable.contains(&name.as_str()) && pairs[..i].iter().any(|(n, _)| n == name) {
-                return Err(ApiError::bad(
-                    "dubbel_parameter",
-                    format!("Parametern ”{name}” får bara anges en gång."),
-                ));
+                return Err(RequestError::repeated_parameter(name));
             }
         }
         Ok(Params { pairs })
@@ -85,26 +74,24 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
-    pub fn detail(&self) -> Result<Detail, ApiError> {
+    pub fn detail(&self) -> Result<Detail, RequestError> {
         self.get("detail").map_or(Ok(Detail::Medium), |v| {
-            Detail::parse(v)
-                .map_err(|m| ApiError::bad("ogiltig_parameter", format!("detail: {m}.")))
+            Detail::parse(v).map_err(|m| RequestError::invalid(format!("detail: {m}.")))
         })
     }
 
-    pub fn level(&self) -> Result<LevelFilter, ApiError> {
+    pub fn level(&self) -> Result<LevelFilter, RequestError> {
         self.get("level").map_or(Ok(LevelFilter::All), |v| {
             LevelFilter::parse(v).map_err(|_| {
-                ApiError::bad(
-                    "ogiltig_parameter",
-                    format!("level: ”{v}” är ingen nivå (tillåtna: universal, selective, indicated, all)."),
-                )
+                RequestError::invalid(format!(
+                    "level: ”{v}” är ingen nivå (tillåtna: universal, selective, indicated, all)."
+                ))
             })
         })
     }
 
     /// A child's age 0–17, or -1 for "under graviditeten" (also written `graviditet`).
-    pub fn age(&self) -> Result<Option<i8>, ApiError> {
+    pub fn age(&self) -> Result<Option<i8>, RequestError> {
         let Some(v) = self.get("age") else {
             return Ok(None);
         };
@@ -113,70 +100,96 @@ impl Params {
         }
         match v.parse::<i64>() {
             Ok(a) if (-1..=17).contains(&a) => Ok(Some(a as i8)),
-            Ok(a) => Err(ApiError::bad(
-                "ogiltig_parameter",
-                format!(
-                    "age: {a} ligger utanför 0–17 år (använd -1 eller ”graviditet” för under graviditeten)."
-                ),
-            )),
-            Err(_) => Err(ApiError::bad(
-                "ogiltig_parameter",
-                format!("age: ”{v}” är ingen ålder; ange ett heltal 0–17."),
-            )),
+            Ok(a) => Err(RequestError::invalid(format!(
+                "age: {a} ligger utanför 0–17 år (använd -1 eller ”graviditet” för under graviditeten)."
+            ))),
+            Err(_) => Err(RequestError::invalid(format!(
+                "age: ”{v}” är ingen ålder; ange ett heltal 0–17."
+            ))),
         }
     }
 
     /// A round id (default: the atlas's default round).
-    pub fn round(&self, a: &Atlas) -> Result<usize, ApiError> {
+    pub fn round(&self, a: &Atlas) -> Result<usize, RequestError> {
         self.get("round")
-            .map_or(Ok(a.default_round), |v| round(a, v))
+            .map_or(Ok(a.default_round), |v| round(a, "round", v))
     }
 
     /// A required coordinate in a range.
-    pub fn coordinate(&self, name: &str, min: f64, max: f64) -> Result<f64, ApiError> {
+    pub fn coordinate(&self, name: &str, min: f64, max: f64) -> Result<f64, RequestError> {
         let v = self.get(name).ok_or_else(|| {
-            ApiError::bad(
-                "parameter_saknas",
-                format!("{name}: parametern saknas (ange t.ex. lat=58.39&lon=13.85)."),
-            )
+            RequestError::missing(format!(
+                "{name}: parametern saknas (ange t.ex. lat=58.39&lon=13.85)."
+            ))
         })?;
         let x: f64 = v
             .parse()
             .ok()
             .filter(|x: &f64| x.is_finite())
-            .ok_or_else(|| {
-                ApiError::bad("ogiltig_parameter", format!("{name}: ”{v}” är inget tal."))
-            })?;
+            .ok_or_else(|| RequestError::invalid(format!("{name}: ”{v}” är inget tal.")))?;
         if !(min..=max).contains(&x) {
-            return Err(ApiError::bad(
-                "ogiltig_parameter",
-                format!("{name}: {x} ligger utanför {min}–{max}."),
-            ));
+            return Err(RequestError::invalid(format!(
+                "{name}: {x} ligger utanför {min}–{max}."
+            )));
         }
         Ok(x)
     }
 }
 
-pub fn round(a: &Atlas, id: &str) -> Result<usize, ApiError> {
+/// A round id, in the parameter `name`.
+pub fn round(a: &Atlas, name: &str, id: &str) -> Result<usize, RequestError> {
     a.round_index(id).ok_or_else(|| {
         let known: Vec<&str> = a.inventory.rounds.iter().map(|r| r.id.as_str()).collect();
-        ApiError::not_found(
-            "okand_omgang",
-            format!(
-                "round: omgången ”{id}” finns inte (finns: {}).",
-                known.join(", ")
-            ),
-        )
+        RequestError::unknown_round(name, id, &known)
     })
 }
 
+/// A programme slug of the catalogue, in the parameter `name`.
+pub fn programme(a: &Atlas, name: &str, slug: &str) -> Result<usize, RequestError> {
+    a.programme_index(slug)
+        .ok_or_else(|| RequestError::unknown_programme(Some(name), slug))
+}
+
+/// A document slug, in the parameter `name`.
+pub fn document(a: &Atlas, name: &str, slug: &str) -> Result<usize, RequestError> {
+    a.document_index(slug).ok_or_else(|| {
+        let known: Vec<&str> = a
+            .inventory
+            .documents
+            .iter()
+            .map(|d| d.slug.as_str())
+            .collect();
+        RequestError::unknown_document(name, slug, &known)
+    })
+}
+
+/// A comma-separated list in the parameter `name`, each item looked up by `one`; an item given
+/// twice is refused.
+pub fn list(
+    a: &Atlas,
+    name: &str,
+    list: &str,
+    one: fn(&Atlas, &str, &str) -> Result<usize, RequestError>,
+) -> Result<Vec<usize>, RequestError> {
+    let mut out = Vec::new();
+    for item in list.split(',').map(str::trim) {
+        let i = one(a, name, item)?;
+        if out.contains(&i) {
+            return Err(RequestError::invalid(format!(
+                "{name}: ”{item}” står två gånger."
+            )));
+        }
+        out.push(i);
+    }
+    Ok(out)
+}
+
 /// A kommunkod of the region: 400 when it is no kommunkod, 404 when it is not in the region.
-pub fn kommun(a: &Atlas, name: &str, code: &str) -> Result<usize, ApiError> {
+pub fn kommun(a: &Atlas, name: &str, code: &str) -> Result<usize, RequestError> {
     if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::bad(
-            "ogiltig_parameter",
-            format!("{name}: ”{code}” är ingen kommunkod (fyra siffror, t.ex. 1496 för Skövde)."),
-        ));
+        return Err(RequestError::invalid(format!(
+            "{name}: ”{code}” är ingen kommunkod (fyra siffror, t.ex. 1496 för Skövde)."
+        )));
     }
     a.kommun_index(code).ok_or_else(|| {
         let region = &a.inventory.dataset.region().name;
@@ -187,22 +200,11 @@ pub fn kommun(a: &Atlas, name: &str, code: &str) -> Result<usize, ApiError> {
             ),
             None => format!("{name}: det finns ingen kommun med koden {code}."),
         };
-        ApiError::not_found("okand_kommun", message)
+        RequestError::unknown_kommun(message)
     })
 }
 
 /// A comma-separated list of kommunkoder.
-pub fn kommuner(a: &Atlas, name: &str, list: &str) -> Result<Vec<usize>, ApiError> {
-    let mut out = Vec::new();
-    for code in list.split(',').map(str::trim) {
-        let k = kommun(a, name, code)?;
-        if out.contains(&k) {
-            return Err(ApiError::bad(
-                "ogiltig_parameter",
-                format!("{name}: kommunen {code} står två gånger."),
-            ));
-        }
-        out.push(k);
-    }
-    Ok(out)
+pub fn kommuner(a: &Atlas, name: &str, codes: &str) -> Result<Vec<usize>, RequestError> {
+    list(a, name, codes, kommun)
 }

@@ -1,0 +1,201 @@
+//! The response bodies of one snapshot. Query-independent bodies sit in typed slots (per detail
+//! level, kommun, programme, layer), made on first use or by `warm` after a swap; the rest are
+//! kept in a bounded cache under typed keys made only from validated parameters, so the set of
+//! keys is finite. A lookup never panics: a slot that does not exist is `None`.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::atlas::Atlas;
+use crate::coverage::LevelFilter;
+use crate::export::tables::{self, Filter, Table, TableKind};
+use crate::http::body::Body;
+use crate::views::{self, Layer, LayerQuery};
+use crate::vocabulary::Detail;
+
+/// How many query-dependent bodies (layers with filters, coverage answers, pages, exports, OGC
+/// answers) are kept per snapshot.
+const CACHE_ENTRIES: usize = 512;
+
+/// A query-independent body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixed {
+    /// `/api/v1/kommuner?detail=`
+    Kommuner(Detail),
+    /// `/api/v1/kommuner/{kod}`, by kommun index.
+    Kommun(usize),
+    /// The answer of `/api/v1/locate` for a point in the kommun.
+    Locate(usize),
+    Programmes,
+    /// `/api/v1/programmes/{slug}`, by programme index.
+    Programme(usize),
+    Region,
+    /// A layer with its default parameters.
+    Layer(Layer),
+}
+
+/// A query-dependent body, by what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    Layer(LayerQuery),
+    Coverage {
+        kommuner: Vec<usize>,
+        round: usize,
+        age: Option<i8>,
+        level: LevelFilter,
+    },
+    Compare {
+        kommuner: Vec<usize>,
+        rounds: Vec<usize>,
+    },
+    /// An HTML page by its canonical address; the date is part of it because pages print it.
+    Page {
+        url: String,
+        embed: bool,
+        today: String,
+    },
+    ExportIndex,
+    Export {
+        what: String,
+        format: &'static str,
+        profile: &'static str,
+        layer: Layer,
+        filter: Filter,
+        /// The export date, for formats that print it (XLSX's "Om data").
+        today: Option<String>,
+    },
+    /// An OGC answer: the links' base, the path, the query as given (without `f`), and the
+    /// format.
+    Ogc {
+        base: String,
+        path: String,
+        query: String,
+        html: bool,
+    },
+}
+
+type Slot = OnceLock<Arc<Body>>;
+
+pub struct Bodies {
+    kommuner: [Slot; 3],
+    kommun: Vec<Slot>,
+    locate: Vec<Slot>,
+    programmes: Slot,
+    programme: Vec<Slot>,
+    region: Slot,
+    layers: Vec<Slot>,
+    /// Each export table with no filter, for OGC items on a cache miss (paging, a bbox, an item
+    /// by id) without building the whole table again.
+    tables: Vec<OnceLock<Table>>,
+    cache: Mutex<lru::LruCache<Key, Arc<Body>>>,
+}
+
+fn slots(n: usize) -> Vec<Slot> {
+    (0..n).map(|_| OnceLock::new()).collect()
+}
+
+impl Bodies {
+    /// Empty slots for the atlas's kommuner and programmes; nothing is built yet.
+    pub fn new(a: &Atlas) -> Bodies {
+        let nk = a.kommuner().len();
+        Bodies {
+            kommuner: Default::default(),
+            kommun: slots(nk),
+            locate: slots(nk),
+            programmes: OnceLock::new(),
+            programme: slots(a.programmes().len()),
+            region: OnceLock::new(),
+            layers: slots(Layer::ALL.len()),
+            tables: (0..TableKind::ALL.len()).map(|_| OnceLock::new()).collect(),
+            cache: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(CACHE_ENTRIES).expect("non-zero"),
+            )),
+        }
+    }
+
+    fn slot(&self, key: Fixed) -> Option<&Slot> {
+        match key {
+            Fixed::Kommuner(d) => self.kommuner.get(detail_index(d)),
+            Fixed::Kommun(k) => self.kommun.get(k),
+            Fixed::Locate(k) => self.locate.get(k),
+            Fixed::Programmes => Some(&self.programmes),
+            Fixed::Programme(p) => self.programme.get(p),
+            Fixed::Region => Some(&self.region),
+            Fixed::Layer(l) => self.layers.get(Layer::ALL.iter().position(|x| *x == l)?),
+        }
+    }
+
+    /// A query-independent body of `a` (the atlas these bodies were made for).
+    pub fn fixed(&self, a: &Atlas, key: Fixed) -> Option<&Arc<Body>> {
+        let slot = self.slot(key)?;
+        Some(slot.get_or_init(|| Arc::new(build(a, key).prebuilt())))
+    }
+
+    /// A body by key: a fixed one when the request is the layer's default, else from the cache,
+    /// else built now and kept.
+    pub fn get(&self, a: &Atlas, key: Key, build: impl FnOnce() -> Body) -> Arc<Body> {
+        if let Key::Layer(q) = &key
+            && *q == LayerQuery::default_for(a, q.layer)
+            && let Some(b) = self.fixed(a, Fixed::Layer(q.layer))
+        {
+            return b.clone();
+        }
+        if let Some(b) = self.cache.lock().expect("cache lock").get(&key) {
+            return b.clone();
+        }
+        let body = Arc::new(build());
+        self.cache
+            .lock()
+            .expect("cache lock")
+            .put(key, body.clone());
+        body
+    }
+
+    /// The whole export table of a kind (no filter), built once per snapshot.
+    pub fn table(&self, a: &Atlas, kind: TableKind) -> Option<&Table> {
+        let i = TableKind::ALL.iter().position(|k| *k == kind)?;
+        Some(self.tables[i].get_or_init(|| tables::build(a, kind, &Filter::default())))
+    }
+
+    /// A cached body, if there is one (for answers that must know before they build).
+    pub fn cached(&self, key: &Key) -> Option<Arc<Body>> {
+        self.cache.lock().expect("cache lock").get(key).cloned()
+    }
+
+    /// Builds and compresses every query-independent body; run off the request path after a
+    /// swap, so the first requests find them ready.
+    pub fn warm(&self, a: &Atlas) {
+        let keys = Detail::ALL
+            .iter()
+            .map(|d| Fixed::Kommuner(*d))
+            .chain((0..self.kommun.len()).flat_map(|k| [Fixed::Kommun(k), Fixed::Locate(k)]))
+            .chain([Fixed::Programmes, Fixed::Region])
+            .chain((0..self.programme.len()).map(Fixed::Programme))
+            .chain(Layer::ALL.iter().map(|l| Fixed::Layer(*l)));
+        for key in keys {
+            if let Some(b) = self.fixed(a, key) {
+                b.warm();
+            }
+        }
+    }
+}
+
+fn detail_index(d: Detail) -> usize {
+    match d {
+        Detail::Low => 0,
+        Detail::Medium => 1,
+        Detail::Full => 2,
+    }
+}
+
+fn build(a: &Atlas, key: Fixed) -> Body {
+    match key {
+        Fixed::Kommuner(d) => views::kommuner_collection(a, d),
+        Fixed::Kommun(k) => Body::json(&views::kommun_detail(a, k)),
+        Fixed::Locate(k) => Body::json(&views::locate_answer(a, k)),
+        Fixed::Programmes => Body::json(&views::programme_list(a)),
+        Fixed::Programme(p) => Body::json(&views::programme_detail(a, p)),
+        Fixed::Region => Body::json(&views::region(a)),
+        Fixed::Layer(l) => views::layer_body(a, &LayerQuery::default_for(a, l)),
+    }
+}
