@@ -162,17 +162,29 @@ impl Bodies {
         self.cache.lock().expect("cache lock").get(key).cloned()
     }
 
+    /// Every query-independent key of these bodies.
+    fn fixed_keys(&self) -> impl Iterator<Item = Fixed> + use<> {
+        let (nk, np) = (self.kommun.len(), self.programme.len());
+        Detail::ALL
+            .iter()
+            .map(|d| Fixed::Kommuner(*d))
+            .chain((0..nk).flat_map(|k| [Fixed::Kommun(k), Fixed::Locate(k)]))
+            .chain([Fixed::Programmes, Fixed::Region])
+            .chain((0..np).map(Fixed::Programme))
+            .chain(Layer::ALL.iter().map(|l| Fixed::Layer(*l)))
+    }
+
+    /// Builds every query-independent body now.
+    pub fn fill(&self, a: &Atlas) {
+        for key in self.fixed_keys() {
+            self.fixed(a, key);
+        }
+    }
+
     /// Builds and compresses every query-independent body; run off the request path after a
     /// swap, so the first requests find them ready.
     pub fn warm(&self, a: &Atlas) {
-        let keys = Detail::ALL
-            .iter()
-            .map(|d| Fixed::Kommuner(*d))
-            .chain((0..self.kommun.len()).flat_map(|k| [Fixed::Kommun(k), Fixed::Locate(k)]))
-            .chain([Fixed::Programmes, Fixed::Region])
-            .chain((0..self.programme.len()).map(Fixed::Programme))
-            .chain(Layer::ALL.iter().map(|l| Fixed::Layer(*l)));
-        for key in keys {
+        for key in self.fixed_keys() {
             if let Some(b) = self.fixed(a, key) {
                 b.warm();
             }

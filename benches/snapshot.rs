@@ -1,0 +1,100 @@
+//! Micro-benchmarks of the data snapshot (criterion): a full build with its geography (a cold
+//! start), the rebuild after a one-cell change on the existing geography (what an edit costs),
+//! filling every query-independent body, and one request each to the locate and kommuner
+//! routes through the router in process (no socket). On the shipped data, Skaraborg and all of
+//! Sweden. `cargo bench --bench snapshot` (part of `make bench`).
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::Request;
+use criterion::{Criterion, criterion_group, criterion_main};
+use skaraborgskartan::atlas::{Atlas, Geography};
+use skaraborgskartan::http::Served;
+use skaraborgskartan::inventory::{self, Inventory};
+use skaraborgskartan::site::{PageOptions, Site};
+use skaraborgskartan::vocabulary::OfferingStatus;
+use skaraborgskartan::{AppState, router};
+use tower::ServiceExt;
+
+fn load(region: Option<&str>) -> Inventory {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    inventory::load(&dir, region).unwrap_or_else(|p| panic!("geodata does not load: {p:?}"))
+}
+
+/// The inventory after one edit: the first offering's status flipped.
+fn edited(inv: &Inventory) -> Inventory {
+    let mut inv = inv.clone();
+    let o = &mut inv.offerings[0];
+    o.status = match o.status {
+        OfferingStatus::Offered => OfferingStatus::NotOffered,
+        OfferingStatus::NotOffered => OfferingStatus::Offered,
+    };
+    inv
+}
+
+fn snapshot(c: &mut Criterion) {
+    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+    let site = Site::load(&web, PageOptions::default());
+    for (name, region) in [("skaraborg", None), ("sverige", Some("sverige"))] {
+        let inv = load(region);
+        let mut g = c.benchmark_group(name);
+        g.sample_size(20);
+        g.bench_function("full build (geography and data)", |b| {
+            b.iter(|| black_box(Atlas::build(inv.clone())))
+        });
+        let geography = Arc::new(Geography::build(inv.boundaries.clone()));
+        g.bench_function("rebuild after a one-cell edit", |b| {
+            b.iter(|| {
+                let atlas = Atlas::on(geography.clone(), edited(&inv));
+                black_box(Served::new(Arc::new(atlas), &site))
+            })
+        });
+        g.bench_function("all query-independent bodies", |b| {
+            let atlas = Arc::new(Atlas::on(geography.clone(), inv.clone()));
+            b.iter(|| {
+                let served = Served::new(atlas.clone(), &site);
+                served.bodies.fill(&served.atlas);
+                black_box(served)
+            })
+        });
+        g.finish();
+    }
+}
+
+fn routes(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let atlas = skaraborgskartan::server::build(&dir, None).expect("geodata loads");
+    let state = AppState::new(atlas);
+    let app = router(state.clone());
+    let mut g = c.benchmark_group("router");
+    for (name, uri) in [
+        ("locate", "/api/v1/locate?lat=58.39&lon=13.85"),
+        ("kommuner layer", "/api/v1/kommuner"),
+        ("kommun page", "/kommun/1496"),
+        (
+            "ogc items limit=15",
+            "/ogc/collections/kommuner/items?limit=15",
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let req = Request::get(uri)
+                    .header("accept-encoding", "gzip")
+                    .body(Body::empty())
+                    .expect("request");
+                rt.block_on(app.clone().oneshot(req)).expect("response")
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, snapshot, routes);
+criterion_main!(benches);
