@@ -75,6 +75,7 @@ fn routes(c: &mut Criterion) {
     let app = router(state.clone());
     let mut g = c.benchmark_group("router");
     for (name, uri) in [
+        ("healthz", "/healthz"),
         ("locate", "/api/v1/locate?lat=58.39&lon=13.85"),
         ("kommuner layer", "/api/v1/kommuner"),
         ("kommun page", "/kommun/1496"),

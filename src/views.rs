@@ -113,8 +113,8 @@ fn kommun_properties(a: &Atlas, k: usize) -> Value {
         "not_offered": not_offered,
         "unknown": unknown,
         "coverage_share": LevelReport::new(LevelFilter::All, &a.coverage(k, r).all).share,
-        "sambu": sambu_json(a, k)["status"],
-        "partssamverkan": partssamverkan_json(a, k)["status"],
+        "sambu": a.sambu_status(k),
+        "partssamverkan": a.parts_status(k),
         "neighbours": kommun.neighbours.iter().map(|(n, _)| &a.kommuner()[*n].code).collect::<Vec<_>>(),
         "label_point": [kommun.label.0, kommun.label.1],
     })
