@@ -93,12 +93,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             pages::html_headers,
         ));
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(healthz))
         .merge(api::routes())
         .merge(export::routes())
-        .merge(html)
-        .layer(
+        .merge(html);
+    // The access log: only when it is written. Its span and clock reads per request cost as much
+    // as a small answer, so with RUST_LOG=warn (as in `make bench`, like nginx without an access
+    // log) the layer is left out.
+    let app = if tracing::level_enabled!(Level::INFO) {
+        app.layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
                     let route = req
@@ -109,7 +113,10 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .with_state(state)
+    } else {
+        app
+    };
+    app.with_state(state)
 }
 
 /// A path no route serves: the API's JSON error under /api, a helpful HTML page elsewhere.
@@ -119,7 +126,9 @@ async fn fallback(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
-        http::error::RequestError::unknown_path().into_response()
+        let mut r = http::error::RequestError::unknown_path().into_response();
+        http::public(r.headers_mut());
+        r
     } else {
         pages::not_found(&s, &uri)
     }

@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/locate", get(locate))
         .route("/api/v1/compare", get(compare))
         .route("/api/v1/region", get(region))
-        .layer(cors())
+        .layer(axum::middleware::from_fn(cors))
 }
 
 /// A query-independent body of the snapshot: every one exists for a validated key.

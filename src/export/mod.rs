@@ -56,7 +56,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/export", get(index))
         .route("/api/v1/export/{vad}", get(export))
-        .layer(cors())
+        .layer(axum::middleware::from_fn(cors))
 }
 
 /// What an export path names: one table, the table of a map layer, or every table (XLSX).

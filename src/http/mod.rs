@@ -129,13 +129,50 @@ impl Req {
     }
 }
 
-/// CORS for public, read-only data (`/api/v1`, `/ogc`): any origin may GET and HEAD, and read the
-/// headers a client needs for caching, paging and downloads.
-pub fn cors() -> tower_http::cors::CorsLayer {
-    use axum::http::{Method, header};
-    tower_http::cors::CorsLayer::new()
-        .allow_origin(tower_http::cors::Any)
-        .allow_methods([Method::GET, Method::HEAD])
-        .allow_headers(tower_http::cors::Any)
-        .expose_headers([header::ETAG, header::LINK, header::CONTENT_DISPOSITION])
+/// CORS for public, read-only data (`/api/v1`, `/ogc`, the exports): any origin may GET and
+/// HEAD, and read the headers a client needs for caching, paging and downloads.
+///
+/// Written out rather than tower-http's `CorsLayer`, which for this fixed policy built two header
+/// maps per request and took 1.3 µs of the kommuner layer's 3.3 µs in process
+/// (`cargo bench --bench snapshot`); it also sent `Vary: origin, …`, which split shared caches
+/// by origin for an answer that is the same for every origin.
+pub async fn cors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::{Method, StatusCode, header};
+    if req.method() == Method::OPTIONS {
+        // A preflight: the answer does not depend on what is asked.
+        let mut r = Response::new(axum::body::Body::empty());
+        let h = r.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET,HEAD"),
+        );
+        let asked = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            asked.cloned().unwrap_or(HeaderValue::from_static("*")),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("86400"),
+        );
+        *r.status_mut() = StatusCode::NO_CONTENT;
+        return r;
+    }
+    let mut r = next.run(req).await;
+    public(r.headers_mut());
+    r
+}
+
+/// The CORS headers of a public answer (also on the API's 404 for a path no route serves).
+pub fn public(h: &mut HeaderMap) {
+    use axum::http::header;
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("etag,link,content-disposition"),
+    );
 }

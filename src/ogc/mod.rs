@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ogc/collections/{id}/items", get(items::items))
         .route("/ogc/collections/{id}/items/{fid}", get(items::feature))
         .route("/ogc/{*rest}", get(unknown_path))
-        .layer(cors())
+        .layer(axum::middleware::from_fn(cors))
 }
 
 /// An error in the OGC exception shape (`exception.yaml`): `{"code", "description"}`.
