@@ -1,5 +1,5 @@
-//! OGC API – Features under /ogc: links, OpenAPI, paging, bbox, filters, errors, HTML, HTTP, and
-//! a real OGC client (GDAL's ogrinfo, OAPIF driver) against the service on a socket.
+//! OGC API – Features under /ogc: links, OpenAPI, paging, bbox, filters, errors, HTML, and a real
+//! OGC client (GDAL's ogrinfo, OAPIF driver) against the service on a socket.
 
 mod common;
 
@@ -573,33 +573,6 @@ async fn html_views_and_negotiation() {
     .await;
     assert_eq!(r.header("content-type"), "application/json");
     assert!(r.header("vary").contains("accept"));
-}
-
-#[tokio::test]
-async fn http_behaviour_head_etag_gzip_cors_link() {
-    let s = example();
-    let uri = "/ogc/collections/kommuner/items?limit=15";
-    let r = request(
-        &s,
-        Method::GET,
-        uri,
-        &[
-            ("accept-encoding", "gzip"),
-            ("origin", "https://qgis.example"),
-        ],
-    )
-    .await;
-    assert_eq!(r.header("content-encoding"), "gzip");
-    assert_eq!(r.header("access-control-allow-origin"), "*");
-    let j: Value = serde_json::from_str(&common::gunzip(&r.body)).unwrap();
-    assert_eq!(j["numberReturned"], 15);
-    assert!(r.header("link").contains("rel=\"self\""));
-    let etag = r.header("etag").to_string();
-    let r = request(&s, Method::GET, uri, &[("if-none-match", &etag)]).await;
-    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
-    let r = request(&s, Method::HEAD, uri, &[]).await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.is_empty() && !r.header("etag").is_empty());
 }
 
 /// Runs ogrinfo (GDAL's OAPIF driver) against the service; returns its standard output.

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use rstest::rstest;
 use skaraborgskartan::inventory;
 use skaraborgskartan::problem::Problem;
 
@@ -117,138 +118,112 @@ fn real_data_is_only_what_the_sources_support() {
     assert_eq!(inv.trainings.len(), 21);
 }
 
-#[test]
-fn unknown_kommun_code() {
-    let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace("1496", "1234"));
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        1,
-        "okänd kommunkod 1234",
-    );
+/// How a case breaks the copy: a line appended to the file, or the first `from` (on line `on`,
+/// 1-based; 0: anywhere in the file) replaced by `to`.
+enum Edit {
+    Append(String),
+    Replace(usize, &'static str, &'static str),
 }
+use Edit::{Append, Replace};
 
-#[test]
-fn malformed_kommun_code() {
-    let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace("1496", "Skövde"));
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        1,
-        "”Skövde” är ingen kommunkod",
-    );
-}
+/// In an expected problem: the file's last line (the appended one).
+const LAST: usize = usize::MAX;
 
-#[test]
-fn kommun_without_a_boundary_in_the_region() {
+/// One edit of one file gives exactly these problems, in this order, all in that file:
+/// (line, column, a needle of the Swedish message). Line 0, column 0: the whole file.
+#[rstest]
+#[case::unknown_kommun_code(
+    "offerings.csv", &[Append(OFFERING.replace("1496", "1234"))],
+    &[(LAST, 1, "okänd kommunkod 1234")])]
+#[case::malformed_kommun_code(
+    "offerings.csv", &[Append(OFFERING.replace("1496", "Skövde"))],
+    &[(LAST, 1, "”Skövde” är ingen kommunkod")])]
+// Göteborg is a real kommun, but not in Skaraborg.
+#[case::kommun_without_a_boundary_in_the_region(
+    "offerings.csv", &[Append(OFFERING.replace("1496", "1480"))],
+    &[(LAST, 1, "kommunen 1480 (Göteborg) har ingen gräns i regionen Skaraborg")])]
+#[case::unknown_programme_slug(
+    "offerings.csv", &[Append(OFFERING.replace(",cope,", ",copa,"))],
+    &[(LAST, 2, "okänd programkod ”copa”")])]
+#[case::unknown_round(
+    "offerings.csv", &[Append(OFFERING.replace("uppfoljning-2024", "2019"))],
+    &[(LAST, 3, "okänd omgång ”2019”")])]
+#[case::bad_status(
+    "offerings.csv", &[Append(OFFERING.replace("offered", "ja"))],
+    &[(LAST, 4, "tillåtna: offered, not_offered")])]
+#[case::bad_dates(
+    "offerings.csv", &[Append(OFFERING.replace(",2024-03,", ",2015-02-30,"))],
+    &[(LAST, 8, "dagen 30 finns inte")])]
+#[case::missing_source(
+    "offerings.csv", &[Append(OFFERING.replace("https://example.org/a", ""))],
+    &[(LAST, 9, "fältet ”source” får inte vara tomt")])]
+#[case::example_data_in_real_data_is_refused(
+    "offerings.csv", &[Append(OFFERING.replace("https://example.org/a", "EXEMPEL: påhittad"))],
+    &[(LAST, 9, "exempeldata i en verklig datamängd")])]
+// Line 2 is the first programme (abc, 3–12): age_min not a number; line 3: age_max 42.
+#[case::bad_ages(
+    "programmes.csv", &[Replace(2, ",3,12,", ",tre,12,"), Replace(3, ",0,2,", ",0,42,")],
+    &[(2, 4, "”tre” är ingen ålder"), (3, 5, "åldern 42 ligger utanför")])]
+#[case::age_min_above_age_max(
+    "programmes.csv", &[Replace(0, ",3,12,universal,", ",12,3,universal,")],
+    &[(2, 5, "age_max 3 är lägre än age_min 12")])]
+#[case::bad_level(
+    "programmes.csv", &[Replace(0, ",3,12,universal,", ",3,12,universell,")],
+    &[(2, 6, "”universell” är inget tillåtet värde")])]
+// The unknown column where it stands (5th); the missing one after the last (7 columns).
+#[case::missing_column_and_unknown_column(
+    "sambu.csv", &[Replace(1, "last_confirmed", "senast")],
+    &[(1, 5, "okänd kolumn ”senast”"), (1, 8, "kolumnen ”last_confirmed” saknas")])]
+#[case::wrong_number_of_fields(
+    "sambu.csv", &[Append("1496,unknown".into())],
+    &[(LAST, 3, "raden har 2 fält men rubrikraden har 7")])]
+#[case::bad_number_and_boolean(
+    "trainings.csv", &[Replace(2, ",5,false,", ",fem,kanske,")],
+    &[(2, 4, "inget heltal"), (2, 5, "true eller false")])]
+#[case::round_kind_is_checked(
+    "rounds.csv", &[Replace(0, ",survey,", ",enkat,")],
+    &[(4, 3, "”enkat” är inget tillåtet värde")])]
+#[case::contacts_are_checked(
+    "contacts.csv",
+    &[Append("1472,familjecentral,Källan,www.tibro.se,2026-12,https://tibro.se,".into())],
+    &[(LAST, 4, "ingen webbadress")])]
+#[case::embed_origins_are_checked(
+    "dataset.toml", &[Replace(0, "\"https://www.vara.se\",", "\"https://www.vara.se/familj\",")],
+    &[(0, 0, "embed_origins: ”https://www.vara.se/familj” är inget ursprung")])]
+#[case::the_stale_cut_off_is_checked(
+    "dataset.toml",
+    &[Replace(0, "[regions.skaraborg]",
+        "[freshness]\nstale_before = \"2023-13\"\n\n[regions.skaraborg]")],
+    &[(0, 0, "stale_before: månaden 13")])]
+fn a_broken_file_gives_exactly_these_problems(
+    #[case] file: &str,
+    #[case] edits: &[Edit],
+    #[case] expected: &[(usize, usize, &str)],
+) {
     let (_t, dir) = copy();
-    // Göteborg is a real kommun, but not in Skaraborg.
-    append(&dir, "offerings.csv", &OFFERING.replace("1496", "1480"));
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        1,
-        "kommunen 1480 (Göteborg) har ingen gräns i regionen Skaraborg",
-    );
-}
-
-#[test]
-fn unknown_programme_slug() {
-    let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace(",cope,", ",copa,"));
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        2,
-        "okänd programkod ”copa”",
-    );
-}
-
-#[test]
-fn unknown_round() {
-    let (_t, dir) = copy();
-    append(
-        &dir,
-        "offerings.csv",
-        &OFFERING.replace("uppfoljning-2024", "2019"),
-    );
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        3,
-        "okänd omgång ”2019”",
-    );
-}
-
-#[test]
-fn bad_status() {
-    let (_t, dir) = copy();
-    append(&dir, "offerings.csv", &OFFERING.replace("offered", "ja"));
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        4,
-        "tillåtna: offered, not_offered",
-    );
-}
-
-#[test]
-fn bad_dates() {
-    let (_t, dir) = copy();
-    append(
-        &dir,
-        "offerings.csv",
-        &OFFERING.replace(",2024-03,", ",2015-02-30,"),
-    );
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        8,
-        "dagen 30 finns inte",
-    );
-}
-
-#[test]
-fn missing_source() {
-    let (_t, dir) = copy();
-    append(
-        &dir,
-        "offerings.csv",
-        &OFFERING.replace("https://example.org/a", ""),
-    );
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        9,
-        "fältet ”source” får inte vara tomt",
-    );
-}
-
-#[test]
-fn example_data_in_real_data_is_refused() {
-    let (_t, dir) = copy();
-    append(
-        &dir,
-        "offerings.csv",
-        &OFFERING.replace("https://example.org/a", "EXEMPEL: påhittad"),
-    );
-    assert_one(
-        &dir,
-        "offerings.csv",
-        lines(&dir, "offerings.csv"),
-        9,
-        "exempeldata i en verklig datamängd",
-    );
+    for e in edits {
+        match *e {
+            Append(ref line) => append(&dir, file, line),
+            Replace(0, from, to) => edit(&dir, file, |t| t.replacen(from, to, 1)),
+            Replace(on, from, to) => edit(&dir, file, |t| {
+                let mut ls: Vec<String> = t.lines().map(String::from).collect();
+                ls[on - 1] = ls[on - 1].replacen(from, to, 1);
+                ls.join("\n") + "\n"
+            }),
+        }
+    }
+    let ps = problems(&dir);
+    assert_eq!(ps.len(), expected.len(), "{ps:#?}");
+    for (p, &(line, column, needle)) in ps.iter().zip(expected) {
+        let line = if line == LAST {
+            lines(&dir, file)
+        } else {
+            line
+        };
+        assert!(p.file.ends_with(file), "{p}");
+        assert_eq!((p.line, p.column), (line, column), "{p}");
+        assert!(p.message.contains(needle), "{p}: lacks {needle:?}");
+    }
 }
 
 #[test]
@@ -264,103 +239,6 @@ fn duplicate_key() {
         2,
         &format!("dubblett: samma nyckel som rad {first}"),
     );
-}
-
-#[test]
-fn bad_ages() {
-    let (_t, dir) = copy();
-    // Line 2 is the first programme (abc, 3–12): age_min not a number; line 3: age_max 42.
-    edit(&dir, "programmes.csv", |t| {
-        let mut ls: Vec<String> = t.lines().map(String::from).collect();
-        ls[1] = ls[1].replacen(",3,12,", ",tre,12,", 1);
-        ls[2] = ls[2].replacen(",0,2,", ",0,42,", 1);
-        ls.join("\n") + "\n"
-    });
-    let ps = problems(&dir);
-    assert_eq!(ps.len(), 2, "{ps:#?}");
-    assert_eq!((ps[0].line, ps[0].column), (2, 4));
-    assert!(ps[0].message.contains("”tre” är ingen ålder"), "{}", ps[0]);
-    assert_eq!((ps[1].line, ps[1].column), (3, 5));
-    assert!(
-        ps[1].message.contains("åldern 42 ligger utanför"),
-        "{}",
-        ps[1]
-    );
-}
-
-#[test]
-fn age_min_above_age_max() {
-    let (_t, dir) = copy();
-    edit(&dir, "programmes.csv", |t| {
-        t.replacen(",3,12,universal,", ",12,3,universal,", 1)
-    });
-    assert_one(
-        &dir,
-        "programmes.csv",
-        2,
-        5,
-        "age_max 3 är lägre än age_min 12",
-    );
-}
-
-#[test]
-fn bad_level() {
-    let (_t, dir) = copy();
-    edit(&dir, "programmes.csv", |t| {
-        t.replacen(",3,12,universal,", ",3,12,universell,", 1)
-    });
-    assert_one(
-        &dir,
-        "programmes.csv",
-        2,
-        6,
-        "”universell” är inget tillåtet värde",
-    );
-}
-
-#[test]
-fn missing_column_and_unknown_column() {
-    let (_t, dir) = copy();
-    edit(&dir, "sambu.csv", |t| {
-        t.replacen("last_confirmed", "senast", 1)
-    });
-    let ps = problems(&dir);
-    assert_eq!(ps.len(), 2, "{ps:#?}");
-    assert!(
-        ps.iter()
-            .all(|p| p.file.ends_with("sambu.csv") && p.line == 1)
-    );
-    assert!(ps[0].message.contains("okänd kolumn ”senast”"));
-    assert!(ps[1].message.contains("kolumnen ”last_confirmed” saknas"));
-}
-
-#[test]
-fn wrong_number_of_fields() {
-    let (_t, dir) = copy();
-    append(&dir, "sambu.csv", "1496,unknown");
-    assert_one(
-        &dir,
-        "sambu.csv",
-        lines(&dir, "sambu.csv"),
-        3,
-        "raden har 2 fält men rubrikraden har 7",
-    );
-}
-
-#[test]
-fn bad_number_and_boolean() {
-    let (_t, dir) = copy();
-    edit(&dir, "trainings.csv", |t| {
-        let mut ls: Vec<String> = t.lines().map(String::from).collect();
-        ls[1] = ls[1].replacen(",5,false,", ",fem,kanske,", 1);
-        ls.join("\n") + "\n"
-    });
-    let ps = problems(&dir);
-    assert_eq!(ps.len(), 2, "{ps:#?}");
-    assert_eq!((ps[0].line, ps[0].column), (2, 4));
-    assert!(ps[0].message.contains("inget heltal"));
-    assert_eq!((ps[1].line, ps[1].column), (2, 5));
-    assert!(ps[1].message.contains("true eller false"));
 }
 
 #[test]
@@ -500,48 +378,6 @@ async fn reload_swaps_a_valid_snapshot_and_keeps_the_old_one_on_problems() {
         2,
         "Marte Meo and COPE after the reload"
     );
-}
-
-#[test]
-fn round_kind_and_contacts_are_checked() {
-    let (_t, dir) = copy();
-    edit(&dir, "rounds.csv", |t| t.replacen(",survey,", ",enkat,", 1));
-    assert_one(&dir, "rounds.csv", 4, 3, "”enkat” är inget tillåtet värde");
-    let (_t, dir) = copy();
-    append(
-        &dir,
-        "contacts.csv",
-        "1472,familjecentral,Källan,www.tibro.se,2026-12,https://tibro.se,",
-    );
-    assert_one(
-        &dir,
-        "contacts.csv",
-        lines(&dir, "contacts.csv"),
-        4,
-        "ingen webbadress",
-    );
-}
-
-#[test]
-fn embed_origins_and_the_stale_cut_off_are_checked() {
-    for (from, to, needle) in [
-        (
-            "\"https://www.vara.se\",",
-            "\"https://www.vara.se/familj\",",
-            "embed_origins: ”https://www.vara.se/familj” är inget ursprung",
-        ),
-        (
-            "[regions.skaraborg]",
-            "[freshness]\nstale_before = \"2023-13\"\n\n[regions.skaraborg]",
-            "stale_before: månaden 13",
-        ),
-    ] {
-        let (_t, dir) = copy();
-        edit(&dir, "dataset.toml", |t| t.replace(from, to));
-        let ps = problems(&dir);
-        assert_eq!(ps.len(), 1, "{ps:#?}");
-        assert!(ps[0].message.contains(needle), "{}", ps[0].message);
-    }
 }
 
 /// The cut-off can be set in dataset.toml: with it before 2015, Skövde's 2015 ABC counts again.
