@@ -304,7 +304,8 @@ impl Ogc {
             header::VARY,
             HeaderValue::from_static("accept, accept-encoding"),
         );
-        if let Ok(v) = HeaderValue::from_str(&link_header(&links)) {
+        let link = link_header(&links);
+        if let (false, Ok(v)) = (link.is_empty(), HeaderValue::from_str(&link)) {
             body = body.with_header(header::LINK, v);
         }
         let body = bodies.get(self.atlas(), key, || body);
