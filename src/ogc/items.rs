@@ -294,10 +294,7 @@ pub async fn items(req: Req, Path(id): Path<String>) -> Answer {
             }),
             Out::Html => {
                 let rows: Vec<&Row> = page.iter().map(|&i| &table.rows[i]).collect();
-                let cx = crate::pages::Cx::new(a, &o.req.site);
-                crate::pages::html(super::html::items(
-                    &cx, kind, table, &rows, matched, offset, &links,
-                ))
+                o.page(|cx| super::html::items(cx, kind, table, &rows, matched, offset, &links))
             }
         };
         Ok((body, links))
@@ -321,13 +318,7 @@ pub async fn feature(req: Req, Path((id, fid)): Path<(String, String)>) -> Answe
         links.push(super::collection_link(&o.base, &id));
         let body = match o.out {
             Out::Json => Body::geojson(&table.feature(a, row, Some(&json!(links)))),
-            Out::Html => crate::pages::html(super::html::feature(
-                &crate::pages::Cx::new(a, &o.req.site),
-                kind,
-                table,
-                row,
-                &links,
-            )),
+            Out::Html => o.page(|cx| super::html::feature(cx, kind, table, row, &links)),
         };
         Ok((body, links))
     })

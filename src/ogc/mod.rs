@@ -324,8 +324,13 @@ impl Ogc {
                 json_type,
                 serde_json::to_vec(value).expect("JSON values always serialise"),
             ),
-            Out::Html => crate::pages::html(render(&Cx::new(self.atlas(), &self.req.site), value)),
+            Out::Html => self.page(|cx| render(cx, value)),
         }
+    }
+
+    /// An HTML view of the service's pages.
+    pub fn page(&self, render: impl FnOnce(&Cx) -> Markup) -> Body {
+        crate::pages::html(render(&Cx::new(self.atlas(), &self.req.site)))
     }
 }
 

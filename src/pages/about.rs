@@ -5,9 +5,8 @@ use axum::http::StatusCode;
 use maud::{Markup, html};
 
 use super::Cx;
-use super::kommun::levels;
+use super::format::{age_range, level_text, levels};
 use super::layout::{Script, capital, count, page as layout_page, source_link};
-use super::map::{age_range, level_text};
 
 /// When the accessibility of the service was last assessed (see /tillganglighet).
 const ASSESSED: &str = "2026-12-01";

@@ -12,8 +12,8 @@ use crate::inventory::Programme;
 use crate::vocabulary::{CellState, ContactKind, Level};
 
 use super::Cx;
+use super::format::age_range;
 use super::layout::{count, source, source_link, state};
-use super::map::age_range;
 
 /// "för ett barn som är 13 år", "under graviditeten", "för barn i alla åldrar 0–17 år".
 pub fn age_phrase(age: Option<i8>) -> String {

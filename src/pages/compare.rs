@@ -10,9 +10,9 @@ use crate::http::params::{self, Params};
 use crate::vocabulary::CellState;
 
 use super::Cx;
-use super::kommun::{age_state, filter_label, level_filters, round_change, share};
+use super::format::{age_state, filter_label, level_filters, round_option, share};
+use super::kommun::round_change;
 use super::layout::{Script, page as layout_page, state};
-use super::map::round_option;
 
 /// What to compare: kommuner, and one round or two.
 pub struct Choice {

@@ -5,14 +5,16 @@
 use maud::{Markup, html};
 
 use crate::atlas::lapsed_label;
-use crate::coverage::{Gap, LevelCoverage, LevelFilter, PRENATAL, age_label};
+use crate::coverage::{Gap, LevelFilter, PRENATAL, age_label};
 use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuStatus};
 
 use super::Cx;
 use super::cards::{kommun_contacts, programmes_for};
 use super::filters::age_code;
-use super::layout::{Script, age_marker, capital, page as layout_page, source, source_link, state};
-use super::map::{age_range, answered_line, round_option};
+use super::format::{
+    age_range, age_state, answered_line, filter_label, level_filters, levels, round_option, share,
+};
+use super::layout::{Script, capital, page as layout_page, source, source_link, state};
 
 /// What a kommun page shows: the kommun, the round, and optionally a child's age and a level
 /// (then that age's programmes come first).
@@ -213,31 +215,6 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
     }
 }
 
-pub fn levels(ls: &[Level]) -> String {
-    ls.iter().map(|l| l.label()).collect::<Vec<_>>().join(", ")
-}
-
-/// The filters in the order the tables show them: each level, then all levels together.
-pub fn level_filters() -> Vec<LevelFilter> {
-    Level::ALL
-        .iter()
-        .map(|l| LevelFilter::Only(*l))
-        .chain([LevelFilter::All])
-        .collect()
-}
-
-pub fn filter_label(f: LevelFilter) -> String {
-    match f {
-        LevelFilter::All => "Alla nivåer".into(),
-        LevelFilter::Only(l) => capital(l.label()),
-    }
-}
-
-/// "täckt", "inte täckt", "okänt" or "inget program i katalogen" for an age at a level.
-pub fn age_state(lc: &LevelCoverage, age: i8) -> Markup {
-    age_marker(lc.state(age))
-}
-
 /// The ages × levels grid of one kommun in one round.
 pub fn coverage_grid(cx: &Cx, k: usize, r: usize, caption: &str) -> Markup {
     let c = cx.a.coverage(k, r);
@@ -264,17 +241,6 @@ pub fn coverage_grid(cx: &Cx, k: usize, r: usize, caption: &str) -> Markup {
                 } }
             }
         }
-    }
-}
-
-/// The share of ages 0–17 covered, saying how many of the rest are *okänt*: "0 %" alone would
-/// read as "nothing offered" where nothing is known.
-pub fn share(lc: &LevelCoverage) -> String {
-    let covered = format!("{} %", (lc.share() * 100.0).round());
-    match lc.unknown.years().iter().filter(|a| **a >= 0).count() {
-        0 => covered,
-        1 => format!("{covered} bekräftat, 1 ålder okänd"),
-        n => format!("{covered} bekräftat, {n} åldrar okända"),
     }
 }
 

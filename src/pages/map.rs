@@ -8,11 +8,12 @@ use serde_json::json;
 
 use crate::coverage::matches;
 use crate::coverage::{LevelFilter, age_label};
-use crate::vocabulary::{Level, RoundKind};
+use crate::vocabulary::Level;
 
 use super::Cx;
 use super::cards::{age_phrase, programmes_for};
 use super::filters::{Filters, Measure, age_code};
+use super::format::{answered_line, level_text, round_option};
 use super::layout::{Script, capital, count, json_island, page as layout_page};
 use super::measure::{legend, read};
 
@@ -46,37 +47,6 @@ pub fn page(cx: &Cx, f: &Filters) -> Markup {
         if cx.embed { Script::None } else { Script::Map },
         main,
     )
-}
-
-/// "Svar från 0 av 15 kommuner i Uppföljning 2023/24", and what the public sources add: how much
-/// of the shown round rests on answers at all.
-pub fn answered_line(cx: &Cx, r: usize) -> String {
-    let a = cx.a;
-    let round = &a.inventory.rounds[r];
-    let n = a.kommuner().len();
-    let mut s = match round.kind {
-        RoundKind::Survey => format!(
-            "Svar från {} av {n} kommuner i {}.",
-            a.answered_count(r),
-            round.name
-        ),
-        _ => format!(
-            "{}: uppgifter om {} av {n} kommuner.",
-            round.name,
-            a.answered_count(r)
-        ),
-    };
-    let supplemented = (0..n)
-        .filter(|k| (0..a.programmes().len()).any(|p| a.supplementary(*k, r, p)))
-        .count();
-    if supplemented > 0 {
-        s += &format!(
-            " Offentliga källor ger uppgifter om {}; uppgifter äldre än {} visas som okänt i dag.",
-            count(supplemented, "kommun", "kommuner"),
-            a.stale_before
-        );
-    }
-    s
 }
 
 fn form(cx: &Cx, f: &Filters) -> Markup {
@@ -162,14 +132,6 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
     }
 }
 
-/// A round in a select: its name, and what kind of collection it is unless a survey.
-pub fn round_option(round: &crate::inventory::Round) -> String {
-    match round.kind {
-        RoundKind::Survey => round.name.clone(),
-        kind => format!("{} ({})", round.name, kind.label()),
-    }
-}
-
 /// The answer in one line next to the form, for a phone where the results are further down.
 fn short_answer(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
@@ -188,14 +150,6 @@ fn short_answer(cx: &Cx, f: &Filters) -> Markup {
             }
             None => { "Välj kommun och barnets ålder för att se vilka program du kan delta i." }
         }
-    }
-}
-
-pub fn level_text(l: Level) -> &'static str {
-    match l {
-        Level::Universal => "Universell – för alla föräldrar",
-        Level::Selective => "Selektiv – vid ökad risk",
-        Level::Indicated => "Indikerad – när problem har visat sig",
     }
 }
 
@@ -363,8 +317,4 @@ fn map_part(cx: &Cx, f: &Filters) -> Markup {
             }
         }
     }
-}
-
-pub fn age_range(min: i8, max: i8) -> String {
-    crate::coverage::age_label(min.max(-1), max)
 }

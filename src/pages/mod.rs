@@ -8,6 +8,7 @@ mod about;
 mod cards;
 mod compare;
 mod filters;
+mod format;
 mod kommun;
 pub mod layout;
 mod map;

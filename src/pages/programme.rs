@@ -10,10 +10,10 @@ use crate::atlas::lapsed_label;
 
 use super::Cx;
 use super::cards::{card, for_whom, kommun_contacts};
+use super::format::round_option;
 use super::layout::{
     Script, capital, count, json_island, page as layout_page, source, source_link, state,
 };
-use super::map::round_option;
 
 /// `chosen`: the kommun the visitor came from (`?kommun=`), shown first with its contact.
 pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
