@@ -99,12 +99,12 @@ impl Req {
 
     /// The query checked strictly (the JSON API and OGC): an unknown or repeated parameter is a
     /// 400 that names it.
-    pub fn params(&self, allowed: &[&str]) -> Result<Params, RequestError> {
+    pub fn params(&self, allowed: &[&str]) -> Result<Params<'_>, RequestError> {
         Params::parse(self.query(), allowed)
     }
 
     /// The query as HTML pages read it: parameters they do not use are ignored.
-    pub fn lenient(&self, allowed: &[&str], repeatable: &[&str]) -> Params {
+    pub fn lenient(&self, allowed: &[&str], repeatable: &[&str]) -> Params<'_> {
         Params::lenient(self.query(), allowed, repeatable)
     }
 

@@ -1,36 +1,37 @@
 //! Query parameters: parsed by hand so that every bad value gets the API's own Swedish error,
 //! naming the parameter, instead of an extractor's English rejection.
 
+use std::borrow::Cow;
+
 use super::error::RequestError;
 use crate::atlas::Atlas;
 use crate::coverage::LevelFilter;
 use crate::vocabulary::Detail;
 
-/// The query string of a request, checked against the parameters a route accepts.
-pub struct Params {
-    pairs: Vec<(String, String)>,
+/// The query string of a request, checked against the parameters a route accepts. Names and
+/// values borrow from the query unless they had to be decoded.
+pub struct Params<'q> {
+    pairs: Vec<(Cow<'q, str>, Cow<'q, str>)>,
 }
 
-impl Params {
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, RequestError> {
+impl<'q> Params<'q> {
+    pub fn parse(raw: Option<&'q str>, allowed: &[&str]) -> Result<Params<'q>, RequestError> {
         Params::parse_repeatable(raw, allowed, &[])
     }
 
     /// Like `parse`, but the parameters in `repeatable` may come more than once (a form's
     /// checkboxes send `kommun=1496&kommun=1494`); read them with `get_all`.
     pub fn parse_repeatable(
-        raw: Option<&str>,
+        raw: Option<&'q str>,
         allowed: &[&str],
         repeatable: &[&str],
-    ) -> Result<Params, RequestError> {
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+    ) -> Result<Params<'q>, RequestError> {
+        let pairs: Vec<_> = form_urlencoded::parse(raw.unwrap_or("").as_bytes()).collect();
         for (i, (name, _)) in pairs.iter().enumerate() {
-            if !allowed.contains(&name.as_str()) {
+            if !allowed.contains(&name.as_ref()) {
                 return Err(RequestError::unknown_parameter(name, allowed));
             }
-            if !repeatable.contains(&name.as_str()) && pairs[..i].iter().any(|(n, _)| n == name) {
+            if !repeatable.contains(&name.as_ref()) && pairs[..i].iter().any(|(n, _)| n == name) {
                 return Err(RequestError::repeated_parameter(name));
             }
         }
@@ -40,21 +41,32 @@ impl Params {
     /// For HTML pages, which people reach through decorated links: parameters the page does not
     /// use (`fbclid`, `utm_*`, `gclid`, a stale `age`) are dropped, and of a parameter given twice
     /// the first counts (except `repeatable` ones). Values are still checked by the getters.
-    pub fn lenient(raw: Option<&str>, allowed: &[&str], repeatable: &[&str]) -> Params {
-        let mut pairs: Vec<(String, String)> = Vec::new();
+    pub fn lenient(raw: Option<&'q str>, allowed: &[&str], repeatable: &[&str]) -> Params<'q> {
+        let mut pairs: Vec<(Cow<'q, str>, Cow<'q, str>)> = Vec::new();
         for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let known = allowed.contains(&k.as_ref());
             let again = !repeatable.contains(&k.as_ref()) && pairs.iter().any(|(n, _)| *n == k);
             if known && !again {
-                pairs.push((k.into_owned(), v.into_owned()));
+                pairs.push((k, v));
             }
         }
         Params { pairs }
     }
 
+    /// The same parameters, owning their text (to keep beside the request they came from).
+    pub fn into_owned(self) -> Params<'static> {
+        Params {
+            pairs: self
+                .pairs
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
+                .collect(),
+        }
+    }
+
     /// Every name and value, in the order given.
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.pairs
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
     }
 
     /// Every non-empty value of a repeatable parameter.
@@ -62,7 +74,7 @@ impl Params {
         self.pairs
             .iter()
             .filter(move |(n, v)| n == name && !v.is_empty())
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// The value of a parameter; an empty value counts as absent.
@@ -70,7 +82,7 @@ impl Params {
         self.pairs
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
             .filter(|v| !v.is_empty())
     }
 

@@ -231,7 +231,7 @@ pub fn collection_link(base: &str, id: &str) -> Value {
 pub fn query_without(p: &Params, drop: &[&str]) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     for (k, v) in p.pairs() {
-        if k != "f" && !drop.contains(&k.as_str()) {
+        if k != "f" && !drop.contains(&k) {
             s.append_pair(k, v);
         }
     }
@@ -242,20 +242,20 @@ pub fn query_without(p: &Params, drop: &[&str]) -> String {
 /// and the absolute base of links.
 pub struct Ogc {
     pub req: Req,
-    pub p: Params,
+    pub p: Params<'static>,
     pub out: Out,
     pub base: String,
 }
 
 impl Ogc {
     pub fn new(req: Req, allowed: &[&str]) -> Result<Ogc, OgcError> {
-        let p = req.params(allowed)?;
+        let p = req.params(allowed)?.into_owned();
         Ogc::with(req, p)
     }
 
     /// For a resource whose format is fixed by its path (`/ogc/api.html`).
     pub fn html(req: Req, allowed: &[&str]) -> Result<Ogc, OgcError> {
-        let p = req.params(allowed)?;
+        let p = req.params(allowed)?.into_owned();
         let base = base(&req);
         Ok(Ogc {
             req,
@@ -265,7 +265,7 @@ impl Ogc {
         })
     }
 
-    fn with(req: Req, p: Params) -> Result<Ogc, OgcError> {
+    fn with(req: Req, p: Params<'static>) -> Result<Ogc, OgcError> {
         let out = negotiate(&p, &req.headers)?;
         let base = base(&req);
         Ok(Ogc { req, p, out, base })
