@@ -157,6 +157,11 @@ impl Bodies {
         Some(self.tables[i].get_or_init(|| tables::build(a, kind, &Filter::default())))
     }
 
+    /// Keeps a body under one more key (a page under the address it was asked by).
+    pub fn keep(&self, key: Key, body: Arc<Body>) {
+        self.cache.lock().expect("cache lock").put(key, body);
+    }
+
     /// A cached body, if there is one (for answers that must know before they build).
     pub fn cached(&self, key: &Key) -> Option<Arc<Body>> {
         self.cache.lock().expect("cache lock").get(key).cloned()

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 
 pub const JSON: &str = "application/json";
@@ -166,7 +166,20 @@ impl Body {
         } else {
             Encoding::Identity
         };
-        let mut headers = HeaderMap::with_capacity(6);
+        let not_modified = status.is_success() && self.matches(request);
+        let mut r = if not_modified {
+            let mut r = Response::new(axum::body::Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r
+        } else {
+            let mut r = Response::new(axum::body::Body::from(self.encoded(encoding).clone()));
+            *r.status_mut() = status;
+            r
+        };
+        // Written straight into the response's own map, with room for what the layers above
+        // add (CORS, the pages' security headers), so it is neither copied nor grown.
+        let headers = r.headers_mut();
+        headers.reserve(12);
         headers.insert(header::ETAG, self.etag(encoding).clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         headers.insert(
@@ -176,8 +189,8 @@ impl Body {
         for (name, value) in &self.extra {
             headers.insert(name.clone(), value.clone());
         }
-        if status.is_success() && self.matches(request) {
-            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        if not_modified {
+            return r;
         }
         headers.insert(
             header::CONTENT_TYPE,
@@ -192,7 +205,7 @@ impl Body {
                 headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
             }
         }
-        (status, headers, self.encoded(encoding).clone()).into_response()
+        r
     }
 
     fn matches(&self, request: &HeaderMap) -> bool {

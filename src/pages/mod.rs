@@ -68,9 +68,28 @@ impl View {
 }
 
 /// Renders (or finds) the page and answers with it, or with an error page that helps on.
+///
+/// A page is kept under its canonical address, and also under the address it was asked by
+/// (with `fbclid`, a stale parameter, another order), so a repeated request is one lookup
+/// before anything is parsed.
 fn answer(req: &Req, page: impl FnOnce(&Cx) -> Rendered) -> Response {
+    let today = crate::dates::today();
+    let asked = Key::Page {
+        url: req
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string(),
+        embed: false,
+        today: today.clone(),
+    };
+    let bodies = &req.served.bodies;
+    if let Some(body) = bodies.cached(&asked) {
+        return req.send_with(&body, CACHE_PAGE);
+    }
     let a = req.atlas();
     let mut cx = Cx::new(a, &req.site);
+    cx.today = today;
     cx.embed = req.query().is_some_and(|q| {
         form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "embed" && v == "1")
     });
@@ -83,7 +102,10 @@ fn answer(req: &Req, page: impl FnOnce(&Cx) -> Rendered) -> Response {
             };
             cx.canonical = view.url;
             cx.round = view.round;
-            let body = req.body(key, |_| html((view.render)(&cx)));
+            let body = req.body(key.clone(), |_| html((view.render)(&cx)));
+            if key != asked {
+                bodies.keep(asked, body.clone());
+            }
             req.send_with(&body, CACHE_PAGE)
         }
         Err(e) => error_page(&cx, e.status, &e.message),
