@@ -1,5 +1,6 @@
-//! Micro-benchmarks of the data snapshot (criterion): a full build with its geography (a cold
-//! start), the rebuild after a one-cell change on the existing geography (what an edit costs),
+//! Micro-benchmarks of the data snapshot (criterion): a cold build with its geography (what a
+//! start does before it answers), the geography with every detail level simplified and
+//! serialised (what warming adds after), the rebuild after a one-cell change on the existing geography (what an edit costs),
 //! filling every query-independent body, and one request each to the locate and kommuner
 //! routes through the router in process (no socket). On the shipped data, Skaraborg and all of
 //! Sweden. `cargo bench --bench snapshot` (part of `make bench`).
@@ -15,7 +16,7 @@ use skaraborgskartan::atlas::{Atlas, Geography};
 use skaraborgskartan::http::Served;
 use skaraborgskartan::inventory::{self, Inventory};
 use skaraborgskartan::site::{PageOptions, Site};
-use skaraborgskartan::vocabulary::OfferingStatus;
+use skaraborgskartan::vocabulary::{Detail, OfferingStatus};
 use skaraborgskartan::{AppState, router};
 use tower::ServiceExt;
 
@@ -42,8 +43,17 @@ fn snapshot(c: &mut Criterion) {
         let inv = load(region);
         let mut g = c.benchmark_group(name);
         g.sample_size(20);
-        g.bench_function("full build (geography and data)", |b| {
+        g.bench_function("cold build (geography and data)", |b| {
             b.iter(|| black_box(Atlas::build(inv.clone())))
+        });
+        g.bench_function("geometry of every detail level", |b| {
+            b.iter(|| {
+                let geography = Geography::build(inv.boundaries.clone());
+                for d in Detail::ALL {
+                    black_box(geography.geometry(*d, 0));
+                }
+                geography
+            })
         });
         let geography = Arc::new(Geography::build(inv.boundaries.clone()));
         g.bench_function("rebuild after a one-cell edit", |b| {

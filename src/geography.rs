@@ -4,7 +4,7 @@
 //! [`crate::atlas::Atlas`] on the same geography and never recomputes any of this.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::value::RawValue;
 
@@ -34,8 +34,10 @@ pub struct Geography {
     pub kommuner: Vec<Kommun>,
     by_code: HashMap<String, usize>,
     locator: Locator,
-    /// GeoJSON geometry per detail level (Low, Medium, Full), per kommun, serialised once.
-    geometry: [Vec<Box<RawValue>>; 3],
+    /// GeoJSON geometry per detail level (Low, Medium, Full), per kommun: simplified and
+    /// serialised once, on first use or when the bodies are warmed after start, so that a cold
+    /// start answers before the shapes are ready.
+    geometry: [OnceLock<Vec<Box<RawValue>>>; 3],
 }
 
 impl Geography {
@@ -54,18 +56,6 @@ impl Geography {
                 neighbours,
             })
             .collect();
-        let serialise = |shapes: &[geo::MultiPolygon<f64>]| -> Vec<Box<RawValue>> {
-            shapes
-                .iter()
-                .map(|s| {
-                    RawValue::from_string(geometry::geometry_json(s).to_string())
-                        .expect("serde_json writes valid JSON")
-                })
-                .collect()
-        };
-        let [low, medium] =
-            TOLERANCE.map(|(_, t)| serialise(&geometry::simplify_shared(&shapes, t)));
-        let full = serialise(&shapes);
         let by_code = kommuner
             .iter()
             .enumerate()
@@ -76,8 +66,24 @@ impl Geography {
             boundaries,
             kommuner,
             by_code,
-            geometry: [low, medium, full],
+            geometry: Default::default(),
         }
+    }
+
+    /// The shapes of one detail level, serialised.
+    fn serialised(&self, detail: Detail) -> Vec<Box<RawValue>> {
+        let shapes: Vec<_> = self.boundaries.iter().map(|b| b.shape.clone()).collect();
+        let shapes = match TOLERANCE.iter().find(|(d, _)| *d == detail) {
+            Some((_, tolerance)) => geometry::simplify_shared(&shapes, *tolerance),
+            None => shapes,
+        };
+        shapes
+            .iter()
+            .map(|s| {
+                RawValue::from_string(geometry::geometry_json(s).to_string())
+                    .expect("serde_json writes valid JSON")
+            })
+            .collect()
     }
 
     /// Whether this geography was built from these boundaries (the same file, or the same
@@ -108,7 +114,7 @@ impl Geography {
             Detail::Medium => 1,
             Detail::Full => 2,
         };
-        &self.geometry[level][k]
+        &self.geometry[level].get_or_init(|| self.serialised(detail))[k]
     }
 
     /// The kommun's exact shape, for exact spatial tests.

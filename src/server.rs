@@ -51,7 +51,6 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             .map(|u| u.trim_end_matches('/').to_string()),
     };
     let state = AppState::with_site(atlas, Site::load(&args.web, options));
-    warm(&state);
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("kan inte lyssna på {}: {e}", args.addr))?;
@@ -65,6 +64,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         a.kommuner().len(),
         d.config.kind.label()
     );
+    warm(&state);
     tokio::spawn(reload_on_hangup(state.clone(), args));
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
