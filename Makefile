@@ -5,7 +5,7 @@ CARGO ?= cargo
 # The dev-profile binary: `check` reuses what `make test` has built.
 SKK := $(CARGO) run --quiet --
 
-.PHONY: all run test check lint fmt bench deps
+.PHONY: all run test check data-check lint fmt bench deps
 
 all: test
 
@@ -25,6 +25,12 @@ check:
 	$(SKK) check geodata --region sverige
 	$(SKK) check geodata/example
 	$(SKK) check geodata/example --region sverige
+
+## data-check: tools/make_example_data.py still makes exactly the committed geodata/example/
+data-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	python3 tools/make_example_data.py --out "$$tmp" >/dev/null && \
+	diff -r "$$tmp" geodata/example && echo "data-check: geodata/example/ is up to date"
 
 ## lint: formatting and clippy, warnings are errors
 lint:
