@@ -42,9 +42,13 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-## bench: performance against nginx and the trivial handler (see benches/run.sh)
+## bench: the load harness (benches/load.rs: each figure next to a peer), then every other
+## bench in benches/ (criterion micro-benches), if any
 bench:
-	benches/run.sh
+	tools/deps.sh web bench
+	$(CARGO) bench --bench load
+	for f in benches/*.rs; do n=$$(basename "$$f" .rs); \
+	  [ "$$n" = load ] || $(CARGO) bench --bench "$$n" || exit 1; done
 
 ## deps: install everything test, lint and bench need
 deps:
