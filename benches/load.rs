@@ -1203,7 +1203,7 @@ fn main() -> ExitCode {
 fn main_() -> R<ExitCode> {
     t0();
     let mut cfg = Cfg::from_env()?;
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if cpus < 2 {
         (cfg.server_cpu, cfg.load_cpu) = (0, 0);
     }
