@@ -5,7 +5,7 @@ CARGO ?= cargo
 # The dev-profile binary: `check` reuses what `make test` has built.
 SKK := $(CARGO) run --quiet --
 
-.PHONY: all run test check lint fmt bench deps
+.PHONY: all run test check data-check lint fmt bench deps
 
 all: test
 
@@ -26,6 +26,12 @@ check:
 	$(SKK) check geodata/example
 	$(SKK) check geodata/example --region sverige
 
+## data-check: tools/make_example_data.py still makes exactly the committed geodata/example/
+data-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	python3 tools/make_example_data.py --out "$$tmp" >/dev/null && \
+	diff -r "$$tmp" geodata/example && echo "data-check: geodata/example/ is up to date"
+
 ## lint: formatting and clippy, warnings are errors
 lint:
 	tools/deps.sh lint
@@ -36,9 +42,13 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-## bench: performance against nginx and the trivial handler (see benches/run.sh)
+## bench: the load harness (benches/load.rs: each figure next to a peer), then every other
+## bench in benches/ (criterion micro-benches), if any
 bench:
-	benches/run.sh
+	tools/deps.sh web bench
+	$(CARGO) bench --bench load
+	for f in benches/*.rs; do n=$$(basename "$$f" .rs); \
+	  [ "$$n" = load ] || $(CARGO) bench --bench "$$n" || exit 1; done
 
 ## deps: install everything test, lint and bench need
 deps:

@@ -50,7 +50,7 @@ impl PartialDate {
                     return Ok(PartialDate::Month(year, month));
                 }
                 let day = num(parts[2], 2)? as u8;
-                if day == 0 || day > days_in_month(year, month) {
+                if !day_exists(year, month, day) {
                     return Err(format!("dagen {day} finns inte i ”{s}”"));
                 }
                 Ok(PartialDate::Day(year, month, day))
@@ -85,13 +85,13 @@ impl PartialDate {
     }
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+/// Whether the day is in the calendar (jiff knows the month lengths and leap years).
+fn day_exists(year: u16, month: u8, day: u8) -> bool {
+    let (Ok(y), Ok(m), Ok(d)) = (i16::try_from(year), i8::try_from(month), i8::try_from(day))
+    else {
+        return false;
+    };
+    jiff::civil::Date::new(y, m, d).is_ok()
 }
 
 impl fmt::Display for PartialDate {
@@ -162,6 +162,33 @@ macro_rules! serialize_as_text {
 }
 serialize_as_text!(PartialDate, Confirmed, Period);
 
+/// Today's date in Sweden as `YYYY-MM-DD` (the time-zone database is built in, so this does not
+/// depend on the machine's tzdata). Pages print it, so it is asked for per request: the answer is
+/// kept for a minute.
+pub fn today() -> String {
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    static KEPT: Mutex<Option<(Instant, String)>> = Mutex::new(None);
+    let mut kept = KEPT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((at, day)) = kept.as_ref() {
+        if at.elapsed() < Duration::from_secs(60) {
+            return day.clone();
+        }
+    }
+    let tz = TZ.get_or_init(|| {
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+    });
+    let day = jiff::Timestamp::now()
+        .to_zoned(tz.clone())
+        .date()
+        .to_string();
+    *kept = Some((Instant::now(), day.clone()));
+    day
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +214,10 @@ mod tests {
                 .unwrap_err()
                 .contains("månaden 13")
         );
+        assert!(PartialDate::parse("1900-02-29").is_err());
+        assert!(PartialDate::parse("2000-02-29").is_ok());
+        assert!(PartialDate::parse("2024-04-31").is_err());
+        assert!(PartialDate::parse("2024-04-00").is_err());
         assert!(PartialDate::parse("15-09-2015").is_err());
         assert!(PartialDate::parse("").is_err());
         assert!(PartialDate::parse("20x5").is_err());
@@ -219,41 +250,10 @@ mod tests {
         );
         assert_eq!(Period::parse("2021").unwrap().to_string(), "2021");
     }
-}
 
-/// Today's date in Sweden as `YYYY-MM-DD` (the time-zone database is built in, so this does not
-/// depend on the machine's tzdata). Pages print it, so it is asked for per request: the answer is
-/// kept for a minute.
-pub fn today() -> String {
-    use std::sync::Mutex;
-    use std::time::{Duration, Instant};
-    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
-    static KEPT: Mutex<Option<(Instant, String)>> = Mutex::new(None);
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((at, day)) = kept.as_ref() {
-        if at.elapsed() < Duration::from_secs(60) {
-            return day.clone();
-        }
-    }
-    let tz = TZ.get_or_init(|| {
-        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
-    });
-    let day = jiff::Timestamp::now()
-        .to_zoned(tz.clone())
-        .date()
-        .to_string();
-    *kept = Some((Instant::now(), day.clone()));
-    day
-}
-
-#[cfg(test)]
-mod today_tests {
     #[test]
     fn today_is_an_iso_date() {
-        let t = super::today();
-        assert!(
-            super::PartialDate::parse(&t).is_ok() && t.len() == 10,
-            "{t}"
-        );
+        let t = today();
+        assert!(PartialDate::parse(&t).is_ok() && t.len() == 10, "{t}");
     }
 }

@@ -7,7 +7,8 @@
 #                          #   tests/browser/node_modules from its package-lock.json)
 #   tools/deps.sh web      # web/node_modules (Leaflet) for `make run` and the pages
 #   tools/deps.sh lint     # cargo fmt, cargo clippy
-#   tools/deps.sh bench    # benches/run.sh: wrk, nginx-light, curl
+#   tools/deps.sh bench    # benches/load.rs: wrk, nginx-light, taskset, and pygeoapi with
+#                          #   gunicorn in a venv (SKK_BENCH_VENV, default target/bench-venv; PyPI)
 #
 # Only installs what is missing; runs `apt-get update` at most once, and only
 # when something has to be installed. Safe to run again and again (CI does).
@@ -30,6 +31,16 @@ need_cmd() { # need_cmd COMMAND DEBIAN_PACKAGE
 
 # Node packages to install after the Debian packages (npm comes from them): directories.
 NPM_DIRS=()
+# The Python venv with pygeoapi and gunicorn (the bench's OGC peer), when asked for.
+VENV=
+
+# pygeoapi and gunicorn from PyPI into VENV, when either is missing.
+pip_venv() {
+    [[ -x $VENV/bin/gunicorn && -x $VENV/bin/pygeoapi ]] && return 0
+    echo "deps.sh: installing pygeoapi and gunicorn into $VENV (PyPI)" >&2
+    python3 -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+    "$VENV/bin/pip" install -q pygeoapi gunicorn || die "pip install pygeoapi gunicorn failed"
+}
 
 # npm ci DIR, when DIR/node_modules is missing or older than DIR/package-lock.json.
 # puppeteer-core downloads no browser; the tests use Debian's chromium.
@@ -74,10 +85,11 @@ for group in "$@"; do
         ;;
     bench)
         need_cargo
-        need_cmd curl curl
         need_cmd taskset util-linux
         need_cmd nginx nginx-light
         need_cmd wrk wrk
+        need_cmd python3 python3
+        VENV=${SKK_BENCH_VENV:-$(dirname "$0")/../target/bench-venv}
         ;;
     *) die "unknown group '$group' (web, test, lint, bench)" ;;
     esac
@@ -86,6 +98,7 @@ done
 after() {
     local dir
     for dir in "${NPM_DIRS[@]}"; do npm_ci "$dir"; done
+    [[ -z $VENV ]] || pip_venv
 }
 
 if ((${#PKG_FOR_CMD[@]} == 0)); then

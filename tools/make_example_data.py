@@ -7,8 +7,9 @@ document list, kommun code list and boundaries through [files] / ../ paths in it
 
 Deterministic: a fixed random seed and sorted inputs only, so re-running gives byte-identical files.
 
-Usage: python3 tools/make_example_data.py [--geodata geodata]
-(run after tools/build_geodata.py and tools/build_real_data.py)
+Usage: python3 tools/make_example_data.py [--geodata geodata] [--out geodata/example]
+Reads only kommunkoder.csv, programmes.csv and documents.csv in --geodata. `make data-check` runs it
+into a temporary directory and compares the result with the committed geodata/example/.
 """
 
 import argparse
@@ -402,6 +403,44 @@ kind = "example"
 title = "Exempeldata (påhittade)"
 default_region = "skaraborg"
 attribution = "Kommungränser: Lantmäteriet (CC0)"
+# Who may embed the pages (?embed=1) in a frame: the 15 kommuners own sites and the region's
+# bodies (from reference/kommun_websites.csv). More origins: --frame-ancestors / SKK_FRAME_ANCESTORS.
+embed_origins = [
+    "https://essunga.se",
+    "https://www.essunga.se",
+    "https://falkoping.se",
+    "https://www.falkoping.se",
+    "https://grastorp.se",
+    "https://www.grastorp.se",
+    "https://gullspang.se",
+    "https://www.gullspang.se",
+    "https://gotene.se",
+    "https://www.gotene.se",
+    "https://hjo.se",
+    "https://www.hjo.se",
+    "https://karlsborg.se",
+    "https://www.karlsborg.se",
+    "https://lidkoping.se",
+    "https://www.lidkoping.se",
+    "https://mariestad.se",
+    "https://www.mariestad.se",
+    "https://skara.se",
+    "https://www.skara.se",
+    "https://skovde.se",
+    "https://www.skovde.se",
+    "https://tibro.se",
+    "https://www.tibro.se",
+    "https://tidaholm.se",
+    "https://www.tidaholm.se",
+    "https://toreboda.se",
+    "https://www.toreboda.se",
+    "https://vara.se",
+    "https://www.vara.se",
+    "https://www.vardsamverkan.se",
+    "https://vardsamverkan.se",
+    "https://skaraborg.se",
+    "https://www.skaraborg.se",
+]
 
 [regions.skaraborg]
 name = "Skaraborg"
@@ -415,6 +454,8 @@ boundaries = "../sverige/kommuner.geojson"
 kommunkoder = "../kommunkoder.csv"
 programmes = "../programmes.csv"
 documents = "../documents.csv"
+# Real kommun contacts (their own websites), so the example shows where a parent would ask.
+contacts = "../contacts.csv"
 """
 
 README = """\
@@ -444,9 +485,10 @@ Kommungränser: Lantmäteriet (CC0).
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--geodata", default=os.path.join(ROOT, "geodata"))
+    ap.add_argument("--out", help="output directory (default: GEODATA/example)")
     args = ap.parse_args()
     g = args.geodata
-    out = os.path.join(g, "example")
+    out = args.out or os.path.join(g, "example")
     os.makedirs(out, exist_ok=True)
     rng = random.Random(SEED)
 
@@ -457,10 +499,11 @@ def main():
     docs = [r["slug"] for r in read_csv(os.path.join(g, "documents.csv"))]
 
     rounds = [
-        {"id": "exempel-2021", "name": "Kartläggning 2021 (exempel)", "collected": "2021",
+        {"id": "exempel-2021", "name": "Kartläggning 2021 (exempel)", "kind": "survey", "collected": "2021",
          "note": "Exempel: påhittad enkätomgång för demonstration och test; inga verkliga svar.",
          "source": SOURCE},
-        {"id": "exempel-2024", "name": "Uppföljning 2024 (exempel)", "collected": "2023/2024",
+        {"id": "exempel-2024", "name": "Uppföljning 2024 (exempel)", "kind": "survey",
+         "collected": "2023/2024",
          "note": "Exempel: påhittad uppföljning för demonstration och test; inga verkliga svar.",
          "source": SOURCE},
     ]
@@ -490,7 +533,7 @@ def main():
         f.write(DATASET_TOML)
     with open(os.path.join(out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write(README)
-    n["rounds"] = write_csv(os.path.join(out, "rounds.csv"), ["id", "name", "collected", "note", "source"],
+    n["rounds"] = write_csv(os.path.join(out, "rounds.csv"), ["id", "name", "kind", "collected", "note", "source"],
                             rounds)
     n["offerings"] = write_csv(os.path.join(out, "offerings.csv"),
                                ["kommun", "programme", "round", "status", "organiser", "contact_url",

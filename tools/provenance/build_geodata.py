@@ -14,7 +14,7 @@ Each feature gets a top-level "id" (the kommunkod, a string) before "properties"
 unchanged: the script checks that re-serialising the parsed source reproduces the source text byte for
 byte, so every number is written exactly as in the source.
 
-Usage: python3 tools/build_geodata.py [--shared /work/shared] [--out geodata]
+Usage: python3 tools/provenance/build_geodata.py [--shared /work/shared] [--out geodata]
 """
 
 import argparse
@@ -23,7 +23,7 @@ import json
 import os
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SKARABORG = ["1444", "1445", "1446", "1447", "1470", "1471", "1472", "1473",
              "1493", "1494", "1495", "1496", "1497", "1498", "1499"]
 

@@ -8,8 +8,8 @@ not copied from the reference are Swedish paraphrases of the reference facts.
 Writes: programmes.csv, rounds.csv, offerings.csv, sambu.csv, partssamverkan.csv, documents.csv,
 adherence.csv (header only), trainings.csv, region_facts.csv.
 
-Run after tools/build_geodata.py (uses geodata/kommunkoder.csv for names and checks).
-Usage: python3 tools/build_real_data.py [--shared /work/shared] [--out geodata]
+Run after tools/provenance/build_geodata.py (uses geodata/kommunkoder.csv for names and checks).
+Usage: python3 tools/provenance/build_real_data.py [--shared /work/shared] [--out geodata]
 """
 
 import argparse
@@ -17,7 +17,7 @@ import csv
 import os
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SKARABORG = ["1444", "1445", "1446", "1447", "1470", "1471", "1472", "1473",
              "1493", "1494", "1495", "1496", "1497", "1498", "1499"]
 
@@ -223,7 +223,7 @@ def main():
 
     codes = {r["kommunkod"] for r in read_csv(os.path.join(out, "kommunkoder.csv"))}
     if not set(SKARABORG) <= codes:
-        sys.exit("kommunkoder.csv missing; run tools/build_geodata.py first")
+        sys.exit("kommunkoder.csv missing; run tools/provenance/build_geodata.py first")
 
     n = {}
     n["programmes"] = write_csv(os.path.join(out, "programmes.csv"),
