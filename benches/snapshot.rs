@@ -44,7 +44,7 @@ fn snapshot(c: &mut Criterion) {
         let mut g = c.benchmark_group(name);
         g.sample_size(20);
         g.bench_function("cold build (geography and data)", |b| {
-            b.iter(|| black_box(Atlas::build(inv.clone())))
+            b.iter(|| black_box(Atlas::build(inv.clone())));
         });
         g.bench_function("geometry of every detail level", |b| {
             b.iter(|| {
@@ -53,14 +53,14 @@ fn snapshot(c: &mut Criterion) {
                     black_box(geography.geometry(*d, 0));
                 }
                 geography
-            })
+            });
         });
         let geography = Arc::new(Geography::build(inv.boundaries.clone()));
         g.bench_function("rebuild after a one-cell edit", |b| {
             b.iter(|| {
                 let atlas = Atlas::on(geography.clone(), edited(&inv));
                 black_box(Served::new(Arc::new(atlas), &site))
-            })
+            });
         });
         g.bench_function("all query-independent bodies", |b| {
             let atlas = Arc::new(Atlas::on(geography.clone(), inv.clone()));
@@ -68,7 +68,7 @@ fn snapshot(c: &mut Criterion) {
                 let served = Served::new(atlas.clone(), &site);
                 served.bodies.fill(&served.atlas);
                 black_box(served)
-            })
+            });
         });
         g.finish();
     }
@@ -101,7 +101,7 @@ fn routes(c: &mut Criterion) {
                     .body(Body::empty())
                     .expect("request");
                 rt.block_on(app.clone().oneshot(req)).expect("response")
-            })
+            });
         });
     }
     g.finish();

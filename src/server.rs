@@ -24,9 +24,8 @@ pub fn reload(state: &AppState, dir: &Path, region: Option<&str>) -> Result<(), 
 
 /// A report of problems as printed by `check` and at a refused start.
 pub fn report(problems: &[Problem]) -> String {
-    let mut out: String = problems.iter().map(|p| format!("{p}\n")).collect();
-    out += &format!("{} problem hittades.\n", problems.len());
-    out
+    let list: String = problems.iter().map(|p| format!("{p}\n")).collect();
+    format!("{list}{} problem hittades.\n", problems.len())
 }
 
 pub async fn serve(args: ServeArgs) -> Result<(), String> {

@@ -240,10 +240,10 @@ fn file_name(a: &Atlas, what: What, kinds: &[TableKind], f: &Filter, ext: &str) 
     );
     match &f.rounds {
         Some(rs) if !single_round => {
-            parts.extend(rs.iter().map(|&r| a.inventory.rounds[r].id.clone()))
+            parts.extend(rs.iter().map(|&r| a.inventory.rounds[r].id.clone()));
         }
         _ if single_round || matches!(what, What::All) => {
-            parts.push(a.inventory.rounds[f.round(a)].id.clone())
+            parts.push(a.inventory.rounds[f.round(a)].id.clone());
         }
         _ => {}
     }

@@ -225,7 +225,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
     };
     let mut columns: Vec<String> = vec!["kommunkod".into(), "kommun".into()];
     let mut rows = Vec::new();
-    let mut cols = |names: &[&str]| columns.extend(names.iter().map(|s| s.to_string()));
+    let mut cols = |names: &[&str]| columns.extend(names.iter().map(ToString::to_string));
     match kind {
         TableKind::Matris => {
             let (r, ps) = (f.round(a), f.programmes(a));

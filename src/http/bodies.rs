@@ -1,9 +1,8 @@
 //! The response bodies of one snapshot. Query-independent bodies sit in typed slots (per detail
 //! level, kommun, programme, layer), made on first use or by `warm` after a swap; the rest are
 //! kept in a bounded cache under typed keys made only from validated parameters, so the set of
-//! keys is finite. A lookup never panics: a slot that does not exist is `None`.
+//! keys is finite, and the cache is bounded by bytes. A lookup never panics: a slot that does not exist is `None`.
 
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::atlas::Atlas;
@@ -13,9 +12,10 @@ use crate::http::body::Body;
 use crate::views::{self, Layer, LayerQuery};
 use crate::vocabulary::Detail;
 
-/// How many query-dependent bodies (layers with filters, coverage answers, pages, exports, OGC
-/// answers) are kept per snapshot.
-const CACHE_ENTRIES: usize = 512;
+/// How much the query-dependent bodies (layers with filters, coverage answers, pages, exports,
+/// OGC answers) may take per snapshot, counted by their bytes: a count of entries let 512 large
+/// OGC pages grow the process to 200 MiB.
+const CACHE_BYTES: usize = 24 << 20;
 
 /// A query-independent body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,38 @@ pub struct Bodies {
     /// Each export table with no filter, for OGC items on a cache miss (paging, a bbox, an item
     /// by id) without building the whole table again.
     tables: Vec<OnceLock<Table>>,
-    cache: Mutex<lru::LruCache<Key, Arc<Body>>>,
+    cache: Mutex<Cache>,
+}
+
+/// The least recently used bodies, within a byte budget.
+struct Cache {
+    entries: lru::LruCache<Key, Arc<Body>>,
+    bytes: usize,
+}
+
+impl Cache {
+    /// What a body takes: its bytes, and about half as much again for its compressed forms.
+    fn weight(body: &Body) -> usize {
+        body.bytes().len() * 3 / 2 + 256
+    }
+
+    fn get(&mut self, key: &Key) -> Option<Arc<Body>> {
+        self.entries.get(key).cloned()
+    }
+
+    fn put(&mut self, key: Key, body: Arc<Body>) {
+        self.bytes += Cache::weight(&body);
+        if let Some(old) = self.entries.put(key, body) {
+            self.bytes -= Cache::weight(&old);
+        }
+        // The newest entry stays even when it alone is over the budget.
+        while self.bytes > CACHE_BYTES && self.entries.len() > 1 {
+            match self.entries.pop_lru() {
+                Some((_, old)) => self.bytes -= Cache::weight(&old),
+                None => break,
+            }
+        }
+    }
 }
 
 fn slots(n: usize) -> Vec<Slot> {
@@ -107,9 +138,10 @@ impl Bodies {
             region: OnceLock::new(),
             layers: slots(Layer::ALL.len()),
             tables: (0..TableKind::ALL.len()).map(|_| OnceLock::new()).collect(),
-            cache: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(CACHE_ENTRIES).expect("non-zero"),
-            )),
+            cache: Mutex::new(Cache {
+                entries: lru::LruCache::unbounded(),
+                bytes: 0,
+            }),
         }
     }
 
@@ -141,7 +173,7 @@ impl Bodies {
             return b.clone();
         }
         if let Some(b) = self.cache.lock().expect("cache lock").get(&key) {
-            return b.clone();
+            return b;
         }
         let body = Arc::new(build());
         self.cache
@@ -164,7 +196,7 @@ impl Bodies {
 
     /// A cached body, if there is one (for answers that must know before they build).
     pub fn cached(&self, key: &Key) -> Option<Arc<Body>> {
-        self.cache.lock().expect("cache lock").get(key).cloned()
+        self.cache.lock().expect("cache lock").get(key)
     }
 
     /// Every query-independent key of these bodies.
@@ -214,5 +246,44 @@ fn build(a: &Atlas, key: Fixed) -> Body {
         Fixed::Programme(p) => Body::json(&views::programme_detail(a, p)),
         Fixed::Region => Body::json(&views::region(a)),
         Fixed::Layer(l) => views::layer_body(a, &LayerQuery::default_for(a, l)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(i: usize) -> Key {
+        Key::Page {
+            url: format!("/sida/{i}"),
+            embed: false,
+            today: "2026-12-02".into(),
+        }
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_bytes_and_keeps_the_newest() {
+        let mut c = Cache {
+            entries: lru::LruCache::unbounded(),
+            bytes: 0,
+        };
+        let body = |n: usize| Arc::new(Body::new(crate::http::body::TEXT, vec![b'x'; n]));
+        for i in 0..200 {
+            c.put(page(i), body(1 << 20));
+            assert!(c.bytes <= CACHE_BYTES, "{} bytes after {i}", c.bytes);
+        }
+        assert!(c.get(&page(199)).is_some());
+        assert!(c.get(&page(0)).is_none());
+        assert_eq!(
+            c.bytes,
+            c.entries
+                .iter()
+                .map(|(_, b)| Cache::weight(b))
+                .sum::<usize>()
+        );
+        // One body over the whole budget is still kept (and alone).
+        c.put(page(1000), body(CACHE_BYTES));
+        assert_eq!(c.entries.len(), 1);
+        assert!(c.get(&page(1000)).is_some());
     }
 }

@@ -251,7 +251,8 @@ pub async fn items(req: Req, Path(id): Path<String>) -> Answer {
         if !query.is_empty() {
             query.push('&');
         }
-        query.push_str(&format!("limit={limit}"));
+        query.push_str("limit=");
+        query.push_str(&limit.to_string());
         let with_offset = |at: usize| {
             if at == 0 {
                 query.clone()

@@ -1,6 +1,8 @@
 //! Small pieces of text and markup that several pages print the same way: ages, levels,
 //! shares, rounds. Page modules import these rather than each other.
 
+use std::fmt::Write;
+
 use maud::Markup;
 
 use super::Cx;
@@ -66,7 +68,8 @@ pub fn answered_line(cx: &Cx, r: usize) -> String {
         .filter(|k| (0..a.programmes().len()).any(|p| a.supplementary(*k, r, p)))
         .count();
     if supplemented > 0 {
-        s += &format!(
+        let _ = write!(
+            s,
             " Offentliga källor ger uppgifter om {}; uppgifter äldre än {} visas som okänt i dag.",
             count(supplemented, "kommun", "kommuner"),
             a.stale_before

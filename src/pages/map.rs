@@ -3,6 +3,8 @@
 //! The list comes before the map in the document, so it is what a phone, a keyboard and a screen
 //! reader meet first.
 
+use std::fmt::Write;
+
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -164,21 +166,22 @@ fn summary(cx: &Cx, f: &Filters) -> String {
     );
     match f.layer {
         Measure::Offerings | Measure::Coverage => {
-            s += &format!(
+            let _ = write!(
+                s,
                 " {}, {}, omgång {round}",
                 age_phrase(f.age),
                 level_phrase(f.level)
-            )
+            );
         }
         Measure::Adherence => {
             if let Some(d) = a.inventory.documents.get(f.document) {
-                s += &format!(": {}", d.title);
+                let _ = write!(s, ": {}", d.title);
             }
         }
         _ => {}
     }
     if let Some(k) = f.kommun {
-        s += &format!(". Vald kommun: {}", a.kommuner()[k].name);
+        let _ = write!(s, ". Vald kommun: {}", a.kommuner()[k].name);
     }
     s + "."
 }
