@@ -325,8 +325,6 @@ impl Context<'_> {
             req("source_url"),
             req("last_confirmed"),
             opt("notes"),
-            opt("digital"),
-            opt("languages"),
         ];
         let mut seen = HashMap::new();
         self.each("programmes", &columns, |cx, row| {

@@ -158,11 +158,10 @@ pub struct Cells<'t> {
 
 impl<'t> Cells<'t> {
     fn index(&self, name: &str) -> Option<usize> {
-        self.table
-            .columns
-            .iter()
-            .find(|c| c.0 == name)
-            .and_then(|c| c.2)
+        let column = self.table.columns.iter().find(|c| c.0 == name);
+        // A name the loader never declared is a typo in the code, not in the data.
+        debug_assert!(column.is_some(), "column {name} is not declared");
+        column.and_then(|c| c.2)
     }
 
     /// The trimmed value of a column ("" when the optional column is absent).
