@@ -4,12 +4,11 @@ use std::collections::HashMap;
 use std::fmt;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use serde::de::{
-    self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::geometry;
+use crate::geometry::{self, InvalidKind, Invalidity};
 use crate::problem::{Problem, line_column};
 
 /// One kommun's boundary.
@@ -42,88 +41,56 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>,
         ));
         return (boundaries, problems, Vec::new());
     }
-    // Syntax first, so the walk below can rely on well-formed JSON.
-    if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
-        let (line, column) = json_error_position(text, &e);
-        problems.push(Problem::new(file, line, column, json_error_message(&e)));
-        return (boundaries, problems, Vec::new());
-    }
-
     let at = |offset: usize, message: &str| {
         let (line, column) = line_column(text, offset);
         Problem::new(file, line, column, message)
     };
-    let bytes = text.as_bytes();
-    let top = skip_ws(bytes, 0);
-    if bytes.get(top) != Some(&b'{') {
+    let syntax = |e: &serde_json::Error| {
+        let (line, column) = json_error_position(text, e);
+        Problem::new(file, line, column, json_error_message(e))
+    };
+    // Where the top-level value starts (in valid JSON only these four can come before it).
+    let top = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
+    let parsed = serde_json::from_str::<Top>(text);
+    if let Err(e) = &parsed {
+        // A syntax error is reported alone, even one after what stopped the parse (a repeated key).
+        let syntax_error = if e.is_syntax() || e.is_eof() {
+            Some(syntax(e))
+        } else {
+            serde_json::from_str::<IgnoredAny>(text)
+                .err()
+                .map(|e| syntax(&e))
+        };
+        if let Some(problem) = syntax_error {
+            problems.push(problem);
+            return (boundaries, problems, Vec::new());
+        }
+    }
+    // (A list parses as Top too, field by field.)
+    if !text[top..].starts_with('{') {
         problems.push(at(
             top,
             "filen är inte en GeoJSON FeatureCollection (inte ett objekt)",
         ));
         return (boundaries, problems, Vec::new());
     }
-
-    // Walk the top-level object by hand to learn where each feature starts.
-    let mut type_value: Option<Value> = None;
-    // Per feature: its offset and the feature, or whether the unreadable element was an object.
-    let mut features: Option<Vec<(usize, Result<RawFeature, bool>)>> = None;
-    let mut i = top + 1;
-    loop {
-        i = skip_ws(bytes, i);
-        let Some((key, end)) = value_at::<String>(text, i) else {
-            break; // '}': the syntax is already known to be valid
-        };
-        i = skip_ws(bytes, skip_ws(bytes, end) + 1); // past ':'
-        if key == "features" && bytes.get(i) == Some(&b'[') {
-            let mut list = Vec::new();
-            i += 1;
-            loop {
-                i = skip_ws(bytes, i);
-                if bytes.get(i).is_none_or(|&b| b == b']') {
-                    break;
-                }
-                // RawFeature reads only objects; anything else is skipped and reported.
-                let (feature, end) = match value_at::<RawFeature>(text, i) {
-                    Some((f, end)) => (Ok(f), end),
-                    None => {
-                        let end = value_at::<IgnoredAny>(text, i).map_or(text.len(), |v| v.1);
-                        (Err(bytes[i] == b'{'), end)
-                    }
-                };
-                list.push((i, feature));
-                i = skip_ws(bytes, end);
-                if bytes.get(i) == Some(&b',') {
-                    i += 1;
-                }
-            }
-            i += 1; // past ']'
-            features = Some(list);
-        } else if key == "type" {
-            let Some((value, end)) = value_at::<Value>(text, i) else {
-                break;
+    let top_object = match parsed {
+        Ok(t) => t,
+        Err(e) => {
+            // The only other error serde reports for this shape of object.
+            let message = match e.to_string().strip_prefix("duplicate field `") {
+                Some(rest) => format!(
+                    "filen är inte en FeatureCollection: nyckeln \"{}\" finns mer än en gång",
+                    rest.split('`').next().unwrap_or_default()
+                ),
+                None => "filen är inte en FeatureCollection".to_string(),
             };
-            type_value = Some(value);
-            i = end;
-        } else {
-            let Some((_, end)) = value_at::<IgnoredAny>(text, i) else {
-                break;
-            };
-            if key == "features" {
-                problems.push(at(
-                    i,
-                    "filen är inte en FeatureCollection: features är inte en lista",
-                ));
-                features = Some(Vec::new());
-            }
-            i = end;
+            problems.push(at(top, &message));
+            return (boundaries, problems, Vec::new());
         }
-        i = skip_ws(bytes, i);
-        if bytes.get(i) == Some(&b',') {
-            i += 1;
-        }
-    }
+    };
 
-    match &type_value {
+    match &top_object.kind {
         Some(Value::String(t)) if t == "FeatureCollection" => {}
         Some(v) => problems.push(at(
             top,
@@ -131,12 +98,25 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>,
         )),
         None => problems.push(at(top, "filen är inte en FeatureCollection (type saknas)")),
     }
-    let Some(features) = features else {
-        problems.push(at(
-            top,
-            "filen är inte en FeatureCollection: features saknas",
-        ));
-        return (boundaries, problems, Vec::new());
+    let features = match top_object.features {
+        Some(Features::List(list)) => list,
+        Some(Features::NotList) => {
+            // Parsed again only on this error path, for where the value starts.
+            let offset = serde_json::from_str::<FeaturesAt>(text)
+                .map_or(top, |f| offset_in(text, f.features));
+            problems.push(at(
+                offset,
+                "filen är inte en FeatureCollection: features är inte en lista",
+            ));
+            Vec::new()
+        }
+        None => {
+            problems.push(at(
+                top,
+                "filen är inte en FeatureCollection: features saknas",
+            ));
+            return (boundaries, problems, Vec::new());
+        }
     };
 
     // Features come in file order, so line and column are counted incrementally (the source
@@ -148,8 +128,11 @@ pub fn parse_boundaries(file: &str, text: &str) -> (Vec<Boundary>, Vec<Problem>,
         column: 1,
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (offset, feature) in features {
-        let (line, column) = cursor.advance(offset);
+    for raw in features {
+        let (line, column) = cursor.advance(offset_in(text, raw));
+        // RawFeature reads only objects; anything else is reported.
+        let feature =
+            serde_json::from_str::<RawFeature>(raw.get()).map_err(|_| raw.get().starts_with('{'));
         let mut messages = Vec::new();
         let code = feature
             .as_ref()
@@ -359,7 +342,7 @@ fn check_geometry(
         };
         let mut lines = Vec::with_capacity(rings.len());
         for (r, ring) in rings.into_iter().enumerate() {
-            let ring_name = geometry::ring_name(multi, p, r);
+            let ring_name = ring_name(multi, p, r);
             let Some(coords) = ring_positions(ring) else {
                 messages.push(format!(
                     "{who}{ring_name} är inte en lista av positioner [lon, lat]"
@@ -403,11 +386,74 @@ fn check_geometry(
     let invalid = geometry::validate(&shape);
     if !invalid.is_empty() {
         for problem in invalid {
-            messages.push(format!("{who}ogiltig geometri: {}", problem.message(multi)));
+            messages.push(format!(
+                "{who}ogiltig geometri: {}",
+                invalid_message(&problem, multi)
+            ));
         }
         return None;
     }
     Some(shape)
+}
+
+/// A Swedish description of why a shape is invalid; `multi` says whether to name the part.
+pub(crate) fn invalid_message(problem: &Invalidity, multi: bool) -> String {
+    let ring = |part: usize, ring: usize| ring_name(multi, part, ring);
+    let at = format!("({:.6}, {:.6})", problem.at.x, problem.at.y);
+    match &problem.kind {
+        InvalidKind::NonFinite { part, ring: r } => {
+            format!(
+                "{} har en koordinat som inte är ett ändligt tal",
+                ring(*part, *r)
+            )
+        }
+        InvalidKind::TooFewPoints { part, ring: r } => {
+            format!("{} har färre än tre olika positioner", ring(*part, *r))
+        }
+        InvalidKind::SelfIntersection { part, ring: r } => {
+            format!("{} skär eller nuddar sig själv vid {at}", ring(*part, *r))
+        }
+        InvalidKind::RingsCross {
+            part,
+            ring_a,
+            ring_b,
+        } => format!(
+            "{} och {} korsar varandra eller går längs varandra vid {at}",
+            ring(*part, *ring_a),
+            ring(*part, *ring_b)
+        ),
+        InvalidKind::HoleOutside { part, ring: r } => {
+            format!("{} ligger utanför den yttre ringen", ring(*part, *r))
+        }
+        InvalidKind::HolesNested {
+            part,
+            ring_a,
+            ring_b,
+        } => format!(
+            "{} och {} överlappar varandra",
+            ring(*part, *ring_a),
+            ring(*part, *ring_b)
+        ),
+        InvalidKind::PartsOverlap { part_a, part_b } => format!(
+            "del {} och del {} överlappar varandra eller går längs varandra vid {at}",
+            part_a + 1,
+            part_b + 1
+        ),
+    }
+}
+
+/// "yttre ringen", "hål 2", with " i del 3" when the shape has several parts (all 1-based).
+fn ring_name(multi: bool, part: usize, ring: usize) -> String {
+    let name = if ring == 0 {
+        "yttre ringen".to_string()
+    } else {
+        format!("hål {ring}")
+    };
+    if multi {
+        format!("{name} i del {}", part + 1)
+    } else {
+        name
+    }
 }
 
 /// The positions of a ring, or None when it is not a list of [lon, lat] positions.
@@ -423,6 +469,79 @@ fn ring_positions(ring: Coordinates) -> Option<Vec<Coord>> {
             .collect(),
         _ => None,
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The top level: each feature is kept as raw text first, for where it starts in the file.
+// ---------------------------------------------------------------------------------------------
+
+/// The FeatureCollection object. Both fields accept any JSON so that problems can be reported.
+#[derive(serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
+struct Top<'a> {
+    #[serde(rename = "type", default, deserialize_with = "present")]
+    kind: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    features: Option<Features<'a>>,
+}
+
+/// A key that is there, even with null as its value (plain `Option` would read null as absent).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+enum Features<'a> {
+    List(Vec<&'a RawValue>),
+    NotList,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Features<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FeaturesVisitor;
+        impl<'de> Visitor<'de> for FeaturesVisitor {
+            type Value = Features<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of features")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Features<'de>, A::Error> {
+                let mut list = Vec::new();
+                while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                    list.push(raw);
+                }
+                Ok(Features::List(list))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Features<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Features::NotList)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Features<'de>, E> {
+                Ok(Features::NotList)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Features<'de>, E> {
+                Ok(Features::NotList)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Features<'de>, E> {
+                Ok(Features::NotList)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Features<'de>, E> {
+                Ok(Features::NotList)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Features<'de>, E> {
+                Ok(Features::NotList)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Features<'de>, E> {
+                Ok(Features::NotList)
+            }
+        }
+        deserializer.deserialize_any(FeaturesVisitor)
+    }
+}
+
+/// Where the value of "features" starts, for the one problem that needs it.
+#[derive(serde::Deserialize)]
+struct FeaturesAt<'a> {
+    #[serde(borrow)]
+    features: &'a RawValue,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -657,18 +776,9 @@ impl Cursor<'_> {
     }
 }
 
-fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
-        i += 1;
-    }
-    i
-}
-
-/// Deserialize the one JSON value starting at byte `start`; returns it and the byte after it.
-fn value_at<T: DeserializeOwned>(text: &str, start: usize) -> Option<(T, usize)> {
-    let mut stream = serde_json::Deserializer::from_str(text.get(start..)?).into_iter::<T>();
-    let value = stream.next()?.ok()?;
-    Some((value, start + stream.byte_offset()))
+/// Byte offset of a raw value borrowed from `text`.
+fn offset_in(text: &str, raw: &RawValue) -> usize {
+    raw.get().as_ptr() as usize - text.as_ptr() as usize
 }
 
 /// serde_json counts columns in bytes; problems count characters.
@@ -885,6 +995,33 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!((problems[0].line, problems[0].column), (1, 43));
         assert!(problems[0].message.contains("features är inte en lista"));
+    }
+
+    #[test]
+    fn top_level_null_repeated_or_indented() {
+        let one = |text: &str| {
+            let (_, problems, _) = parse_boundaries("t", text);
+            assert_eq!(problems.len(), 1, "{text}: {problems:?}");
+            problems.into_iter().next().unwrap()
+        };
+        // null is a value, not a missing key.
+        let p = one(r#"{"type": null, "features": []}"#);
+        assert!(p.message.contains("type är null"), "{p}");
+        let p = one(r#"{"type": "FeatureCollection", "features": null}"#);
+        assert_eq!((p.line, p.column), (1, 43));
+        assert!(p.message.contains("features är inte en lista"), "{p}");
+        let p = one(r#"{"type": "FeatureCollection", "features": [], "features": []}"#);
+        assert!(
+            p.message
+                .contains("nyckeln \"features\" finns mer än en gång"),
+            "{p}"
+        );
+        // A syntax error after the repeated key is what is reported.
+        let p = one(r#"{"features": [], "features": [] x}"#);
+        assert!(p.message.starts_with("ogiltig JSON"), "{p}");
+        let p = one("\n\n  [1]");
+        assert_eq!((p.line, p.column), (3, 3));
+        assert!(p.message.contains("inte ett objekt"), "{p}");
     }
 
     #[test]
