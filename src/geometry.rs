@@ -79,30 +79,35 @@ pub fn neighbours(shapes: &[MultiPolygon<f64>]) -> Vec<Vec<(usize, f64)>> {
     result
 }
 
-/// Point lookup: an rstar R-tree of the polygon parts (geo-types implements `RTreeObject` for
-/// them), then an exact test. Boundary points count as inside (the lowest index wins on ties).
+/// A polygon part in the locate index: (its shape, its index in `Locator::parts`).
+type Part = GeomWithData<CachedEnvelope<Polygon<f64>>, (usize, usize)>;
+
+/// Point lookup: an rstar R-tree of the polygon parts, then an exact test. Boundary points
+/// count as inside (the lowest index wins on ties).
 pub struct Locator {
     /// Each part with the index of its shape. `CachedEnvelope` because a bare polygon computes
     /// its envelope from all its vertices whenever the tree looks at it (measured 22× the work
     /// for `new` and 5× for `locate` on the national data).
-    tree: RTree<GeomWithData<CachedEnvelope<Polygon<f64>>, usize>>,
+    tree: RTree<Part>,
+    /// The rings of every part (exterior first), indexed for the exact test.
+    parts: Vec<Vec<BandedRing>>,
 }
 
 impl Locator {
     pub fn new(shapes: &[MultiPolygon<f64>]) -> Self {
-        let parts = shapes
-            .iter()
-            .enumerate()
-            .flat_map(|(i, shape)| {
-                shape
-                    .0
-                    .iter()
-                    .filter(|part| !part.exterior().0.is_empty())
-                    .map(move |part| GeomWithData::new(CachedEnvelope::new(part.clone()), i))
-            })
-            .collect();
+        let mut entries = Vec::new();
+        let mut parts = Vec::new();
+        for (i, shape) in shapes.iter().enumerate() {
+            for part in shape.0.iter().filter(|p| !p.exterior().0.is_empty()) {
+                let rings = std::iter::once(part.exterior()).chain(part.interiors());
+                parts.push(rings.map(BandedRing::new).collect());
+                let envelope = CachedEnvelope::new(part.clone());
+                entries.push(GeomWithData::new(envelope, (i, parts.len() - 1)));
+            }
+        }
         Locator {
-            tree: RTree::bulk_load(parts),
+            tree: RTree::bulk_load(entries),
+            parts,
         }
     }
 
@@ -113,9 +118,97 @@ impl Locator {
         let c = Coord { x: lon, y: lat };
         self.tree
             .locate_in_envelope_intersecting(&AABB::from_point(Point(c)))
-            .filter(|part| part.geom().intersects(&c))
-            .map(|part| part.data)
+            .filter(|entry| {
+                // As geo's `Intersects<Coord>` for a polygon: in or on the exterior, and not
+                // strictly inside a hole.
+                let (exterior, holes) = self.parts[entry.data.1].split_first().expect("exterior");
+                exterior.position(c) != CoordPos::Outside
+                    && holes.iter().all(|h| h.position(c) != CoordPos::Inside)
+            })
+            .map(|entry| entry.data.0)
             .min()
+    }
+}
+
+/// A closed ring with its edges sorted into horizontal bands, so that a point is tested only
+/// against the edges level with it. geo's `coord_pos_relative_to_ring` walks every edge, which
+/// was most of a locate on full-detail rings of thousands of vertices; `position` applies the
+/// same winding-number rules (and the same robust orientation test) to the edges whose y-span
+/// holds the point, the only edges that can count, so its answer is the same.
+struct BandedRing {
+    coords: Vec<Coord<f64>>,
+    y0: f64,
+    /// Height of a band; every edge is listed in each band its y-span touches.
+    height: f64,
+    bands: Vec<Vec<u32>>,
+}
+
+impl BandedRing {
+    fn new(ring: &LineString<f64>) -> BandedRing {
+        let coords = ring.0.clone();
+        let (y0, y1) = coords.iter().fold((f64::MAX, f64::MIN), |(lo, hi), c| {
+            (lo.min(c.y), hi.max(c.y))
+        });
+        let n = (coords.len() / 4).clamp(1, 4096);
+        let height = if y1 > y0 { (y1 - y0) / n as f64 } else { 1.0 };
+        let mut ring = BandedRing {
+            coords,
+            y0,
+            height,
+            bands: vec![Vec::new(); n],
+        };
+        for i in 0..ring.coords.len().saturating_sub(1) {
+            let (a, b) = (ring.coords[i].y, ring.coords[i + 1].y);
+            for band in ring.band(a.min(b))..=ring.band(a.max(b)) {
+                ring.bands[band].push(i as u32);
+            }
+        }
+        ring
+    }
+
+    /// The band of a height: monotone in `y`, so an edge's bands include the band of every
+    /// height on it.
+    fn band(&self, y: f64) -> usize {
+        (((y - self.y0) / self.height).floor().max(0.0) as usize).min(self.bands.len() - 1)
+    }
+
+    fn position(&self, c: Coord<f64>) -> CoordPos {
+        match self.coords.len() {
+            0 => return CoordPos::Outside,
+            1 if c == self.coords[0] => return CoordPos::OnBoundary,
+            1 => return CoordPos::Outside,
+            _ => {}
+        }
+        if c.y < self.y0 || c.y > self.y0 + self.height * self.bands.len() as f64 {
+            return CoordPos::Outside;
+        }
+        let between = |x: f64, a: f64, b: f64| x >= a.min(b) && x <= a.max(b);
+        let mut winding = 0;
+        for &i in &self.bands[self.band(c.y)] {
+            let (start, end) = (self.coords[i as usize], self.coords[i as usize + 1]);
+            if start.y <= c.y {
+                if end.y >= c.y {
+                    let o = <f64 as geo::GeoNum>::Ker::orient2d(start, end, c);
+                    if o == Orientation::CounterClockwise && end.y != c.y {
+                        winding += 1;
+                    } else if o == Orientation::Collinear && between(c.x, start.x, end.x) {
+                        return CoordPos::OnBoundary;
+                    }
+                }
+            } else if end.y <= c.y {
+                let o = <f64 as geo::GeoNum>::Ker::orient2d(start, end, c);
+                if o == Orientation::Clockwise {
+                    winding -= 1;
+                } else if o == Orientation::Collinear && between(c.x, start.x, end.x) {
+                    return CoordPos::OnBoundary;
+                }
+            }
+        }
+        if winding == 0 {
+            CoordPos::Outside
+        } else {
+            CoordPos::Inside
+        }
     }
 }
 
@@ -1611,6 +1704,48 @@ mod tests {
             validate(&MultiPolygon(vec![poly(&folded, &[])]))[0].kind,
             InvalidKind::SelfIntersection { part: 0, ring: 0 }
         );
+    }
+
+    #[test]
+    fn banded_rings_answer_as_geo_does() {
+        // Every vertex, every edge midpoint and points beside them, on the national rings.
+        let data = sverige();
+        let mut checked = 0;
+        for shape in shapes(data).iter().step_by(7) {
+            for ring in shape
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            {
+                let banded = BandedRing::new(ring);
+                for w in ring.0.windows(2).step_by(3) {
+                    let mid = Coord {
+                        x: (w[0].x + w[1].x) / 2.0,
+                        y: (w[0].y + w[1].y) / 2.0,
+                    };
+                    for c in [
+                        w[0],
+                        mid,
+                        Coord {
+                            x: mid.x + 1e-4,
+                            y: mid.y,
+                        },
+                        Coord {
+                            x: mid.x,
+                            y: mid.y - 1e-4,
+                        },
+                    ] {
+                        assert_eq!(
+                            banded.position(c),
+                            coord_pos_relative_to_ring(c, ring),
+                            "{c:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]
