@@ -73,8 +73,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
 
 /// Compresses the snapshot's bodies in the background, so the first requests are not slowed.
 fn warm(state: &AppState) {
-    let served = state.served();
-    tokio::task::spawn_blocking(move || served.bodies.warm(&served.atlas));
+    let (served, site) = (state.served(), state.site.clone());
+    tokio::task::spawn_blocking(move || {
+        served.bodies.warm(&served.atlas);
+        site.warm();
+    });
 }
 
 /// On SIGHUP, reloads the data; a snapshot that fails validation is refused and the old one kept.

@@ -53,7 +53,10 @@ impl Site {
         for (name, path, content_type) in ASSETS {
             match std::fs::read(dir.join(path)) {
                 Ok(bytes) => {
-                    assets.insert(*name, Arc::new(Body::new(content_type, bytes)));
+                    // Served for as long as the process runs: compressed as small as possible,
+                    // once, by `warm`.
+                    let body = Body::new(content_type, bytes).prebuilt();
+                    assets.insert(*name, Arc::new(body));
                 }
                 Err(e) => tracing::warn!(
                     "{}: kan inte läsas ({e}); sidorna visas utan den (kör `make run`, som installerar Leaflet)",
@@ -62,6 +65,13 @@ impl Site {
             }
         }
         Site { assets, options }
+    }
+
+    /// Compresses every asset now (off the request path, after start).
+    pub fn warm(&self) {
+        for body in self.assets.values() {
+            body.warm();
+        }
     }
 
     /// Content-Security-Policy for every page: frames allowed from the service, the data set's
