@@ -837,7 +837,7 @@ pub(crate) fn shipped(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn shared(name: &str) -> String {
+    fn shipped_text(name: &str) -> String {
         let path = shipped(name);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
@@ -898,7 +898,7 @@ mod tests {
             ("skaraborg_kommuner.geojson", 15),
             ("sverige_kommuner.geojson", 290),
         ] {
-            let (boundaries, problems, _) = parse_boundaries(name, &shared(name));
+            let (boundaries, problems, _) = parse_boundaries(name, &shipped_text(name));
             assert!(problems.is_empty(), "{name}: {problems:?}");
             assert_eq!(boundaries.len(), count, "{name}");
             let skovde = boundaries
@@ -919,7 +919,7 @@ mod tests {
                 .sum();
             assert_eq!(vertices, 963, "SOURCES.md vertex count");
         }
-        let (all, _, _) = parse_boundaries("s", &shared("sverige_kommuner.geojson"));
+        let (all, _, _) = parse_boundaries("s", &shipped_text("sverige_kommuner.geojson"));
         assert!(
             all.windows(2).all(|w| w[0].code < w[1].code),
             "sorted by kommunkod"
