@@ -42,37 +42,85 @@
 //!   SKK_BENCH_KEEP_TMP=1      keep the temp dir (server logs, nginx and pygeoapi config)
 //!   RUST_LOG=warn             the server's log filter; warn: no per-request log (nginx has none)
 //!
-//! To add a row: in a `bench_*` function (or a new one called from `run`), start a server with
-//! `b.server(..)`, measure with `b.load(name, &server, &Spec::get(path))` (`.gzip()`,
-//! `.conns(n)`; `Spec::lua(..)` for generated requests), and add the row with `b.vs(..)` (a
-//! ratio to a peer), `b.under(..)` (a limit) or `b.info(..)`.
+//! Code. The bench functions (`skaraborg`, `sverige`, `cold_start`, `pygeoapi`) only measure:
+//! `b.load(name, &server, get(path, gzip))` runs wrk (`lua(args, gzip)`: requests that
+//! requests.lua generates) and records the figures NAME (req/s) and NAME.p99 (ms); `b.fig` records
+//! any other. The table `ROWS` says which figures make which row, against which peer and target.
+//! To add a row: measure its figures in a bench function, add a line to `ROWS`.
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::OnceLock;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use Check::{Ge, Info, Lt};
+
 type R<T> = Result<T, Box<dyn std::error::Error>>;
 
 const HOST: &str = "127.0.0.1";
-const GZIP: &str = "Accept-Encoding: gzip";
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-/// Skaraborg's bounding box as lat_min, lat_max, lon_min, lon_max: random locate points.
-const LOCATE_BOX: [&str; 4] = ["57.9", "59.1", "13.0", "14.8"];
-/// W, S, E, N of a box around all 15 Skaraborg kommuner: jittered, it still matches all of them.
-const SKARABORG_BBOX: [&str; 4] = ["12.0", "57.5", "15.5", "59.5"];
+const LUA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/requests.lua");
+const KOMMUNER: &str = "/api/v1/kommuner";
 const ITEMS: &str = "/ogc/collections/kommuner/items?limit=15";
 const ITEM: &str = "/ogc/collections/kommuner/items/1496";
 const SWEDEN_BBOX: &str = "/ogc/collections/kommuner/items?bbox=10.5,55,24.2,69.1&limit=15";
 const EXPORT: &str = "/api/v1/export/erbjudanden?profil=excel";
+/// Skaraborg's bounding box as lat_min lat_max lon_min lon_max: random locate points.
+const LOCATE_BOX: &str = "57.9 59.1 13.0 14.8";
+/// W S E N of a box around all 15 Skaraborg kommuner: jittered, it still matches all of them.
+const SKARABORG_BBOX: &str = "12.0 57.5 15.5 59.5";
+
+/// How a row is judged: its ratio to the peer at least, its own figure below, or not at all.
+#[derive(Clone, Copy)]
+enum Check {
+    Ge(f64),
+    Lt(f64),
+    Info,
+}
+
+/// The table, in the order it prints: (id, label, our figure, peer, peer's figure, check). A
+/// figure is a load's req/s (its name), its p99 in ms (NAME.p99) or one recorded with `b.fig`;
+/// "" is no peer. A "{x}" in a label is filled in from `b.vars`. Id "-": an info row about the
+/// row above it.
+#[rustfmt::skip]
+const ROWS: &[(&str, &str, &str, &str, &str, Check)] = &[
+    ("a", "kommuner GeoJSON gzip ({gz} B)", "kommuner_gzip",
+        "nginx gzip_static", "kommuner_nginx", Ge(0.95)),
+    ("b", "locate random points", "locate", "/healthz", "healthz", Ge(0.7)),
+    ("b", "locate p99, {conns} connections", "locate.p99", "/healthz p99", "healthz.p99", Lt(1.0)),
+    ("-", "locate p99, 1 connection", "locate_1conn.p99", "", "", Info),
+    ("c", "cold start to /healthz, sverige", "cold_sverige", "skaraborg", "cold_skaraborg",
+        Lt(100.0)),
+    ("d", "RSS after load, sverige", "rss_sverige", "skaraborg", "rss_skaraborg", Lt(64.0)),
+    ("-", "locate, sverige", "sverige_locate", "", "", Info),
+    ("e", "kommun page 1496 (HTML, gzip)", "kommun_page", "/healthz", "healthz", Ge(0.8)),
+    ("f", "first map page + assets, gzip", "map_page_kb", "", "", Lt(150.0)),
+    ("g", "OGC items limit 15 (pygeoapi {pygeoapi})", "ogc_items",
+        "pygeoapi", "ogc_pygeoapi", Ge(100.0)),
+    ("h", "CSV export ({rows} rows, {bytes} B)", "export_csv", "", "", Info),
+    ("h", "CSV export, MB/s", "export_mb_s", "", "", Info),
+    ("h", "CSV export, rows/s", "export_rows_s", "", "", Info),
+    ("h", "CSV export, first request (builds)", "export_first_ms", "", "", Info),
+    ("i", "OGC items limit 15, gzip", "ogc_items_gzip",
+        "/api/v1/kommuner", "kommuner_gzip", Ge(0.5)),
+    ("j", "OGC items limit 15, sverige", "sverige_ogc_items",
+        "same, skaraborg", "ogc_items", Ge(0.8)),
+    ("j", "OGC item 1496, sverige", "sverige_ogc_item", "same, skaraborg", "ogc_item", Ge(0.8)),
+    ("k", "OGC bbox all Sweden, limit 15", "sverige_ogc_bbox",
+        "items limit 15, sverige", "sverige_ogc_items", Ge(0.5)),
+    ("l", "OGC items, cache miss, gzip", "ogc_miss_gzip",
+        "same, identity", "ogc_miss_identity", Ge(0.5)),
+    ("-", "RSS after the cache-miss loads", "rss_after_misses",
+        "before them", "rss_skaraborg", Info),
+];
 
 macro_rules! log {
     ($($t:tt)*) => {
@@ -81,15 +129,17 @@ macro_rules! log {
 }
 
 fn t0() -> Instant {
-    static T: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    static T: OnceLock<Instant> = OnceLock::new();
     *T.get_or_init(Instant::now)
 }
 
-// ------------------------------------------------------------------------------- settings
+// ----------------------------------------------------------------------- settings and state
 
-struct Cfg {
+/// The settings (see the top), the harness's state and what it measured.
+#[derive(Default)]
+struct Bench {
     port: u16,
-    data: PathBuf,
+    data: String,
     duration: u64,
     warmup: u64,
     repeat: usize,
@@ -98,31 +148,47 @@ struct Cfg {
     seed: u64,
     server_cpu: usize,
     load_cpu: usize,
-    bin: PathBuf,
-    venv: PathBuf,
-    out: PathBuf,
+    bin: String,
+    venv: String,
+    out: String,
     strict: bool,
     keep_tmp: bool,
+    /// The temp dir: logs, the peers' configuration.
+    tmp: String,
+    /// Clock ticks per second (/proc/PID/stat counts in them).
+    clk_tck: f64,
+    /// wrk runs so far: "@SEED@" in a run's arguments becomes SEED + this.
+    wrk_runs: u64,
+    /// What rows are made of: each figure's value and unit.
+    figs: BTreeMap<String, (f64, &'static str)>,
+    /// What fills in "{x}" in a row's label.
+    vars: Vec<(&'static str, String)>,
+    /// results.json's "measurements": every load, and details of the other figures.
+    meas: BTreeMap<String, Value>,
 }
 
+/// A setting, or `default` when it is unset or empty.
 fn env<T: std::str::FromStr>(name: &str, default: T) -> R<T> {
-    match std::env::var(name) {
-        Ok(v) if !v.is_empty() => Ok(v.parse().map_err(|_| format!("{name}={v}: invalid"))?),
-        _ => Ok(default),
+    let v = std::env::var(name).unwrap_or_default();
+    if v.is_empty() {
+        return Ok(default);
     }
+    Ok(v.parse().map_err(|_| format!("{name}={v}: invalid"))?)
 }
 
-fn env_path(name: &str, default: PathBuf) -> PathBuf {
-    let v = std::env::var_os(name).filter(|v| !v.is_empty());
-    v.map_or(default, |v| Path::new(ROOT).join(v))
+/// A path setting, relative to the crate's root.
+fn env_path(name: &str, default: &str) -> R<String> {
+    let path = Path::new(ROOT).join(env(name, default.to_string())?);
+    Ok(path.to_string_lossy().into_owned())
 }
 
-impl Cfg {
-    fn from_env() -> R<Cfg> {
-        let target = env_path("CARGO_TARGET_DIR", Path::new(ROOT).join("target"));
-        Ok(Cfg {
+impl Bench {
+    fn from_env() -> R<Bench> {
+        let target = env_path("CARGO_TARGET_DIR", "target")?;
+        let tmp = std::env::temp_dir().join(format!("skk-bench.{}", std::process::id()));
+        Ok(Bench {
             port: env("SKK_BENCH_PORT", 18080)?,
-            data: env_path("SKK_BENCH_DATA", Path::new(ROOT).join("geodata")),
+            data: env_path("SKK_BENCH_DATA", "geodata")?,
             duration: env("SKK_BENCH_DURATION", 10)?,
             warmup: env("SKK_BENCH_WARMUP", 2)?,
             repeat: env("SKK_BENCH_REPEAT", 1usize)?.max(1),
@@ -131,105 +197,118 @@ impl Cfg {
             seed: env("SKK_BENCH_SEED", 20240101)?,
             server_cpu: env("SKK_BENCH_SERVER_CPU", 0)?,
             load_cpu: env("SKK_BENCH_LOAD_CPU", 1)?,
-            bin: env_path(
-                "SKK_BENCH_BIN",
-                env!("CARGO_BIN_EXE_skaraborgskartan").into(),
-            ),
-            venv: env_path("SKK_BENCH_VENV", target.join("bench-venv")),
-            out: env_path("SKK_BENCH_OUT", target.join("bench")),
+            bin: env_path("SKK_BENCH_BIN", env!("CARGO_BIN_EXE_skaraborgskartan"))?,
+            venv: env_path("SKK_BENCH_VENV", &format!("{target}/bench-venv"))?,
+            out: env_path("SKK_BENCH_OUT", &format!("{target}/bench"))?,
             strict: env("SKK_BENCH_STRICT", 0)? == 1,
             keep_tmp: env("SKK_BENCH_KEEP_TMP", 0)? == 1,
+            tmp: tmp.to_string_lossy().into_owned(),
+            clk_tck: first_line("getconf", &["CLK_TCK"]).parse().unwrap_or(100.0),
+            ..Bench::default()
         })
+    }
+
+    fn fig(&mut self, name: &str, value: f64, unit: &'static str) {
+        self.figs.insert(name.into(), (value, unit));
+    }
+
+    fn note(&mut self, name: &str, value: Value) {
+        self.meas.insert(name.into(), value);
     }
 }
 
 // ------------------------------------------------------------------------------ processes
 
-/// A server or peer pinned to a core (taskset execs it: the pid is the program's), its output
-/// in a log file. Dropping it stops it: SIGTERM, up to 10 s for a graceful exit, then SIGKILL.
+/// A server or peer on the server's core, its output in a log file. Dropping it stops it:
+/// SIGTERM, up to 10 s to exit, then SIGKILL.
 struct Proc {
     name: String,
     port: u16,
     child: Child,
-    log: PathBuf,
+    log: String,
 }
 
-impl Proc {
-    fn spawn(name: &str, port: u16, cmd: &[&OsStr], env: &[(&str, &OsStr)], b: &Bench) -> R<Proc> {
-        let log = b.tmp.join(format!("{name}.log"));
+impl Bench {
+    /// `program` under taskset on the server's core (taskset execs it: the pid is the
+    /// program's), in ROOT (the server reads web/ from there).
+    fn pinned(&self, program: &str) -> Command {
+        let mut cmd = Command::new("taskset");
+        cmd.args(["-c", &self.server_cpu.to_string(), program]);
+        cmd.current_dir(ROOT).stdin(Stdio::null());
+        cmd
+    }
+
+    /// Starts `cmd` (from `pinned`), its output in TMP/NAME.log.
+    fn start(&self, name: &str, port: u16, mut cmd: Command) -> R<Proc> {
+        let log = format!("{}/{name}.log", self.tmp);
         let out = File::create(&log)?;
-        let child = Command::new("taskset")
-            .arg("-c")
-            .arg(b.cfg.server_cpu.to_string())
-            .args(cmd)
-            .envs(env.iter().copied())
-            .current_dir(ROOT) // the server reads web/ from here
-            .stdin(Stdio::null())
-            .stdout(out.try_clone()?)
-            .stderr(out)
-            .spawn()
-            .map_err(|e| format!("{name}: cannot start {:?}: {e}", cmd[0]))?;
+        cmd.stdout(out.try_clone()?).stderr(out);
+        let child = cmd.spawn().map_err(|e| format!("{name}: {e}"))?;
+        let name = name.to_string();
         Ok(Proc {
-            name: name.into(),
+            name,
             port,
             child,
             log,
         })
     }
 
-    fn pid(&self) -> u32 {
-        self.child.id()
+    /// Our server on PORT (`args`: e.g. --region), started once the previous one has let go of
+    /// the port (at most 10 s): once it answers /healthz, and how many ms that took.
+    fn server(&self, name: &str, args: &[&str]) -> R<(Proc, f64)> {
+        let (port, t) = (self.port, Instant::now());
+        while port_open(port) {
+            if t.elapsed() > Duration::from_secs(10) {
+                Err(format!("port {port} still in use after 10 s"))?;
+            }
+            sleep(Duration::from_millis(100));
+        }
+        let addr = format!("{HOST}:{port}");
+        let mut cmd = self.pinned(&self.bin);
+        cmd.args(["serve", "--addr", &addr, "--data", &self.data]);
+        cmd.args(args);
+        let log = std::env::var("RUST_LOG");
+        cmd.env("RUST_LOG", log.as_deref().unwrap_or("warn"));
+        let t = Instant::now();
+        let server = self.start(name, port, cmd)?.ready(true, 30)?;
+        Ok((server, t.elapsed().as_secs_f64() * 1e3))
     }
+}
 
+impl Proc {
     fn alive(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    fn log_lines(&self) -> usize {
-        fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .count()
-    }
-
-    fn tail(&self) -> String {
-        let text = fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(20)..].join("\n")
-    }
-
-    /// Waits until the port accepts connections (`healthz`: until GET /healthz answers 200).
-    fn wait_ready(mut self, healthz: bool, secs: u64) -> R<Proc> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < deadline {
-            if if healthz {
-                probe_healthz(self.port)
-            } else {
-                port_open(self.port)
-            } {
-                log!("{}: pid {} on {HOST}:{}", self.name, self.pid(), self.port);
+    /// Waits until the port accepts connections, or with `healthz` until GET /healthz answers
+    /// 200: probed in a tight loop (connect, GET, read the status), as the cold start counts it.
+    fn ready(mut self, healthz: bool, secs: u64) -> R<Proc> {
+        let (t, name, port) = (Instant::now(), self.name.clone(), self.port);
+        while t.elapsed() < Duration::from_secs(secs) {
+            if (healthz && healthz_ok(port)) || (!healthz && port_open(port)) {
+                log!("{name}: pid {} on {HOST}:{port}", self.child.id());
                 return Ok(self);
             }
             if !self.alive() {
-                Err(format!(
-                    "{} exited before answering:\n{}",
-                    self.name,
-                    self.tail()
-                ))?;
+                let log = fs::read_to_string(&self.log).unwrap_or_default();
+                let lines: Vec<&str> = log.lines().collect();
+                let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+                Err(format!("{name} exited before answering:\n{tail}"))?;
             }
-            sleep(Duration::from_millis(10));
+            if !healthz {
+                sleep(Duration::from_millis(10));
+            }
         }
-        Err(format!("{}: no answer on port {} in {secs} s", self.name, self.port).into())
+        Err(format!("{name}: no answer on port {port} in {secs} s").into())
     }
 }
 
 impl Drop for Proc {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.alive() && Instant::now() < deadline {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let t = Instant::now();
+        while self.alive() && t.elapsed() < Duration::from_secs(10) {
             sleep(Duration::from_millis(20));
         }
         if self.alive() {
@@ -240,244 +319,193 @@ impl Drop for Proc {
     }
 }
 
+/// Runs a command to its end: an error, with what it printed, unless it succeeds.
+fn checked(program: &str, args: &[&str]) -> R<()> {
+    let out = Command::new(program).args(args).output();
+    let out = out.map_err(|e| format!("{program}: {e} (tools/deps.sh bench installs it)"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(format!("{program} {}: {err}", args.join(" ")))?;
+    }
+    Ok(())
+}
+
+/// The first line a command prints (versions for results.json).
+fn first_line(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).output();
+    let text = out.map(|o| [o.stdout, o.stderr].concat());
+    let text = String::from_utf8(text.unwrap_or_default()).unwrap_or_default();
+    text.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// A peer's configuration: benches/NAME with @DIR@ (`dir`), @ROOT@ (DIR/www), @HOST@, @PORT@
+/// and @DATA@ (the kommuner GeoJSON) filled in, written to DIR/NAME (the path returned).
+fn peer_config(b: &Bench, name: &str, dir: &str, port: u16) -> R<String> {
+    let (port, data) = (port.to_string(), format!("{}/kommuner.geojson", b.data));
+    let www = format!("{dir}/www");
+    let vars = [
+        ("@DIR@", dir),
+        ("@ROOT@", &www),
+        ("@HOST@", HOST),
+        ("@PORT@", &port),
+        ("@DATA@", &data),
+    ];
+    let text = fs::read_to_string(format!("{ROOT}/benches/{name}"))?;
+    let path = format!("{dir}/{name}");
+    fs::write(&path, vars.iter().fold(text, |t, (k, v)| t.replace(k, v)))?;
+    Ok(path)
+}
+
 /// User + system clock ticks so far of a process and its direct children (nginx's worker).
 fn cpu_ticks(pid: u32) -> u64 {
-    let mut pids = vec![pid.to_string()];
-    for task in fs::read_dir(format!("/proc/{pid}/task"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let children = fs::read_to_string(task.path().join("children")).unwrap_or_default();
-        pids.extend(children.split_whitespace().map(String::from));
+    let mut pids = pid.to_string();
+    let tasks = fs::read_dir(format!("/proc/{pid}/task"));
+    for task in tasks.into_iter().flatten().flatten() {
+        pids.push(' ');
+        pids.push_str(&fs::read_to_string(task.path().join("children")).unwrap_or_default());
     }
-    let ticks = |stat: String| -> u64 {
-        // Fields after the command's ")": from field 3 (state) on; utime, stime are 14 and 15.
-        let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
-        rest.split(' ')
-            .skip(11)
-            .take(2)
-            .filter_map(|x| x.parse::<u64>().ok())
-            .sum()
+    // After the command's ")" come the fields from 3 (state) on; utime, stime are 14 and 15.
+    let ticks = |pid: &str| -> Option<u64> {
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let f: Vec<&str> = stat.rsplit_once(") ")?.1.split(' ').collect();
+        Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
     };
-    pids.iter()
-        .filter_map(|p| fs::read_to_string(format!("/proc/{p}/stat")).ok())
-        .map(ticks)
-        .sum()
+    pids.split_whitespace().filter_map(ticks).sum()
 }
 
 /// Busy and total clock ticks so far of each core (/proc/stat). Busy: user, nice, system, irq,
 /// softirq, steal (a process is charged its irq ticks).
 fn core_ticks() -> Vec<(u64, u64)> {
     let stat = fs::read_to_string("/proc/stat").unwrap_or_default();
-    let cores = stat
-        .lines()
-        .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "));
-    let f = |l: &str| -> Vec<u64> { l.split_whitespace().skip(1).flat_map(str::parse).collect() };
-    cores
-        .map(f)
-        .map(|f| {
-            let at = |i: usize| f.get(i).copied().unwrap_or(0);
-            let busy = at(0) + at(1) + at(2) + at(5) + at(6) + at(7);
-            (busy, busy + at(3) + at(4))
-        })
-        .collect()
+    let core = |l: &&str| l.starts_with("cpu") && !l.starts_with("cpu ");
+    let ticks = |line: &str| {
+        // The figures after "cpuN" (which does not parse).
+        let f: Vec<u64> = line.split(' ').flat_map(str::parse).collect();
+        let at = |i: usize| f.get(i).copied().unwrap_or(0);
+        let busy = at(0) + at(1) + at(2) + at(5) + at(6) + at(7);
+        (busy, busy + at(3) + at(4))
+    };
+    stat.lines().filter(core).map(ticks).collect()
 }
 
 /// Percentage of `core` busy between two `core_ticks` readings.
 fn busy_pct(a: &[(u64, u64)], b: &[(u64, u64)], core: usize) -> f64 {
-    let (x, y) = (
-        a.get(core).copied().unwrap_or_default(),
-        b.get(core).copied().unwrap_or_default(),
-    );
-    100.0 * (y.0 - x.0) as f64 / ((y.1 - x.1) as f64).max(1.0)
+    let at = |x: &[(u64, u64)]| x.get(core).copied().unwrap_or_default();
+    let ((busy0, all0), (busy1, all1)) = (at(a), at(b));
+    100.0 * (busy1 - busy0) as f64 / ((all1 - all0) as f64).max(1.0)
 }
 
 /// A field of /proc/PID/status in MiB (VmRSS, VmHWM).
-fn status_mib(pid: u32, field: &str) -> f64 {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'));
-    kb.and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-/// The first line a command prints (versions for results.json).
-fn first_line(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program).args(args).output();
-    let text = out
-        .map(|o| [o.stdout, o.stderr].concat())
-        .unwrap_or_default();
-    String::from_utf8_lossy(&text)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_string()
+fn status_mib(p: &Proc, field: &str) -> f64 {
+    let status = fs::read_to_string(format!("/proc/{}/status", p.child.id()));
+    let status = status.unwrap_or_default();
+    let line = status.lines().find(|l| l.split(':').next() == Some(field));
+    let kb: Option<f64> = line.and_then(|l| l.split_whitespace().nth(1)?.parse().ok());
+    kb.map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 // ----------------------------------------------------------------------------------- HTTP
 
-fn addr(port: u16) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], port))
-}
-
 fn port_open(port: u16) -> bool {
-    TcpStream::connect_timeout(&addr(port), Duration::from_millis(500)).is_ok()
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
 }
 
 fn free_port(from: u16) -> R<u16> {
-    Ok((from..from + 200)
-        .find(|&p| !port_open(p))
-        .ok_or("no free port")?)
+    let port = (from..from + 200).find(|&p| !port_open(p));
+    Ok(port.ok_or("no free port")?)
 }
 
-struct Resp {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
+/// The client of the checks: blocking, keeps no connections (servers come and go on one port),
+/// and an error status is an answer. Without ureq's gzip feature it leaves Accept-Encoding to
+/// us and gives the body as sent.
+fn http() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        let config = ureq::Agent::config_builder().http_status_as_error(false);
+        let config = config.max_idle_connections(0);
+        let config = config.timeout_global(Some(Duration::from_secs(30)));
+        config.build().into()
+    })
 }
 
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().skip(1).find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-        })
+/// A GET that must answer 200. `gzip`: asks for gzip, and a body worth compressing must come as
+/// valid gzip. The body as sent.
+fn get_ok(port: u16, path: &str, gzip: bool) -> R<Vec<u8>> {
+    let mut req = http().get(format!("http://{HOST}:{port}{path}"));
+    if gzip {
+        req = req.header("Accept-Encoding", "gzip");
     }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+    let mut answer = req.call().map_err(|e| format!("GET {path}: {e}"))?;
+    let body = answer.body_mut().read_to_vec()?;
+    let (status, encoding) = (answer.status(), answer.headers().get("content-encoding"));
+    if status != 200 {
+        Err(format!("GET {path}: HTTP {status}"))?;
     }
+    if gzip && body.len() >= 512 && encoding.is_none_or(|e| e != "gzip") {
+        Err(format!("GET {path}: not gzip but {encoding:?}"))?;
+    }
+    if gzip && body.len() >= 512 {
+        gunzip(&body).map_err(|e| format!("GET {path}: not valid gzip: {e}"))?;
+    }
+    Ok(body)
 }
 
-/// One HTTP/1.1 GET with `Connection: close`; the body as sent (compressed if it was).
-fn get(port: u16, path: &str, gzip: bool) -> R<Resp> {
-    let mut s = TcpStream::connect_timeout(&addr(port), Duration::from_secs(2))?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let extra = if gzip {
-        format!("{GZIP}\r\n")
-    } else {
-        String::new()
-    };
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n{extra}\r\n"
-    )?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("no end of headers")?;
-    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let r = Resp {
-        status,
-        head,
-        body: raw[end + 4..].to_vec(),
-    };
-    if r.header("transfer-encoding").is_some() {
-        Err(format!(
-            "GET {path}: a chunked answer (the harness reads Content-Length bodies)"
-        ))?;
-    }
-    Ok(r)
-}
-
-/// A GET that must answer 200 (with `gzip`, and a body worth compressing: valid gzip).
-fn get_ok(port: u16, path: &str, gzip: bool) -> R<Resp> {
-    let r = get(port, path, gzip)?;
-    if r.status != 200 {
-        Err(format!("GET {path}: HTTP {}", r.status))?;
-    }
-    if gzip && r.body.len() >= 512 {
-        if r.header("content-encoding") != Some("gzip") {
-            Err(format!("GET {path} with {GZIP}: no Content-Encoding: gzip"))?;
-        }
-        gunzip(&r.body).map_err(|e| format!("GET {path}: not valid gzip: {e}"))?;
-    }
-    Ok(r)
-}
-
-fn gunzip(b: &[u8]) -> std::io::Result<Vec<u8>> {
+fn gunzip(gz: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(b).read_to_end(&mut out)?;
+    flate2::read::GzDecoder::new(gz).read_to_end(&mut out)?;
     Ok(out)
 }
 
-fn probe_healthz(port: u16) -> bool {
-    let Ok(mut s) = TcpStream::connect_timeout(&addr(port), Duration::from_millis(200)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    let mut buf = [0u8; 12];
-    write!(
-        s,
-        "GET /healthz HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n"
-    )
-    .is_ok()
-        && s.read_exact(&mut buf).is_ok()
-        && buf.starts_with(b"HTTP/1.")
-        && buf.ends_with(b" 200")
+/// GET /healthz answers 200: the readiness and cold-start probe.
+fn healthz_ok(port: u16) -> bool {
+    let answer = http().get(format!("http://{HOST}:{port}/healthz")).call();
+    answer.is_ok_and(|r| r.status() == 200)
+}
+
+/// How often `pattern` occurs in a body (features in GeoJSON, lines in CSV).
+fn count(body: &[u8], pattern: &str) -> usize {
+    String::from_utf8_lossy(body).matches(pattern).count()
 }
 
 // ----------------------------------------------------------------------------------- load
 
-/// What one load sends: arguments for benches/requests.lua (an argument "@SEED@" becomes a new
-/// seed for each wrk run, so that no run repeats another's requests), and overrides.
-#[derive(Clone, Default)]
+/// What one load sends: requests.lua's arguments, space-separated (an argument "@SEED@" becomes
+/// a new seed for each wrk run, so that no run repeats another's requests), and how.
+#[derive(Default)]
 struct Spec {
-    lua: Vec<String>,
+    lua: String,
     gzip: bool,
+    /// Connections instead of CONNS.
     conns: Option<u32>,
+    /// One run, without the repeats.
     once: bool,
 }
 
+fn lua(args: &str, gzip: bool) -> Spec {
+    let lua = args.to_string();
+    Spec {
+        lua,
+        gzip,
+        ..Spec::default()
+    }
+}
+
+fn get(path: &str, gzip: bool) -> Spec {
+    lua(&format!("fixed {path}"), gzip)
+}
+
 impl Spec {
-    fn get(path: &str) -> Spec {
-        Spec::lua(&["fixed", path])
-    }
-    fn lua(args: &[&str]) -> Spec {
-        Spec {
-            lua: args.iter().map(|&s| s.into()).collect(),
-            ..Spec::default()
-        }
-    }
-    fn gzip(self) -> Spec {
-        Spec { gzip: true, ..self }
-    }
-    fn conns(self, n: u32) -> Spec {
-        Spec {
-            conns: Some(n),
-            ..self
-        }
-    }
-    /// One run, without the repeats.
-    fn once(self) -> Spec {
-        Spec { once: true, ..self }
+    fn once(mut self) -> Spec {
+        self.once = true;
+        self
     }
 }
 
-/// What requests.lua's done() prints.
-#[derive(Deserialize)]
-struct Wrk {
-    duration_us: f64,
-    requests: u64,
-    bytes: u64,
-    non_2xx: u64,
-    socket_errors: u64,
-    p50_us: f64,
-    p99_us: f64,
-}
-
-/// The figures of one load: the run with the median req/s.
-#[derive(Serialize, Clone, Default)]
+/// The figures of one load: what requests.lua's done() prints, then the CPU use of the server
+/// and of both cores, and the req/s of every run (this is the one with the median).
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
 struct Load {
     rps: f64,
     requests: u64,
@@ -493,655 +521,281 @@ struct Load {
     rps_runs: Vec<f64>,
 }
 
-#[derive(Serialize, Default)]
-struct Row {
-    id: &'static str,
-    label: String,
-    value: f64,
-    unit: &'static str,
-    peer: String,
-    peer_value: Option<f64>,
-    ratio: Option<f64>,
-    /// "ratio_ge" (ratio >= target), "lt" (value < target) or "info".
-    check: &'static str,
-    target: Option<f64>,
-    result: &'static str,
-}
-
-struct Bench {
-    cfg: Cfg,
-    tmp: PathBuf,
-    clk_tck: f64,
-    wrk_runs: u64,
-    rows: Vec<Row>,
-    meas: BTreeMap<String, Value>,
-}
-
 impl Bench {
-    /// Our server on SKK_BENCH_PORT (`region`: --region), once it answers /healthz.
-    fn server(&self, name: &str, region: Option<&str>) -> R<Proc> {
-        self.wait_port_free()?;
-        self.spawn_server(name, region)?.wait_ready(true, 30)
+    /// Random locate points in Skaraborg's box, from SEED.
+    fn locate(&self) -> Spec {
+        lua(&format!("locate {} {LOCATE_BOX}", self.seed), false)
     }
 
-    /// The previous server has let go of the port (at most 10 s).
-    fn wait_port_free(&self) -> R<()> {
-        for _ in 0..100 {
-            if !port_open(self.cfg.port) {
-                return Ok(());
-            }
-            sleep(Duration::from_millis(100));
+    /// A load against `p`: a fixed GET is checked first (200; gzip if asked for), then WARMUP s
+    /// discarded and REPEAT runs of DURATION s. The run with the median req/s counts: figures
+    /// NAME (req/s) and NAME.p99 (ms), and NAME in results.json.
+    fn load(&mut self, name: &str, p: &Proc, spec: Spec) -> R<Load> {
+        if let Some(path) = spec.lua.strip_prefix("fixed ") {
+            get_ok(p.port, path, spec.gzip)?;
         }
-        Err(format!(
-            "port {} still in use after 10 s (set SKK_BENCH_PORT)",
-            self.cfg.port
-        )
-        .into())
-    }
-
-    fn spawn_server(&self, name: &str, region: Option<&str>) -> R<Proc> {
-        let listen = format!("{HOST}:{}", self.cfg.port);
-        let mut cmd = vec![
-            self.cfg.bin.as_os_str(),
-            "serve".as_ref(),
-            "--addr".as_ref(),
-        ];
-        cmd.extend([
-            listen.as_ref(),
-            "--data".as_ref(),
-            self.cfg.data.as_os_str(),
-        ]);
-        cmd.extend(
-            region
-                .iter()
-                .flat_map(|&r| ["--region".as_ref(), OsStr::new(r)]),
-        );
-        let log = std::env::var_os("RUST_LOG").unwrap_or_else(|| "warn".into());
-        Proc::spawn(name, self.cfg.port, &cmd, &[("RUST_LOG", &log)], self)
-    }
-
-    /// WARMUP s discarded, then REPEAT runs of DURATION s against `p`.
-    fn load(&mut self, name: &str, p: &Proc, spec: &Spec) -> R<Load> {
-        let (secs, repeat) = (
-            self.cfg.duration,
-            if spec.once { 1 } else { self.cfg.repeat },
-        );
-        log!(
-            "{name}: wrk {} s + {repeat} x {secs} s: {}",
-            self.cfg.warmup,
-            spec.lua.join(" ")
-        );
-        if self.cfg.warmup > 0 {
-            self.wrk(p.port, spec, self.cfg.warmup)?;
+        let (warmup, secs, pid) = (self.warmup, self.duration, p.child.id());
+        let repeat = if spec.once { 1 } else { self.repeat };
+        log!("{name}: wrk {warmup} s + {repeat} x {secs} s: {}", spec.lua);
+        if warmup > 0 {
+            self.wrk(p.port, &spec, warmup)?;
         }
-        let (server, load) = (self.cfg.server_cpu, self.cfg.load_cpu);
         let mut runs = Vec::new();
         for _ in 0..repeat {
-            let (ticks, cores, t) = (cpu_ticks(p.pid()), core_ticks(), Instant::now());
-            let w = self.wrk(p.port, spec, secs)?;
-            let elapsed = t.elapsed().as_secs_f64();
-            let cpu = 100.0 * (cpu_ticks(p.pid()) - ticks) as f64 / self.clk_tck / elapsed;
+            let (ticks, cores, t) = (cpu_ticks(pid), core_ticks(), Instant::now());
+            let mut run = self.wrk(p.port, &spec, secs)?;
+            let ticks = (cpu_ticks(pid) - ticks) as f64;
+            let cpu = 100.0 * ticks / self.clk_tck / t.elapsed().as_secs_f64();
             let now = core_ticks();
-            runs.push(Load {
-                rps: w.requests as f64 / (w.duration_us / 1e6),
-                requests: w.requests,
-                bytes_per_answer: w.bytes as f64 / w.requests.max(1) as f64,
-                p50_ms: w.p50_us / 1e3,
-                p99_ms: w.p99_us / 1e3,
-                non_2xx: w.non_2xx,
-                socket_errors: w.socket_errors,
-                server_cpu_pct: cpu,
-                others_on_server_core_pct: (busy_pct(&cores, &now, server) - cpu).max(0.0),
-                load_core_pct: busy_pct(&cores, &now, load),
-                rps_runs: vec![],
-            });
+            let busy = |core| busy_pct(&cores, &now, core);
+            run.server_cpu_pct = cpu;
+            run.others_on_server_core_pct = (busy(self.server_cpu) - cpu).max(0.0);
+            run.load_core_pct = busy(self.load_cpu);
+            runs.push(run);
         }
-        let all: Vec<f64> = runs.iter().map(|r| r.rps).collect();
+        let rps_runs: Vec<f64> = runs.iter().map(|r| r.rps).collect();
         runs.sort_by(|a, b| a.rps.total_cmp(&b.rps));
-        let m = Load {
-            rps_runs: all,
-            ..runs.swap_remove((repeat - 1) / 2)
-        };
+        let mut m = runs.swap_remove((repeat - 1) / 2);
+        m.rps_runs = rps_runs;
+        let (rps, runs, p99, size) = (m.rps, &m.rps_runs, m.p99_ms, m.bytes_per_answer);
+        let (errors, cpu) = (m.non_2xx, m.server_cpu_pct);
+        let (others, load) = (m.others_on_server_core_pct, m.load_core_pct);
         log!(
-            "{name}: {:.0} req/s (runs {:.0?}), p99 {:.3} ms, {:.0} B/answer, status>=400: {}, \
-             server CPU {:.0} %, others on its core {:.0} %, load core {:.0} %",
-            m.rps,
-            m.rps_runs,
-            m.p99_ms,
-            m.bytes_per_answer,
-            m.non_2xx,
-            m.server_cpu_pct,
-            m.others_on_server_core_pct,
-            m.load_core_pct
+            "{name}: {rps:.0} req/s (runs {runs:.0?}), p99 {p99:.3} ms, {size:.0} B/answer, \
+             status>=400: {errors}, server CPU {cpu:.0} %, others on its core {others:.0} %, \
+             load core {load:.0} %"
         );
         if m.socket_errors > 0 {
             log!("{name}: WARNING: {} socket errors", m.socket_errors);
         }
-        if m.others_on_server_core_pct > 10.0 {
+        if others > 10.0 {
             log!("{name}: WARNING: other processes used the server's core: figures unreliable");
         }
-        if m.load_core_pct > 95.0 && m.server_cpu_pct < 90.0 {
+        if load > 95.0 && cpu < 90.0 {
             log!("{name}: WARNING: wrk's core was the limit, not the server: a lower bound");
         }
-        self.meas.insert(name.into(), serde_json::to_value(&m)?);
+        self.fig(name, m.rps, "req/s");
+        self.fig(&format!("{name}.p99"), m.p99_ms, "ms");
+        self.note(name, serde_json::to_value(&m)?);
         Ok(m)
     }
 
-    fn wrk(&mut self, port: u16, spec: &Spec, secs: u64) -> R<Wrk> {
+    /// One wrk run of `secs` s against `port`: one thread, under `timeout` should it hang.
+    fn wrk(&mut self, port: u16, spec: &Spec, secs: u64) -> R<Load> {
         self.wrk_runs += 1;
-        let seed = (self.cfg.seed + self.wrk_runs).to_string();
-        let lua = spec
-            .lua
-            .iter()
-            .map(|a| if a == "@SEED@" { &seed } else { a });
-        let conns = spec.conns.unwrap_or(self.cfg.conns).to_string();
+        let (kill, conns) = (secs + 30, spec.conns.unwrap_or(self.conns));
+        let wrk = format!("--kill-after=5 {kill} wrk -t1 -c {conns} -d {secs}s --timeout 5s -s");
         let mut cmd = Command::new("timeout");
-        cmd.args([
-            "--kill-after=5",
-            &(secs + 30).to_string(),
-            "wrk",
-            "-t1",
-            "-c",
-            &conns,
-        ]);
-        cmd.args(["-d", &format!("{secs}s"), "--timeout", "5s", "-s"]);
-        cmd.arg(Path::new(ROOT).join("benches/requests.lua"));
+        cmd.args(wrk.split(' ')).arg(LUA);
         if spec.gzip {
-            cmd.args(["-H", GZIP]);
+            cmd.args(["-H", "Accept-Encoding: gzip"]);
         }
-        cmd.arg(format!("http://{HOST}:{port}/"))
-            .arg("--")
-            .args(lua);
-        let out = cmd
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("wrk: {e}"))?;
+        cmd.arg(format!("http://{HOST}:{port}/")).arg("--");
+        let seed = (self.seed + self.wrk_runs).to_string();
+        cmd.args(spec.lua.replace("@SEED@", &seed).split(' '));
+        let out = cmd.stdin(Stdio::null()).output();
+        let out = out.map_err(|e| format!("wrk: {e}"))?;
         let text = String::from_utf8_lossy(&out.stdout);
+        let err = String::from_utf8_lossy(&out.stderr);
         match text.lines().find_map(|l| l.strip_prefix("WRK_JSON ")) {
-            Some(j) if out.status.success() => Ok(serde_json::from_str(j)?),
-            _ => Err(format!(
-                "wrk: {}: {text}{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            ))?,
+            Some(json) if out.status.success() => Ok(serde_json::from_str(json)?),
+            _ => Err(format!("wrk: {}: {text}{err}", out.status).into()),
         }
     }
-
-    /// An info row; `vs` and `under` judge it.
-    fn row(&mut self, id: &'static str, label: &str, v: (f64, &'static str)) -> &mut Row {
-        let (label, (value, unit)) = (label.into(), v);
-        let (check, result) = ("info", "info");
-        let row = Row {
-            id,
-            label,
-            value,
-            unit,
-            check,
-            result,
-            ..Row::default()
-        };
-        self.rows.push(row);
-        self.rows.last_mut().expect("just pushed")
-    }
-
-    /// A row judged by its ratio to a peer: ours / theirs >= min.
-    fn vs(&mut self, id: &'static str, label: &str, ours: f64, peer: &str, theirs: f64, min: f64) {
-        let r = self.row(id, label, (ours, "req/s"));
-        (r.peer, r.peer_value, r.ratio) = (peer.into(), Some(theirs), Some(ours / theirs));
-        (r.check, r.target, r.result) = ("ratio_ge", Some(min), pass(ours / theirs >= min));
-    }
-
-    /// A row judged by a limit (value < max), with a peer for context.
-    fn under(
-        &mut self,
-        id: &'static str,
-        label: &str,
-        v: (f64, &'static str),
-        max: f64,
-        peer: Option<(&str, f64)>,
-    ) {
-        let r = self.row(id, label, v);
-        (r.check, r.target, r.result) = ("lt", Some(max), pass(v.0 < max));
-        if let Some((name, p)) = peer {
-            (r.peer, r.peer_value, r.ratio) = (name.into(), Some(p), Some(v.0 / p));
-        }
-    }
-
-    fn info(&mut self, label: &str, v: (f64, &'static str)) {
-        self.row("-", label, v);
-    }
-}
-
-fn pass(ok: bool) -> &'static str {
-    if ok { "PASS" } else { "MISS" }
 }
 
 // -------------------------------------------------------------------------------- benches
 
-/// Figures of the default region that rows of later benches compare with.
-struct Skaraborg {
-    items: f64,
-    item: f64,
-    rss_mib: f64,
-}
-
-/// a, b, e, f, h, i, l, and the skaraborg sides of d, g, j: the default region (as shipped).
-fn bench_skaraborg(b: &mut Bench) -> R<Skaraborg> {
-    let s = b.server("skaraborg", None)?;
+/// The default region (as shipped): a, b, e, f, h, i, l and the Skaraborg sides of d, g, j.
+fn skaraborg(b: &mut Bench) -> R<()> {
+    let (s, _) = b.server("skaraborg", &[])?;
 
     // a. The kommuner GeoJSON, gzip: ours vs nginx gzip_static serving the very same bytes.
-    let ours = get_ok(s.port, "/api/v1/kommuner", true)?;
-    let (gz, plain) = (ours.body.len(), gunzip(&ours.body)?.len());
-    log!(
-        "kommuner: {gz} gzip bytes ({plain} plain), ETag {:?}",
-        ours.header("etag")
-    );
-    let nginx = start_nginx(b, &ours.body)?;
-    if get_ok(nginx.port, "/kommuner.geojson", true)?.body != ours.body {
+    let gz = get_ok(s.port, KOMMUNER, true)?;
+    let (n, plain) = (gz.len(), gunzip(&gz)?.len());
+    log!("kommuner: {n} gzip bytes ({plain} plain)");
+    b.vars.push(("{gz}", n.to_string()));
+    let nginx = start_nginx(b, &gz)?;
+    if get_ok(nginx.port, "/kommuner.geojson", true)? != gz {
         Err("nginx serves other bytes than ours")?;
     }
-    let k = b.load("kommuner_gzip", &s, &Spec::get("/api/v1/kommuner").gzip())?;
-    let n = b.load(
-        "kommuner_nginx",
-        &nginx,
-        &Spec::get("/kommuner.geojson").gzip(),
-    )?;
+    b.load("kommuner_gzip", &s, get(KOMMUNER, true))?;
+    b.load("kommuner_nginx", &nginx, get("/kommuner.geojson", true))?;
     drop(nginx);
-    b.vs(
-        "a",
-        &format!("kommuner GeoJSON gzip ({gz} B)"),
-        k.rps,
-        "nginx gzip_static",
-        n.rps,
-        0.95,
-    );
 
-    // b. locate at random points vs the trivial handler.
+    // b. locate at random points vs the trivial handler. The p99 with CONNS connections includes
+    // queueing on one core; with one connection it is the handler's own tail.
     get_ok(s.port, "/api/v1/locate?lat=58.39&lon=13.85", false)?;
-    let seed = b.cfg.seed.to_string();
-    let locate = Spec::lua(&[&["locate", seed.as_str()][..], &LOCATE_BOX].concat());
-    let loc = b.load("locate", &s, &locate)?;
-    let h = b.load("healthz", &s, &Spec::get("/healthz"))?;
-    b.vs("b", "locate random points", loc.rps, "/healthz", h.rps, 0.7);
-    let label = format!("locate p99, {} connections", b.cfg.conns);
-    b.under(
-        "b",
-        &label,
-        (loc.p99_ms, "ms"),
-        1.0,
-        Some(("/healthz p99", h.p99_ms)),
-    );
-    log!(
-        "locate: {} of {} answers not 2xx (outside the region: 404)",
-        loc.non_2xx,
-        loc.requests
-    );
-    // The p99 above includes queueing behind CONNS connections on one core; with one
-    // connection it is the handler's own tail.
-    let c1 = b.load("locate_1conn", &s, &locate.conns(1))?;
-    b.info("locate p99, 1 connection", (c1.p99_ms, "ms"));
+    let loc = b.load("locate", &s, b.locate())?;
+    b.load("healthz", &s, get("/healthz", false))?;
+    let (outside, all) = (loc.non_2xx, loc.requests);
+    log!("locate: {outside} of {all} answers not 2xx (outside the region: 404)");
+    let mut one = b.locate();
+    one.conns = Some(1);
+    b.load("locate_1conn", &s, one)?;
 
     // e. The kommun page vs the trivial handler.
-    get_ok(s.port, "/kommun/1496", true)?;
-    let page = b.load("kommun_page", &s, &Spec::get("/kommun/1496").gzip())?;
-    b.vs(
-        "e",
-        "kommun page 1496 (HTML, gzip)",
-        page.rps,
-        "/healthz",
-        h.rps,
-        0.8,
-    );
+    b.load("kommun_page", &s, get("/kommun/1496", true))?;
 
     // f. What the first map page costs a browser: the page, every asset it links, and the
     // GeoJSON its script fetches (named in the page's JSON config), gzip.
-    let html = get_ok(s.port, "/", false)?.text();
+    let html = String::from_utf8(get_ok(s.port, "/", false)?)?;
+    let upto_quote = |s: &str| s.split('"').next().unwrap_or("").to_string();
     let mut urls = vec!["/".to_string()];
-    for part in html.split("\"/assets/").skip(1) {
-        let url = format!("/assets/{}", part.split('"').next().unwrap_or(""));
-        if !urls.contains(&url) {
-            urls.push(url);
-        }
+    for asset in html.split("\"/assets/").skip(1) {
+        urls.push(format!("/assets/{}", upto_quote(asset)));
     }
-    let geojson = html
-        .split("\"geojson\":\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next());
-    urls.push(
-        geojson
-            .ok_or("the map page has no map (Leaflet missing? tools/deps.sh web)")?
-            .into(),
-    );
+    let Some(geojson) = html.split("\"geojson\":\"").nth(1) else {
+        return Err("the map page has no map (Leaflet missing? tools/deps.sh web)".into());
+    };
+    urls.push(upto_quote(geojson));
+    urls.sort();
+    urls.dedup();
     let mut sizes = BTreeMap::new();
     for url in urls {
-        let n = get_ok(s.port, &url, true)?.body.len();
+        let n = get_ok(s.port, &url, true)?.len();
         log!("first map page: {url} {n} bytes (gzip)");
         sizes.insert(url, n);
     }
     let total: usize = sizes.values().sum();
-    b.meas.insert(
-        "map_page".into(),
-        json!({ "transfer_bytes": total, "files": sizes }),
-    );
-    b.under(
-        "f",
-        "first map page + assets, gzip",
-        (total as f64 / 1024.0, "KB"),
-        150.0,
-        None,
-    );
+    let page = json!({ "transfer_bytes": total, "files": sizes });
+    b.note("map_page", page);
+    b.fig("map_page_kb", total as f64 / 1024.0, "KB");
 
-    // i. OGC items vs the kommuner layer route, both gzip, same server.
-    get_ok(s.port, ITEMS, true)?;
-    let items_gz = b.load("ogc_items_gzip", &s, &Spec::get(ITEMS).gzip())?;
-    b.vs(
-        "i",
-        "OGC items limit 15, gzip",
-        items_gz.rps,
-        "/api/v1/kommuner",
-        k.rps,
-        0.5,
-    );
-
-    // g (ours) and the skaraborg sides of j: identity, like pygeoapi (gzip off).
-    let items = b.load("ogc_items", &s, &Spec::get(ITEMS))?;
-    get_ok(s.port, ITEM, false)?;
-    let item = b.load("ogc_item", &s, &Spec::get(ITEM))?;
+    // i. OGC items vs the kommuner layer route, both gzip; then g (ours) and the Skaraborg sides
+    // of j: identity, like pygeoapi (gzip off).
+    b.load("ogc_items_gzip", &s, get(ITEMS, true))?;
+    b.load("ogc_items", &s, get(ITEMS, false))?;
+    b.load("ogc_item", &s, get(ITEM, false))?;
 
     // h. The full long-table CSV export; the first request builds it.
     let t = Instant::now();
-    let csv = get_ok(s.port, EXPORT, false)?.body;
+    let csv = get_ok(s.port, EXPORT, false)?;
     let first_ms = t.elapsed().as_secs_f64() * 1e3;
-    let (bytes, rows) = (
-        csv.len(),
-        csv.iter()
-            .filter(|&&c| c == b'\n')
-            .count()
-            .saturating_sub(1),
-    );
+    let (bytes, rows) = (csv.len(), count(&csv, "\n").saturating_sub(1));
     log!("export: {rows} rows, {bytes} bytes, first (building) request {first_ms:.1} ms");
-    let x = b.load("export_csv", &s, &Spec::get(EXPORT))?;
-    b.meas.insert(
-        "export_first".into(),
-        json!({ "ms": first_ms, "rows": rows, "bytes": bytes }),
-    );
-    b.row(
-        "h",
-        &format!("CSV export ({rows} rows, {bytes} B)"),
-        (x.rps, "req/s"),
-    );
-    b.row(
-        "h",
-        "CSV export, MB/s",
-        (x.rps * bytes as f64 / 1e6, "MB/s"),
-    );
-    b.row("h", "CSV export, rows/s", (x.rps * rows as f64, "rows/s"));
-    b.row("h", "CSV export, first request (builds)", (first_ms, "ms"));
+    let rps = b.load("export_csv", &s, get(EXPORT, false))?.rps;
+    let first = json!({ "ms": first_ms, "rows": rows, "bytes": bytes });
+    b.note("export_first", first);
+    b.vars.push(("{rows}", rows.to_string()));
+    b.vars.push(("{bytes}", bytes.to_string()));
+    b.fig("export_mb_s", rps * bytes as f64 / 1e6, "MB/s");
+    b.fig("export_rows_s", rps * rows as f64, "rows/s");
+    b.fig("export_first_ms", first_ms, "ms");
 
     // The peer of d: RSS after the loads above (the cache-miss loads below fill the server's
     // response cache with hundreds of distinct bodies; their RSS is an info row).
-    let rss = status_mib(s.pid(), "VmRSS");
+    let rss = status_mib(&s, "VmRSS");
+    b.fig("rss_skaraborg", rss, "MiB");
 
     // l. A response built per request (a new bbox each time, all 15 kommuner inside, so every
     // request misses the cache): gzip vs identity. Compression should at most double the cost.
-    let probe = format!("{ITEMS}&bbox={}", SKARABORG_BBOX.join(","));
-    let features = get_ok(s.port, &probe, false)?
-        .text()
-        .matches("\"type\":\"Feature\"")
-        .count();
+    let probe = format!("{ITEMS}&bbox={}", SKARABORG_BBOX.replace(' ', ","));
+    let features = count(&get_ok(s.port, &probe, false)?, "\"type\":\"Feature\"");
     if features != 15 {
         Err(format!("{probe}: {features} features, not 15"))?;
     }
-    let fresh = Spec::lua(&[&["bbox", ITEMS, "@SEED@"][..], &SKARABORG_BBOX, &["0.01"]].concat());
-    let miss_gz = b.load("ogc_miss_gzip", &s, &fresh.clone().gzip())?;
-    let miss = b.load("ogc_miss_identity", &s, &fresh)?;
-    b.vs(
-        "l",
-        "OGC items, cache miss, gzip",
-        miss_gz.rps,
-        "same, identity",
-        miss.rps,
-        0.5,
-    );
-    let rss_miss = status_mib(s.pid(), "VmRSS");
-    let r = b.row("-", "RSS after the cache-miss loads", (rss_miss, "MiB"));
-    (r.peer, r.peer_value, r.ratio) = ("before them".into(), Some(rss), Some(rss_miss / rss));
+    let fresh = format!("bbox {ITEMS} @SEED@ {SKARABORG_BBOX} 0.01");
+    b.load("ogc_miss_gzip", &s, lua(&fresh, true))?;
+    b.load("ogc_miss_identity", &s, lua(&fresh, false))?;
+    let (rss_miss, hwm) = (status_mib(&s, "VmRSS"), status_mib(&s, "VmHWM"));
+    b.fig("rss_after_misses", rss_miss, "MiB");
 
-    let lines = s.log_lines();
+    let lines = fs::read_to_string(&s.log)?.lines().count();
     log!("the server wrote {lines} log lines");
-    let hwm = status_mib(s.pid(), "VmHWM");
     let server = json!({
         "log_lines": lines, "rss_mib": rss, "rss_after_misses_mib": rss_miss, "vmhwm_mib": hwm
     });
-    b.meas.insert("skaraborg_server".into(), server);
-    Ok(Skaraborg {
-        items: items.rps,
-        item: item.rps,
-        rss_mib: rss,
-    })
+    b.note("skaraborg_server", server);
+    Ok(())
 }
 
 /// d, j, k: --region sverige (290 kommuner).
-fn bench_sverige(b: &mut Bench, skaraborg: &Skaraborg) -> R<()> {
-    let s = b.server("sverige", Some("sverige"))?;
-    let rss_idle = status_mib(s.pid(), "VmRSS");
-
-    // j. The same OGC requests with 290 kommuner instead of 15.
-    get_ok(s.port, ITEMS, false)?;
-    let items = b.load("sverige_ogc_items", &s, &Spec::get(ITEMS))?;
-    get_ok(s.port, ITEM, false)?;
-    let item = b.load("sverige_ogc_item", &s, &Spec::get(ITEM))?;
-    b.vs(
-        "j",
-        "OGC items limit 15, sverige",
-        items.rps,
-        "same, skaraborg",
-        skaraborg.items,
-        0.8,
-    );
-    b.vs(
-        "j",
-        "OGC item 1496, sverige",
-        item.rps,
-        "same, skaraborg",
-        skaraborg.item,
-        0.8,
-    );
-
-    // k. A bbox over all of Sweden (every kommun a candidate) vs the plain first page.
-    get_ok(s.port, SWEDEN_BBOX, false)?;
-    let bbox = b.load("sverige_ogc_bbox", &s, &Spec::get(SWEDEN_BBOX))?;
-    b.vs(
-        "k",
-        "OGC bbox all Sweden, limit 15",
-        bbox.rps,
-        "items limit 15, sverige",
-        items.rps,
-        0.5,
-    );
-
+fn sverige(b: &mut Bench) -> R<()> {
+    let (s, _) = b.server("sverige", &["--region", "sverige"])?;
+    let rss_idle = status_mib(&s, "VmRSS");
+    // j. The same OGC requests with 290 kommuner instead of 15. k. A bbox over all of Sweden
+    // (every kommun a candidate) vs the plain first page.
+    b.load("sverige_ogc_items", &s, get(ITEMS, false))?;
+    b.load("sverige_ogc_item", &s, get(ITEM, false))?;
+    b.load("sverige_ogc_bbox", &s, get(SWEDEN_BBOX, false))?;
     // d. RSS after the loads above and one run each of the GeoJSON and of locate.
-    b.load(
-        "sverige_kommuner",
-        &s,
-        &Spec::get("/api/v1/kommuner").gzip().once(),
-    )?;
-    let seed = b.cfg.seed.to_string();
-    let locate = Spec::lua(&[&["locate", seed.as_str()][..], &LOCATE_BOX].concat()).once();
-    let loc = b.load("sverige_locate", &s, &locate)?;
-    let (rss, hwm) = (status_mib(s.pid(), "VmRSS"), status_mib(s.pid(), "VmHWM"));
+    b.load("sverige_kommuner", &s, get(KOMMUNER, true).once())?;
+    b.load("sverige_locate", &s, b.locate().once())?;
+    let (rss, hwm) = (status_mib(&s, "VmRSS"), status_mib(&s, "VmHWM"));
     let server = json!({ "rss_idle_mib": rss_idle, "rss_mib": rss, "vmhwm_mib": hwm });
-    b.meas.insert("sverige_server".into(), server);
-    let peer = Some(("skaraborg", skaraborg.rss_mib));
-    b.under("d", "RSS after load, sverige", (rss, "MiB"), 64.0, peer);
-    b.info("locate, sverige", (loc.rps, "req/s"));
+    b.note("sverige_server", server);
+    b.fig("rss_sverige", rss, "MiB");
     Ok(())
 }
 
-/// c. Cold start to the first /healthz answer, sverige vs the default region: a tight probe
-/// loop (connect, GET, read the status line), 30 s deadline per start.
-fn bench_cold_start(b: &mut Bench) -> R<()> {
-    let mut medians = Vec::new();
-    for region in [None, Some("sverige")] {
-        let name = format!("cold_{}", region.unwrap_or("skaraborg"));
+/// c. Cold start to the first /healthz answer, sverige vs the default region: the median of
+/// COLD_RUNS starts.
+fn cold_start(b: &mut Bench) -> R<()> {
+    let sverige = ["--region", "sverige"];
+    for (name, args) in [("cold_skaraborg", &[][..]), ("cold_sverige", &sverige)] {
         let mut ms = Vec::new();
-        for _ in 0..b.cfg.cold_runs {
-            b.wait_port_free()?;
-            let t = Instant::now();
-            let mut p = b.spawn_server(&name, region)?;
-            while !probe_healthz(b.cfg.port) {
-                if !p.alive() || t.elapsed() > Duration::from_secs(30) {
-                    Err(format!("{name}: no /healthz answer:\n{}", p.tail()))?;
-                }
-            }
-            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        for _ in 0..b.cold_runs {
+            ms.push(b.server(name, args)?.1);
         }
         ms.sort_by(f64::total_cmp);
-        let n = ms.len();
-        let median = if n % 2 == 1 {
-            ms[n / 2]
-        } else {
-            (ms[n / 2 - 1] + ms[n / 2]) / 2.0
-        };
+        let median = (ms[(ms.len() - 1) / 2] + ms[ms.len() / 2]) / 2.0;
         log!("{name}: cold start median {median:.1} ms of {ms:.1?}");
-        b.meas
-            .insert(name, json!({ "median_ms": median, "runs_ms": ms }));
-        medians.push(median);
+        b.note(name, json!({ "median_ms": median, "runs_ms": ms }));
+        b.fig(name, median, "ms");
     }
-    let peer = Some(("skaraborg", medians[0]));
-    b.under(
-        "c",
-        "cold start to /healthz, sverige",
-        (medians[1], "ms"),
-        100.0,
-        peer,
-    );
     Ok(())
 }
 
-/// g. OGC items (kommuner, limit 15, full geometry) vs pygeoapi (gunicorn, one sync worker, same
-/// core) serving the same kommuner.geojson file (benches/pygeoapi.yml).
-fn bench_pygeoapi(b: &mut Bench, skaraborg: &Skaraborg) -> R<()> {
-    let (pygeoapi, gunicorn) = (
-        b.cfg.venv.join("bin/pygeoapi"),
-        b.cfg.venv.join("bin/gunicorn"),
-    );
-    if !pygeoapi.exists() || !gunicorn.exists() {
-        Err(format!(
-            "no pygeoapi in {}: run tools/deps.sh bench",
-            b.cfg.venv.display()
-        ))?;
+/// g. The peer of OGC items: pygeoapi (gunicorn, one sync worker, on the server's core) serving
+/// the same kommuner.geojson file (benches/pygeoapi.yml) and the same request, at its root.
+fn pygeoapi(b: &mut Bench) -> R<()> {
+    let (port, dir) = (free_port(b.port + 1)?, format!("{}/pygeoapi", b.tmp));
+    let venv = b.venv.clone();
+    let bin = |name: &str| format!("{venv}/bin/{name}");
+    if !Path::new(&bin("pygeoapi")).exists() || !Path::new(&bin("gunicorn")).exists() {
+        Err(format!("no pygeoapi in {venv}: run tools/deps.sh bench"))?;
     }
-    let port = free_port(b.cfg.port + 1)?;
-    let dir = b.tmp.join("pygeoapi");
     fs::create_dir_all(&dir)?;
-    let config = fs::read_to_string(Path::new(ROOT).join("benches/pygeoapi.yml"))?
-        .replace("@HOST@", HOST)
-        .replace("@PORT@", &port.to_string())
-        .replace(
-            "@DATA@",
-            &b.cfg.data.join("kommuner.geojson").to_string_lossy(),
-        );
-    let (config_file, openapi) = (dir.join("config.yml"), dir.join("openapi.yml"));
-    fs::write(&config_file, config)?;
-    let gen_openapi = Command::new(&pygeoapi)
-        .args(["openapi", "generate"])
-        .arg(&config_file)
-        .arg("--output-file")
-        .arg(&openapi)
-        .output()?;
-    if !gen_openapi.status.success() {
-        let err = String::from_utf8_lossy(&gen_openapi.stderr);
-        Err(format!(
-            "pygeoapi could not generate its OpenAPI document: {err}"
-        ))?;
-    }
+    let config = peer_config(b, "pygeoapi.yml", &dir, port)?;
+    let openapi = format!("{dir}/openapi.yml");
+    let generate = ["openapi", "generate", &config, "--output-file", &openapi];
+    checked(&bin("pygeoapi"), &generate)?;
+    let mut cmd = b.pinned(&bin("gunicorn"));
     let bind = format!("{HOST}:{port}");
-    let cmd = [
-        gunicorn.as_os_str(),
-        "-w1".as_ref(),
-        "-b".as_ref(),
-        bind.as_ref(),
-    ];
-    let cmd = [&cmd[..], &["pygeoapi.flask_app:APP".as_ref()]].concat();
-    let env = [
-        ("PYGEOAPI_CONFIG", config_file.as_os_str()),
-        ("PYGEOAPI_OPENAPI", openapi.as_os_str()),
-    ];
-    let g = Proc::spawn("pygeoapi", port, &cmd, &env, b)?.wait_ready(false, 60)?;
-    // pygeoapi serves the same request at its root.
+    cmd.args(["-w1", "-b", &bind, "pygeoapi.flask_app:APP"]);
+    cmd.env("PYGEOAPI_CONFIG", &config);
+    cmd.env("PYGEOAPI_OPENAPI", &openapi);
+    let g = b.start("pygeoapi", port, cmd)?.ready(false, 60)?;
     let path = ITEMS.trim_start_matches("/ogc");
-    let n = get_ok(port, path, false)?
-        .text()
-        .matches("\"Feature\"")
-        .count();
+    let n = count(&get_ok(port, path, false)?, "\"Feature\"");
     if n != 15 {
         Err(format!("pygeoapi answered {n} features, not 15"))?;
     }
-    let peer = b.load("ogc_pygeoapi", &g, &Spec::get(path))?;
+    b.load("ogc_pygeoapi", &g, get(path, false))?;
     drop(g);
-    let python = b.cfg.venv.join("bin/python");
-    let version = first_line(
-        &python.to_string_lossy(),
-        &["-c", "import pygeoapi; print(pygeoapi.__version__)"],
-    );
-    b.meas
-        .insert("pygeoapi".into(), json!({ "version": version }));
-    b.vs(
-        "g",
-        &format!("OGC items limit 15 (pygeoapi {version})"),
-        skaraborg.items,
-        "pygeoapi",
-        peer.rps,
-        100.0,
-    );
+    let version = "import pygeoapi; print(pygeoapi.__version__)";
+    let version = first_line(&bin("python"), &["-c", version]);
+    b.note("pygeoapi", json!({ "version": version }));
+    b.vars.push(("{pygeoapi}", version));
     Ok(())
 }
 
-/// nginx, one worker pinned to the server's core, serving `gz` as kommuner.geojson.gz
-/// (gzip_static; the plain file is empty) from benches/nginx.conf.
+/// nginx, one worker on the server's core, serving `gz` as kommuner.geojson.gz (gzip_static; the
+/// plain file is empty) with benches/nginx.conf.
 fn start_nginx(b: &Bench, gz: &[u8]) -> R<Proc> {
-    let dir = b.tmp.join("nginx");
-    fs::create_dir_all(dir.join("tmp"))?;
-    fs::create_dir_all(dir.join("www"))?;
-    fs::write(dir.join("www/kommuner.geojson.gz"), gz)?;
-    fs::write(dir.join("www/kommuner.geojson"), "")?;
-    let port = free_port(b.cfg.port + 1)?;
-    let conf = fs::read_to_string(Path::new(ROOT).join("benches/nginx.conf"))?
-        .replace("@DIR@", &dir.to_string_lossy())
-        .replace("@HOST@", HOST)
-        .replace("@PORT@", &port.to_string())
-        .replace("@ROOT@", &dir.join("www").to_string_lossy());
-    let conf_file = dir.join("nginx.conf");
-    fs::write(&conf_file, conf)?;
+    let (port, dir) = (free_port(b.port + 1)?, format!("{}/nginx", b.tmp));
+    fs::create_dir_all(format!("{dir}/tmp"))?;
+    fs::create_dir_all(format!("{dir}/www"))?;
+    fs::write(format!("{dir}/www/kommuner.geojson.gz"), gz)?;
+    fs::write(format!("{dir}/www/kommuner.geojson"), "")?;
+    let conf = peer_config(b, "nginx.conf", &dir, port)?;
     // The worker runs as nobody when we are root: let it read the files.
-    Command::new("chmod")
-        .arg("-R")
-        .arg("a+rX")
-        .arg(&b.tmp)
-        .status()?;
-    let args = [
-        "-p".as_ref(),
-        dir.as_os_str(),
-        "-c".as_ref(),
-        conf_file.as_os_str(),
-    ];
-    let check = Command::new("nginx").arg("-t").args(args).output();
-    let check = check.map_err(|e| format!("nginx: {e} (tools/deps.sh bench installs it)"))?;
-    if !check.status.success() {
-        Err(format!(
-            "nginx -t: {}",
-            String::from_utf8_lossy(&check.stderr)
-        ))?;
-    }
-    Proc::spawn(
-        "nginx",
-        port,
-        &[&["nginx".as_ref()][..], &args].concat(),
-        &[],
-        b,
-    )?
-    .wait_ready(false, 10)
+    checked("chmod", &["-R", "a+rX", &b.tmp])?;
+    checked("nginx", &["-t", "-p", &dir, "-c", &conf])?;
+    let mut cmd = b.pinned("nginx");
+    cmd.args(["-p", &dir, "-c", &conf]);
+    b.start("nginx", port, cmd)?.ready(false, 10)
 }
 
 // --------------------------------------------------------------------------------- output
@@ -1155,7 +809,12 @@ fn num(v: Option<f64>) -> String {
     }
 }
 
-fn print_table(rows: &[Row]) {
+fn pass(ok: bool) -> &'static str {
+    if ok { "PASS" } else { "MISS" }
+}
+
+/// Prints `ROWS` with the figures measured, judged; returns them for results.json.
+fn table(b: &Bench) -> R<Vec<Value>> {
     let line = |c: [&str; 9]| {
         let [id, label, ours, unit, peer, theirs, ratio, target, result] = c;
         println!(
@@ -1168,127 +827,112 @@ fn print_table(rows: &[Row]) {
         "", "measure", "ours", "", "peer", "", "ratio", "target", "result",
     ]);
     println!("{}", "-".repeat(126));
-    for r in rows {
-        let target = match (r.check, r.target) {
-            ("ratio_ge", Some(t)) => format!("ratio >= {t}"),
-            ("lt", Some(t)) => format!("< {t} {}", r.unit),
-            _ => "-".into(),
+    let fig = |name: &str| b.figs.get(name).copied();
+    let mut rows = Vec::new();
+    for &(id, label, ours, peer, theirs, check) in ROWS {
+        let (value, unit) = fig(ours).ok_or(format!("no figure {ours}"))?;
+        let theirs = fig(theirs).map(|f| f.0);
+        let ratio = theirs.map(|t| value / t);
+        let (kind, target, result) = match check {
+            Ge(t) => ("ratio_ge", Some(t), pass(ratio >= Some(t))),
+            Lt(t) => ("lt", Some(t), pass(value < t)),
+            Info => ("info", None, "info"),
         };
-        let peer = if r.peer.is_empty() { "-" } else { &r.peer };
-        let (ours, theirs, ratio) = (num(Some(r.value)), num(r.peer_value), num(r.ratio));
-        line([
-            r.id, &r.label, &ours, r.unit, peer, &theirs, &ratio, &target, r.result,
-        ]);
+        let goal = match check {
+            Ge(t) => format!("ratio >= {t}"),
+            Lt(t) => format!("< {t} {unit}"),
+            Info => "-".into(),
+        };
+        let mut label = label.to_string();
+        for (k, v) in &b.vars {
+            label = label.replace(k, v);
+        }
+        let (v, t, r) = (num(Some(value)), num(theirs), num(ratio));
+        let p = if peer.is_empty() { "-" } else { peer };
+        line([id, &label, &v, unit, p, &t, &r, &goal, result]);
+        rows.push(json!({
+            "id": id, "label": label, "value": value, "unit": unit, "peer": peer,
+            "peer_value": theirs, "ratio": ratio, "check": kind, "target": target, "result": result
+        }));
     }
     println!();
-}
-
-fn run(b: &mut Bench) -> R<()> {
-    let skaraborg = bench_skaraborg(b)?;
-    bench_sverige(b, &skaraborg)?;
-    bench_cold_start(b)?;
-    bench_pygeoapi(b, &skaraborg)
+    Ok(rows)
 }
 
 fn main() -> ExitCode {
-    match main_() {
-        Ok(code) => code,
-        Err(e) => {
-            log!("ERROR: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    run().unwrap_or_else(|e| {
+        log!("ERROR: {e}");
+        ExitCode::FAILURE
+    })
 }
 
-fn main_() -> R<ExitCode> {
+fn benches(b: &mut Bench) -> R<()> {
+    skaraborg(b)?;
+    sverige(b)?;
+    cold_start(b)?;
+    pygeoapi(b)
+}
+
+fn run() -> R<ExitCode> {
     t0();
-    let mut cfg = Cfg::from_env()?;
+    let mut b = Bench::from_env()?;
     let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if cpus < 2 {
-        (cfg.server_cpu, cfg.load_cpu) = (0, 0);
+        (b.server_cpu, b.load_cpu) = (0, 0);
     }
-    if cfg.server_cpu == cfg.load_cpu {
+    if b.server_cpu == b.load_cpu {
         log!("WARNING: {cpus} CPU(s): server and load share a core, figures are not comparable");
     }
-    if !cfg.bin.exists() || !cfg.data.join("dataset.toml").exists() {
-        Err(format!(
-            "no binary {} or no data set {}",
-            cfg.bin.display(),
-            cfg.data.display()
-        ))?;
+    let (bin, data) = (&b.bin, &b.data);
+    if !Path::new(bin).exists() || !Path::new(data).join("dataset.toml").exists() {
+        Err(format!("no binary {bin} or no data set {data}"))?;
     }
-    if port_open(cfg.port) {
-        Err(format!("port {} is in use: set SKK_BENCH_PORT", cfg.port))?;
+    if port_open(b.port) {
+        Err(format!("port {} is in use: set SKK_BENCH_PORT", b.port))?;
     }
     // This harness and wrk (its child) stay off the server's core.
-    let me = std::process::id().to_string();
-    Command::new("taskset")
-        .args(["-a", "-cp", &cfg.load_cpu.to_string(), &me])
-        .output()?;
+    let (me, load_cpu) = (std::process::id().to_string(), b.load_cpu.to_string());
+    checked("taskset", &["-a", "-cp", &load_cpu, &me])?;
     let before = core_ticks();
     sleep(Duration::from_secs(1));
     let after = core_ticks();
-    let busy =
-        (busy_pct(&before, &after, cfg.server_cpu) + busy_pct(&before, &after, cfg.load_cpu)) / 2.0;
+    let busy = |core| busy_pct(&before, &after, core);
+    let busy = (busy(b.server_cpu) + busy(b.load_cpu)) / 2.0;
     log!("before the benches, the two cores were {busy:.0} % busy (1 s)");
     if busy > 10.0 {
         log!("WARNING: something else is using the CPU (a build?): figures will be unreliable");
     }
 
-    let tmp = std::env::temp_dir().join(format!("skk-bench.{me}"));
-    fs::create_dir_all(&tmp)?;
-    let clk_tck = first_line("getconf", &["CLK_TCK"]).parse().unwrap_or(100.0);
-    let mut b = Bench {
-        cfg,
-        tmp,
-        clk_tck,
-        wrk_runs: 0,
-        rows: vec![],
-        meas: BTreeMap::new(),
-    };
-    let outcome = run(&mut b);
-    if b.cfg.keep_tmp {
-        log!("kept {}", b.tmp.display());
+    fs::create_dir_all(&b.tmp)?;
+    b.vars.push(("{conns}", b.conns.to_string()));
+    let outcome = benches(&mut b);
+    if b.keep_tmp {
+        log!("kept {}", b.tmp);
     } else {
         fs::remove_dir_all(&b.tmp)?;
     }
     outcome?;
+    let rows = table(&b)?;
 
-    // Rows in the order of their ids; an info row ("-") stays after the row it follows.
-    let mut key = "";
-    let mut keyed: Vec<(&str, Row)> = Vec::new();
-    for r in std::mem::take(&mut b.rows) {
-        key = if r.id == "-" { key } else { r.id };
-        keyed.push((key, r));
-    }
-    keyed.sort_by_key(|(k, _)| *k);
-    b.rows = keyed.into_iter().map(|(_, r)| r).collect();
-    print_table(&b.rows);
-
-    let c = &b.cfg;
     let meta = json!({
         "date": jiff::Timestamp::now().to_string(),
         "commit": first_line("git", &["rev-parse", "--short", "HEAD"]),
-        "host_cpus": cpus, "server_cpu": c.server_cpu, "load_cpu": c.load_cpu,
-        "repeat": c.repeat, "duration_s": c.duration, "warmup_s": c.warmup,
-        "wrk_connections": c.conns, "seed": c.seed, "data": c.data,
+        "host_cpus": cpus, "server_cpu": b.server_cpu, "load_cpu": b.load_cpu,
+        "repeat": b.repeat, "duration_s": b.duration, "warmup_s": b.warmup,
+        "wrk_connections": b.conns, "seed": b.seed, "data": b.data,
         "rust_log": std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
         "busy_before_pct": busy,
         "loadavg_end": fs::read_to_string("/proc/loadavg").unwrap_or_default().trim(),
         "wrk": first_line("wrk", &["-v"]), "nginx": first_line("nginx", &["-v"]),
     });
-    let results = json!({ "meta": meta, "rows": b.rows, "measurements": b.meas });
-    fs::create_dir_all(&c.out)?;
-    let file = c.out.join("results.json");
+    let results = json!({ "meta": meta, "rows": rows, "measurements": b.meas });
+    fs::create_dir_all(&b.out)?;
+    let file = format!("{}/results.json", b.out);
     fs::write(&file, serde_json::to_string_pretty(&results)?)?;
-    log!("wrote {}", file.display());
-    let misses = b.rows.iter().filter(|r| r.result == "MISS").count();
+    log!("wrote {file}");
+    let misses = rows.iter().filter(|r| r["result"] == "MISS").count();
     if misses > 0 {
         log!("{misses} target(s) missed");
     }
-    Ok(if misses > 0 && c.strict {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(u8::from(misses > 0 && b.strict)))
 }

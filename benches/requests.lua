@@ -1,6 +1,7 @@
 -- wrk script for benches/load.rs: the requests a measurement sends, built once in init() so that
 -- the load generator spends the same (small) effort per request in every mode, and a done() that
--- prints the figures as one JSON line (WRK_JSON {...}) for the harness to read.
+-- prints the figures as one JSON line (WRK_JSON {...}) for the harness to read: req/s, requests,
+-- bytes per answer, answers with status >= 400, socket errors, p50 and p99 latency in ms.
 --
 --   wrk ... -s benches/requests.lua URL -- fixed PATH
 --   wrk ... -s benches/requests.lua URL -- locate SEED LAT_MIN LAT_MAX LON_MIN LON_MAX [N]
@@ -58,10 +59,11 @@ function request()
 end
 
 function done(summary, latency, requests)
-    local e = summary.errors
+    local e, n = summary.errors, summary.requests
     io.write(string.format(
-        'WRK_JSON {"duration_us":%d,"requests":%d,"bytes":%d,"non_2xx":%d,"socket_errors":%d,'
-            .. '"p50_us":%d,"p99_us":%d}\n',
-        summary.duration, summary.requests, summary.bytes, e.status,
-        e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))
+        'WRK_JSON {"rps":%.3f,"requests":%d,"bytes_per_answer":%.3f,"non_2xx":%d,'
+            .. '"socket_errors":%d,"p50_ms":%.3f,"p99_ms":%.3f}\n',
+        n / (summary.duration / 1e6), n, summary.bytes / math.max(n, 1), e.status,
+        e.connect + e.read + e.write + e.timeout, latency:percentile(50) / 1e3,
+        latency:percentile(99) / 1e3))
 end
