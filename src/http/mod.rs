@@ -140,26 +140,21 @@ pub async fn cors(req: axum::extract::Request, next: axum::middleware::Next) -> 
     use axum::http::{Method, StatusCode, header};
     if req.method() == Method::OPTIONS {
         // A preflight: the answer does not depend on what is asked.
+        let asked = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        let allow = asked.cloned().unwrap_or(HeaderValue::from_static("*"));
         let mut r = Response::new(axum::body::Body::empty());
+        *r.status_mut() = StatusCode::NO_CONTENT;
         let h = r.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
+        public(h);
         h.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static("GET,HEAD"),
         );
-        let asked = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            asked.cloned().unwrap_or(HeaderValue::from_static("*")),
-        );
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, allow);
         h.insert(
             header::ACCESS_CONTROL_MAX_AGE,
             HeaderValue::from_static("86400"),
         );
-        *r.status_mut() = StatusCode::NO_CONTENT;
         return r;
     }
     let mut r = next.run(req).await;
