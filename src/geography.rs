@@ -72,18 +72,20 @@ impl Geography {
 
     /// The shapes of one detail level, serialised.
     fn serialised(&self, detail: Detail) -> Vec<Box<RawValue>> {
-        let shapes: Vec<_> = self.boundaries.iter().map(|b| b.shape.clone()).collect();
-        let shapes = match TOLERANCE.iter().find(|(d, _)| *d == detail) {
-            Some((_, tolerance)) => geometry::simplify_shared(&shapes, *tolerance),
-            None => shapes,
+        let json = |s: &geo::MultiPolygon<f64>| {
+            RawValue::from_string(geometry::geometry_json(s).to_string())
+                .expect("serde_json writes valid JSON")
         };
-        shapes
-            .iter()
-            .map(|s| {
-                RawValue::from_string(geometry::geometry_json(s).to_string())
-                    .expect("serde_json writes valid JSON")
-            })
-            .collect()
+        match TOLERANCE.iter().find(|(d, _)| *d == detail) {
+            Some((_, tolerance)) => {
+                let shapes: Vec<_> = self.boundaries.iter().map(|b| b.shape.clone()).collect();
+                geometry::simplify_shared(&shapes, *tolerance)
+                    .iter()
+                    .map(json)
+                    .collect()
+            }
+            None => self.boundaries.iter().map(|b| json(&b.shape)).collect(),
+        }
     }
 
     /// Whether this geography was built from these boundaries (the same file, or the same

@@ -35,19 +35,19 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             report(&p)
         )
     })?;
+    let configured = args
+        .public_url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/').to_string());
     let options = PageOptions {
         tiles: args.tiles.clone().filter(|t| !t.is_empty()),
         frame_ancestors: args.frame_ancestors.clone(),
         public_url: Some(
-            args.public_url
+            configured
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", args.addr)),
-        )
-        .map(|u| u.trim_end_matches('/').to_string()),
-        configured_url: args
-            .public_url
-            .clone()
-            .map(|u| u.trim_end_matches('/').to_string()),
+        ),
+        configured_url: configured,
     };
     let state = AppState::with_site(atlas, Site::load(&args.web, options));
     let listener = TcpListener::bind(args.addr)

@@ -79,6 +79,9 @@ async fn layer(req: Req, Path(name): Path<String>) -> Answer {
         ..LayerQuery::default_for(a, layer)
     }
     .canonical(a);
+    if query == LayerQuery::default_for(a, layer) {
+        return fixed(&req, Fixed::Layer(layer));
+    }
     let body = req.body(Key::Layer(query.clone()), |a| views::layer_body(a, &query));
     Ok(req.send(&body))
 }

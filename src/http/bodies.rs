@@ -163,15 +163,8 @@ impl Bodies {
         Some(slot.get_or_init(|| Arc::new(build(a, key).prebuilt())))
     }
 
-    /// A body by key: a fixed one when the request is the layer's default, else from the cache,
-    /// else built now and kept.
-    pub fn get(&self, a: &Atlas, key: Key, build: impl FnOnce() -> Body) -> Arc<Body> {
-        if let Key::Layer(q) = &key
-            && *q == LayerQuery::default_for(a, q.layer)
-            && let Some(b) = self.fixed(a, Fixed::Layer(q.layer))
-        {
-            return b.clone();
-        }
+    /// A body by key: from the cache, else built now and kept.
+    pub fn get(&self, key: Key, build: impl FnOnce() -> Body) -> Arc<Body> {
         if let Some(b) = self.cache.lock().expect("cache lock").get(&key) {
             return b;
         }
@@ -187,11 +180,6 @@ impl Bodies {
     pub fn table(&self, a: &Atlas, kind: TableKind) -> Option<&Table> {
         let i = TableKind::ALL.iter().position(|k| *k == kind)?;
         Some(self.tables[i].get_or_init(|| tables::build(a, kind, &Filter::default())))
-    }
-
-    /// Keeps a body under one more key (a page under the address it was asked by).
-    pub fn keep(&self, key: Key, body: Arc<Body>) {
-        self.cache.lock().expect("cache lock").put(key, body);
     }
 
     /// A cached body, if there is one (for answers that must know before they build).

@@ -125,7 +125,7 @@ impl Req {
     /// A query-dependent body: cached under `key`, or built now.
     pub fn body(&self, key: Key, build: impl FnOnce(&Atlas) -> Body) -> Arc<Body> {
         let a = &self.served.atlas;
-        self.served.bodies.get(a, key, || build(a))
+        self.served.bodies.get(key, || build(a))
     }
 }
 

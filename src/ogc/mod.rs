@@ -308,7 +308,7 @@ impl Ogc {
         if let (false, Ok(v)) = (link.is_empty(), HeaderValue::from_str(&link)) {
             body = body.with_header(header::LINK, v);
         }
-        let body = bodies.get(self.atlas(), key, || body);
+        let body = bodies.get(key, || body);
         Ok(self.req.send(&body))
     }
 

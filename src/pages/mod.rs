@@ -69,9 +69,10 @@ impl View {
 
 /// Renders (or finds) the page and answers with it, or with an error page that helps on.
 ///
-/// A page is kept under its canonical address, and also under the address it was asked by
-/// (with `fbclid`, a stale parameter, another order), so a repeated request is one lookup
-/// before anything is parsed.
+/// A page is kept under its canonical address. Asked by that address (as every link the service
+/// makes is), it is found with one lookup before anything is parsed; an address decorated with
+/// `fbclid` or a stale parameter is parsed first and then finds the same entry. (Keeping pages
+/// under every address asked would let junk parameters push real pages out of the cache.)
 fn answer(req: &Req, page: impl FnOnce(&Cx) -> Rendered) -> Response {
     let today = crate::dates::today();
     let asked = Key::Page {
@@ -102,10 +103,7 @@ fn answer(req: &Req, page: impl FnOnce(&Cx) -> Rendered) -> Response {
             };
             cx.canonical = view.url;
             cx.round = view.round;
-            let body = req.body(key.clone(), |_| html((view.render)(&cx)));
-            if key != asked {
-                bodies.keep(asked, body.clone());
-            }
+            let body = req.body(key, |_| html((view.render)(&cx)));
             req.send_with(&body, CACHE_PAGE)
         }
         Err(e) => error_page(&cx, e.status, &e.message),
