@@ -264,8 +264,14 @@ impl Bench {
             sleep(Duration::from_millis(100));
         }
         let addr = format!("{HOST}:{port}");
+        // A fresh store per server, seeded from the data at its start.
+        let state = std::env::temp_dir().join(format!("skk-bench-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&state);
+        let state = state.display().to_string();
         let mut cmd = self.pinned(&self.bin);
-        cmd.args(["serve", "--addr", &addr, "--data", &self.data]);
+        cmd.args([
+            "serve", "--addr", &addr, "--data", &self.data, "--state", &state,
+        ]);
         cmd.args(args);
         let log = std::env::var("RUST_LOG");
         cmd.env("RUST_LOG", log.as_deref().unwrap_or("warn"));

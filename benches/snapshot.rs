@@ -31,7 +31,7 @@ fn edited(inv: &Inventory) -> Inventory {
     let o = &mut inv.offerings[0];
     o.status = match o.status {
         OfferingStatus::Offered => OfferingStatus::NotOffered,
-        OfferingStatus::NotOffered => OfferingStatus::Offered,
+        OfferingStatus::NotOffered | OfferingStatus::Unknown => OfferingStatus::Offered,
     };
     inv
 }

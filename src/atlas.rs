@@ -133,7 +133,7 @@ impl Atlas {
                         _ if lapsed => CellState::Unknown,
                         Some(OfferingStatus::Offered) => CellState::Offered,
                         Some(OfferingStatus::NotOffered) => CellState::NotOffered,
-                        None => CellState::Unknown,
+                        Some(OfferingStatus::Unknown) | None => CellState::Unknown,
                     };
                     cells.push(Cell {
                         row,
@@ -353,6 +353,7 @@ pub fn lapsed_label(o: &Offering) -> String {
     let was = match o.status {
         OfferingStatus::Offered => "erbjöds",
         OfferingStatus::NotOffered => "erbjöds inte",
+        OfferingStatus::Unknown => "okänt",
     };
     match o.last_confirmed {
         Confirmed::On(d) => format!("{was} {} – okänt i dag", d.year()),

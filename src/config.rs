@@ -20,6 +20,23 @@ pub struct Cli {
 pub enum Command {
     /// Serve the map and the API.
     Serve(ServeArgs),
+    /// Accounts of the desk (created by invitation; there is no self-registration).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write the store's data in the data-directory format (dataset.toml, CSV files, boundaries).
+    ExportData {
+        /// A new or empty directory to write to.
+        dir: PathBuf,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Copy the whole store (data, history, accounts) to a new file while the service runs.
+    Backup {
+        /// The backup file to create (must not exist).
+        file: PathBuf,
+        #[command(flatten)]
+        state: StateArgs,
+    },
     /// Validate a data directory and print every problem; exit status 1 if there is any.
     Check {
         /// The data directory (with dataset.toml).
@@ -30,8 +47,38 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Invite a person: creates the account and prints a one-time invitation link.
+    Add {
+        /// samordnare (the whole region) or redaktor (the kommuner given with --kommun).
+        #[arg(long)]
+        role: String,
+        /// A kommun the redaktör may edit (kommunkod or name); repeat for more.
+        #[arg(long)]
+        kommun: Vec<String>,
+        /// The person's name as shown in the history (default: the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+        email: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+}
+
+/// Where the store lives.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StateArgs {
+    /// The state directory holding the store (skaraborgskartan.sqlite); created on first start
+    /// and seeded from the data directory.
+    #[arg(long, env = "SKK_STATE", default_value = "state")]
+    pub state: PathBuf,
+}
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
     /// Address to listen on.
     #[arg(long, env = "SKK_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,

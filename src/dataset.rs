@@ -106,10 +106,21 @@ impl Dataset {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Problem::file(&shown, format!("kan inte läsa filen: {e}")))?;
+        Dataset::parse(dir, &shown, &text, region)
+    }
+
+    /// Reads the text of a `dataset.toml` (`shown` names it in problems) and picks the region.
+    pub fn parse(
+        dir: &Path,
+        shown: &str,
+        text: &str,
+        region: Option<&str>,
+    ) -> Result<Dataset, Problem> {
+        let shown = shown.to_string();
         let config: DatasetConfig = toml::from_str(&text).map_err(|e| {
             let (line, column) = e
                 .span()
-                .map(|s| crate::problem::line_column(&text, s.start))
+                .map(|s| crate::problem::line_column(text, s.start))
                 .unwrap_or((1, 1));
             Problem::new(
                 &shown,

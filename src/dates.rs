@@ -168,7 +168,6 @@ serialize_as_text!(PartialDate, Confirmed, Period);
 pub fn today() -> String {
     use std::sync::Mutex;
     use std::time::{Duration, Instant};
-    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
     static KEPT: Mutex<Option<(Instant, String)>> = Mutex::new(None);
     let mut kept = KEPT
         .lock()
@@ -178,11 +177,8 @@ pub fn today() -> String {
             return day.clone();
         }
     }
-    let tz = TZ.get_or_init(|| {
-        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
-    });
     let day = jiff::Timestamp::now()
-        .to_zoned(tz.clone())
+        .to_zoned(sweden().clone())
         .date()
         .to_string();
     *kept = Some((Instant::now(), day.clone()));
@@ -255,5 +251,28 @@ mod tests {
     fn today_is_an_iso_date() {
         let t = today();
         assert!(PartialDate::parse(&t).is_ok() && t.len() == 10, "{t}");
+    }
+}
+
+fn sweden() -> &'static jiff::tz::TimeZone {
+    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    TZ.get_or_init(|| {
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+    })
+}
+
+/// Now, in Unix seconds: how the store keeps times.
+pub fn now_seconds() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// A stored time as people in Sweden read it: `2026-12-02 06:15`.
+pub fn local_time(seconds: i64) -> String {
+    match jiff::Timestamp::from_second(seconds) {
+        Ok(t) => t
+            .to_zoned(sweden().clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => seconds.to_string(),
     }
 }

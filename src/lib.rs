@@ -5,13 +5,17 @@
 //! handlers of the surfaces (`api`, `pages`, `export`, `ogc`), which parse, ask and render. A
 //! change builds a new snapshot and swaps it in whole.
 
+pub mod admin;
 pub mod api;
 pub mod atlas;
+pub mod auth;
 pub mod boundaries;
+pub mod commands;
 pub mod config;
 pub mod coverage;
 pub mod dataset;
 pub mod dates;
+pub mod desk;
 pub mod export;
 pub mod feature;
 pub mod geography;
@@ -23,6 +27,7 @@ pub mod pages;
 pub mod problem;
 pub mod server;
 pub mod site;
+pub mod store;
 pub mod views;
 pub mod vocabulary;
 
@@ -45,6 +50,10 @@ pub struct AppState {
     current: Arc<ArcSwap<Served>>,
     /// The front end: assets and page options (fixed for the process's life).
     pub site: Arc<Site>,
+    /// The store edits are written to; None when serving a bare snapshot (tests, `check`).
+    pub store: Option<Arc<store::Store>>,
+    /// The region served (None: the data set's default), for rebuilding from the store.
+    pub region: Option<String>,
 }
 
 impl AppState {
@@ -61,7 +70,16 @@ impl AppState {
         AppState {
             current: Arc::new(ArcSwap::from_pointee(served)),
             site: Arc::new(site),
+            store: None,
+            region: None,
         }
+    }
+
+    /// The same state, writing edits to `store` (whose data the snapshot was built from).
+    pub fn with_store(mut self, store: Arc<store::Store>, region: Option<String>) -> AppState {
+        self.store = Some(store);
+        self.region = region;
+        self
     }
 
     /// The snapshot to answer one request from, with its bodies.
@@ -87,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     // page): the JSON hot paths skip the middleware.
     let html = Router::new()
         .merge(pages::routes())
+        .merge(admin::routes())
         .merge(ogc::routes())
         .fallback(fallback)
         .layer(axum::middleware::map_response_with_state(

@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use skaraborgskartan::config::{Cli, Command};
-use skaraborgskartan::server;
+use skaraborgskartan::config::{Cli, Command, UserCommand};
+use skaraborgskartan::{commands, server};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -13,6 +13,21 @@ fn main() -> ExitCode {
         )
         .init();
     match cli.command {
+        Command::User(UserCommand::Add {
+            role,
+            kommun,
+            name,
+            email,
+            state,
+        }) => run(commands::user_add(
+            &state.state,
+            &role,
+            &kommun,
+            name.as_deref(),
+            &email,
+        )),
+        Command::ExportData { dir, state } => run(commands::export_data(&state.state, &dir)),
+        Command::Backup { file, state } => run(commands::backup(&state.state, &file)),
         Command::Check { dir, region } => match server::build(&dir, region.as_deref()) {
             Ok(atlas) => {
                 let a = &atlas.inventory;
@@ -49,6 +64,24 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// Runs a store command to its end and prints its report (or its error, with exit status 1).
+fn run(task: impl std::future::Future<Output = Result<String, String>>) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    match runtime.block_on(task) {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,6 +1,8 @@
-//! Running the service: load, serve, reload on SIGHUP, shut down gracefully.
+//! Running the service: open the store (seeding it from the data directory on first start),
+//! build the snapshot from it, serve, rebuild on SIGHUP, shut down gracefully.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
@@ -8,6 +10,7 @@ use crate::atlas::Atlas;
 use crate::config::ServeArgs;
 use crate::problem::Problem;
 use crate::site::{PageOptions, Site};
+use crate::store::{SeedError, Store};
 use crate::{AppState, inventory, router};
 
 /// Loads and validates a data directory and builds its snapshot.
@@ -28,13 +31,57 @@ pub fn report(problems: &[Problem]) -> String {
     format!("{list}{} problem hittades.\n", problems.len())
 }
 
+/// Opens the store in the state directory; an empty one is seeded from `data` first. A store
+/// seeded from another data set (its dataset.toml differs) is refused rather than mixed.
+pub async fn open_store(state: &Path, data: &Path, region: Option<&str>) -> Result<Store, String> {
+    let store = Store::open(state).await.map_err(|e| e.to_string())?;
+    if !store.is_seeded().await.map_err(|e| e.to_string())? {
+        match store.seed(data, region).await {
+            Ok(()) => println!(
+                "Lagret {} skapades från {}.",
+                store.path().display(),
+                data.display()
+            ),
+            Err(SeedError::Invalid(p)) => {
+                return Err(format!(
+                    "{}Lagret fylls inte förrän datan är rättad.",
+                    report(&p)
+                ));
+            }
+            Err(SeedError::Store(e)) => return Err(e.to_string()),
+        }
+        return Ok(store);
+    }
+    let stored = store.files().await.map_err(|e| e.to_string())?;
+    let given = std::fs::read_to_string(data.join(crate::dataset::FILE)).ok();
+    if given.is_some() && given.as_ref() != stored.verbatim.get(crate::dataset::FILE) {
+        return Err(format!(
+            "Lagret i {} fylldes från en annan datamängd än {} (dataset.toml skiljer sig). \
+             Ange en egen katalog med --state för den datan.",
+            store.path().display(),
+            data.display()
+        ));
+    }
+    Ok(store)
+}
+
+/// The snapshot of what the store holds.
+pub async fn build_from_store(store: &Store, region: Option<&str>) -> Result<Atlas, String> {
+    let files = store.files().await.map_err(|e| e.to_string())?;
+    inventory::load_from(&files, region, None)
+        .map(Atlas::build)
+        .map_err(|p| {
+            format!(
+                "{}Lagrets data har problem; tjänsten startar inte.",
+                report(&p)
+            )
+        })
+}
+
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    let atlas = build(&args.data, args.region.as_deref()).map_err(|p| {
-        format!(
-            "{}Tjänsten startar inte förrän datan är rättad.",
-            report(&p)
-        )
-    })?;
+    let region = args.region.as_deref();
+    let store = Arc::new(open_store(&args.state.state, &args.data, region).await?);
+    let atlas = build_from_store(&store, region).await?;
     let configured = args
         .public_url
         .as_deref()
@@ -49,7 +96,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         ),
         configured_url: configured,
     };
-    let state = AppState::with_site(atlas, Site::load(&args.web, options));
+    let state = AppState::with_site(atlas, Site::load(&args.web, options))
+        .with_store(store, args.region.clone());
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("kan inte lyssna på {}: {e}", args.addr))?;
@@ -64,7 +112,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         d.config.kind.label()
     );
     warm(&state);
-    tokio::spawn(reload_on_hangup(state.clone(), args));
+    tokio::spawn(reload_on_hangup(state.clone()));
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -80,8 +128,9 @@ fn warm(state: &AppState) {
     });
 }
 
-/// On SIGHUP, reloads the data; a snapshot that fails validation is refused and the old one kept.
-async fn reload_on_hangup(state: AppState, args: ServeArgs) {
+/// On SIGHUP, rebuilds the snapshot from the store; one that fails validation is refused and the
+/// old one kept.
+async fn reload_on_hangup(state: AppState) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -89,22 +138,20 @@ async fn reload_on_hangup(state: AppState, args: ServeArgs) {
             return;
         };
         while hangup.recv().await.is_some() {
-            let (st, dir, region) = (state.clone(), args.data.clone(), args.region.clone());
-            match tokio::task::spawn_blocking(move || reload(&st, &dir, region.as_deref())).await {
-                Ok(Ok(())) => {
+            match state.rebuild().await {
+                Ok(()) => {
                     warm(&state);
-                    tracing::info!("data omladdad");
+                    tracing::info!("data omladdad från lagret");
                 }
-                Ok(Err(problems)) => tracing::error!(
+                Err(problems) => tracing::error!(
                     "omladdning avvisad, den gamla datan används fortfarande:\n{}",
                     report(&problems)
                 ),
-                Err(e) => tracing::error!("omladdningen avbröts: {e}"),
             }
         }
     }
     #[cfg(not(unix))]
-    let _ = (state, args);
+    let _ = state;
 }
 
 async fn shutdown_signal() {

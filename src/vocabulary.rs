@@ -58,10 +58,12 @@ vocabulary!(Format {
 });
 
 vocabulary!(
-    /// An answer in a survey round. A missing row is *okänt*, never `NotOffered`.
+    /// An answer in a survey round. A missing row is *okänt*, never `NotOffered`; `unknown` is
+    /// okänt set on purpose (asked, no answer), with its source and date.
     OfferingStatus {
         Offered = "offered": "erbjuds",
         NotOffered = "not_offered": "erbjuds inte",
+        Unknown = "unknown": "okänt",
     }
 );
 

@@ -35,6 +35,35 @@ impl RequestError {
     }
 }
 
+impl RequestError {
+    /// No or an unknown API token: 401.
+    pub fn unauthorized(message: impl Into<String>) -> RequestError {
+        RequestError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "inte_inloggad",
+            message: message.into(),
+        }
+    }
+
+    /// The person may not change this: 403.
+    pub fn forbidden(message: impl Into<String>) -> RequestError {
+        RequestError {
+            status: StatusCode::FORBIDDEN,
+            code: "behorighet_saknas",
+            message: message.into(),
+        }
+    }
+
+    /// The store cannot answer now: 503.
+    pub fn unavailable(message: impl Into<String>) -> RequestError {
+        RequestError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "lagret_svarar_inte",
+            message: message.into(),
+        }
+    }
+}
+
 /// `name: ` before a message about a parameter, or nothing for a path segment.
 fn prefix(param: Option<&str>) -> String {
     param.map(|n| format!("{n}: ")).unwrap_or_default()

@@ -4,7 +4,9 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::path::Path;
+use std::sync::Arc;
 
+use super::source::{Directory, Source};
 use super::table::{self, Cells, Column, opt, req};
 use super::*;
 use crate::boundaries::parse_boundaries;
@@ -14,11 +16,27 @@ use crate::problem::Problem;
 /// Loads and validates a data directory for a region (`None`: its default region).
 /// Returns every problem found, in file order, when there is any.
 pub fn load(dir: &Path, region: Option<&str>) -> Result<Inventory, Vec<Problem>> {
-    let dataset = Dataset::open(dir, region).map_err(|p| vec![p])?;
-    let mut cx = Context::new(&dataset);
+    load_from(&Directory(dir), region, None)
+}
+
+/// Loads and validates the files of a source. With `boundaries` (those of the snapshot being
+/// served), the boundary file is not read again: an edit of the data costs no geometry work.
+pub fn load_from(
+    source: &dyn Source,
+    region: Option<&str>,
+    boundaries: Option<Arc<Vec<Boundary>>>,
+) -> Result<Inventory, Vec<Problem>> {
+    let dataset = source.dataset(region).map_err(|p| vec![p])?;
+    let mut cx = Context::new(&dataset, source);
 
     let codes = cx.codes();
-    let boundaries = cx.boundaries();
+    let boundaries = match boundaries {
+        Some(b) => {
+            cx.in_region.extend(b.iter().map(|b| b.code.clone()));
+            b
+        }
+        None => Arc::new(cx.boundaries()),
+    };
     let programmes = cx.programmes();
     let rounds = cx.rounds();
     let documents = cx.documents();
@@ -36,7 +54,7 @@ pub fn load(dir: &Path, region: Option<&str>) -> Result<Inventory, Vec<Problem>>
     Ok(Inventory {
         dataset: dataset.clone(),
         codes,
-        boundaries: std::sync::Arc::new(boundaries),
+        boundaries,
         programmes,
         rounds,
         offerings,
@@ -52,6 +70,7 @@ pub fn load(dir: &Path, region: Option<&str>) -> Result<Inventory, Vec<Problem>>
 
 struct Context<'d> {
     dataset: &'d Dataset,
+    source: &'d dyn Source,
     problems: Vec<Problem>,
     /// kommunkod → namn, all of Sweden.
     code_names: HashMap<String, String>,
@@ -63,9 +82,10 @@ struct Context<'d> {
 }
 
 impl<'d> Context<'d> {
-    fn new(dataset: &'d Dataset) -> Self {
+    fn new(dataset: &'d Dataset, source: &'d dyn Source) -> Self {
         Context {
             dataset,
+            source,
             problems: Vec::new(),
             code_names: HashMap::new(),
             in_region: HashSet::new(),
@@ -126,7 +146,9 @@ fn age(s: &str) -> Result<i8, String> {
 
 impl Context<'_> {
     fn read(&mut self, name: &str, columns: &[Column]) -> Option<table::Table> {
-        table::read(&self.dataset.file(name), columns, &mut self.problems)
+        let file = self.source.shown(self.dataset, name);
+        let bytes = self.source.file(self.dataset, name);
+        table::read(file, bytes, columns, &mut self.problems)
     }
 
     /// Whether a file belongs to this directory (not borrowed from another via `[files]`).
@@ -267,9 +289,8 @@ impl Context<'_> {
     }
 
     fn boundaries(&mut self) -> Vec<Boundary> {
-        let path = self.dataset.boundaries_path();
-        let file = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        let (file, text) = self.source.boundaries(self.dataset);
+        let text = match text {
             Ok(t) => t,
             Err(e) => {
                 self.problems.push(Problem::file(
@@ -428,7 +449,7 @@ impl Context<'_> {
             })
         });
         if rounds.is_empty() && !self.problems.iter().any(|p| p.file.ends_with("rounds.csv")) {
-            let file = self.dataset.file("rounds").display().to_string();
+            let file = self.source.shown(self.dataset, "rounds");
             self.problems
                 .push(Problem::file(file, "minst en omgång behövs"));
         }

@@ -1,9 +1,10 @@
 //! The Inventory: every data file parsed into plain structs and validated as a whole.
 
 mod load;
+pub mod source;
 mod table;
 
-pub use load::load;
+pub use load::{load, load_from};
 
 use serde::Serialize;
 

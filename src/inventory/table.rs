@@ -1,8 +1,6 @@
 //! Reading one CSV data file into rows, and reading typed fields with their position, so every
 //! problem names file, line and column.
 
-use std::path::Path;
-
 use crate::problem::Problem;
 
 /// A column of a data file and whether a value is required.
@@ -32,11 +30,15 @@ pub struct Table {
     rows: Vec<(usize, Vec<String>)>,
 }
 
-/// Reads a CSV file with a header row. Problems with the header or the CSV syntax are reported;
-/// rows with the wrong number of fields are reported and skipped.
-pub fn read(path: &Path, spec: &[Column], problems: &mut Vec<Problem>) -> Option<Table> {
-    let file = path.display().to_string();
-    let bytes = match std::fs::read(path) {
+/// Reads a CSV file with a header row (`file` names it in problems). Problems with the header or
+/// the CSV syntax are reported; rows with the wrong number of fields are reported and skipped.
+pub fn read(
+    file: String,
+    bytes: std::io::Result<Vec<u8>>,
+    spec: &[Column],
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             problems.push(Problem::file(&file, "filen saknas"));

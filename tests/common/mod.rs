@@ -381,3 +381,42 @@ pub async fn assert_cacheable(state: &AppState, row: &Cacheable<'_>) -> Reply {
     }
     plain
 }
+
+/// A service on a store of its own: a fresh SQLite file in a temporary directory, seeded from
+/// `data` (the shipped data or the example), as `serve` does on first start.
+pub async fn with_store(data: &Path, region: Option<&str>) -> (AppState, tempfile::TempDir) {
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let store = server::open_store(dir.path(), data, region).await.unwrap();
+    let atlas = server::build_from_store(&store, region).await.unwrap();
+    let state = AppState::new(atlas).with_store(Arc::new(store), region.map(str::to_string));
+    (state, dir)
+}
+
+/// A signed-in session for an account, made in the store directly: for tests of what a
+/// signed-in person can do (sign-in itself is tested through its pages in tests/auth.rs).
+/// Returns the `Cookie` header value and the session's CSRF token.
+pub async fn session_for(state: &AppState, account: i64) -> (String, String) {
+    use skaraborgskartan::auth::sessions::Stage;
+    let store = state.store().unwrap();
+    let (token, session) = store
+        .start_session(Some(account), Stage::SignedIn, Default::default())
+        .await
+        .unwrap();
+    (
+        format!("{}={token}", skaraborgskartan::auth::sessions::COOKIE),
+        session.csrf,
+    )
+}
+
+/// Creates an account directly (as `user add` does, without the invitation step).
+pub async fn account(state: &AppState, email: &str, role: &str, kommuner: &[&str]) -> i64 {
+    use skaraborgskartan::auth::Role;
+    let store = state.store().unwrap();
+    let set = kommuner.iter().map(|k| k.to_string()).collect();
+    store
+        .invite(email, email, Role::parse(role).unwrap(), &set)
+        .await
+        .unwrap()
+        .0
+}
