@@ -1,9 +1,11 @@
 //! Skaraborgskartan: parenting-support programmes, SAMBU and partssamverkan per kommun.
 //!
-//! Data flows one way: data files → [`inventory::load`] (validated) → [`atlas::Atlas`] (the data
+//! Data flows one way: the store ([`store`], seeded from the data files on first start) →
+//! [`inventory::load_from`] (validated, the same rules as the files) → [`atlas::Atlas`] (the data
 //! snapshot, on a shared [`geography::Geography`]) → [`http::Served`] (its response bodies) →
-//! handlers of the surfaces (`api`, `pages`, `export`, `ogc`), which parse, ask and render. A
-//! change builds a new snapshot and swaps it in whole.
+//! handlers of the surfaces (`api`, `pages`, `export`, `ogc`), which parse, ask and render. The
+//! desk (`admin`, `api::admin`, through [`auth`]) writes a changeset to the store; [`desk`]
+//! commits it, builds the next snapshot from the store and swaps it in whole.
 
 pub mod admin;
 pub mod api;
