@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use axum::http::Method;
 use skaraborgskartan::AppState;
-use skaraborgskartan::auth::{Auth, Role, totp};
+use skaraborgskartan::auth::{Auth, Role, throttle, totp};
 use skaraborgskartan::config::AuthArgs;
 use skaraborgskartan::site::{PageOptions, Site};
 use skaraborgskartan::{commands, server};
@@ -465,7 +465,12 @@ async fn a_wrong_password_and_an_unknown_account_get_the_same_answer() {
         .filter(|e| e.event == "sign_in_failed")
         .map(|e| e.detail.as_str())
         .collect();
-    assert_eq!(failed, ["inte en adress", "ingen@hjo.se", "bo@hjo.se"]);
+    // What was typed is logged only when it is an e-mail address (not a password typed into the
+    // wrong field).
+    assert_eq!(
+        failed,
+        ["(ingen e-postadress)", "ingen@hjo.se", "bo@hjo.se"]
+    );
     served.stop().await;
 }
 
@@ -596,6 +601,9 @@ async fn failed_attempts_are_throttled_per_account_and_per_address() {
     // Another account from the same address is not refused yet (5 of its 20 are spent).
     let page = password_step(&mut b, "annan@mariestad.se", "fel", "/admin");
     assert_eq!(page.status, 422);
+    let events = state.store().unwrap().security_events(100).await.unwrap();
+    let throttled = events.iter().filter(|e| e.event == "throttled").count();
+    assert_eq!(throttled, 1, "logged once, when the limit was reached");
     served.stop().await;
 
     // Per address, behind a trusted proxy: the forwarded address counts, not the proxy's.
@@ -639,6 +647,18 @@ async fn failed_attempts_are_throttled_per_account_and_per_address() {
         last.address, "198.51.100.8",
         "the forwarded address is logged"
     );
+
+    // A client that never keeps its cookie cannot make the store write without bound.
+    let headers = [
+        ("x-forwarded-for", "198.51.100.99"),
+        ("x-forwarded-proto", "https"),
+    ];
+    for _ in 0..throttle::SESSIONS_PER_MINUTE {
+        let r = common::request(&state, Method::GET, "/admin/logga-in", &headers).await;
+        assert_eq!(r.status, 200);
+    }
+    let r = common::request(&state, Method::GET, "/admin/logga-in", &headers).await;
+    assert_eq!(r.status, 429);
 }
 
 /// A form POSTed through the router (no socket), with a cookie and headers.

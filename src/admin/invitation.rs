@@ -192,7 +192,7 @@ async fn invitation_page(
     let Some(invitation) = state.store()?.invitation(&token).await? else {
         return Ok(gone());
     };
-    let (session, cookie) = pre_sign_in(&state, &headers).await?;
+    let (session, cookie) = pre_sign_in(&state, &headers, &client).await?;
     let markup = match chosen(&session, &invitation) {
         Some(c) if state.auth.local => app_page(&token, &invitation, &session, &c, None),
         _ => password_page(&state, &token, &invitation, &session, &[]),
@@ -336,7 +336,8 @@ async fn oidc(
     let Some(invitation) = state.store()?.invitation(&token).await? else {
         return Ok(gone());
     };
-    super::signin::start_oidc(&state, &headers, "/admin", Some(&invitation.token_hash)).await
+    let hash = Some(invitation.token_hash.as_str());
+    super::signin::start_oidc(&state, &headers, &client, "/admin", hash).await
 }
 
 /// On return from the provider with an invitation in the session: binds its account to the

@@ -20,7 +20,7 @@ use crate::admin::layout::{message, page, respond};
 use crate::auth::events::Event;
 use crate::auth::oidc::{OidcError, Pending};
 use crate::auth::sessions::{self, Refusal, Session, Stage, check_csrf, current, pre_sign_in};
-use crate::auth::{Client, Editor, password, same_secret, totp};
+use crate::auth::{Client, password, same_secret, totp};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -246,7 +246,7 @@ async fn sign_in_form(
     {
         return Ok(see_other(&next, None));
     }
-    let (session, cookie) = pre_sign_in(&state, &headers).await?;
+    let (session, cookie) = pre_sign_in(&state, &headers, &client).await?;
     let markup = sign_in_page(&state, &session, &next, "", None);
     Ok(with_cookie(respond(StatusCode::OK, markup), cookie))
 }
@@ -286,9 +286,7 @@ async fn sign_in(
     let email = crate::auth::accounts::normalise_email(&form.email)
         .unwrap_or_else(|_| form.email.trim().to_lowercase());
     if let Err(wait) = state.auth.throttle.check(Some(&email), client.address) {
-        store
-            .security_event(None, Event::Throttled, client.address, &email)
-            .await?;
+        tracing::warn!("sign-in refused (throttled) from {}", client.address);
         return Ok(too_many(wait));
     }
     let account = store.account_by_email(&email).await?;
@@ -298,15 +296,20 @@ async fn sign_in(
     };
     let ready = account.filter(|_| phc.is_some());
     if !password::verify(form.password, phc).await {
-        state.auth.throttle.failed(Some(&email), client.address);
+        let blocked = state.auth.throttle.failed(Some(&email), client.address);
+        // What was typed is logged only if it is an e-mail address: a password typed into the
+        // wrong field must not end up in the log.
+        let typed = crate::auth::accounts::normalise_email(&form.email)
+            .unwrap_or_else(|_| "(ingen e-postadress)".into());
+        let account = ready.as_ref().map(|a| a.id);
         store
-            .security_event(
-                ready.as_ref().map(|a| a.id),
-                Event::SignInFailed,
-                client.address,
-                &email,
-            )
+            .security_event(account, Event::SignInFailed, client.address, &typed)
             .await?;
+        if blocked {
+            store
+                .security_event(account, Event::Throttled, client.address, &typed)
+                .await?;
+        }
         let markup = sign_in_page(&state, &session, &next, &form.email, Some(WRONG));
         return Ok(respond(StatusCode::UNPROCESSABLE_ENTITY, markup));
     }
@@ -405,13 +408,18 @@ async fn code(
         )
     };
     if !ok {
-        state
+        let blocked = state
             .auth
             .throttle
             .failed(Some(&account.email), client.address);
         store
             .security_event(Some(id), Event::SecondFactorFailed, client.address, how)
             .await?;
+        if blocked {
+            store
+                .security_event(Some(id), Event::Throttled, client.address, how)
+                .await?;
+        }
         let error = "Koden stämmer inte (eller är redan använd). Skriv koden som appen visar \
                      nu – en ny kommer var 30:e sekund – eller en oanvänd återställningskod.";
         return Ok(respond(
@@ -498,13 +506,14 @@ impl IntoResponse for OidcError {
 pub async fn start_oidc(
     state: &AppState,
     headers: &HeaderMap,
+    client: &Client,
     next: &str,
     invitation: Option<&str>,
 ) -> Result<Response, Refusal> {
     let Some(provider) = state.auth.oidc.as_ref() else {
         return Ok(oidc_off());
     };
-    let (mut session, cookie) = pre_sign_in(state, headers).await?;
+    let (mut session, cookie) = pre_sign_in(state, headers, client).await?;
     let (url, pending) = match provider.start(&redirect_uri(state)).await {
         Ok(x) => x,
         Err(e) => return Ok(e.into_response()),
@@ -539,7 +548,14 @@ async fn oidc_start(
     if !client.secure() {
         return Ok(insecure());
     }
-    start_oidc(&state, &headers, &safe_next(q.next.as_deref()), None).await
+    start_oidc(
+        &state,
+        &headers,
+        &client,
+        &safe_next(q.next.as_deref()),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -646,13 +662,4 @@ async fn oidc_callback(
             ))
         }
     }
-}
-
-/// The signed-in person of a request, for pages shown both signed in and not.
-pub async fn editor_of(state: &AppState, session: Session) -> Result<Option<Editor>, Refusal> {
-    let (Stage::SignedIn, Some(id)) = (session.stage, session.account_id) else {
-        return Ok(None);
-    };
-    let account = state.store()?.account(id).await?.filter(|a| a.active);
-    Ok(account.map(|account| Editor { account, session }))
 }

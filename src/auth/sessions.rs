@@ -256,10 +256,14 @@ pub struct Editor {
 /// sign-in page (and back afterwards); anything else gets a Swedish explanation.
 #[derive(Debug)]
 pub enum Refusal {
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     Forbidden(String),
     BadRequest(String),
     Store(String),
+    /// Too many attempts (or new sessions) from one client: wait this long.
+    TooMany(std::time::Duration),
 }
 
 impl IntoResponse for Refusal {
@@ -275,6 +279,7 @@ impl IntoResponse for Refusal {
             Refusal::Forbidden(t) => (StatusCode::FORBIDDEN, "Inte tillåtet", t),
             Refusal::BadRequest(t) => (StatusCode::BAD_REQUEST, "Felaktig begäran", t),
             Refusal::Store(t) => (StatusCode::SERVICE_UNAVAILABLE, "Lagret svarar inte", t),
+            Refusal::TooMany(wait) => return crate::admin::signin::too_many(wait),
         };
         crate::admin::layout::message(status, title, &text)
     }
@@ -293,9 +298,18 @@ impl From<StoreError> for Refusal {
 pub async fn pre_sign_in(
     state: &AppState,
     headers: &HeaderMap,
+    client: &super::Client,
 ) -> Result<(Session, Option<HeaderValue>), Refusal> {
     if let Some(s) = current(state, headers).await? {
         return Ok((s, None));
+    }
+    // (From this machine itself there is nobody to hold back, and test suites open many.)
+    if !client.local {
+        state
+            .auth
+            .throttle
+            .new_session(client.address)
+            .map_err(Refusal::TooMany)?;
     }
     let store = state.store().map_err(|e| Refusal::Store(e.to_string()))?;
     store.prune_sessions().await?;

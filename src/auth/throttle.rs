@@ -22,6 +22,8 @@ pub const PER_ACCOUNT: u32 = 5;
 pub const PER_ADDRESS: u32 = 20;
 /// The window: a spent burst is refilled evenly over it.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// New anonymous sessions (sign-in and invitation forms) per address and minute.
+pub const SESSIONS_PER_MINUTE: u32 = 30;
 /// Keys kept before forgotten ones are swept out (bounds the memory an attacker can fill).
 const SWEEP_AT: usize = 10_000;
 
@@ -56,7 +58,8 @@ impl<K: Hash + Eq + Clone> Counter<K> {
         until.checked_duration_since(Instant::now())
     }
 
-    fn failed(&self, key: K) {
+    /// Counts a failure; true if the key is refused from now on.
+    fn failed(&self, key: K) -> bool {
         let wait = match self.limiter.check_key(&key) {
             Ok(state) if state.remaining_burst_capacity() > 0 => None,
             Ok(_) => Some(self.period),
@@ -73,12 +76,16 @@ impl<K: Hash + Eq + Clone> Counter<K> {
         if let Some(wait) = wait {
             blocked.insert(key, Instant::now() + wait);
         }
+        wait.is_some()
     }
 }
 
 pub struct Throttle {
     accounts: Counter<String>,
     addresses: Counter<IpAddr>,
+    /// New anonymous sessions per address: each is a row in the store, so a client that
+    /// sends no cookie cannot make the service write without bound.
+    sessions: RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock>,
 }
 
 impl Default for Throttle {
@@ -89,10 +96,22 @@ impl Default for Throttle {
 
 impl Throttle {
     pub fn new(per_account: u32, per_address: u32) -> Throttle {
+        let sessions = Quota::per_minute(NonZeroU32::new(SESSIONS_PER_MINUTE).expect("above zero"));
         Throttle {
             accounts: Counter::new(per_account),
             addresses: Counter::new(per_address),
+            sessions: RateLimiter::keyed(sessions),
         }
+    }
+
+    /// Whether an address may start another anonymous session now (Err: how long to wait).
+    pub fn new_session(&self, address: IpAddr) -> Result<(), Duration> {
+        if self.sessions.len() >= SWEEP_AT {
+            self.sessions.retain_recent();
+        }
+        self.sessions
+            .check_key(&key_of(address))
+            .map_err(|n| n.wait_time_from(self.sessions.clock().now()))
     }
 
     /// Whether an attempt may be checked at all: Err(how long to wait) when the account or the
@@ -105,12 +124,11 @@ impl Throttle {
         }
     }
 
-    /// Counts a failed attempt against the account (if one was named) and the address.
-    pub fn failed(&self, account: Option<&str>, address: IpAddr) {
-        if let Some(a) = account {
-            self.accounts.failed(a.to_string());
-        }
-        self.addresses.failed(key_of(address));
+    /// Counts a failed attempt against the account (if one was named) and the address; true
+    /// if either is refused from now on.
+    pub fn failed(&self, account: Option<&str>, address: IpAddr) -> bool {
+        let by_account = account.is_some_and(|a| self.accounts.failed(a.to_string()));
+        self.addresses.failed(key_of(address)) || by_account
     }
 }
 
@@ -134,9 +152,9 @@ mod tests {
     fn the_burst_of_failures_then_refusal() {
         let t = Throttle::new(3, 100);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        for _ in 0..3 {
+        for n in 1..=3 {
             assert!(t.check(Some("a@b.se"), ip).is_ok());
-            t.failed(Some("a@b.se"), ip);
+            assert_eq!(t.failed(Some("a@b.se"), ip), n == 3, "blocked at the third");
         }
         let wait = t.check(Some("a@b.se"), ip).unwrap_err();
         assert!(wait > Duration::from_secs(60) && wait <= WINDOW, "{wait:?}");
@@ -152,5 +170,16 @@ mod tests {
         t.failed(None, "2001:db8::2".parse().unwrap());
         assert!(t.check(Some("z@y.se"), ip).is_err(), "the same /64");
         assert!(t.check(None, "2001:db9::1".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn new_sessions_are_limited_per_address() {
+        let t = Throttle::default();
+        let ip: IpAddr = "192.0.2.9".parse().unwrap();
+        for _ in 0..SESSIONS_PER_MINUTE {
+            assert!(t.new_session(ip).is_ok());
+        }
+        assert!(t.new_session(ip).is_err());
+        assert!(t.new_session("192.0.2.10".parse().unwrap()).is_ok());
     }
 }
