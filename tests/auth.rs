@@ -1396,3 +1396,74 @@ async fn oidc_sign_in_against_a_real_openid_provider() {
 fn common_encode(s: &str) -> String {
     skaraborgskartan::admin::encode(s)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_password_is_changed_with_the_current_one_and_other_sessions_end() {
+    let (state, _dir, served) = started(&AuthArgs::default()).await;
+    let (_, token) = state
+        .store()
+        .unwrap()
+        .invite(
+            "nils@skovde.se",
+            "Nils",
+            Role::Redaktor,
+            &["1496".into()].into(),
+        )
+        .await
+        .unwrap();
+    let mut b = Browser::new(&served.url());
+    let (secret, _) = enrol(&mut b, &format!("/admin/inbjudan/{token}"));
+    let mut elsewhere = Browser::new(&served.url());
+    password_step(&mut elsewhere, "nils@skovde.se", PASSWORD, "/admin");
+    let (code, _) = codes_near(&secret);
+    assert_eq!(code_step(&mut elsewhere, &code).status, 303);
+    assert_eq!(elsewhere.get("/admin/konto").status, 200);
+
+    let page = b.get("/admin/konto");
+    assert!(
+        page.has("autocomplete=\"current-password\""),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let new = "grusväg kvällssol 1719 rävspår";
+    let change = |current: &str, password: &str| {
+        vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("current".to_string(), current.to_string()),
+            ("password".to_string(), password.to_string()),
+            ("password2".to_string(), password.to_string()),
+        ]
+    };
+    let send = |b: &mut Browser, form: Vec<(String, String)>| {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        b.post("/admin/konto/losenord", &form)
+    };
+    let page = send(&mut b, change("fel nuvarande lösenord", new));
+    assert_eq!(page.status, 422);
+    assert!(
+        page.has("Det nuvarande lösenordet stämmer inte"),
+        "{}",
+        page.body
+    );
+    let page = send(&mut b, change(PASSWORD, "kort"));
+    assert_eq!(page.status, 422);
+    assert!(page.has("minst 12 tecken"), "{}", page.body);
+    let page = send(&mut b, change(PASSWORD, new));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.has("Lösenordet är bytt"), "{}", page.body);
+    assert_eq!(b.get("/admin/konto").status, 200, "this session stays");
+    assert_eq!(
+        elsewhere.get("/admin/konto").status,
+        303,
+        "the other one ended"
+    );
+
+    let mut later = Browser::new(&served.url());
+    let page = password_step(&mut later, "nils@skovde.se", PASSWORD, "/admin");
+    assert_eq!(page.status, 422, "the old password no longer works");
+    let page = password_step(&mut later, "nils@skovde.se", new, "/admin");
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location(), "/admin/logga-in/kod");
+    served.stop().await;
+}

@@ -16,23 +16,27 @@ use crate::AppState;
 use crate::admin::layout::{message, page, respond};
 use crate::auth::events::Event;
 use crate::auth::sessions::{self, Posted, Refusal};
-use crate::auth::{ApiEditor, Client, Editor, Role};
+use crate::auth::{ApiEditor, Client, Editor, Role, password};
 use crate::dates::local_time;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/konto", get(my_account))
+        .route("/admin/konto/losenord", post(change_password))
         .route("/admin/konto/nycklar", post(create_token))
         .route("/admin/konto/nycklar/{id}/aterkalla", post(revoke_token))
         .route("/admin/konto/logga-ut-overallt", post(sign_out_everywhere))
         .route("/api/v1/admin/whoami", get(whoami))
 }
 
-/// What is shown once after an action: a new token.
+/// What is shown after an action: a new token (once), a form's problems, a changed password.
+#[derive(Default)]
 struct Notice<'a> {
     new_token: Option<(&'a str, &'a str)>,
     token_name_error: Option<&'a str>,
     token_name: &'a str,
+    password_problems: Vec<password::Problem>,
+    password_changed: bool,
 }
 
 async fn account_page(
@@ -49,6 +53,30 @@ async fn account_page(
     name.hint = Some("Till exempel ”import från enkäten”. Högst 100 tecken.");
     name.value = notice.token_name;
     name.error = notice.token_name_error;
+    let problem = |f: &str| {
+        notice
+            .password_problems
+            .iter()
+            .find(|p| p.field == f)
+            .map(|p| p.message.as_str())
+    };
+    let mut current = Field::new(
+        "current",
+        "Nuvarande lösenord",
+        "password",
+        "current-password",
+    );
+    current.error = problem("current");
+    let mut new = Field::new("password", "Nytt lösenord", "password", "new-password");
+    new.hint = Some("Minst 12 och högst 128 tecken; en fras av några ord går bra.");
+    new.error = problem("password");
+    let mut again = Field::new(
+        "password2",
+        "Samma nya lösenord igen",
+        "password",
+        "new-password",
+    );
+    again.error = problem("password2");
     Ok(page(
         "Mitt konto",
         Some(editor),
@@ -70,6 +98,25 @@ async fn account_page(
                         "lösenord och app för engångskoder (" (recovery_left) " oanvända återställningskoder)"
                     } @else { "inget lösenord" }
                     @if a.oidc.is_some() { "; organisationens konto" }
+                }
+            }
+
+            @if a.has_password {
+                h2 #losenord { "Byt lösenord" }
+                @if notice.password_changed {
+                    p role="status" { "Lösenordet är bytt. Dina andra inloggningar är avslutade." }
+                }
+                form method="post" action="/admin/konto/losenord#losenord" {
+                    input type="hidden" name="csrf" value=(editor.session.csrf);
+                    div.falt {
+                        label for="falt-username" { "E-postadress" }
+                        input #falt-username type="email" name="username" value=(a.email)
+                            autocomplete="username" readonly;
+                    }
+                    (current.render())
+                    (new.render())
+                    (again.render())
+                    button type="submit" { "Byt lösenord" }
                 }
             }
 
@@ -132,12 +179,7 @@ async fn account_page(
 }
 
 async fn my_account(State(state): State<AppState>, editor: Editor) -> Result<Response, Refusal> {
-    let notice = Notice {
-        new_token: None,
-        token_name_error: None,
-        token_name: "",
-    };
-    let markup = account_page(&state, &editor, notice).await?;
+    let markup = account_page(&state, &editor, Notice::default()).await?;
     Ok(respond(StatusCode::OK, markup))
 }
 
@@ -162,9 +204,9 @@ async fn create_token(
     };
     if let Some(p) = problem {
         let notice = Notice {
-            new_token: None,
             token_name_error: Some(p),
             token_name: &form.name,
+            ..Notice::default()
         };
         let markup = account_page(&state, &editor, notice).await?;
         return Ok(respond(StatusCode::UNPROCESSABLE_ENTITY, markup));
@@ -181,8 +223,85 @@ async fn create_token(
         .await?;
     let notice = Notice {
         new_token: Some((name, &token)),
-        token_name_error: None,
-        token_name: "",
+        ..Notice::default()
+    };
+    let markup = account_page(&state, &editor, notice).await?;
+    Ok(respond(StatusCode::OK, markup))
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password2: String,
+}
+
+/// A new password, given the current one (throttled like sign-in); the person's other
+/// sessions end, this one stays.
+async fn change_password(
+    State(state): State<AppState>,
+    client: Client,
+    Posted { editor, form }: Posted<PasswordChange>,
+) -> Result<Response, Refusal> {
+    let store = state.store()?;
+    let a = &editor.account;
+    let throttle = &state.auth.throttle;
+    throttle
+        .check(Some(&a.email), client.address)
+        .map_err(Refusal::TooMany)?;
+    let phc = store.password_hash(a.id).await?;
+    let mut problems = Vec::new();
+    if phc.is_none() || !password::verify(form.current, phc).await {
+        if throttle.failed(Some(&a.email), client.address) {
+            store
+                .security_event(
+                    Some(a.id),
+                    Event::Throttled,
+                    client.address,
+                    "lösenordsbyte",
+                )
+                .await?;
+        }
+        store
+            .security_event(
+                Some(a.id),
+                Event::SignInFailed,
+                client.address,
+                "lösenordsbyte",
+            )
+            .await?;
+        problems.push(password::Problem {
+            field: "current",
+            message: "Det nuvarande lösenordet stämmer inte.".into(),
+        });
+    }
+    problems.extend(password::check_new(
+        &form.password,
+        &form.password2,
+        &a.email,
+        &a.name,
+    ));
+    if !problems.is_empty() {
+        let notice = Notice {
+            password_problems: problems,
+            ..Notice::default()
+        };
+        let markup = account_page(&state, &editor, notice).await?;
+        return Ok(respond(StatusCode::UNPROCESSABLE_ENTITY, markup));
+    }
+    let phc = password::hash(form.password).await?;
+    store
+        .set_password(a.id, &phc, &editor.session.id_hash)
+        .await?;
+    store
+        .security_event(Some(a.id), Event::PasswordChanged, client.address, "")
+        .await?;
+    let notice = Notice {
+        password_changed: true,
+        ..Notice::default()
     };
     let markup = account_page(&state, &editor, notice).await?;
     Ok(respond(StatusCode::OK, markup))

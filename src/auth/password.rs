@@ -119,6 +119,28 @@ pub fn check_new(password: &str, confirm: &str, email: &str, name: &str) -> Vec<
 }
 
 impl Store {
+    /// Sets a new password and ends the account's sessions but `keep` (the one that changed it).
+    pub async fn set_password(
+        &self,
+        account: i64,
+        phc: &str,
+        keep: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(phc)
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+            .bind(account)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The PHC string of an account's password, if it has one.
     pub async fn password_hash(&self, account: i64) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT password_hash FROM accounts WHERE id = $1")
