@@ -102,4 +102,40 @@ pub struct ServeArgs {
     /// The address people reach the service at, printed on pages (default: http://ADDR).
     #[arg(long, env = "SKK_PUBLIC_URL")]
     pub public_url: Option<String>,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// How people sign in to the admin.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuthArgs {
+    /// Sign-in with e-mail address, password and TOTP code (`--local-sign-in false`: OIDC only).
+    #[arg(long, env = "SKK_LOCAL_SIGN_IN", default_value_t = true, action = clap::ArgAction::Set)]
+    pub local_sign_in: bool,
+    /// The organisation's OpenID provider, e.g. https://login.example.se/realms/vard (none: no
+    /// OIDC sign-in). Its redirect URI for this service is <public-url>/admin/oidc/callback.
+    #[arg(long, env = "SKK_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The client id registered at the OpenID provider.
+    #[arg(long, env = "SKK_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment variable: arguments are visible to `ps`).
+    #[arg(long, env = "SKK_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// Reverse proxies (IP addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed; from any other peer they are ignored.
+    #[arg(long, env = "SKK_TRUSTED_PROXIES", value_delimiter = ',', num_args = 0..)]
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Default for AuthArgs {
+    fn default() -> AuthArgs {
+        AuthArgs {
+            local_sign_in: true,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }

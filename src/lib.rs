@@ -56,6 +56,8 @@ pub struct AppState {
     pub store: Option<Arc<store::Store>>,
     /// The region served (None: the data set's default), for rebuilding from the store.
     pub region: Option<String>,
+    /// How people sign in to the admin (fixed for the process's life).
+    pub auth: Arc<auth::Auth>,
 }
 
 impl AppState {
@@ -74,7 +76,14 @@ impl AppState {
             site: Arc::new(site),
             store: None,
             region: None,
+            auth: Arc::new(auth::Auth::default()),
         }
+    }
+
+    /// The same state, with these sign-in settings.
+    pub fn with_auth(mut self, auth: auth::Auth) -> AppState {
+        self.auth = Arc::new(auth);
+        self
     }
 
     /// The same state, writing edits to `store` (whose data the snapshot was built from).

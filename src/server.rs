@@ -96,8 +96,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         ),
         configured_url: configured,
     };
+    let auth = crate::auth::Auth::from_args(&args.auth)?;
     let state = AppState::with_site(atlas, Site::load(&args.web, options))
-        .with_store(store, args.region.clone());
+        .with_store(store, args.region.clone())
+        .with_auth(auth);
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("kan inte lyssna på {}: {e}", args.addr))?;
@@ -113,7 +115,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     );
     warm(&state);
     tokio::spawn(reload_on_hangup(state.clone()));
-    axum::serve(listener, router(state))
+    // With the peer's address: sign-in throttles and the security log need it.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| e.to_string())

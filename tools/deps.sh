@@ -4,7 +4,8 @@
 #   tools/deps.sh test     # cargo test --all-targets (browser tests: node, npm, chromium,
 #                          #   ogrinfo (gdal-bin) for tests/ogc.rs, pdftotext/pdftoppm
 #                          #   (poppler-utils) for the print tests,
-#                          #   tests/browser/node_modules from its package-lock.json)
+#                          #   tests/browser/node_modules from its package-lock.json,
+#                          #   tests/oidc/node_modules: the OpenID provider of tests/auth.rs)
 #   tools/deps.sh web      # web/node_modules (Leaflet) for `make run` and the pages
 #   tools/deps.sh lint     # cargo fmt, cargo clippy
 #   tools/deps.sh bench    # benches/load.rs: wrk, nginx-light, taskset, and pygeoapi with
@@ -66,6 +67,8 @@ for group in "$@"; do
         need_cmd npm npm
         [[ -n ${CHROMIUM:-} && -x ${CHROMIUM:-} ]] || need_cmd chromium chromium
         NPM_DIRS+=("$(dirname "$0")/../tests/browser")
+        # A real OpenID provider for tests/auth.rs (oidc-provider, run with node).
+        NPM_DIRS+=("$(dirname "$0")/../tests/oidc")
         # A real OGC API – Features client for tests/ogc.rs: GDAL's ogrinfo (OAPIF driver).
         need_cmd ogrinfo gdal-bin
         # Printed reports (tests/browser/utskrift.test.mjs): PDF to text and to PNG.

@@ -2,7 +2,11 @@
 //! the history. Swedish, server-rendered, every action a plain form (no JavaScript needed), every
 //! state change a POST with the session's CSRF token; never cached.
 
+pub mod account;
+pub mod accounts;
+pub mod invitation;
 pub mod layout;
+pub mod signin;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -11,7 +15,12 @@ use axum::response::Response;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().layer(axum::middleware::map_response(no_store))
+    Router::new()
+        .merge(signin::routes())
+        .merge(invitation::routes())
+        .merge(account::routes())
+        .merge(accounts::routes())
+        .layer(axum::middleware::map_response(no_store))
 }
 
 /// Admin answers are personal: never stored by a browser or a shared cache.

@@ -235,3 +235,64 @@ pub async fn new_invitation(tx: &mut SqliteConnection, account: i64) -> Result<S
     .await?;
     Ok(token)
 }
+
+impl Store {
+    /// The account an OpenID provider's user is bound to (matched by issuer and subject only:
+    /// an e-mail claim could be changed by the user at some providers).
+    pub async fn account_by_oidc(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM accounts WHERE oidc_issuer = $1 AND oidc_subject = $2"
+        ))
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(&mut *conn)
+        .await?;
+        match row {
+            Some(r) => Ok(Some(from_row(&mut conn, &r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Changes an account's name, role and kommuner (a samordnare's kommun list is emptied).
+    pub async fn update_account(
+        &self,
+        id: i64,
+        name: &str,
+        role: Role,
+        kommuner: &BTreeSet<String>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE accounts SET name = $1, role = $2 WHERE id = $3")
+            .bind(name)
+            .bind(role.code())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        set_kommuner(&mut tx, id, role, kommuner).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deactivates (ending its sessions; its API tokens stop working) or reactivates an account.
+    pub async fn set_active(&self, id: i64, active: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE accounts SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

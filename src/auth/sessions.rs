@@ -188,6 +188,53 @@ impl Store {
         Ok(())
     }
 
+    /// Signs a person in under a new session id: the session they came with (anonymous, or
+    /// between password and code) ends, so an id that existed before sign-in never becomes a
+    /// signed-in one.
+    pub async fn sign_in(
+        &self,
+        old: Option<&Session>,
+        account_id: i64,
+    ) -> Result<(String, Session), StoreError> {
+        if let Some(old) = old {
+            self.end_session(&old.id_hash).await?;
+        }
+        self.start_session(Some(account_id), Stage::SignedIn, Default::default())
+            .await
+    }
+
+    /// Removes expired sessions (at most once a minute: the anonymous sessions of sign-in
+    /// forms nobody sent would otherwise pile up).
+    pub async fn prune_sessions(&self) -> Result<(), StoreError> {
+        use std::sync::atomic::{AtomicI64, Ordering};
+        static LAST: AtomicI64 = AtomicI64::new(0);
+        let now = crate::dates::now_seconds();
+        if now - LAST.swap(now, Ordering::Relaxed) < 60 {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2")
+            .bind(now - IDLE_SECONDS)
+            .bind(now - ABSOLUTE_SECONDS)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The live sessions of a signed-in account: (started, last seen), newest first.
+    pub async fn sessions_of(&self, account_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        let now = crate::dates::now_seconds();
+        let rows = sqlx::query(
+            "SELECT created_at, last_seen FROM sessions WHERE account_id = $1 AND stage = 'signed_in' \
+             AND last_seen >= $2 AND created_at >= $3 ORDER BY created_at DESC",
+        )
+        .bind(account_id)
+        .bind(now - IDLE_SECONDS)
+        .bind(now - ABSOLUTE_SECONDS)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     /// "Logga ut överallt": ends every session of an account.
     pub async fn end_sessions(&self, account_id: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
@@ -209,10 +256,14 @@ pub struct Editor {
 /// sign-in page (and back afterwards); anything else gets a Swedish explanation.
 #[derive(Debug)]
 pub enum Refusal {
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     Forbidden(String),
     BadRequest(String),
     Store(String),
+    /// Too many attempts (or new sessions) from one client: wait this long.
+    TooMany(std::time::Duration),
 }
 
 impl IntoResponse for Refusal {
@@ -228,6 +279,7 @@ impl IntoResponse for Refusal {
             Refusal::Forbidden(t) => (StatusCode::FORBIDDEN, "Inte tillåtet", t),
             Refusal::BadRequest(t) => (StatusCode::BAD_REQUEST, "Felaktig begäran", t),
             Refusal::Store(t) => (StatusCode::SERVICE_UNAVAILABLE, "Lagret svarar inte", t),
+            Refusal::TooMany(wait) => return crate::admin::signin::too_many(wait),
         };
         crate::admin::layout::message(status, title, &text)
     }
@@ -238,6 +290,33 @@ impl From<StoreError> for Refusal {
         tracing::error!("{e}");
         Refusal::Store("Ändringen kunde inte sparas just nu. Försök igen om en stund.".into())
     }
+}
+
+/// The session of a form shown before sign-in (sign-in, code, invitation): the live one the
+/// request carries, or a new anonymous one, returned with the cookie that sets it. Its CSRF
+/// token goes into the form.
+pub async fn pre_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: &super::Client,
+) -> Result<(Session, Option<HeaderValue>), Refusal> {
+    if let Some(s) = current(state, headers).await? {
+        return Ok((s, None));
+    }
+    // (From this machine itself there is nobody to hold back, and test suites open many.)
+    if !client.local {
+        state
+            .auth
+            .throttle
+            .new_session(client.address)
+            .map_err(Refusal::TooMany)?;
+    }
+    let store = state.store().map_err(|e| Refusal::Store(e.to_string()))?;
+    store.prune_sessions().await?;
+    let (token, s) = store
+        .start_session(None, Stage::Anonymous, Default::default())
+        .await?;
+    Ok((s, Some(cookie(&token))))
 }
 
 /// The session a request carries (signed in or not), if it is live.

@@ -371,12 +371,12 @@ impl Context<'_> {
             let format = row.parse("format", p, Format::parse);
             let source_url = row.parse("source_url", p, url);
             let last_confirmed = cx.confirmed(row, "last_confirmed");
-            if let (Some(min), Some(max)) = (age_min, age_max) {
-                if min > max {
-                    let m = format!("age_max {max} är lägre än age_min {min}");
-                    cx.problems.push(row.problem("age_max", m));
-                    return None;
-                }
+            if let (Some(min), Some(max)) = (age_min, age_max)
+                && min > max
+            {
+                let m = format!("age_max {max} är lägre än age_min {min}");
+                cx.problems.push(row.problem("age_max", m));
+                return None;
             }
             let (
                 Some(slug),

@@ -130,10 +130,16 @@ impl Served {
 
 pub async fn serve(state: AppState) -> Served {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_on(listener, state)
+}
+
+/// The service on a listener bound beforehand (for a state that must know its own address).
+pub fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> Served {
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router(state))
+        axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })
@@ -413,7 +419,7 @@ pub async fn session_for(state: &AppState, account: i64) -> (String, String) {
 pub async fn account(state: &AppState, email: &str, role: &str, kommuner: &[&str]) -> i64 {
     use skaraborgskartan::auth::Role;
     let store = state.store().unwrap();
-    let set = kommuner.iter().map(|k| k.to_string()).collect();
+    let set = kommuner.iter().map(ToString::to_string).collect();
     store
         .invite(email, email, Role::parse(role).unwrap(), &set)
         .await
