@@ -6,9 +6,22 @@ use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::Editor;
+use crate::site::Site;
 
-/// An admin page. `editor` is None on the sign-in pages.
-pub fn page(title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
+/// An admin page, with the site's stylesheet under its fingerprinted address. `editor` is None
+/// on the sign-in pages.
+pub fn page(site: &Site, title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
+    let css = site
+        .url("style.css")
+        .unwrap_or_else(|| PLAIN_CSS.to_string());
+    document(&css, title, editor, main)
+}
+
+/// The stylesheet under its plain name (it revalidates on every load): for pages made where no
+/// state is at hand (a refusal from an extractor).
+const PLAIN_CSS: &str = "/assets/style.css";
+
+fn document(css: &str, title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="sv" {
@@ -17,7 +30,7 @@ pub fn page(title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (title) " – Skaraborgskartan, administration" }
-                link rel="stylesheet" href="/assets/style.css";
+                link rel="stylesheet" href=(css);
             }
             body.admin {
                 a.hopp href="#innehall" { "Hoppa till innehållet" }
@@ -70,7 +83,8 @@ pub fn respond(status: StatusCode, markup: Markup) -> Response {
 pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
     respond(
         status,
-        page(
+        document(
+            PLAIN_CSS,
             title,
             None,
             html! {

@@ -2,6 +2,9 @@
 //! the history. Swedish, server-rendered, every action a plain form (no JavaScript needed), every
 //! state change a POST with the session's CSRF token; never cached.
 
+pub mod desk;
+pub mod forms;
+pub mod history;
 pub mod layout;
 
 use axum::Router;
@@ -11,7 +14,10 @@ use axum::response::Response;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().layer(axum::middleware::map_response(no_store))
+    Router::new()
+        .merge(desk::routes())
+        .merge(history::routes())
+        .layer(axum::middleware::map_response(no_store))
 }
 
 /// Admin answers are personal: never stored by a browser or a shared cache.

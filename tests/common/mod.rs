@@ -413,7 +413,7 @@ pub async fn session_for(state: &AppState, account: i64) -> (String, String) {
 pub async fn account(state: &AppState, email: &str, role: &str, kommuner: &[&str]) -> i64 {
     use skaraborgskartan::auth::Role;
     let store = state.store().unwrap();
-    let set = kommuner.iter().map(|k| k.to_string()).collect();
+    let set = kommuner.iter().map(ToString::to_string).collect();
     store
         .invite(email, email, Role::parse(role).unwrap(), &set)
         .await
