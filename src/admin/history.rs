@@ -17,7 +17,7 @@ use super::layout;
 use crate::AppState;
 use crate::auth::sessions::Posted;
 use crate::auth::{Editor, Role};
-use crate::store::log::{Change, FieldChange, Filter};
+use crate::store::log::{self, Change, FieldChange, Filter};
 use crate::store::{Action, Edit, EditError, Kind, kind};
 
 pub fn routes() -> Router<AppState> {
@@ -104,13 +104,11 @@ async fn list(
         s => s.parse().ok().filter(|n| *n >= 1).unwrap_or(1),
     };
     let store = store(&state, &editor)?;
-    let actors = store
-        .actors(filter.visible.as_ref())
+    let actors = log::actors(store, filter.visible.as_ref())
         .await
         .map_err(|e| store_failed(&state, &editor, e))?;
     let (changes, total) = if errors.is_empty() {
-        store
-            .changes(&filter, PAGE, (page_no - 1) * PAGE)
+        log::changes(store, &filter, PAGE, (page_no - 1) * PAGE)
             .await
             .map_err(|e| store_failed(&state, &editor, e))?
     } else {
@@ -357,7 +355,7 @@ pub async fn of_record(
     let Ok(store) = state.store() else {
         return html! {};
     };
-    let (changes, total) = match store.changes(&filter, 20, 0).await {
+    let (changes, total) = match log::changes(store, &filter, 20, 0).await {
         Ok(x) => x,
         Err(e) => {
             tracing::error!("{e}");
@@ -387,7 +385,7 @@ pub async fn recent(state: &AppState, editor: &Editor, kommun: &str) -> Markup {
     let Ok(store) = state.store() else {
         return html! {};
     };
-    match store.changes(&filter, 5, 0).await {
+    match log::changes(store, &filter, 5, 0).await {
         Ok((changes, _)) if changes.is_empty() => html! { p { "Inga ändringar ännu." } },
         Ok((changes, _)) => changes_list(
             state,
@@ -413,8 +411,7 @@ async fn revert(
     let values = Values::from_pairs(posted.form);
     let back = super::desk::back_to(values.get("tillbaka"));
     let store = store(&state, &editor)?;
-    let change = store
-        .change(id)
+    let change = log::change(store, id)
         .await
         .map_err(|e| store_failed(&state, &editor, e))?;
     let Some(change) = change.filter(|c| {

@@ -1,6 +1,7 @@
-//! Reading the change log: the history pages' queries (filtered, newest first, a page at a
-//! time), one change, one changeset, and who has made changes. The log itself is written by
-//! [`super::edit`] in the change's own transaction; nothing here writes.
+//! Reading the change log for the history pages: changes filtered, newest first, a page at a
+//! time (with how many there are in all and which later change undid each), one change, one
+//! changeset, and who has made changes. The log itself is written by [`Store::apply`] in the
+//! change's own transaction; nothing here writes.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -126,7 +127,7 @@ const COLUMNS: &str = "c.id, c.changeset_id, c.at, c.account_id, c.actor, c.reco
     c.record_key, c.kommun, c.action, c.source, c.comment, c.reverts, c.version, \
     (SELECT MIN(r.id) FROM changes r WHERE r.reverts = c.id) AS reverted_by";
 
-fn change(row: &SqliteRow) -> Change {
+fn from_row(row: &SqliteRow) -> Change {
     Change {
         id: row.get("id"),
         changeset: row.get("changeset_id"),
@@ -146,92 +147,89 @@ fn change(row: &SqliteRow) -> Change {
     }
 }
 
-impl Store {
-    /// A page of the changes `filter` selects, newest first, and how many it selects in all.
-    pub async fn changes(
-        &self,
-        filter: &Filter,
-        limit: i64,
-        offset: i64,
-    ) -> Result<(Vec<Change>, i64), StoreError> {
-        let (clause, binds) = filter.clause();
-        let n = binds.len();
-        let count_sql = format!("SELECT COUNT(*) FROM changes c {clause}");
-        let list_sql = format!(
-            "SELECT {COLUMNS} FROM changes c {clause} ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        );
-        let mut count = sqlx::query(&count_sql);
-        let mut list = sqlx::query(&list_sql);
-        for b in &binds {
-            (count, list) = match b {
-                Bind::Text(s) => (count.bind(s.clone()), list.bind(s.clone())),
-                Bind::Int(i) => (count.bind(*i), list.bind(*i)),
-            };
-        }
-        let mut tx = self.pool().begin().await?;
-        let total: i64 = count.fetch_one(&mut *tx).await?.get(0);
-        let rows = list.bind(limit).bind(offset).fetch_all(&mut *tx).await?;
-        let mut changes: Vec<Change> = rows.iter().map(change).collect();
-        with_fields(&mut tx, &mut changes).await?;
-        tx.commit().await?;
-        Ok((changes, total))
-    }
-
-    /// One change, with its fields.
-    pub async fn change(&self, id: i64) -> Result<Option<Change>, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM changes c WHERE c.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let mut changes: Vec<Change> = row.iter().map(change).collect();
-        with_fields(&mut tx, &mut changes).await?;
-        tx.commit().await?;
-        Ok(changes.pop())
-    }
-
-    /// The changes of one changeset, in the order they were made.
-    pub async fn changeset(&self, id: i64) -> Result<Vec<Change>, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM changes c WHERE c.changeset_id = $1 ORDER BY c.id"
-        ))
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut changes: Vec<Change> = rows.iter().map(change).collect();
-        with_fields(&mut tx, &mut changes).await?;
-        tx.commit().await?;
-        Ok(changes)
-    }
-
-    /// Everyone who has made a change among those `visible` allows: (account, as shown), by
-    /// name.
-    pub async fn actors(
-        &self,
-        visible: Option<&BTreeSet<String>>,
-    ) -> Result<Vec<(Option<i64>, String)>, StoreError> {
-        let filter = Filter {
-            visible: visible.cloned(),
-            ..Filter::default()
+/// A page of the changes `filter` selects, newest first, and how many it selects in all.
+pub async fn changes(
+    store: &Store,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Change>, i64), StoreError> {
+    let (clause, binds) = filter.clause();
+    let n = binds.len();
+    let count_sql = format!("SELECT COUNT(*) FROM changes c {clause}");
+    let list_sql = format!(
+        "SELECT {COLUMNS} FROM changes c {clause} ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut count = sqlx::query(&count_sql);
+    let mut list = sqlx::query(&list_sql);
+    for b in &binds {
+        (count, list) = match b {
+            Bind::Text(s) => (count.bind(s.clone()), list.bind(s.clone())),
+            Bind::Int(i) => (count.bind(*i), list.bind(*i)),
         };
-        let (clause, binds) = filter.clause();
-        let sql = format!(
-            "SELECT c.account_id, MAX(c.actor) AS actor FROM changes c {clause} \
-             GROUP BY c.account_id ORDER BY actor"
-        );
-        let mut q = sqlx::query(&sql);
-        for b in binds {
-            q = match b {
-                Bind::Text(s) => q.bind(s),
-                Bind::Int(i) => q.bind(i),
-            };
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
+    let mut tx = store.pool().begin().await?;
+    let total: i64 = count.fetch_one(&mut *tx).await?.get(0);
+    let rows = list.bind(limit).bind(offset).fetch_all(&mut *tx).await?;
+    let mut changes: Vec<Change> = rows.iter().map(from_row).collect();
+    with_fields(&mut tx, &mut changes).await?;
+    tx.commit().await?;
+    Ok((changes, total))
+}
+
+/// One change, with its fields.
+pub async fn change(store: &Store, id: i64) -> Result<Option<Change>, StoreError> {
+    let mut tx = store.pool().begin().await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM changes c WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let mut changes: Vec<Change> = row.iter().map(from_row).collect();
+    with_fields(&mut tx, &mut changes).await?;
+    tx.commit().await?;
+    Ok(changes.pop())
+}
+
+/// The changes of one changeset, in the order they were made.
+pub async fn changeset(store: &Store, id: i64) -> Result<Vec<Change>, StoreError> {
+    let mut tx = store.pool().begin().await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM changes c WHERE c.changeset_id = $1 ORDER BY c.id"
+    ))
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut changes: Vec<Change> = rows.iter().map(from_row).collect();
+    with_fields(&mut tx, &mut changes).await?;
+    tx.commit().await?;
+    Ok(changes)
+}
+
+/// Everyone who has made a change among those `visible` allows: (account, as shown), by name.
+pub async fn actors(
+    store: &Store,
+    visible: Option<&BTreeSet<String>>,
+) -> Result<Vec<(Option<i64>, String)>, StoreError> {
+    let filter = Filter {
+        visible: visible.cloned(),
+        ..Filter::default()
+    };
+    let (clause, binds) = filter.clause();
+    let sql = format!(
+        "SELECT c.account_id, MAX(c.actor) AS actor FROM changes c {clause} \
+             GROUP BY c.account_id ORDER BY actor"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s),
+            Bind::Int(i) => q.bind(i),
+        };
+    }
+    let rows = q.fetch_all(store.pool()).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
 /// Fills in each change's fields (one query for all of them).

@@ -17,7 +17,7 @@ use crate::admin::forms::{Errors, Values};
 use crate::admin::layout;
 use crate::auth::Editor;
 use crate::store::Record;
-use crate::store::log::Filter;
+use crate::store::log::{self, Filter};
 
 pub async fn page(
     state: &AppState,
@@ -98,7 +98,9 @@ async fn latest_change(state: &AppState, target: &Target) -> Option<String> {
         record: Some((target.kind.name.to_string(), key)),
         ..Filter::default()
     };
-    let (changes, _) = state.store().ok()?.changes(&filter, 1, 0).await.ok()?;
+    let (changes, _) = log::changes(state.store().ok()?, &filter, 1, 0)
+        .await
+        .ok()?;
     let c = changes.first()?;
     Some(format!(
         "Senast {} av {} {}.",

@@ -299,7 +299,7 @@ pub async fn confirmation(state: &AppState, editor: &Editor, sparat: Option<&str
     let Ok(store) = state.store() else {
         return html! {};
     };
-    let changes = match store.changeset(id).await {
+    let changes = match crate::store::log::changeset(store, id).await {
         Ok(c) => c,
         Err(e) => {
             tracing::error!("{e}");
