@@ -259,10 +259,17 @@ pub fn edit_failed(state: &AppState, editor: &Editor, e: EditError) -> Response 
             ),
         ),
         EditError::Store(e) => store_failed(state, editor, e),
-        e @ (EditError::Conflict { .. } | EditError::Invalid { .. }) => refuse(
+        EditError::Conflict { .. } => refuse(
             state,
             editor,
             StatusCode::CONFLICT,
+            "Ändringen sparades inte",
+            "Uppgiften har ändrats av någon annan sedan du öppnade sidan. Ladda om sidan, se vad som gäller nu och försök igen.",
+        ),
+        e @ EditError::Invalid { .. } => refuse(
+            state,
+            editor,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "Ändringen sparades inte",
             &crate::pages::layout::capital(&e.to_string()),
         ),
