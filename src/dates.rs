@@ -197,6 +197,17 @@ pub fn now_seconds() -> i64 {
     jiff::Timestamp::now().as_second()
 }
 
+/// The first second of a day given as `YYYY-MM-DD`, in Sweden, in Unix seconds (where a period
+/// of the history starts); None for anything else.
+pub fn day_start(day: &str) -> Option<i64> {
+    if day.len() != 10 {
+        return None;
+    }
+    let date: jiff::civil::Date = day.parse().ok()?;
+    let start = date.to_zoned(sweden().clone()).ok()?;
+    Some(start.timestamp().as_second())
+}
+
 /// A stored time as people in Sweden read it: `2026-12-02 06:15`.
 pub fn local_time(seconds: i64) -> String {
     match jiff::Timestamp::from_second(seconds) {

@@ -9,6 +9,10 @@
 //! `http://localhost:P` among the frame ancestors; the node suite (env `SKK_EMBED_PORT`) serves a
 //! host page with an iframe of the service there (allowed) and on a second port (refused). The
 //! service itself is on http://127.0.0.1:…, a different origin from localhost:P.
+//!
+//! The admin pages (tests/browser/admin.test.mjs) run apart, on a service with a store of its
+//! own and two people signed in directly in the store (their session ids go to node as
+//! `SKK_SESSION`, `SKK_SESSION_SAMORDNARE`); the public suites leave that file out.
 
 mod common;
 
@@ -38,13 +42,17 @@ fn chromium() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
+/// The admin pages' file: it needs a store and signed-in sessions, so it runs on its own.
+const ADMIN_FILE: &str = "admin.test.mjs";
+
 /// The suite's files, `*.test.mjs`, in a stable order (node 18–22 differ in how they find
-/// test files from a directory, so they are named explicitly).
-fn test_files(dir: &Path) -> Vec<String> {
+/// test files from a directory, so they are named explicitly): the admin file alone, or every
+/// other one.
+fn test_files(dir: &Path, admin: bool) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".test.mjs"))
+        .filter(|n| n.ends_with(".test.mjs") && (n == ADMIN_FILE) == admin)
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no *.test.mjs in {}", dir.display());
@@ -96,16 +104,21 @@ struct Outcome {
     took: Duration,
 }
 
-/// Runs `node --test` on the suite against `url`, in its own process group so a hang can be
-/// stopped with everything it started (the browser included).
-fn run_node(
-    dir: &Path,
-    url: &str,
-    kind: &str,
+/// What one run of node is given: the service, the files, extra environment.
+struct Run {
+    url: String,
+    kind: &'static str,
     embed_port: u16,
     concurrent: bool,
-    log_path: &Path,
-) -> Outcome {
+    log: PathBuf,
+    files: Vec<String>,
+    env: Vec<(&'static str, String)>,
+}
+
+/// Runs `node --test` on the suite against `url`, in its own process group so a hang can be
+/// stopped with everything it started (the browser included).
+fn run_node(dir: &Path, run: &Run) -> Outcome {
+    let log_path = run.log.as_path();
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     std::fs::create_dir_all(&target).unwrap();
     let mut log = std::fs::OpenOptions::new()
@@ -119,14 +132,15 @@ fn run_node(
     let start = Instant::now();
     let mut child = Command::new("node")
         .args(["--test", "--test-reporter=spec"])
-        .args(concurrent.then_some(CONCURRENCY))
-        .args(test_files(dir))
+        .args(run.concurrent.then_some(CONCURRENCY))
+        .args(&run.files)
         .current_dir(dir)
-        .env("SKK_URL", url)
-        .env("SKK_DATA_KIND", kind)
+        .env("SKK_URL", &run.url)
+        .env("SKK_DATA_KIND", run.kind)
         .env("CHROMIUM", chromium())
         .env("SKK_SCREENSHOTS", &screenshots)
-        .env("SKK_EMBED_PORT", embed_port.to_string())
+        .env("SKK_EMBED_PORT", run.embed_port.to_string())
+        .envs(run.env.iter().map(|(k, v)| (*k, v)))
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
@@ -179,16 +193,32 @@ fn state_framed_by(data: PathBuf, origin: String) -> AppState {
 async fn browser_suite(kind: &'static str, data: PathBuf) {
     let dir = suite_dir();
     let node = check_prerequisites(&dir);
-    let concurrent = node >= (20, 10);
     let embed_port = free_port();
     let state = state_framed_by(data, format!("http://localhost:{embed_port}"));
+    let run = Run {
+        url: String::new(),
+        kind,
+        embed_port,
+        concurrent: node >= (20, 10),
+        log: Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/browser-{kind}.log")),
+        files: test_files(&dir, false),
+        env: Vec::new(),
+    };
+    run_suite(&format!("{kind} data"), state, run).await;
+}
+
+/// Serves `state` on a real socket while node runs `run`'s files against it; fails with node's
+/// failures.
+async fn run_suite(what: &str, state: AppState, mut run: Run) {
+    let dir = suite_dir();
     let served = common::serve(state).await;
-    let url = served.url();
-    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/browser-{kind}.log"));
+    run.url = served.url();
+    let kind = run.kind;
+    let log = run.log.clone();
     // node blocks; the server keeps answering on this runtime meanwhile.
     let outcome = tokio::task::spawn_blocking({
-        let (dir, log) = (dir.clone(), log.clone());
-        move || run_node(&dir, &url, kind, embed_port, concurrent, &log)
+        let dir = dir.clone();
+        move || run_node(&dir, &run)
     })
     .await
     .unwrap();
@@ -200,14 +230,14 @@ async fn browser_suite(kind: &'static str, data: PathBuf) {
         .filter(|l| l.starts_with("ℹ "))
         .collect();
     eprintln!(
-        "browser suite, {kind} data: {:.1} s (log: {})\n{}",
+        "browser suite, {what}: {:.1} s (log: {})\n{}",
         outcome.took.as_secs_f64(),
         log.display(),
         summary.join("\n")
     );
     assert!(
         !outcome.timed_out,
-        "browser suite ({kind} data) still running after {LIMIT:?}, stopped:\n{}",
+        "browser suite ({what}) still running after {LIMIT:?}, stopped:\n{}",
         outcome.output
     );
     // The spec reporter repeats every failure at the end; that part is enough here.
@@ -217,7 +247,7 @@ async fn browser_suite(kind: &'static str, data: PathBuf) {
         .map_or(outcome.output.as_str(), |i| &outcome.output[i..]);
     assert!(
         outcome.success,
-        "browser suite ({kind} data) failed; full log {}; rerun by hand: \
+        "browser suite ({what}) failed; full log {}; rerun by hand: \
          cd tests/browser && SKK_URL=http://… SKK_DATA_KIND={kind} [SKK_EMBED_PORT=P, a port the \
          service lets frame it as http://localhost:P] npm test\n{failures}",
         log.display()
@@ -235,4 +265,33 @@ async fn pages_in_a_browser_real_data() {
 #[tokio::test]
 async fn pages_in_a_browser_example_data() {
     browser_suite("example", common::geodata().join("example")).await;
+}
+
+/// The admin pages on a store of their own (the shipped data), a redaktör of Tibro and a
+/// samordnare signed in.
+#[tokio::test]
+async fn admin_pages_in_a_browser() {
+    let dir = suite_dir();
+    let node = check_prerequisites(&dir);
+    let (state, _store) = common::with_store(&common::geodata(), None).await;
+    let session = async |email: &str, role: &str, kommuner: &[&str]| {
+        let id = common::account(&state, email, role, kommuner).await;
+        let (cookie, _csrf) = common::session_for(&state, id).await;
+        cookie.split_once('=').expect("name=value").1.to_string()
+    };
+    let redaktor = session("anna@tibro.se", "redaktor", &["1472"]).await;
+    let samordnare = session("berit@vgregion.se", "samordnare", &[]).await;
+    let run = Run {
+        url: String::new(),
+        kind: "real",
+        embed_port: free_port(),
+        concurrent: node >= (20, 10),
+        log: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-admin.log"),
+        files: test_files(&dir, true),
+        env: vec![
+            ("SKK_SESSION", redaktor),
+            ("SKK_SESSION_SAMORDNARE", samordnare),
+        ],
+    };
+    run_suite("admin", state, run).await;
 }

@@ -7,6 +7,10 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::Editor;
 
+/// The stylesheet under its plain name, which revalidates on every load: admin pages are few and
+/// personal, and are also made where no state is at hand (a refusal from an extractor).
+const CSS: &str = "/assets/style.css";
+
 /// An admin page. `editor` is None on the sign-in pages.
 pub fn page(title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
     html! {
@@ -17,7 +21,7 @@ pub fn page(title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (title) " – Skaraborgskartan, administration" }
-                link rel="stylesheet" href="/assets/style.css";
+                link rel="stylesheet" href=(CSS);
             }
             body.admin {
                 a.hopp href="#innehall" { "Hoppa till innehållet" }

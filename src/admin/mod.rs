@@ -4,6 +4,9 @@
 
 pub mod account;
 pub mod accounts;
+pub mod desk;
+pub mod forms;
+pub mod history;
 pub mod invitation;
 pub mod layout;
 pub mod signin;
@@ -20,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .merge(invitation::routes())
         .merge(account::routes())
         .merge(accounts::routes())
+        .merge(desk::routes())
+        .merge(history::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

@@ -156,12 +156,13 @@ fn round_form(cx: &Cx, v: &View) -> Markup {
 
 fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
     let a = cx.a;
-    // Offered first, then confirmed not offered, then lapsed answers (okänt i dag, with their
-    // date); the other unknown ones are listed apart.
+    // Offered first, then confirmed not offered, then unknown answers that have a row (lapsed:
+    // okänt i dag, with their date; or okänt as the answer, with its source); the unknown ones
+    // without any row are listed apart.
     let [offered, not_offered, unknown] = a.by_state(k, r, |_| true);
     let (lapsed, unknown): (Vec<usize>, Vec<usize>) = unknown
         .into_iter()
-        .partition(|p| a.lapsed(k, r, *p).is_some());
+        .partition(|p| a.offering(k, r, *p).is_some());
     let answered: Vec<usize> = offered
         .into_iter()
         .chain(not_offered)

@@ -6,6 +6,7 @@
 
 mod edit;
 pub mod export;
+pub mod log;
 mod records;
 
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};

@@ -1,0 +1,246 @@
+// The editing pages under /admin in a real browser, on a service with a store: the overview, a
+// kommun's overview, an edit form with an error, a conflict, the history and the catalogue, each
+// with no axe-core violations; and a change made with the keyboard only (Tab to the status
+// radios, choose, Tab to the source, type, Tab to save, Enter), seen at once on the public page.
+//
+// tests/browser.rs starts the service and signs two people in directly in the store (sign-in
+// has its own tests) and passes their session ids:
+//   SKK_SESSION              a redaktör of Tibro (1472)
+//   SKK_SESSION_SAMORDNARE   a samordnare
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AXE_TAGS, BASE, MOBILE, assertNoProblems, axe, fetchText, formatViolations, launch, openPage, screenshot, tabTo, url, visit } from './lib.mjs';
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: this suite runs from tests/browser.rs (admin_pages_in_a_browser)`);
+  return v;
+}
+
+const REDAKTOR = env('SKK_SESSION');
+const SAMORDNARE = env('SKK_SESSION_SAMORDNARE');
+
+/// A page of its own browser context (its own cookie jar) signed in with `session`. The session
+/// cookie is `__Host-`: Secure, path /, no Domain (Chromium takes Secure cookies on
+/// http://127.0.0.1, a secure context).
+async function signedIn(browser, session, viewport) {
+  const context = await browser.createBrowserContext();
+  const page = await openPage(context, viewport ? { viewport } : {});
+  await page.setCookie({ name: '__Host-skk', value: session, url: BASE, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' });
+  page.closeContext = () => context.close();
+  return page;
+}
+
+async function assertAxe(page, what) {
+  const vs = await axe(page);
+  assert.equal(vs.length, 0, `${what}: ${vs.length} axe violation(s) (${AXE_TAGS.join(', ')}):\n${formatViolations(vs)}`);
+}
+
+/// Presses Enter on the focused element and waits for the page it leads to.
+async function enterAndWait(page) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+}
+
+describe('administration', () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('översikten: dina kommuner, axe utan fel', async () => {
+    const page = await signedIn(browser, REDAKTOR);
+    try {
+      await visit(page, '/admin');
+      await screenshot(page, 'admin-oversikt');
+      const links = await page.$$eval('main a[href^="/admin/kommun/"]', (as) => as.map((a) => a.getAttribute('href')));
+      assert.deepEqual(links, ['/admin/kommun/1472'], 'a redaktör of Tibro sees Tibro only');
+      const css = await page.$eval('link[rel=stylesheet]', (l) => l.getAttribute('href'));
+      assert.match(css, /^\/assets\/style\.css\?v=/, 'the fingerprinted stylesheet');
+      const styled = await page.$eval('.sidhuvud', (e) => getComputedStyle(e).display);
+      assert.equal(styled, 'flex', 'the stylesheet applies');
+      await assertAxe(page, '/admin');
+      assertNoProblems(page, '/admin');
+    } finally {
+      await page.closeContext();
+    }
+  });
+
+  test('kommunens översikt: okänt aldrig som erbjuds inte, axe utan fel', async () => {
+    const page = await signedIn(browser, REDAKTOR);
+    try {
+      await visit(page, '/admin/kommun/1472');
+      await screenshot(page, 'admin-kommun-1472');
+      const states = await page.$$eval('#program tbody td[data-label="Status"]', (tds) => tds.map((td) => td.textContent.trim()));
+      const programmes = (await (await fetch(url('/api/v1/programmes'))).json()).programmes;
+      assert.equal(states.length, programmes.length, 'a row per programme of the catalogue');
+      // Nothing is known for Tibro in the current round yet: okänt, never "erbjuds inte".
+      assert.ok(states.every((s) => s.startsWith('okänt')), `every row okänt: ${states.join(' | ')}`);
+      assert.ok(await page.$('a[href="/kommun/1472"]'), 'links the public page');
+      await assertAxe(page, '/admin/kommun/1472');
+      assertNoProblems(page, '/admin/kommun/1472');
+    } finally {
+      await page.closeContext();
+    }
+  });
+
+  test('ett formulär med fel: felsammanfattning, fältet markerat, det inskrivna kvar, axe utan fel', async () => {
+    const page = await signedIn(browser, REDAKTOR);
+    try {
+      await visit(page, '/admin/kommun/1472/program/cope');
+      await screenshot(page, 'admin-formular');
+      await assertAxe(page, 'the edit form');
+      // Keyboard only: choose a status, leave the source empty, save.
+      await tabTo(page, 'input[name="status"]');
+      await page.keyboard.press('Space');
+      await tabTo(page, '#f-organiser');
+      await page.keyboard.type('Familjecentralen i Tibro');
+      page.expectDocumentStatus(url('/admin/kommun/1472/program/cope'));
+      await tabTo(page, 'form.redigera button[type="submit"]');
+      await enterAndWait(page);
+      await screenshot(page, 'admin-formular-fel');
+      const seen = await page.evaluate(() => ({
+        summary: document.querySelector('#felsammanfattning')?.textContent ?? '',
+        links: [...document.querySelectorAll('#felsammanfattning a')].map((a) => a.getAttribute('href')),
+        invalid: document.querySelector('#f-source')?.getAttribute('aria-invalid'),
+        describedby: document.querySelector('#f-source')?.getAttribute('aria-describedby') ?? '',
+        error: document.querySelector('#f-source-fel')?.textContent ?? '',
+        organiser: document.querySelector('#f-organiser')?.value,
+        status: document.querySelector('input[name="status"]:checked')?.value,
+      }));
+      assert.match(seen.summary, /Ändringen sparades inte/, JSON.stringify(seen));
+      assert.deepEqual(seen.links, ['#f-source']);
+      assert.equal(seen.invalid, 'true');
+      assert.ok(seen.describedby.split(' ').includes('f-source-fel'), seen.describedby);
+      assert.match(seen.error, /Ange en källa/);
+      assert.equal(seen.organiser, 'Familjecentralen i Tibro', 'what was typed is kept');
+      assert.equal(seen.status, 'offered', 'the choice is kept');
+      await assertAxe(page, 'the edit form with an error');
+      assertNoProblems(page, 'the edit form with an error');
+    } finally {
+      await page.closeContext();
+    }
+  });
+
+  test('med tangentbordet: Tab till statusknapparna, välj erbjuds, källa, Tab till Spara, Enter – sparat och publikt genast', async () => {
+    const page = await signedIn(browser, REDAKTOR);
+    try {
+      await visit(page, '/admin/kommun/1472/program/abc');
+      await tabTo(page, 'input[name="status"]');
+      // Into the group on the first option (erbjuds), then the arrows move and choose.
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.$eval('input[name="status"]:checked', (i) => i.value), 'unknown', 'arrows choose: okänt');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await page.$eval('input[name="status"]:checked', (i) => i.value), 'offered', 'arrows choose: erbjuds');
+      await tabTo(page, '#f-source');
+      await page.keyboard.type('https://www.tibro.se/abc');
+      await tabTo(page, 'form.redigera button[type="submit"]');
+      await enterAndWait(page);
+      assert.equal(new URL(page.url()).pathname, '/admin/kommun/1472', `back on the overview, not ${page.url()}`);
+      const message = await page.$eval('.meddelande', (m) => m.textContent.trim());
+      assert.match(message, /^Sparat: ABC .* för Tibro är nu erbjuds\.$/, message);
+      await screenshot(page, 'admin-sparat');
+      await assertAxe(page, 'the overview with its confirmation');
+      assertNoProblems(page, 'the keyboard save');
+      const pub = await fetchText('/kommun/1472');
+      const row = pub.text.slice(pub.text.indexOf('href="/program/abc?kommun=1472"'));
+      assert.match(row.slice(0, row.indexOf('</tr>')), /tillstand erbjuds"/, 'the public page shows it at once');
+    } finally {
+      await page.closeContext();
+    }
+  });
+
+  test('krock: två flikar ändrar samma uppgift, den andra får sidan med ditt, deras och ursprungligt', async () => {
+    const first = await signedIn(browser, REDAKTOR);
+    const second = await openPage(first.browserContext());
+    try {
+      await visit(first, '/admin/kommun/1472/sambu');
+      await visit(second, '/admin/kommun/1472/sambu');
+      // Both forms filled in before either is sent (a background tab is brought to the front
+      // before it is driven: headless Chromium throttles the others).
+      for (const [page, status, name] of [[first, 'active', 'Tibroteamet'], [second, 'decided', 'Andra fliken']]) {
+        await page.bringToFront();
+        await page.$eval(`input[name="status"][value="${status}"]`, (i) => { i.checked = true; });
+        await page.$eval('#f-name', (i, v) => { i.value = v; }, name);
+        await page.$eval('#f-source', (i) => { i.value = 'Protokoll från partssamverkan'; });
+      }
+      await first.bringToFront();
+      await Promise.all([first.waitForNavigation(), first.$eval('form.redigera', (f) => f.submit())]);
+      assert.equal(new URL(first.url()).pathname, '/admin/kommun/1472', 'the first save goes through');
+      await second.bringToFront();
+      second.expectDocumentStatus(url('/admin/kommun/1472/sambu'));
+      await Promise.all([second.waitForNavigation(), second.$eval('form.redigera', (f) => f.submit())]);
+      await screenshot(second, 'admin-krock');
+      const headers = await second.$$eval('table.konflikt thead th', (ths) => ths.map((t) => t.textContent.trim()));
+      assert.deepEqual(headers, ['Fält', 'Ditt (det du skickade)', 'Deras (nu)', 'Ursprungligt (när du öppnade)']);
+      const name = await second.$eval('#f-name', (i) => i.value);
+      assert.equal(name, 'Andra fliken', 'the form again, with what was typed');
+      await assertAxe(second, 'the conflict page');
+      assertNoProblems(second, 'the conflict page');
+    } finally {
+      await first.closeContext();
+    }
+  });
+
+  test('historiken: vem, när, fält före → efter, ångra-knapp, axe utan fel', async () => {
+    const page = await signedIn(browser, REDAKTOR);
+    try {
+      await visit(page, '/admin/historik');
+      await screenshot(page, 'admin-historik');
+      const items = await page.$$eval('li.andring', (lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ')));
+      assert.ok(items.length >= 2, `the changes made above: ${items.length}`);
+      assert.ok(items.some((t) => /ABC/.test(t) && /erbjuds/.test(t) && /anna@tibro\.se/.test(t)), items.join('\n'));
+      assert.ok(await page.$('form.angra button'), 'a revert button');
+      await assertAxe(page, '/admin/historik');
+      await visit(page, '/admin/historik?kommun=1472&typ=offerings');
+      await assertAxe(page, '/admin/historik filtered');
+      assertNoProblems(page, '/admin/historik');
+    } finally {
+      await page.closeContext();
+    }
+  });
+
+  test('programkatalogen (samordnaren): axe utan fel; en redaktör får 403', async () => {
+    const page = await signedIn(browser, SAMORDNARE);
+    try {
+      await visit(page, '/admin/program');
+      await screenshot(page, 'admin-katalog');
+      await assertAxe(page, '/admin/program');
+      await visit(page, '/admin/program/abc');
+      await assertAxe(page, '/admin/program/abc');
+      assertNoProblems(page, '/admin/program');
+    } finally {
+      await page.closeContext();
+    }
+    const redaktor = await signedIn(browser, REDAKTOR);
+    try {
+      await visit(redaktor, '/admin/program', { status: 403 });
+      assert.match(await redaktor.$eval('main', (m) => m.textContent), /bara av samordnaren/);
+      assert.ok(await redaktor.$('main a[href="/admin"]'), 'the 403 page leads back to the overview');
+      await assertAxe(redaktor, 'the 403 page');
+    } finally {
+      await redaktor.closeContext();
+    }
+  });
+
+  test('mobil (375 px): sidorna ryms på bredden, tabellerna blir kort, axe utan fel', async () => {
+    const page = await signedIn(browser, REDAKTOR, MOBILE);
+    try {
+      for (const [path, name] of [['/admin/kommun/1472', 'admin-kommun-mobil'], ['/admin/kommun/1472/program/abc', 'admin-formular-mobil'], ['/admin/historik', 'admin-historik-mobil']]) {
+        await visit(page, path);
+        await screenshot(page, name);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(wide <= 0, `${path}: ${wide} px wider than the screen`);
+        await assertAxe(page, `${path} (mobil)`);
+      }
+      assertNoProblems(page, 'mobil');
+    } finally {
+      await page.closeContext();
+    }
+  });
+});
