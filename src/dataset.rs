@@ -117,7 +117,7 @@ impl Dataset {
         region: Option<&str>,
     ) -> Result<Dataset, Problem> {
         let shown = shown.to_string();
-        let config: DatasetConfig = toml::from_str(&text).map_err(|e| {
+        let config: DatasetConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
                 .map(|s| crate::problem::line_column(text, s.start))

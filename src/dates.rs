@@ -185,6 +185,40 @@ pub fn today() -> String {
     day
 }
 
+fn sweden() -> &'static jiff::tz::TimeZone {
+    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    TZ.get_or_init(|| {
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+    })
+}
+
+/// Now, in Unix seconds: how the store keeps times.
+pub fn now_seconds() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// The first second of a day given as `YYYY-MM-DD`, in Sweden, in Unix seconds (where a period
+/// of the history starts); None for anything else.
+pub fn day_start(day: &str) -> Option<i64> {
+    if day.len() != 10 {
+        return None;
+    }
+    let date: jiff::civil::Date = day.parse().ok()?;
+    let start = date.to_zoned(sweden().clone()).ok()?;
+    Some(start.timestamp().as_second())
+}
+
+/// A stored time as people in Sweden read it: `2026-12-02 06:15`.
+pub fn local_time(seconds: i64) -> String {
+    match jiff::Timestamp::from_second(seconds) {
+        Ok(t) => t
+            .to_zoned(sweden().clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => seconds.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,28 +285,5 @@ mod tests {
     fn today_is_an_iso_date() {
         let t = today();
         assert!(PartialDate::parse(&t).is_ok() && t.len() == 10, "{t}");
-    }
-}
-
-fn sweden() -> &'static jiff::tz::TimeZone {
-    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
-    TZ.get_or_init(|| {
-        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
-    })
-}
-
-/// Now, in Unix seconds: how the store keeps times.
-pub fn now_seconds() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
-/// A stored time as people in Sweden read it: `2026-12-02 06:15`.
-pub fn local_time(seconds: i64) -> String {
-    match jiff::Timestamp::from_second(seconds) {
-        Ok(t) => t
-            .to_zoned(sweden().clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string(),
-        Err(_) => seconds.to_string(),
     }
 }

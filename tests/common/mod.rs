@@ -1,6 +1,8 @@
 //! Shared test helpers: the shipped data sets loaded once, and requests through the router.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -413,7 +415,7 @@ pub async fn session_for(state: &AppState, account: i64) -> (String, String) {
 pub async fn account(state: &AppState, email: &str, role: &str, kommuner: &[&str]) -> i64 {
     use skaraborgskartan::auth::Role;
     let store = state.store().unwrap();
-    let set = kommuner.iter().map(|k| k.to_string()).collect();
+    let set = kommuner.iter().map(ToString::to_string).collect();
     store
         .invite(email, email, Role::parse(role).unwrap(), &set)
         .await
