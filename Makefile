@@ -5,7 +5,7 @@ CARGO ?= cargo
 # The dev-profile binary: `check` reuses what `make test` has built.
 SKK := $(CARGO) run --quiet --
 
-.PHONY: all run test check data-check lint fmt bench deps
+.PHONY: all run test soak check data-check lint fmt bench deps
 
 all: test
 
@@ -18,6 +18,10 @@ run:
 test:
 	tools/deps.sh web test
 	$(CARGO) test --all-targets
+
+## soak: the durability test at length: 100 SIGKILLs of a server under edits (make test has 20)
+soak:
+	SKK_KILLS=100 $(CARGO) test --test durability -- --nocapture
 
 ## check: validate the shipped data and the example data, per region
 check:

@@ -7,11 +7,19 @@
 
 mod common;
 
+/// The whole history, newest first (as the history page lists it).
+fn newest_first() -> HistoryFilter {
+    HistoryFilter {
+        newest_first: true,
+        ..HistoryFilter::default()
+    }
+}
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use skaraborgskartan::store::kind;
-use skaraborgskartan::store::log::{self, Filter};
+use skaraborgskartan::store::log::{self, HistoryFilter};
 use skaraborgskartan::{AppState, router};
 use tower::ServiceExt;
 
@@ -137,7 +145,7 @@ async fn record(
 }
 
 async fn change_count(state: &AppState) -> i64 {
-    log::changes(state.store().unwrap(), &Filter::default(), 1, 0)
+    log::changes(state.store().unwrap(), &newest_first(), 1, 0)
         .await
         .unwrap()
         .1
@@ -501,7 +509,7 @@ async fn a_redaktor_cannot_edit_another_kommun_nor_the_catalogue() {
             .status,
         StatusCode::FORBIDDEN
     );
-    let (changes, _) = log::changes(state.store().unwrap(), &Filter::default(), 10, 0)
+    let (changes, _) = log::changes(state.store().unwrap(), &newest_first(), 10, 0)
         .await
         .unwrap();
     let id = changes[0].id;
@@ -964,7 +972,7 @@ async fn a_change_can_be_reverted_from_the_history_and_the_revert_is_logged() {
     )
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
-    let (changes, _) = log::changes(state.store().unwrap(), &Filter::default(), 10, 0)
+    let (changes, _) = log::changes(state.store().unwrap(), &newest_first(), 10, 0)
         .await
         .unwrap();
     let id = changes[0].id;
@@ -1012,7 +1020,7 @@ async fn a_change_can_be_reverted_from_the_history_and_the_revert_is_logged() {
             .contains(&format!(r#"action="/admin/historik/{id}/angra""#)),
         "no second revert of the same change"
     );
-    let (changes, total) = log::changes(state.store().unwrap(), &Filter::default(), 10, 0)
+    let (changes, total) = log::changes(state.store().unwrap(), &newest_first(), 10, 0)
         .await
         .unwrap();
     assert_eq!(
@@ -1051,7 +1059,7 @@ async fn a_change_can_be_reverted_from_the_history_and_the_revert_is_logged() {
         ],
     )
     .await;
-    let (changes, _) = log::changes(state.store().unwrap(), &Filter::default(), 10, 0)
+    let (changes, _) = log::changes(state.store().unwrap(), &newest_first(), 10, 0)
         .await
         .unwrap();
     let older = changes[1].id;
@@ -1157,7 +1165,7 @@ async fn bekrafta_allt_oforandrat_changes_only_the_dates_in_one_changeset() {
         page.text
     );
 
-    let (changes, _) = log::changes(state.store().unwrap(), &Filter::default(), 100, 0)
+    let (changes, _) = log::changes(state.store().unwrap(), &newest_first(), 100, 0)
         .await
         .unwrap();
     let set = changes[0].changeset;

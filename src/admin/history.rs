@@ -17,7 +17,7 @@ use super::layout;
 use crate::AppState;
 use crate::auth::sessions::Posted;
 use crate::auth::{Editor, Role};
-use crate::store::log::{self, Change, FieldChange, Filter};
+use crate::store::log::{self, Change, FieldChange, HistoryFilter};
 use crate::store::{Action, Edit, EditError, Kind, kind};
 
 pub fn routes() -> Router<AppState> {
@@ -45,9 +45,10 @@ async fn list(
     let a = state.atlas();
     let q = Values::from_pairs(q);
     let mut errors = Errors::default();
-    let mut filter = Filter {
+    let mut filter = HistoryFilter {
         visible: visible(&editor),
-        ..Filter::default()
+        newest_first: true,
+        ..HistoryFilter::default()
     };
     match q.get("kommun") {
         "" => {}
@@ -343,10 +344,12 @@ pub async fn of_record(
     key: &str,
     back: &str,
 ) -> Markup {
-    let filter = Filter {
+    let filter = HistoryFilter {
         visible: visible(editor),
-        record: Some((kind.name.to_string(), key.to_string())),
-        ..Filter::default()
+        kind: Some(kind.name.to_string()),
+        key: Some(key.to_string()),
+        newest_first: true,
+        ..HistoryFilter::default()
     };
     let Ok(store) = state.store() else {
         return html! {};
@@ -373,10 +376,11 @@ pub async fn of_record(
 
 /// A kommun's newest changes (on its overview).
 pub async fn recent(state: &AppState, editor: &Editor, kommun: &str) -> Markup {
-    let filter = Filter {
+    let filter = HistoryFilter {
         visible: visible(editor),
         kommun: Some(kommun.to_string()),
-        ..Filter::default()
+        newest_first: true,
+        ..HistoryFilter::default()
     };
     let Ok(store) = state.store() else {
         return html! {};
@@ -407,7 +411,8 @@ async fn revert(
     let values = Values::from_pairs(posted.form);
     let back = super::desk::back_to(values.get("tillbaka"));
     let store = store(&state, &editor)?;
-    let change = log::change(store, id)
+    let change = store
+        .change(id)
         .await
         .map_err(|e| store_failed(&editor, e))?;
     let Some(change) = change.filter(|c| {

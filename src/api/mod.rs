@@ -1,5 +1,7 @@
 //! HTTP API v1: thin handlers that parse the query, ask the current snapshot, and answer with a
-//! pre-built or cached body.
+//! pre-built or cached body. The write API for scripts is [`admin`].
+
+pub mod admin;
 
 use axum::Router;
 use axum::extract::Path;
@@ -24,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/compare", get(compare))
         .route("/api/v1/region", get(region))
         .layer(axum::middleware::from_fn(cors))
+        .merge(admin::routes())
 }
 
 /// A query-independent body of the snapshot: every one exists for a validated key.

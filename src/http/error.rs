@@ -13,54 +13,123 @@ pub struct RequestError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// More members of the error object (the write API's `fields`, `current`), after `code` and
+    /// `message`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl RequestError {
-    /// A malformed value: 400.
-    fn bad(code: &'static str, message: impl Into<String>) -> RequestError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> RequestError {
         RequestError {
-            status: StatusCode::BAD_REQUEST,
+            status,
             code,
             message: message.into(),
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// A malformed value: 400.
+    fn bad(code: &'static str, message: impl Into<String>) -> RequestError {
+        RequestError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
     /// Something named that does not exist: 404.
     fn not_found(code: &'static str, message: impl Into<String>) -> RequestError {
-        RequestError {
-            status: StatusCode::NOT_FOUND,
-            code,
-            message: message.into(),
-        }
+        RequestError::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// The same error with one more member in its error object.
+    pub fn with(mut self, name: &str, value: serde_json::Value) -> RequestError {
+        self.extra.insert(name.to_string(), value);
+        self
     }
 }
 
 impl RequestError {
     /// No or an unknown API token: 401.
     pub fn unauthorized(message: impl Into<String>) -> RequestError {
-        RequestError {
-            status: StatusCode::UNAUTHORIZED,
-            code: "inte_inloggad",
-            message: message.into(),
-        }
+        RequestError::new(StatusCode::UNAUTHORIZED, "inte_inloggad", message)
     }
 
     /// The person may not change this: 403.
     pub fn forbidden(message: impl Into<String>) -> RequestError {
-        RequestError {
-            status: StatusCode::FORBIDDEN,
-            code: "behorighet_saknas",
-            message: message.into(),
-        }
+        RequestError::new(StatusCode::FORBIDDEN, "behorighet_saknas", message)
     }
 
     /// The store cannot answer now: 503.
     pub fn unavailable(message: impl Into<String>) -> RequestError {
-        RequestError {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "lagret_svarar_inte",
-            message: message.into(),
-        }
+        RequestError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "lagret_svarar_inte",
+            message,
+        )
+    }
+}
+
+/// The write API's refusals (`/api/v1/admin`).
+impl RequestError {
+    /// A request body that is not the JSON the route takes: 400. `message` says where.
+    pub fn bad_body(message: impl Into<String>) -> RequestError {
+        RequestError::bad("ogiltig_json", message)
+    }
+
+    /// A body sent as something other than JSON: 415.
+    pub fn not_json() -> RequestError {
+        RequestError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "inte_json",
+            "Skicka kroppen som JSON: Content-Type: application/json.",
+        )
+    }
+
+    /// A body over the limit: 413.
+    pub fn too_large(limit: usize) -> RequestError {
+        RequestError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "for_stor",
+            format!(
+                "Kroppen är större än {} KiB: dela upp ändringen.",
+                limit / 1024
+            ),
+        )
+    }
+
+    /// A method the address does not take: 405.
+    pub fn wrong_method(message: impl Into<String>) -> RequestError {
+        RequestError::new(StatusCode::METHOD_NOT_ALLOWED, "fel_metod", message)
+    }
+
+    /// A change without the version it is based on (`If-Match`): 428.
+    pub fn version_required(message: impl Into<String>) -> RequestError {
+        RequestError::new(StatusCode::PRECONDITION_REQUIRED, "version_saknas", message)
+    }
+
+    /// A change based on a version that is no longer the record's: 412. The caller adds the
+    /// record as it is now.
+    pub fn stale_version(message: impl Into<String>) -> RequestError {
+        RequestError::new(StatusCode::PRECONDITION_FAILED, "versionskonflikt", message)
+    }
+
+    /// A change that meets a later one (a revert of fields changed since): 409.
+    pub fn conflict(message: impl Into<String>) -> RequestError {
+        RequestError::new(StatusCode::CONFLICT, "konflikt", message)
+    }
+
+    /// A change the data's rules refuse: 422. The caller adds the `fields` it names.
+    pub fn refused_change(message: impl Into<String>) -> RequestError {
+        RequestError::new(StatusCode::UNPROCESSABLE_ENTITY, "ogiltig_andring", message)
+    }
+
+    pub fn unknown_kind(name: &str, kinds: &[&str]) -> RequestError {
+        RequestError::not_found(
+            "okand_posttyp",
+            format!("Posttypen ”{name}” finns inte {}.", known(kinds)),
+        )
+    }
+
+    /// A record, or a logged change, that does not exist; `message` names it.
+    pub fn unknown_record(message: impl Into<String>) -> RequestError {
+        RequestError::not_found("okand_post", message)
     }
 }
 
@@ -184,7 +253,11 @@ impl RequestError {
 
 impl IntoResponse for RequestError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let mut error = serde_json::Map::new();
+        error.insert("code".into(), self.code.into());
+        error.insert("message".into(), self.message.into());
+        error.extend(self.extra);
+        let body = json!({ "error": error });
         let mut r = (self.status, axum::Json(body)).into_response();
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -167,7 +167,9 @@ pub struct Applied {
 impl Store {
     /// Applies a changeset in one `BEGIN IMMEDIATE` transaction: every edit checked against its
     /// base version and the scope, the change log written, then the whole store validated by
-    /// `validate`; any problem rolls everything back.
+    /// `validate`; any problem rolls everything back. The files `validate` gets hold no
+    /// boundaries (no edit changes them, and reading them was most of an edit's time): validate
+    /// with the boundaries of the snapshot being served.
     pub async fn apply(
         &self,
         changeset: Changeset,
@@ -197,19 +199,44 @@ impl Store {
             touched.push((edit.kind.name, key.clone()));
             changes.push((change, key, version));
         }
-        let revision: i64 = sqlx::query("SELECT value FROM meta WHERE key = 'revision'")
+        let before: i64 = sqlx::query("SELECT value FROM meta WHERE key = 'revision'")
             .fetch_optional(&mut *tx)
             .await?
             .and_then(|r| r.get::<String, _>(0).parse().ok())
-            .unwrap_or(0)
-            + 1;
+            .unwrap_or(0);
+        let revision = before + 1;
         sqlx::query("UPDATE meta SET value = $1 WHERE key = 'revision'")
             .bind(revision.to_string())
             .execute(&mut *tx)
             .await?;
-        let files = StoreFiles::read(&mut tx).await?;
+        // The files as the last changeset left them, if nothing has changed since, with the
+        // tables changed here read again; else all of them. Taken: a refused changeset leaves
+        // none behind (it was updated with what is rolled back).
+        let written = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .filter(|(at, _)| *at == before);
+        let files = match written {
+            Some((_, mut files)) => {
+                let mut kinds: Vec<&'static Kind> = Vec::new();
+                for edit in &changeset.edits {
+                    if !kinds.contains(&edit.kind) {
+                        kinds.push(edit.kind);
+                    }
+                }
+                files.refresh(&mut tx, &kinds).await?;
+                files
+            }
+            None => StoreFiles::read(&mut tx, false).await?,
+        };
         let inventory = validate(&files).map_err(|problems| place(&files, &touched, problems))?;
         tx.commit().await?;
+        *self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((revision, files));
         Ok(Applied {
             changeset: set_id,
             changes,
@@ -331,6 +358,28 @@ async fn apply_one(
                     problems: Vec::new(),
                 });
             }
+            // A column the file does not have would be kept here but never written out: refused.
+            let header = records::header(tx, kind).await?;
+            let unknown: Vec<FieldProblem> = edit
+                .fields
+                .keys()
+                .filter(|k| !header.contains(k))
+                .map(|k| FieldProblem {
+                    record: edit.key.clone().unwrap_or_default(),
+                    field: k.clone(),
+                    message: format!(
+                        "{}.csv har ingen kolumn ”{k}” (kolumner: {})",
+                        kind.name,
+                        header.join(", ")
+                    ),
+                })
+                .collect();
+            if !unknown.is_empty() {
+                return Err(EditError::Invalid {
+                    fields: unknown,
+                    problems: Vec::new(),
+                });
+            }
             // A new record starts empty: its file gets an empty cell for every column not given.
             let mut f = old.clone().unwrap_or_default();
             for (k, v) in &edit.fields {
@@ -382,12 +431,22 @@ async fn apply_one(
     }
     if let (Some(f), false) = (&new, kind.key.is_empty()) {
         if kind.key_of(f).as_deref() != Some(key.as_str()) {
-            let message =
-                "nyckelfälten kan inte ändras: lägg till en ny post i stället".to_string();
+            // Named on the first key column that differs from the record's key.
+            let parts: Vec<&str> = key.split('/').collect();
+            let column = kind
+                .key
+                .iter()
+                .enumerate()
+                .find(|(i, c)| f.get(**c).map(|v| v.trim()) != parts.get(*i).copied())
+                .map_or(kind.key[0], |(_, c)| *c);
+            let message = format!(
+                "nyckelfälten ({}) kan inte ändras: lägg till en ny post i stället",
+                kind.key.join(", ")
+            );
             return Err(EditError::Invalid {
                 fields: vec![FieldProblem {
                     record: key.clone(),
-                    field: kind.key[0].to_string(),
+                    field: column.to_string(),
                     message,
                 }],
                 problems: Vec::new(),

@@ -1,5 +1,5 @@
-//! Reading the change log for the history pages: changes filtered, newest first, a page at a
-//! time (with how many there are in all and which later change undid each), one change, one
+//! Reading the change log, for the history pages and the write API: changes filtered, a page at
+//! a time (with how many there are in all and which later change undid each), one change, one
 //! changeset, and who has made changes. The log itself is written by [`Store::apply`] in the
 //! change's own transaction; nothing here writes.
 
@@ -11,7 +11,7 @@ use sqlx::sqlite::SqliteRow;
 use super::{Store, StoreError};
 
 /// One logged change of one record, with each field it touched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Change {
     pub id: i64,
     pub changeset: i64,
@@ -37,7 +37,7 @@ pub struct Change {
 }
 
 /// One field of a change: old → new (None: the record did not exist, or no longer does).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldChange {
     pub field: String,
     pub old: Option<String>,
@@ -47,7 +47,7 @@ pub struct FieldChange {
 /// Which changes to list. Every part is optional; `visible` is the reader's permission, not a
 /// choice (None: the whole region).
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub struct HistoryFilter {
     /// Only changes of these kommuner (a redaktör's); region-wide changes are then left out.
     pub visible: Option<BTreeSet<String>>,
     pub kommun: Option<String>,
@@ -58,8 +58,12 @@ pub struct Filter {
     pub until: Option<i64>,
     /// A record kind (`offerings`, `sambu`, …).
     pub kind: Option<String>,
-    /// One record: (kind, key).
-    pub record: Option<(String, String)>,
+    /// A record's key (with `kind`: one record).
+    pub key: Option<String>,
+    /// Only changes after this one (for reading on from where one stopped).
+    pub after: Option<i64>,
+    /// Newest first (the pages); else oldest first (reading the log in order).
+    pub newest_first: bool,
 }
 
 /// A value bound to a placeholder of a query built from a filter.
@@ -68,7 +72,7 @@ enum Bind {
     Int(i64),
 }
 
-impl Filter {
+impl HistoryFilter {
     /// The WHERE clause (with `$1…`) and the values for it.
     fn clause(&self) -> (String, Vec<Bind>) {
         let mut parts: Vec<String> = Vec::new();
@@ -109,10 +113,14 @@ impl Filter {
                 next(Bind::Text(k.clone()), &mut binds)
             ));
         }
-        if let Some((kind, key)) = &self.record {
-            let a = next(Bind::Text(kind.clone()), &mut binds);
-            let b = next(Bind::Text(key.clone()), &mut binds);
-            parts.push(format!("c.record_kind = {a} AND c.record_key = {b}"));
+        if let Some(k) = &self.key {
+            parts.push(format!(
+                "c.record_key = {}",
+                next(Bind::Text(k.clone()), &mut binds)
+            ));
+        }
+        if let Some(id) = self.after {
+            parts.push(format!("c.id > {}", next(Bind::Int(id), &mut binds)));
         }
         let clause = if parts.is_empty() {
             String::new()
@@ -147,10 +155,10 @@ fn from_row(row: &SqliteRow) -> Change {
     }
 }
 
-/// A page of the changes `filter` selects, newest first, and how many it selects in all.
+/// A page of the changes `filter` selects, in its order, and how many it selects in all.
 pub async fn changes(
     store: &Store,
-    filter: &Filter,
+    filter: &HistoryFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Change>, i64), StoreError> {
@@ -158,7 +166,8 @@ pub async fn changes(
     let n = binds.len();
     let count_sql = format!("SELECT COUNT(*) FROM changes c {clause}");
     let list_sql = format!(
-        "SELECT {COLUMNS} FROM changes c {clause} ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
+        "SELECT {COLUMNS} FROM changes c {clause} ORDER BY c.id {} LIMIT ${} OFFSET ${}",
+        if filter.newest_first { "DESC" } else { "ASC" },
         n + 1,
         n + 2
     );
@@ -179,8 +188,19 @@ pub async fn changes(
     Ok((changes, total))
 }
 
-/// One change, with its fields.
-pub async fn change(store: &Store, id: i64) -> Result<Option<Change>, StoreError> {
+impl Store {
+    /// Every change `filter` selects, in its order.
+    pub async fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>, StoreError> {
+        Ok(changes(self, filter, i64::MAX, 0).await?.0)
+    }
+
+    /// One change, with its fields.
+    pub async fn change(&self, id: i64) -> Result<Option<Change>, StoreError> {
+        change(self, id).await
+    }
+}
+
+async fn change(store: &Store, id: i64) -> Result<Option<Change>, StoreError> {
     let mut tx = store.pool().begin().await?;
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM changes c WHERE c.id = $1"))
         .bind(id)
@@ -212,9 +232,9 @@ pub async fn actors(
     store: &Store,
     visible: Option<&BTreeSet<String>>,
 ) -> Result<Vec<(Option<i64>, String)>, StoreError> {
-    let filter = Filter {
+    let filter = HistoryFilter {
         visible: visible.cloned(),
-        ..Filter::default()
+        ..HistoryFilter::default()
     };
     let (clause, binds) = filter.clause();
     let sql = format!(

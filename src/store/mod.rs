@@ -10,6 +10,7 @@ pub mod log;
 mod records;
 
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};
+pub use log::{Change, FieldChange, HistoryFilter};
 pub use records::{KINDS, Kind, Record, StoreFiles, kind};
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,10 @@ pub struct Store {
     /// One writer of records at a time, from its transaction to the swapped snapshot, so
     /// snapshots are swapped in the order their changes were committed.
     pub(crate) writer: tokio::sync::Mutex<()>,
+    /// The data files (without boundaries) as of a revision, as the last committed changeset
+    /// left them: the next one re-reads only the tables it changes, when the store is still at
+    /// that revision (every change of records bumps it in its own transaction).
+    pub(crate) written: std::sync::Mutex<Option<(i64, StoreFiles)>>,
 }
 
 impl Store {
@@ -80,6 +85,7 @@ impl Store {
             pool,
             path: path.to_path_buf(),
             writer: tokio::sync::Mutex::new(()),
+            written: std::sync::Mutex::new(None),
         })
     }
 
@@ -166,7 +172,7 @@ impl Store {
     /// Everything the inventory is built from, read in one transaction.
     pub async fn files(&self) -> Result<StoreFiles, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let files = StoreFiles::read(&mut tx).await?;
+        let files = StoreFiles::read(&mut tx, true).await?;
         tx.commit().await?;
         Ok(files)
     }

@@ -203,6 +203,22 @@ pub async fn all(
     rows.iter().map(Record::from_row).collect()
 }
 
+/// The header row of a kind's file, as seeded.
+pub(crate) async fn header(
+    conn: &mut SqliteConnection,
+    kind: &'static Kind,
+) -> Result<Vec<String>, StoreError> {
+    let row = sqlx::query("SELECT header FROM record_tables WHERE name = $1")
+        .bind(kind.name)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(r) => serde_json::from_str(&r.get::<String, _>(0))
+            .map_err(|e| StoreError(format!("trasig rubrik för {}: {e}", kind.name))),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Stores a data file's rows as records, in file order.
 pub(crate) async fn seed_table(
     conn: &mut SqliteConnection,
@@ -271,8 +287,18 @@ pub struct StoreFiles {
 }
 
 impl StoreFiles {
-    pub(crate) async fn read(conn: &mut SqliteConnection) -> Result<StoreFiles, StoreError> {
-        let verbatim = sqlx::query("SELECT name, content FROM files")
+    /// Reads the files; without `boundaries`, the regions' boundary files (megabytes that no
+    /// edit changes) are left out, and a source of them answers that they are missing.
+    pub(crate) async fn read(
+        conn: &mut SqliteConnection,
+        boundaries: bool,
+    ) -> Result<StoreFiles, StoreError> {
+        let sql = if boundaries {
+            "SELECT name, content FROM files"
+        } else {
+            "SELECT name, content FROM files WHERE name NOT LIKE 'regions/%'"
+        };
+        let verbatim = sqlx::query(sql)
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
@@ -290,16 +316,46 @@ impl StoreFiles {
             tables: HashMap::new(),
             lines: HashMap::new(),
         };
+        // Every record in one query (a query costs more than a few rows).
+        let rows = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records ORDER BY kind, position"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by_kind: HashMap<&'static str, Vec<Record>> = HashMap::new();
+        for row in &rows {
+            let r = Record::from_row(row)?;
+            by_kind.entry(r.kind.name).or_default().push(r);
+        }
         for kind in &KINDS {
             let Some(header) = headers.get(kind.name) else {
                 continue;
             };
             let header: Vec<String> = serde_json::from_str(header)
                 .map_err(|e| StoreError(format!("trasig rubrik för {}: {e}", kind.name)))?;
-            let records = all(conn, kind).await?;
+            let records = by_kind.remove(kind.name).unwrap_or_default();
             files.write_table(kind, header, &records);
         }
         Ok(files)
+    }
+
+    /// Reads the tables of `kinds` again (after they changed in this transaction); the others
+    /// are as they were.
+    pub(crate) async fn refresh(
+        &mut self,
+        conn: &mut SqliteConnection,
+        kinds: &[&'static Kind],
+    ) -> Result<(), StoreError> {
+        for kind in kinds {
+            let Some((header, _)) = self.tables.get(kind.name) else {
+                continue;
+            };
+            let header = header.clone();
+            self.lines.retain(|(k, _), _| *k != kind.name);
+            let records = all(conn, kind).await?;
+            self.write_table(kind, header, &records);
+        }
+        Ok(())
     }
 
     /// Writes a table as its CSV file would be (minimal quoting, LF), noting each record's line.

@@ -1,6 +1,8 @@
 //! Shared test helpers: the shipped data sets loaded once, and requests through the router.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

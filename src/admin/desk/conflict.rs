@@ -17,7 +17,7 @@ use crate::admin::forms::{Errors, Values};
 use crate::admin::layout;
 use crate::auth::Editor;
 use crate::store::Record;
-use crate::store::log::{self, Filter};
+use crate::store::log::{self, HistoryFilter};
 
 pub async fn page(
     state: &AppState,
@@ -94,9 +94,11 @@ pub async fn page(
 /// "Ändrad av anna@tibro.se 2026-12-02 10:15." from the record's newest change.
 async fn latest_change(state: &AppState, target: &Target) -> Option<String> {
     let key = target.key.clone()?;
-    let filter = Filter {
-        record: Some((target.kind.name.to_string(), key)),
-        ..Filter::default()
+    let filter = HistoryFilter {
+        kind: Some(target.kind.name.to_string()),
+        key: Some(key),
+        newest_first: true,
+        ..HistoryFilter::default()
     };
     let (changes, _) = log::changes(state.store().ok()?, &filter, 1, 0)
         .await
