@@ -704,93 +704,64 @@ async fn numbered_target(
     })
 }
 
-pub async fn trainings(
+/// Trainings or contacts, by the list's name in the address.
+fn numbered(list: &str) -> Result<&'static Numbered, Stop> {
+    [&TRAININGS, &CONTACTS]
+        .into_iter()
+        .find(|n| n.path == list)
+        .ok_or_else(|| {
+            let text = format!("Det finns ingen lista ”{list}” för en kommun.");
+            crate::admin::layout::message(StatusCode::NOT_FOUND, "Sidan finns inte", &text).into()
+        })
+}
+
+/// A kommun's trainings (or contacts), with the form for a new one.
+pub async fn numbered_list(
     State(state): State<AppState>,
     editor: Editor,
-    Path(code): Path<String>,
+    Path((code, list)): Path<(String, String)>,
 ) -> Answer {
-    let target = numbered_target(&state, &editor, &TRAININGS, &code, None).await?;
+    let target = numbered_target(&state, &editor, numbered(&list)?, &code, None).await?;
     show(&state, &editor, target).await
 }
 
-pub async fn add_training(
+pub async fn add_numbered(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    Path((code, list)): Path<(String, String)>,
     posted: Posted<Vec<(String, String)>>,
 ) -> Answer {
-    let target = numbered_target(&state, &posted.editor, &TRAININGS, &code, None).await?;
+    let n = numbered(&list)?;
+    let target = numbered_target(&state, &posted.editor, n, &code, None).await?;
     save(&state, posted, target).await
 }
 
-pub async fn training(
+pub async fn numbered_one(
     State(state): State<AppState>,
     editor: Editor,
-    Path((code, nr)): Path<(String, String)>,
+    Path((code, list, nr)): Path<(String, String, String)>,
 ) -> Answer {
-    let target = numbered_target(&state, &editor, &TRAININGS, &code, Some(&nr)).await?;
+    let n = numbered(&list)?;
+    let target = numbered_target(&state, &editor, n, &code, Some(&nr)).await?;
     show(&state, &editor, target).await
 }
 
-pub async fn save_training(
+pub async fn save_numbered(
     State(state): State<AppState>,
-    Path((code, nr)): Path<(String, String)>,
+    Path((code, list, nr)): Path<(String, String, String)>,
     posted: Posted<Vec<(String, String)>>,
 ) -> Answer {
-    let target = numbered_target(&state, &posted.editor, &TRAININGS, &code, Some(&nr)).await?;
+    let n = numbered(&list)?;
+    let target = numbered_target(&state, &posted.editor, n, &code, Some(&nr)).await?;
     save(&state, posted, target).await
 }
 
-pub async fn remove_training(
+pub async fn remove_numbered(
     State(state): State<AppState>,
-    Path((code, nr)): Path<(String, String)>,
+    Path((code, list, nr)): Path<(String, String, String)>,
     posted: Posted<Vec<(String, String)>>,
 ) -> Answer {
-    let target = numbered_target(&state, &posted.editor, &TRAININGS, &code, Some(&nr)).await?;
-    remove(&state, posted, target).await
-}
-
-pub async fn contacts(
-    State(state): State<AppState>,
-    editor: Editor,
-    Path(code): Path<String>,
-) -> Answer {
-    let target = numbered_target(&state, &editor, &CONTACTS, &code, None).await?;
-    show(&state, &editor, target).await
-}
-
-pub async fn add_contact(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    posted: Posted<Vec<(String, String)>>,
-) -> Answer {
-    let target = numbered_target(&state, &posted.editor, &CONTACTS, &code, None).await?;
-    save(&state, posted, target).await
-}
-
-pub async fn contact(
-    State(state): State<AppState>,
-    editor: Editor,
-    Path((code, nr)): Path<(String, String)>,
-) -> Answer {
-    let target = numbered_target(&state, &editor, &CONTACTS, &code, Some(&nr)).await?;
-    show(&state, &editor, target).await
-}
-
-pub async fn save_contact(
-    State(state): State<AppState>,
-    Path((code, nr)): Path<(String, String)>,
-    posted: Posted<Vec<(String, String)>>,
-) -> Answer {
-    let target = numbered_target(&state, &posted.editor, &CONTACTS, &code, Some(&nr)).await?;
-    save(&state, posted, target).await
-}
-
-pub async fn remove_contact(
-    State(state): State<AppState>,
-    Path((code, nr)): Path<(String, String)>,
-    posted: Posted<Vec<(String, String)>>,
-) -> Answer {
-    let target = numbered_target(&state, &posted.editor, &CONTACTS, &code, Some(&nr)).await?;
+    let n = numbered(&list)?;
+    let target = numbered_target(&state, &posted.editor, n, &code, Some(&nr)).await?;
     remove(&state, posted, target).await
 }
 

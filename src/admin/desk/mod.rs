@@ -53,29 +53,18 @@ pub fn routes() -> Router<AppState> {
             "/admin/kommun/{kod}/dokument/{slug}",
             get(edit::adherence).post(edit::save_adherence),
         )
+        // Trainings and contacts: utbildningar, kontakter.
         .route(
-            "/admin/kommun/{kod}/utbildningar",
-            get(edit::trainings).post(edit::add_training),
+            "/admin/kommun/{kod}/{lista}",
+            get(edit::numbered_list).post(edit::add_numbered),
         )
         .route(
-            "/admin/kommun/{kod}/utbildningar/{nr}",
-            get(edit::training).post(edit::save_training),
+            "/admin/kommun/{kod}/{lista}/{nr}",
+            get(edit::numbered_one).post(edit::save_numbered),
         )
         .route(
-            "/admin/kommun/{kod}/utbildningar/{nr}/ta-bort",
-            post(edit::remove_training),
-        )
-        .route(
-            "/admin/kommun/{kod}/kontakter",
-            get(edit::contacts).post(edit::add_contact),
-        )
-        .route(
-            "/admin/kommun/{kod}/kontakter/{nr}",
-            get(edit::contact).post(edit::save_contact),
-        )
-        .route(
-            "/admin/kommun/{kod}/kontakter/{nr}/ta-bort",
-            post(edit::remove_contact),
+            "/admin/kommun/{kod}/{lista}/{nr}/ta-bort",
+            post(edit::remove_numbered),
         )
         .route("/admin/program", get(catalogue::page))
         .route(
