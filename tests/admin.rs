@@ -18,8 +18,8 @@ fn newest_first() -> HistoryFilter {
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use skaraborgskartan::store::kind;
 use skaraborgskartan::store::log::{self, HistoryFilter};
+use skaraborgskartan::store::{Record, kind};
 use skaraborgskartan::{AppState, router};
 use tower::ServiceExt;
 
@@ -142,6 +142,18 @@ async fn record(
         .record(kind(kind_name).unwrap(), key)
         .await
         .unwrap()
+}
+
+/// "Bekräfta oförändrat" for one record, from the page `back`.
+async fn confirm(state: &AppState, who: &Person, r: &Record, back: &str) -> Page {
+    let version = r.version.to_string();
+    let pairs = [
+        ("kind", r.kind.name),
+        ("key", r.key.as_str()),
+        ("version", version.as_str()),
+        ("tillbaka", back),
+    ];
+    post(state, "/admin/bekrafta", who, &pairs).await
 }
 
 async fn change_count(state: &AppState) -> i64 {
@@ -415,18 +427,7 @@ async fn a_redaktor_cannot_edit_another_kommun_nor_the_catalogue() {
         "nothing written"
     );
     let sambu = record(&state, "sambu", SKOVDE).await.unwrap();
-    let posted = post(
-        &state,
-        "/admin/bekrafta",
-        &anna,
-        &[
-            ("kind", "sambu"),
-            ("key", SKOVDE),
-            ("version", &sambu.version.to_string()),
-            ("tillbaka", "/admin"),
-        ],
-    )
-    .await;
+    let posted = confirm(&state, &anna, &sambu, "/admin").await;
     assert_eq!(posted.status, StatusCode::FORBIDDEN, "{}", posted.text);
     let posted = post(
         &state,
@@ -1198,18 +1199,7 @@ async fn bekrafta_allt_oforandrat_changes_only_the_dates_in_one_changeset() {
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
     // One record's button.
     let sambu = record(&state, "sambu", TIBRO).await.unwrap();
-    let one = post(
-        &state,
-        "/admin/bekrafta",
-        &anna,
-        &[
-            ("kind", "sambu"),
-            ("key", TIBRO),
-            ("version", &sambu.version.to_string()),
-            ("tillbaka", "/admin/kommun/1472"),
-        ],
-    )
-    .await;
+    let one = confirm(&state, &anna, &sambu, "/admin/kommun/1472").await;
     assert_eq!(one.status, StatusCode::SEE_OTHER, "{}", one.text);
     assert!(one.location.starts_with("/admin/kommun/1472?sparat="));
     assert_eq!(

@@ -84,11 +84,20 @@ impl Default for Auth {
 /// A new random secret (session id, CSRF token, invitation, API token): 32 bytes from the
 /// operating system's generator, URL-safe.
 pub fn random_token() -> String {
+    hex(&random_bytes::<32>())
+}
+
+/// N bytes from the operating system's generator (tokens, TOTP secrets, recovery codes).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     use rand::TryRngCore;
-    let mut bytes = [0u8; 32];
+    let mut bytes = [0u8; N];
     rand::rngs::OsRng
         .try_fill_bytes(&mut bytes)
         .expect("the OS random generator");
+    bytes
+}
+
+fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -96,10 +105,7 @@ pub fn random_token() -> String {
 /// session, invitation or token. (They are random and long: a plain hash suffices; passwords use
 /// Argon2id.)
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Compares two secrets in constant time.
@@ -119,11 +125,7 @@ impl Account {
 
     /// Whether the account may change records of `kommun` (None: region-wide records).
     pub fn may_edit(&self, kommun: Option<&str>) -> bool {
-        match (self.role, kommun) {
-            (Role::Samordnare, _) => true,
-            (Role::Redaktor, Some(k)) => self.kommuner.contains(k),
-            (Role::Redaktor, None) => false,
-        }
+        self.scope().allows(kommun)
     }
 
     pub fn kommuner(&self) -> &BTreeSet<String> {

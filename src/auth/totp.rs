@@ -16,12 +16,7 @@ pub const RECOVERY_CODES: usize = 10;
 
 /// A new secret: 160 random bits (RFC 4226's recommendation), in base32 as apps take it.
 pub fn new_secret() -> String {
-    use rand::TryRngCore;
-    let mut bytes = [0u8; 20];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .expect("the OS random generator");
-    Secret::from(bytes).to_base32()
+    Secret::from(super::random_bytes::<20>()).to_base32()
 }
 
 fn totp(secret: &str, email: &str) -> Option<Totp> {
@@ -79,15 +74,11 @@ pub fn code_at(secret: &str, time: i64) -> String {
 
 /// New recovery codes, as shown to the person: 24 characters in groups of four.
 pub fn new_recovery_codes() -> Vec<String> {
-    use rand::TryRngCore;
     // Crockford's base32: no I, L, O, U to mistake for 1, 1, 0, V.
     const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
     (0..RECOVERY_CODES)
         .map(|_| {
-            let mut bytes = [0u8; 24];
-            rand::rngs::OsRng
-                .try_fill_bytes(&mut bytes)
-                .expect("the OS random generator");
+            let bytes = super::random_bytes::<24>();
             let chars: Vec<char> = bytes
                 .iter()
                 .map(|b| ALPHABET[usize::from(b % 32)] as char)

@@ -19,13 +19,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// Whether a record of `kind` belonging to `kommun` may be changed.
-    pub fn allows(&self, kind: &Kind, kommun: Option<&str>) -> bool {
+    /// Whether a record belonging to `kommun` may be changed (None: a region-wide record, which
+    /// only the whole region's scope covers).
+    pub fn allows(&self, kommun: Option<&str>) -> bool {
         match self {
             Scope::Region => true,
-            Scope::Kommuner(set) => {
-                kind.kommun.is_some() && kommun.is_some_and(|k| set.contains(k))
-            }
+            Scope::Kommuner(set) => kommun.is_some_and(|k| set.contains(k)),
         }
     }
 }
@@ -424,7 +423,7 @@ async fn apply_one(
     let after_kommun = new
         .as_ref()
         .and_then(|f| kind.kommun_of(f).map(str::to_string));
-    let allowed = |k: &Option<String>| set.scope.allows(kind, k.as_deref());
+    let allowed = |k: &Option<String>| set.scope.allows(k.as_deref());
     if (current.is_some() && !allowed(&before_kommun)) || (new.is_some() && !allowed(&after_kommun))
     {
         return Err(EditError::Forbidden(what(&key)));

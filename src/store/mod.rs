@@ -11,7 +11,10 @@ mod records;
 
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};
 pub use log::{Change, FieldChange, HistoryFilter};
-pub use records::{KINDS, Kind, Record, StoreFiles, kind};
+pub use records::{
+    ADHERENCE, CONTACTS, DOCUMENTS, KINDS, Kind, OFFERINGS, PARTSSAMVERKAN, PROGRAMMES,
+    REGION_FACTS, ROUNDS, Record, SAMBU, StoreFiles, TRAININGS, kind,
+};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -20,7 +23,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use crate::dataset::{DATA_FILES, Dataset};
+use crate::dataset::DATA_FILES;
 use crate::inventory::source::{Directory, Source};
 
 /// The database file in the state directory.
@@ -220,12 +223,4 @@ async fn insert_file(
         .execute(&mut *tx)
         .await?;
     Ok(())
-}
-
-/// The dataset the store was seeded with, read from its own copy of dataset.toml.
-pub fn dataset_of(
-    files: &StoreFiles,
-    region: Option<&str>,
-) -> Result<Dataset, crate::problem::Problem> {
-    files.dataset(region)
 }

@@ -28,92 +28,104 @@ pub struct Kind {
     pub source: &'static str,
 }
 
-pub const KINDS: [Kind; 10] = [
-    Kind {
-        name: "programmes",
-        label: "program",
-        key: &["slug"],
-        kommun: None,
-        confirmed: Some("last_confirmed"),
-        source: "source_url",
-    },
-    Kind {
-        name: "rounds",
-        label: "omgång",
-        key: &["id"],
-        kommun: None,
-        confirmed: None,
-        source: "source",
-    },
-    Kind {
-        name: "documents",
-        label: "dokument",
-        key: &["slug"],
-        kommun: None,
-        confirmed: None,
-        source: "source",
-    },
-    Kind {
-        name: "offerings",
-        label: "programsvar",
-        key: &["kommun", "programme", "round"],
-        kommun: Some("kommun"),
-        confirmed: Some("last_confirmed"),
-        source: "source",
-    },
-    Kind {
-        name: "contacts",
-        label: "kontakt",
-        key: &[],
-        kommun: Some("kommun"),
-        confirmed: Some("last_confirmed"),
-        source: "source",
-    },
-    Kind {
-        name: "sambu",
-        label: "SAMBU",
-        key: &["kommun"],
-        kommun: Some("kommun"),
-        confirmed: Some("last_confirmed"),
-        source: "source",
-    },
-    Kind {
-        name: "partssamverkan",
-        label: "partssamverkan",
-        key: &["kommun"],
-        kommun: Some("kommun"),
-        confirmed: Some("last_confirmed"),
-        source: "source",
-    },
-    Kind {
-        name: "adherence",
-        label: "följsamhet",
-        key: &["document", "kommun"],
-        kommun: Some("kommun"),
-        confirmed: Some("date"),
-        source: "source",
-    },
-    Kind {
-        name: "trainings",
-        label: "utbildning",
-        key: &[],
-        kommun: Some("kommun"),
-        confirmed: Some("last_confirmed"),
-        source: "source",
-    },
-    Kind {
-        name: "region_facts",
-        label: "regionuppgift",
-        key: &[],
-        kommun: None,
-        confirmed: Some("last_confirmed"),
-        source: "source",
-    },
+pub static PROGRAMMES: Kind = Kind {
+    name: "programmes",
+    label: "program",
+    key: &["slug"],
+    kommun: None,
+    confirmed: Some("last_confirmed"),
+    source: "source_url",
+};
+pub static ROUNDS: Kind = Kind {
+    name: "rounds",
+    label: "omgång",
+    key: &["id"],
+    kommun: None,
+    confirmed: None,
+    source: "source",
+};
+pub static DOCUMENTS: Kind = Kind {
+    name: "documents",
+    label: "dokument",
+    key: &["slug"],
+    kommun: None,
+    confirmed: None,
+    source: "source",
+};
+pub static OFFERINGS: Kind = Kind {
+    name: "offerings",
+    label: "programsvar",
+    key: &["kommun", "programme", "round"],
+    kommun: Some("kommun"),
+    confirmed: Some("last_confirmed"),
+    source: "source",
+};
+pub static CONTACTS: Kind = Kind {
+    name: "contacts",
+    label: "kontakt",
+    key: &[],
+    kommun: Some("kommun"),
+    confirmed: Some("last_confirmed"),
+    source: "source",
+};
+pub static SAMBU: Kind = Kind {
+    name: "sambu",
+    label: "SAMBU",
+    key: &["kommun"],
+    kommun: Some("kommun"),
+    confirmed: Some("last_confirmed"),
+    source: "source",
+};
+pub static PARTSSAMVERKAN: Kind = Kind {
+    name: "partssamverkan",
+    label: "partssamverkan",
+    key: &["kommun"],
+    kommun: Some("kommun"),
+    confirmed: Some("last_confirmed"),
+    source: "source",
+};
+pub static ADHERENCE: Kind = Kind {
+    name: "adherence",
+    label: "följsamhet",
+    key: &["document", "kommun"],
+    kommun: Some("kommun"),
+    confirmed: Some("date"),
+    source: "source",
+};
+pub static TRAININGS: Kind = Kind {
+    name: "trainings",
+    label: "utbildning",
+    key: &[],
+    kommun: Some("kommun"),
+    confirmed: Some("last_confirmed"),
+    source: "source",
+};
+pub static REGION_FACTS: Kind = Kind {
+    name: "region_facts",
+    label: "regionuppgift",
+    key: &[],
+    kommun: None,
+    confirmed: Some("last_confirmed"),
+    source: "source",
+};
+
+/// Every kind, in the order the data files are read.
+pub static KINDS: [&Kind; 10] = [
+    &PROGRAMMES,
+    &ROUNDS,
+    &DOCUMENTS,
+    &OFFERINGS,
+    &CONTACTS,
+    &SAMBU,
+    &PARTSSAMVERKAN,
+    &ADHERENCE,
+    &TRAININGS,
+    &REGION_FACTS,
 ];
 
 /// The kind of a data file (None: kept verbatim, like the kommun code list).
 pub fn kind(name: &str) -> Option<&'static Kind> {
-    KINDS.iter().find(|k| k.name == name)
+    KINDS.iter().copied().find(|k| k.name == name)
 }
 
 impl Kind {
@@ -327,7 +339,7 @@ impl StoreFiles {
             let r = Record::from_row(row)?;
             by_kind.entry(r.kind.name).or_default().push(r);
         }
-        for kind in &KINDS {
+        for kind in KINDS {
             let Some(header) = headers.get(kind.name) else {
                 continue;
             };

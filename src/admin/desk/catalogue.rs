@@ -15,14 +15,10 @@ use crate::admin::layout;
 use crate::auth::Editor;
 use crate::auth::sessions::Posted;
 use crate::pages::layout::source_link;
-use crate::store::{Kind, kind};
+use crate::store::{DOCUMENTS, Kind, PROGRAMMES};
 
 const BACK: &str = "/admin/program";
 const BACK_LABEL: &str = "programkatalogen";
-
-fn k(name: &str) -> &'static Kind {
-    kind(name).expect("a record kind of the store")
-}
 
 pub async fn page(
     State(state): State<AppState>,
@@ -33,12 +29,12 @@ pub async fn page(
     let q = Values::from_pairs(q);
     let store = store(&state, &editor)?;
     let fail = |e| store_failed(&editor, e);
-    let programmes = store.records(k("programmes")).await.map_err(fail)?;
-    let documents = store.records(k("documents")).await.map_err(fail)?;
+    let programmes = store.records(&PROGRAMMES).await.map_err(fail)?;
+    let documents = store.records(&DOCUMENTS).await.map_err(fail)?;
     let a = state.atlas();
     let due = due_before();
     let flash = confirmation(&state, &editor, q.get("sparat").into()).await;
-    let programme_kind = k("programmes");
+    let programme_kind = &PROGRAMMES;
     let main = html! {
         (flash)
         p.ingress { "Katalogen gäller hela regionen: ett program som läggs till här kan sedan anges som erbjuds, erbjuds inte eller okänt i varje kommun." }
@@ -95,7 +91,7 @@ pub async fn page(
                             tr {
                                 th scope="row" data-label="Titel" { (d.field("title")) }
                                 td data-label="Kod" { (d.key) }
-                                td data-label="Slag" { (super::kinds::shown(k("documents"), "kind", d.field("kind"))) }
+                                td data-label="Slag" { (super::kinds::shown(&DOCUMENTS, "kind", d.field("kind"))) }
                                 td data-label="Ägare" { (d.field("owner")) }
                                 td data-label="Källa" { (source_link(d.field("source"))) }
                                 td data-label="Åtgärd" { a href={ "/admin/dokument/" (d.key) } { "Ändra" span.dold { " " (d.field("title")) } } }
@@ -132,9 +128,9 @@ pub async fn page(
     ))
 }
 
-fn target(kind_name: &str, key: Option<String>, title: String, action: String) -> Target {
+fn target(kind: &'static Kind, key: Option<String>, title: String, action: String) -> Target {
     Target {
-        kind: k(kind_name),
+        kind,
         key,
         fixed: Vec::new(),
         kommun: None,
@@ -151,13 +147,13 @@ fn target(kind_name: &str, key: Option<String>, title: String, action: String) -
 async fn existing(
     state: &AppState,
     editor: &Editor,
-    kind_name: &str,
+    kind: &'static Kind,
     slug: &str,
     path: &str,
 ) -> Result<Target, Stop> {
     samordnare_only(editor)?;
     let record = store(state, editor)?
-        .record(k(kind_name), slug)
+        .record(kind, slug)
         .await
         .map_err(|e| store_failed(editor, e))?;
     let Some(r) = record else {
@@ -165,17 +161,17 @@ async fn existing(
             editor,
             StatusCode::NOT_FOUND,
             "Finns inte",
-            &format!("Det finns ingen {} med koden ”{slug}”.", k(kind_name).label),
+            &format!("Det finns ingen {} med koden ”{slug}”.", kind.label),
         )
         .into());
     };
-    let name = if kind_name == "programmes" {
+    let name = if *kind == PROGRAMMES {
         r.field("name")
     } else {
         r.field("title")
     };
     Ok(target(
-        kind_name,
+        kind,
         Some(slug.to_string()),
         name.to_string(),
         format!("/admin/{path}/{slug}"),
@@ -187,7 +183,7 @@ pub async fn programme(
     editor: Editor,
     Path(slug): Path<String>,
 ) -> Answer {
-    let t = existing(&state, &editor, "programmes", &slug, "program").await?;
+    let t = existing(&state, &editor, &PROGRAMMES, &slug, "program").await?;
     show(&state, &editor, t).await
 }
 
@@ -196,13 +192,13 @@ pub async fn save_programme(
     Path(slug): Path<String>,
     posted: Posted<Vec<(String, String)>>,
 ) -> Answer {
-    let t = existing(&state, &posted.editor, "programmes", &slug, "program").await?;
+    let t = existing(&state, &posted.editor, &PROGRAMMES, &slug, "program").await?;
     save(&state, posted, t).await
 }
 
 fn new_programme_target() -> Target {
     target(
-        "programmes",
+        &PROGRAMMES,
         None,
         "Nytt program".into(),
         "/admin/program/ny".into(),
@@ -227,7 +223,7 @@ pub async fn document(
     editor: Editor,
     Path(slug): Path<String>,
 ) -> Answer {
-    let t = existing(&state, &editor, "documents", &slug, "dokument").await?;
+    let t = existing(&state, &editor, &DOCUMENTS, &slug, "dokument").await?;
     show(&state, &editor, t).await
 }
 
@@ -236,13 +232,13 @@ pub async fn save_document(
     Path(slug): Path<String>,
     posted: Posted<Vec<(String, String)>>,
 ) -> Answer {
-    let t = existing(&state, &posted.editor, "documents", &slug, "dokument").await?;
+    let t = existing(&state, &posted.editor, &DOCUMENTS, &slug, "dokument").await?;
     save(&state, posted, t).await
 }
 
 fn new_document_target() -> Target {
     target(
-        "documents",
+        &DOCUMENTS,
         None,
         "Nytt dokument".into(),
         "/admin/dokument/ny".into(),

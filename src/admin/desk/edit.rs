@@ -17,7 +17,10 @@ use crate::admin::forms::{self, Errors, Field, Values};
 use crate::admin::{history, layout};
 use crate::auth::Editor;
 use crate::auth::sessions::Posted;
-use crate::store::{Action, Changeset, Edit, EditError, FieldProblem, Kind, Record, kind};
+use crate::store::{
+    ADHERENCE, Action, Changeset, Edit, EditError, FieldProblem, Kind, OFFERINGS, PARTSSAMVERKAN,
+    Record, SAMBU,
+};
 
 /// Which record a form is about, and what the page around it says.
 #[derive(Debug, Clone)]
@@ -388,10 +391,6 @@ async fn remove(state: &AppState, posted: Posted<Vec<(String, String)>>, target:
 
 // ---- the records of a kommun ------------------------------------------------------------
 
-fn kind_of(name: &str) -> &'static Kind {
-    kind(name).expect("a record kind of the store")
-}
-
 fn overview_of(a: &crate::atlas::Atlas, k: usize, round: Option<&str>) -> (String, String) {
     let code = &a.kommuner()[k].code;
     let q = round.map(|r| kinds::round_query(a, r)).unwrap_or_default();
@@ -438,7 +437,7 @@ async fn offering_target(
     let (kommun, round, programme) = (&a.kommuner()[k], &a.inventory.rounds[r], &a.programmes()[p]);
     let (back, back_label) = overview_of(&a, k, Some(&round.id));
     Ok(Target {
-        kind: kind_of("offerings"),
+        kind: &OFFERINGS,
         key: Some(format!("{}/{}/{}", kommun.code, programme.slug, round.id)),
         fixed: vec![
             ("kommun", kommun.code.clone()),
@@ -483,7 +482,7 @@ fn single_target(
     state: &AppState,
     editor: &Editor,
     code: &str,
-    kind_name: &str,
+    kind: &'static Kind,
     path: &str,
     title: &str,
 ) -> Result<Target, Stop> {
@@ -491,7 +490,7 @@ fn single_target(
     let kommun = &a.kommuner()[k];
     let (back, back_label) = overview_of(&a, k, None);
     Ok(Target {
-        kind: kind_of(kind_name),
+        kind,
         key: Some(kommun.code.clone()),
         fixed: vec![("kommun", kommun.code.clone())],
         kommun: Some(kommun.code.clone()),
@@ -509,7 +508,7 @@ pub async fn sambu(
     editor: Editor,
     Path(code): Path<String>,
 ) -> Answer {
-    let target = single_target(&state, &editor, &code, "sambu", "sambu", "SAMBU")?;
+    let target = single_target(&state, &editor, &code, &SAMBU, "sambu", "SAMBU")?;
     show(&state, &editor, target).await
 }
 
@@ -518,7 +517,7 @@ pub async fn save_sambu(
     Path(code): Path<String>,
     posted: Posted<Vec<(String, String)>>,
 ) -> Answer {
-    let target = single_target(&state, &posted.editor, &code, "sambu", "sambu", "SAMBU")?;
+    let target = single_target(&state, &posted.editor, &code, &SAMBU, "sambu", "SAMBU")?;
     save(&state, posted, target).await
 }
 
@@ -531,7 +530,7 @@ pub async fn partssamverkan(
         &state,
         &editor,
         &code,
-        "partssamverkan",
+        &PARTSSAMVERKAN,
         "partssamverkan",
         "Partssamverkan",
     )?;
@@ -547,7 +546,7 @@ pub async fn save_partssamverkan(
         &state,
         &posted.editor,
         &code,
-        "partssamverkan",
+        &PARTSSAMVERKAN,
         "partssamverkan",
         "Partssamverkan",
     )?;
@@ -573,7 +572,7 @@ fn adherence_target(
     let (kommun, doc) = (&a.kommuner()[k], &a.inventory.documents[d]);
     let (back, back_label) = overview_of(&a, k, None);
     Ok(Target {
-        kind: kind_of("adherence"),
+        kind: &ADHERENCE,
         key: Some(format!("{}/{}", doc.slug, kommun.code)),
         fixed: vec![
             ("document", doc.slug.clone()),
@@ -614,20 +613,20 @@ pub async fn save_adherence(
 
 /// Trainings and contacts: numbered records, several per kommun.
 struct Numbered {
-    kind: &'static str,
+    kind: &'static Kind,
     path: &'static str,
     plural: &'static str,
     singular: &'static str,
 }
 
 const TRAININGS: Numbered = Numbered {
-    kind: "trainings",
+    kind: &crate::store::TRAININGS,
     path: "utbildningar",
     plural: "Utbildningar",
     singular: "utbildning",
 };
 const CONTACTS: Numbered = Numbered {
-    kind: "contacts",
+    kind: &crate::store::CONTACTS,
     path: "kontakter",
     plural: "Kontakter",
     singular: "kontakt",
@@ -644,7 +643,7 @@ async fn numbered_target(
 ) -> Result<Target, Stop> {
     let (a, k) = super::kommun(state, editor, code)?;
     let kommun = &a.kommuner()[k];
-    let kind = kind_of(n.kind);
+    let kind = n.kind;
     let (back, back_label) = overview_of(&a, k, None);
     let base = format!("/admin/kommun/{}/{}", kommun.code, n.path);
     let fixed = vec![("kommun", kommun.code.clone())];

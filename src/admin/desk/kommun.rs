@@ -17,7 +17,10 @@ use crate::atlas::Atlas;
 use crate::auth::Editor;
 use crate::auth::sessions::Posted;
 use crate::pages::layout::{source_link, state as state_marker};
-use crate::store::{Action, Edit, EditError, Kind, Record, kind};
+use crate::store::{
+    ADHERENCE, Action, CONTACTS, Edit, EditError, Kind, OFFERINGS, PARTSSAMVERKAN, Record, SAMBU,
+    TRAININGS, kind,
+};
 use crate::vocabulary::{AdherenceStatus, CellState, OfferingStatus};
 
 /// A kommun's records of the kinds the overview shows (offerings of one round).
@@ -44,10 +47,6 @@ impl Records {
     }
 }
 
-fn k(name: &str) -> &'static Kind {
-    kind(name).expect("a record kind of the store")
-}
-
 /// The records of every kommun, read once (the overview of all kommuner needs them all).
 pub async fn records_by_kommun(
     store: &crate::store::Store,
@@ -72,15 +71,16 @@ pub async fn records_by_kommun(
         })
         .collect();
     let round_id = &a.inventory.rounds[round].id;
-    for name in [
-        "offerings",
-        "sambu",
-        "partssamverkan",
-        "adherence",
-        "trainings",
-        "contacts",
+    for kind in [
+        &OFFERINGS,
+        &SAMBU,
+        &PARTSSAMVERKAN,
+        &ADHERENCE,
+        &TRAININGS,
+        &CONTACTS,
     ] {
-        for r in store.records(k(name)).await? {
+        let name = kind.name;
+        for r in store.records(kind).await? {
             let Some(rs) = r.kommun.as_ref().and_then(|c| out.get_mut(c)) else {
                 continue;
             };
@@ -192,17 +192,17 @@ pub async fn page(
             }
         }
         (programmes(&cx, &records))
-        (single(&cx, "sambu", "SAMBU", "sambu", records.sambu.as_ref()))
-        (single(&cx, "partssamverkan", "Partssamverkan", "partssamverkan", records.partssamverkan.as_ref()))
+        (single(&cx, &SAMBU, "SAMBU", "sambu", records.sambu.as_ref()))
+        (single(&cx, &PARTSSAMVERKAN, "Partssamverkan", "partssamverkan", records.partssamverkan.as_ref()))
         (adherence(&cx, &records))
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { "Utbildningar" }
-            (numbered_table(&editor, k("trainings"), &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here))
+            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here))
             p { a href={ "/admin/kommun/" (code) "/utbildningar#ny" } { "Lägg till en utbildning" } }
         }
         section #kontakter aria-labelledby="h-kontakter" {
             h2 #h-kontakter { "Kontakter" }
-            (numbered_table(&editor, k("contacts"), &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here))
+            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here))
             p { a href={ "/admin/kommun/" (code) "/kontakter#ny" } { "Lägg till en kontakt" } }
         }
         (confirm_all_form(&cx, &records))
@@ -325,10 +325,16 @@ fn link(url: &str) -> Markup {
     }
 }
 
-fn single(cx: &Cx, kind_name: &str, title: &str, path: &str, record: Option<&Record>) -> Markup {
+fn single(
+    cx: &Cx,
+    kind: &'static Kind,
+    title: &str,
+    path: &str,
+    record: Option<&Record>,
+) -> Markup {
+    let kind_name = kind.name;
     let a = cx.a;
     let code = &a.kommuner()[cx.k].code;
-    let kind = k(kind_name);
     html! {
         section id=(kind_name) aria-labelledby={ "h-" (kind_name) } {
             h2 id={ "h-" (kind_name) } { (title) }
@@ -357,7 +363,7 @@ fn single(cx: &Cx, kind_name: &str, title: &str, path: &str, record: Option<&Rec
 fn adherence(cx: &Cx, records: &Records) -> Markup {
     let a = cx.a;
     let code = &a.kommuner()[cx.k].code;
-    let kind = k("adherence");
+    let kind = &ADHERENCE;
     html! {
         section #foljsamhet aria-labelledby="h-foljsamhet" {
             h2 #h-foljsamhet { "Följsamhet till gemensamt beslutade dokument" }
