@@ -23,6 +23,7 @@ pub mod feature;
 pub mod geography;
 pub mod geometry;
 pub mod http;
+pub mod import;
 pub mod inventory;
 pub mod ogc;
 pub mod pages;
@@ -30,6 +31,7 @@ pub mod problem;
 pub mod server;
 pub mod site;
 pub mod store;
+pub mod tabular;
 pub mod views;
 pub mod vocabulary;
 

@@ -1609,6 +1609,8 @@ async fn the_history_is_paged_newest_first() {
             kind: "confirm",
             comment: String::new(),
             edits: vec![edit],
+            undoes: None,
+            import: None,
         };
         state.commit(set).await.unwrap();
     }

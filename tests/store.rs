@@ -12,6 +12,8 @@ fn changeset(scope: Scope, edits: Vec<Edit>) -> Changeset {
         kind: "edit",
         comment: String::new(),
         edits,
+        undoes: None,
+        import: None,
     }
 }
 

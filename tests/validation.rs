@@ -405,3 +405,31 @@ fn a_configured_cut_off_decides_what_is_stale() {
         "undated stays okänt"
     );
 }
+
+/// A data file saved with CRLF line ends (Excel, Notepad) is reported on the file's own lines:
+/// the csv crate's own count ran one behind after every CRLF.
+#[rstest]
+#[case::lf("\n")]
+#[case::crlf("\r\n")]
+fn line_numbers_hold_for_every_line_end(#[case] end: &str) {
+    for file in ["offerings.csv", "sambu.csv", "contacts.csv", "programmes.csv"] {
+        let (_t, dir) = copy();
+        let text = fs::read_to_string(dir.join(file)).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        // Line 2 of the file becomes a broken copy of itself, placed as the last line.
+        let broken = if file == "programmes.csv" {
+            lines[1].replacen(",3,12,", ",3,99,", 1)
+        } else {
+            lines[1].replacen("14", "99", 1)
+        };
+        assert_ne!(broken, lines[1], "{file}: nothing to break");
+        lines.push(broken);
+        let last = lines.len();
+        fs::write(dir.join(file), lines.join(end) + end).unwrap();
+        let ps = problems(&dir);
+        assert!(
+            ps.iter().all(|p| p.file.ends_with(file) && p.line == last),
+            "{file} with {end:?}: expected every problem on line {last}: {ps:#?}"
+        );
+    }
+}

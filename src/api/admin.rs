@@ -404,6 +404,8 @@ async fn commit(
         kind,
         comment: comment.trim().to_string(),
         edits: vec![edit],
+        undoes: None,
+        import: None,
     };
     match state.commit(changeset).await {
         Ok(done) => {
@@ -464,6 +466,7 @@ fn refusal(e: EditError, account: &Account, revert: bool) -> RequestError {
             }
         }
         EditError::Invalid { fields, problems } => invalid(&fields, &problems),
+        EditError::Done(m) => RequestError::conflict(capitalised(&m)),
         EditError::Store(e) => unavailable(e),
     }
 }

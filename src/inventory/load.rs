@@ -112,7 +112,8 @@ fn slug(s: &str) -> Result<String, String> {
     }
 }
 
-fn url(s: &str) -> Result<String, String> {
+/// A web address (http or https, no spaces): the loader's rule, also the importer's.
+pub fn url(s: &str) -> Result<String, String> {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"));

@@ -4,7 +4,7 @@ mod load;
 pub mod source;
 mod table;
 
-pub use load::{load, load_from};
+pub use load::{load, load_from, url};
 
 use serde::Serialize;
 

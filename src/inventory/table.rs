@@ -49,17 +49,14 @@ pub fn read(
             return None;
         }
     };
-    // Excel writes a byte-order mark; it is not part of the first column's name.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let header = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.push(csv_problem(&file, &e));
+    let sheet = match crate::tabular::read_csv(&file, &bytes, crate::tabular::Csv::DataFile) {
+        Ok(s) => s,
+        Err(p) => {
+            problems.extend(p);
             return None;
         }
     };
-    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let names: Vec<&str> = sheet.header.iter().map(String::as_str).collect();
     let before = problems.len();
     for (i, name) in names.iter().enumerate() {
         if !spec.iter().any(|c| c.name == *name) {
@@ -97,47 +94,27 @@ pub fn read(
         return None;
     }
     let mut rows = Vec::new();
-    for record in reader.records() {
-        match record {
-            Err(e) => problems.push(csv_problem(&file, &e)),
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
-                if r.len() != names.len() {
-                    problems.push(Problem::new(
-                        &file,
-                        line,
-                        r.len().min(names.len()) + 1,
-                        format!(
-                            "raden har {} fält men rubrikraden har {}",
-                            r.len(),
-                            names.len()
-                        ),
-                    ));
-                    continue;
-                }
-                rows.push((line, r.iter().map(|f| f.trim().to_string()).collect()));
-            }
+    for r in sheet.rows {
+        if r.cells.len() != names.len() {
+            problems.push(Problem::new(
+                &file,
+                r.line,
+                r.cells.len().min(names.len()) + 1,
+                format!(
+                    "raden har {} fält men rubrikraden har {}",
+                    r.cells.len(),
+                    names.len()
+                ),
+            ));
+            continue;
         }
+        rows.push((r.line, r.cells));
     }
     Some(Table {
         file,
         columns,
         rows,
     })
-}
-
-fn csv_problem(file: &str, e: &csv::Error) -> Problem {
-    let line = e.position().map_or(0, |p| p.line() as usize);
-    let message = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!(
-                "fält {} är inte giltig UTF-8 (spara filen som UTF-8)",
-                err.field() + 1
-            )
-        }
-        _ => format!("felaktig CSV: {e}"),
-    };
-    Problem::new(file, line.max(1), 1, message)
 }
 
 impl Table {

@@ -102,6 +102,12 @@ pub struct Changeset {
     pub kind: &'static str,
     pub comment: String,
     pub edits: Vec<Edit>,
+    /// The changeset this one undoes as a whole (each of its changes reverted): marked undone in
+    /// the same transaction, and a second undo is refused.
+    pub undoes: Option<i64>,
+    /// The uploaded file this changeset imports: marked applied in the same transaction, and a
+    /// second apply of it is refused.
+    pub import: Option<i64>,
 }
 
 /// A problem with one field of one edited record, for showing next to the field.
@@ -133,6 +139,9 @@ pub enum EditError {
         fields: Vec<FieldProblem>,
         problems: Vec<Problem>,
     },
+    /// The changeset was undone, or the file imported, already.
+    #[error("{0}")]
+    Done(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -190,6 +199,34 @@ impl Store {
         .bind(&changeset.comment)
         .execute(&mut *tx)
         .await?;
+        if let Some(undone) = changeset.undoes {
+            let marked = sqlx::query(
+                "UPDATE changesets SET undone_by = $1 WHERE id = $2 AND undone_by IS NULL",
+            )
+            .bind(set_id)
+            .bind(undone)
+            .execute(&mut *tx)
+            .await?;
+            if marked.rows_affected() != 1 {
+                return Err(EditError::Done(format!(
+                    "ändringsuppsättning {undone} är redan ångrad (eller finns inte)"
+                )));
+            }
+        }
+        if let Some(upload) = changeset.import {
+            let marked = sqlx::query(
+                "UPDATE imports SET changeset_id = $1 WHERE id = $2 AND changeset_id IS NULL",
+            )
+            .bind(set_id)
+            .bind(upload)
+            .execute(&mut *tx)
+            .await?;
+            if marked.rows_affected() != 1 {
+                return Err(EditError::Done(format!(
+                    "import {upload} är redan genomförd (eller finns inte)"
+                )));
+            }
+        }
         let mut changes = Vec::new();
         let mut touched = Vec::new();
         for edit in &changeset.edits {

@@ -6,10 +6,12 @@
 
 mod edit;
 pub mod export;
+mod imports;
 pub mod log;
 mod records;
 
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};
+pub use imports::{Profile, Upload};
 pub use log::{Change, FieldChange, HistoryFilter};
 pub use records::{
     ADHERENCE, CONTACTS, DOCUMENTS, KINDS, Kind, OFFERINGS, PARTSSAMVERKAN, PROGRAMMES,

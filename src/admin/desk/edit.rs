@@ -248,6 +248,8 @@ pub fn changeset(
         kind,
         comment: comment.trim().to_string(),
         edits,
+        undoes: None,
+        import: None,
     }
 }
 

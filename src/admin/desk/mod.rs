@@ -240,6 +240,12 @@ pub fn edit_failed(editor: &Editor, e: EditError) -> Response {
             "Ändringen sparades inte",
             "Uppgiften har ändrats av någon annan sedan du öppnade sidan. Ladda om sidan, se vad som gäller nu och försök igen.",
         ),
+        EditError::Done(m) => refuse(
+            editor,
+            StatusCode::CONFLICT,
+            "Redan gjort",
+            &crate::pages::layout::capital(&m),
+        ),
         e @ EditError::Invalid { .. } => refuse(
             editor,
             StatusCode::UNPROCESSABLE_ENTITY,
