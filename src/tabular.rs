@@ -194,9 +194,7 @@ pub fn read_csv(file: &str, bytes: &[u8], how: Csv) -> Result<Sheet, Vec<Problem
                 break;
             }
             Ok(r) => {
-                let line = r
-                    .position()
-                    .map_or(0, |p| lines.line_of(p.byte() as usize));
+                let line = r.position().map_or(0, |p| lines.line_of(p.byte() as usize));
                 let cells: Vec<String> = r.iter().map(|c| c.trim().to_string()).collect();
                 if header.is_none() {
                     header = Some(cells);
@@ -259,7 +257,9 @@ fn utf8(file: &str, bytes: &[u8], how: Csv) -> Result<String, Vec<Problem>> {
             let line = LineIndex::new(text).line_of(text.len());
             let hint = match how {
                 Csv::DataFile => "spara filen som UTF-8",
-                Csv::Upload => "filen börjar som UTF-8 men är det inte: spara den igen som CSV UTF-8",
+                Csv::Upload => {
+                    "filen börjar som UTF-8 men är det inte: spara den igen som CSV UTF-8"
+                }
             };
             Err(vec![Problem::new(
                 file,
@@ -343,8 +343,11 @@ fn read_xlsx(file: &str, bytes: &[u8], limits: &Limits) -> Result<Sheet, Vec<Pro
     let refuse = |m: String| vec![Problem::file(file, m)];
     // A zip bomb unpacks a small file into gigabytes: the sizes its directory declares are
     // checked before anything is unpacked.
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| refuse(format!("filen är ingen läsbar XLSX-fil (trasigt zip-arkiv: {e})")))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        refuse(format!(
+            "filen är ingen läsbar XLSX-fil (trasigt zip-arkiv: {e})"
+        ))
+    })?;
     let mut unpacked: u64 = 0;
     for i in 0..archive.len() {
         let entry = archive
@@ -495,7 +498,11 @@ mod tests {
     #[test]
     fn broken_xlsx_is_refused_in_swedish() {
         let e = read_upload("t.xlsx", b"PK\x03\x04garbage", &Limits::default()).unwrap_err();
-        assert!(e[0].message.contains("ingen läsbar XLSX"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("ingen läsbar XLSX"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]

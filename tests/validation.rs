@@ -412,7 +412,12 @@ fn a_configured_cut_off_decides_what_is_stale() {
 #[case::lf("\n")]
 #[case::crlf("\r\n")]
 fn line_numbers_hold_for_every_line_end(#[case] end: &str) {
-    for file in ["offerings.csv", "sambu.csv", "contacts.csv", "programmes.csv"] {
+    for file in [
+        "offerings.csv",
+        "sambu.csv",
+        "contacts.csv",
+        "programmes.csv",
+    ] {
         let (_t, dir) = copy();
         let text = fs::read_to_string(dir.join(file)).unwrap();
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod desk;
 pub mod forms;
 pub mod history;
+mod import;
 pub mod invitation;
 pub mod layout;
 pub mod signin;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(desk::routes())
         .merge(history::routes())
+        .merge(import::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

@@ -203,10 +203,7 @@ pub fn programme_names(atlas: &Atlas) -> BTreeMap<String, String> {
             short.push(before);
         }
         for s in short {
-            names
-                .entry(normalise(s))
-                .or_default()
-                .push(p.slug.clone());
+            names.entry(normalise(s)).or_default().push(p.slug.clone());
         }
     }
     for (name, mut slugs) in names {
@@ -225,7 +222,10 @@ pub fn guess(header: &str, programmes: &BTreeMap<String, String>) -> Option<Targ
     if n.is_empty() {
         return None;
     }
-    if let Some((_, t)) = SYNONYMS.iter().find(|(names, _)| names.contains(&n.as_str())) {
+    if let Some((_, t)) = SYNONYMS
+        .iter()
+        .find(|(names, _)| names.contains(&n.as_str()))
+    {
         return Some(t.clone());
     }
     let inner = match (header.rfind('['), header.rfind(']')) {
@@ -246,14 +246,17 @@ pub fn kommun(atlas: &Atlas, value: &str) -> Option<usize> {
     }
     let n = normalise(v);
     let n = n.strip_suffix("kommun").unwrap_or(&n);
-    let n = n.strip_suffix("s").filter(|s| !s.is_empty()).map_or(n, |s| {
-        // "Tibros kommun" but also "Hjos": only when the name without s is a kommun.
-        if kommuner.iter().any(|k| normalise(&k.name) == s) {
-            s
-        } else {
-            n
-        }
-    });
+    let n = n
+        .strip_suffix("s")
+        .filter(|s| !s.is_empty())
+        .map_or(n, |s| {
+            // "Tibros kommun" but also "Hjos": only when the name without s is a kommun.
+            if kommuner.iter().any(|k| normalise(&k.name) == s) {
+                s
+            } else {
+                n
+            }
+        });
     kommuner.iter().position(|k| normalise(&k.name) == n)
 }
 
@@ -273,9 +276,7 @@ pub fn answer(value: &str, programme_name: &str) -> Result<Option<Answer>, ()> {
         "" => return Ok(None),
         "ja" | "j" | "yes" | "x" | "1" | "sant" | "true" | "erbjuds" | "ok" => Answer::Yes,
         "nej" | "n" | "no" | "0" | "falskt" | "false" | "erbjudsinte" => Answer::No,
-        "vetej" | "vetinte" | "okant" | "osaker" | "dontknow" | "vetej/osaker" => {
-            Answer::DontKnow
-        }
+        "vetej" | "vetinte" | "okant" | "osaker" | "dontknow" | "vetej/osaker" => Answer::DontKnow,
         _ if value.trim() == "✓" || value.trim() == "✔" => Answer::Yes,
         _ if n == normalise(programme_name) => Answer::Yes,
         _ => return Err(()),

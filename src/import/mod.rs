@@ -190,7 +190,11 @@ pub fn plan(
             mapped: mapped.is_some(),
         });
     }
-    let column = |t: &Target| plan.columns.iter().position(|c| c.target.as_ref() == Some(t));
+    let column = |t: &Target| {
+        plan.columns
+            .iter()
+            .position(|c| c.target.as_ref() == Some(t))
+    };
     let col_kommun = column(&Target::Kommun);
     let mut required = vec![(Target::Kommun, col_kommun)];
     if shape == Shape::Template {
@@ -220,7 +224,9 @@ pub fn plan(
     }
     for (i, c) in plan.columns.iter().enumerate() {
         if let Some(t) = &c.target
-            && plan.columns[..i].iter().any(|o| o.target.as_ref() == Some(t))
+            && plan.columns[..i]
+                .iter()
+                .any(|o| o.target.as_ref() == Some(t))
             && !matches!(t, Target::Ignore | Target::Kommun | Target::Programme)
         {
             plan.problems.push(Problem::new(
@@ -245,7 +251,8 @@ pub fn plan(
         ));
     }
     if let Err(e) = Confirmed::parse(settings.confirmed.trim()) {
-        plan.problems.push(Problem::file(file, format!("datum: {e}")));
+        plan.problems
+            .push(Problem::file(file, format!("datum: {e}")));
     }
     if !plan.problems.is_empty() {
         return plan;
@@ -300,7 +307,9 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn at(&self, t: &Target) -> Option<usize> {
-        self.columns.iter().position(|c| c.target.as_ref() == Some(t))
+        self.columns
+            .iter()
+            .position(|c| c.target.as_ref() == Some(t))
     }
 
     /// The cell of the first column holding `t`: its column number and value (a leading `'`
@@ -397,7 +406,10 @@ impl Reader<'_> {
     fn template(&self, sheet: &Sheet, plan: &mut Plan) -> Vec<Proposal> {
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         let mut out = Vec::new();
-        let round = &self.atlas.inventory.rounds[self.atlas.round_index(&self.settings.round).expect("checked")];
+        let round = &self.atlas.inventory.rounds[self
+            .atlas
+            .round_index(&self.settings.round)
+            .expect("checked")];
         for row in &sheet.rows {
             if row.cells.iter().all(String::is_empty) {
                 continue;
@@ -423,7 +435,10 @@ impl Reader<'_> {
                 plan.problems.push(self.problem(
                     row.line,
                     col,
-                    format!("raden gäller omgången ”{v}”, men importen gäller ”{}”", round.name),
+                    format!(
+                        "raden gäller omgången ”{v}”, men importen gäller ”{}”",
+                        round.name
+                    ),
                 ));
             }
             let mut fields = BTreeMap::new();
@@ -541,10 +556,12 @@ impl Reader<'_> {
                     Ok(Some(a)) => {
                         any = true;
                         let key = (kommun.clone(), (*slug).clone());
-                        by_cell
-                            .entry(key.clone())
-                            .or_default()
-                            .push((row.line, role.clone(), a, v.to_string()));
+                        by_cell.entry(key.clone()).or_default().push((
+                            row.line,
+                            role.clone(),
+                            a,
+                            v.to_string(),
+                        ));
                         answered_rows.entry(key).or_default().push(row.line);
                     }
                     Err(()) => plan.problems.push(self.problem(
@@ -667,10 +684,18 @@ fn diff(
         let source_changed = old(OFFERINGS.source) != p.source;
         let date_changed = old(confirmed_column) != p.confirmed;
         if source_changed {
-            fields.push((OFFERINGS.source.into(), old(OFFERINGS.source), p.source.clone()));
+            fields.push((
+                OFFERINGS.source.into(),
+                old(OFFERINGS.source),
+                p.source.clone(),
+            ));
         }
         if date_changed {
-            fields.push((confirmed_column.into(), old(confirmed_column), p.confirmed.clone()));
+            fields.push((
+                confirmed_column.into(),
+                old(confirmed_column),
+                p.confirmed.clone(),
+            ));
         }
         let outcome = match now {
             None => Outcome::Added,
@@ -681,7 +706,12 @@ fn diff(
         let edit = match outcome {
             Outcome::Unchanged => None,
             Outcome::Confirmed => {
-                let mut e = Edit::new(&OFFERINGS, Some(key.clone()), now.map(|r| r.version), Action::Confirm);
+                let mut e = Edit::new(
+                    &OFFERINGS,
+                    Some(key.clone()),
+                    now.map(|r| r.version),
+                    Action::Confirm,
+                );
                 e.confirmed = Some(p.confirmed.clone());
                 Some(e)
             }
@@ -725,7 +755,10 @@ fn diff(
 
 /// Text as the Excel CSV profile writes it (a formula-like cell escaped).
 fn excel(s: &str) -> String {
-    crate::export::csv::field(&crate::export::tables::Cell::text(s), crate::export::csv::Profile::Excel)
+    crate::export::csv::field(
+        &crate::export::tables::Cell::text(s),
+        crate::export::csv::Profile::Excel,
+    )
 }
 
 /// The problems of a plan as a CSV file for the spreadsheet (`;`, BOM, CRLF: Swedish Excel).
@@ -742,8 +775,16 @@ pub fn problems_csv(plan: &Plan) -> Vec<u8> {
             .checked_sub(1)
             .and_then(|i| plan.columns.get(i))
             .map_or("", |c| c.header.as_str());
-        let line = if p.line == 0 { String::new() } else { p.line.to_string() };
-        let column = if p.column == 0 { String::new() } else { p.column.to_string() };
+        let line = if p.line == 0 {
+            String::new()
+        } else {
+            p.line.to_string()
+        };
+        let column = if p.column == 0 {
+            String::new()
+        } else {
+            p.column.to_string()
+        };
         out.write_record([
             line.as_str(),
             column.as_str(),

@@ -84,8 +84,11 @@ pub fn csv(rows: &[[String; 12]]) -> Vec<u8> {
     for row in rows {
         // Text that a spreadsheet could take for a formula is written with a leading ' (the
         // export's Excel profile); the importer reads it back without it.
-        w.write_record(row.iter().map(|c| field(&Cell::text(c.as_str()), Profile::Excel)))
-            .expect("writes to memory");
+        w.write_record(
+            row.iter()
+                .map(|c| field(&Cell::text(c.as_str()), Profile::Excel)),
+        )
+        .expect("writes to memory");
     }
     w.into_inner().expect("writes to memory")
 }
@@ -114,7 +117,9 @@ fn build(rows: &[[String; 12]], about: &[(String, String)]) -> Result<Vec<u8>, X
     let status = DataValidation::new()
         .allow_list_strings(&labels)?
         .set_error_title("Okänd status")?
-        .set_error_message("Välj erbjuds, erbjuds inte eller okänt (tomt lämnar svaret som det är).")?;
+        .set_error_message(
+            "Välj erbjuds, erbjuds inte eller okänt (tomt lämnar svaret som det är).",
+        )?;
     let last = rows.len().max(1) as u32;
     ws.add_data_validation(1, 5, last, 5, &status)?;
     ws.set_freeze_panes(1, 4)?;

@@ -92,7 +92,11 @@ impl Store {
     }
 
     /// New choices for an upload not yet applied.
-    pub async fn set_upload_settings(&self, id: i64, settings: &Settings) -> Result<(), StoreError> {
+    pub async fn set_upload_settings(
+        &self,
+        id: i64,
+        settings: &Settings,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE imports SET settings = $1 WHERE id = $2 AND changeset_id IS NULL")
             .bind(json(settings))
             .bind(id)
@@ -116,11 +120,13 @@ impl Store {
 
     /// The upload a changeset was applied from, if any.
     pub async fn upload_of(&self, changeset: i64) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query("SELECT id FROM imports WHERE changeset_id = $1")
-            .bind(changeset)
-            .fetch_optional(self.pool())
-            .await?
-            .map(|r| r.get(0)))
+        Ok(
+            sqlx::query("SELECT id FROM imports WHERE changeset_id = $1")
+                .bind(changeset)
+                .fetch_optional(self.pool())
+                .await?
+                .map(|r| r.get(0)),
+        )
     }
 
     pub async fn save_profile(
@@ -178,18 +184,26 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let name: String = r.get(1);
-                let kind = kind(&name).ok_or_else(|| StoreError(format!("okänd posttyp {name}")))?;
-                Ok(Edit::new(kind, Some(r.get(2)), None, Action::Revert(r.get(0))))
+                let kind =
+                    kind(&name).ok_or_else(|| StoreError(format!("okänd posttyp {name}")))?;
+                Ok(Edit::new(
+                    kind,
+                    Some(r.get(2)),
+                    None,
+                    Action::Revert(r.get(0)),
+                ))
             })
             .collect()
     }
 
     /// The changeset that undid changeset `id`, if any.
     pub async fn undone_by(&self, id: i64) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query("SELECT undone_by FROM changesets WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .and_then(|r| r.get(0)))
+        Ok(
+            sqlx::query("SELECT undone_by FROM changesets WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .and_then(|r| r.get(0)),
+        )
     }
 }
