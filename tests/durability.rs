@@ -252,3 +252,261 @@ fn acknowledged_edits_survive_sigkill() {
         "too few edits acknowledged to tell anything: {acked}"
     );
 }
+
+/// The round the import test imports into, opened in the store before the server starts.
+const IMPORT_ROUND: &str = "prov-2026";
+
+/// Seeds a store, adds an open survey round and a samordnare's session; returns the Cookie
+/// header and the CSRF token.
+async fn seeded_for_import(state: &Path) -> (String, String) {
+    use skaraborgskartan::auth::Role;
+    use skaraborgskartan::auth::sessions::{COOKIE, Stage};
+    use skaraborgskartan::store::{Action, Changeset, Edit, ROUNDS, Scope};
+    let data = common::process::root().join("geodata");
+    let store = skaraborgskartan::server::open_store(state, &data, None)
+        .await
+        .unwrap();
+    let atlas = skaraborgskartan::server::build_from_store(&store, None)
+        .await
+        .unwrap();
+    let store = Arc::new(store);
+    let app = skaraborgskartan::AppState::new(atlas).with_store(store.clone(), None);
+    let header = store.records(&ROUNDS).await.unwrap()[0].fields.clone();
+    let mut e = Edit::new(&ROUNDS, None, None, Action::Save);
+    for (k, v) in [
+        ("id", IMPORT_ROUND),
+        ("name", "Provomgång (bara i testets tillfälliga lager)"),
+        ("kind", "survey"),
+        ("collected", "2026"),
+        (
+            "note",
+            "Påhittad omgång för provet av en import som avbryts.",
+        ),
+    ] {
+        e.fields.insert(k.into(), v.into());
+    }
+    if header.contains_key("status") {
+        e.fields.insert("status".into(), "open".into());
+    }
+    e.source = "tests/durability.rs".into();
+    app.commit(Changeset {
+        account_id: None,
+        actor: "test".into(),
+        scope: Scope::Region,
+        kind: "edit",
+        comment: String::new(),
+        edits: vec![e],
+        undoes: None,
+        import: None,
+    })
+    .await
+    .unwrap();
+    let (id, _) = store
+        .invite(
+            "berit@example.se",
+            "Berit",
+            Role::Samordnare,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let (token, session) = store
+        .start_session(Some(id), Stage::SignedIn, Default::default())
+        .await
+        .unwrap();
+    store.close().await;
+    (format!("{COOKIE}={token}"), session.csrf)
+}
+
+/// A template for every kommun × programme: 15 × 29 answers in one file.
+fn whole_template(codes: &[String], slugs: &[String]) -> Vec<u8> {
+    let mut out =
+        b"\xEF\xBB\xBFkommunkod;programkod;status;k\xC3\xA4lla;senast bekr\xC3\xA4ftad\r\n"
+            .to_vec();
+    for k in codes {
+        for p in slugs {
+            out.extend_from_slice(format!("{k};{p};erbjuds;Provfil;2026-11\r\n").as_bytes());
+        }
+    }
+    out
+}
+
+fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "skk-durability";
+    let mut body = Vec::new();
+    for (k, v) in [
+        ("csrf", csrf),
+        ("form", "template"),
+        ("omgang", IMPORT_ROUND),
+        ("kalla", "Provfil"),
+        ("datum", "2026-11"),
+    ] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"prov.csv\"\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// After a kill: the store intact, and each import either wholly there (every answer, its
+/// changeset, the upload marked) or not at all; an undo likewise.
+async fn verify_import(state: &Path, answers: usize) -> (usize, usize) {
+    use skaraborgskartan::store::OFFERINGS;
+    let store = Store::open(state)
+        .await
+        .expect("the store opens after a kill");
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+    let present = store
+        .records(&OFFERINGS)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.field("round") == IMPORT_ROUND)
+        .count();
+    let applied: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT i.changeset_id, (SELECT COUNT(*) FROM changes c WHERE c.changeset_id = i.changeset_id) \
+         FROM imports i WHERE i.changeset_id IS NOT NULL",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    for (set, n) in &applied {
+        assert_eq!(*n as usize, answers, "changeset {set} is whole");
+    }
+    let undone: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM changesets WHERE kind = 'import' AND undone_by IS NOT NULL",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    // All or nothing: the round's answers are there exactly when an import stands un-undone.
+    let standing = applied.len() - undone as usize;
+    assert!(standing <= 1, "{standing} imports stand at once");
+    assert_eq!(present, standing * answers, "answers vs applied imports");
+    store.close().await;
+    (applied.len(), undone as usize)
+}
+
+#[test]
+fn an_import_killed_while_applying_is_all_or_nothing() {
+    let kills: usize = std::env::var("SKK_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(6, |k: usize| (k / 4).max(6));
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path();
+    let rt = runtime();
+    let (cookie, csrf) = rt.block_on(seeded_for_import(state));
+    let (codes, slugs) = {
+        let inv = skaraborgskartan::inventory::load(&common::process::root().join("geodata"), None)
+            .unwrap();
+        let codes: Vec<String> = inv.boundaries.iter().map(|b| b.code.clone()).collect();
+        let slugs: Vec<String> = inv.programmes.iter().map(|p| p.slug.clone()).collect();
+        (codes, slugs)
+    };
+    let answers = codes.len() * slugs.len();
+    let file = whole_template(&codes, &slugs);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(std::process::id() as u64);
+    let (mut applied_seen, mut undone_seen, mut cut_off) = (0, 0, 0);
+    for i in 0..kills {
+        let mut server = Process::start(state);
+        // Redirects not followed: a 303 is the acknowledgement.
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(20)))
+            .build()
+            .into();
+        let (applied, undone) = (applied_seen, undone_seen);
+        let standing = applied > undone;
+        // Undo the standing import, or import the file (a new upload each time).
+        let (url, form) = if standing {
+            let id: i64 = rt.block_on(async {
+                let store = Store::open(state).await.unwrap();
+                let id = sqlx::query_scalar(
+                    "SELECT MAX(id) FROM imports WHERE changeset_id IS NOT NULL",
+                )
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+                store.close().await;
+                id
+            });
+            (
+                format!("{}/admin/import/{id}/angra", server.base),
+                format!("csrf={csrf}"),
+            )
+        } else {
+            let (ct, body) = multipart(&csrf, &file);
+            let up = agent
+                .post(&format!("{}/admin/import/ladda-upp", server.base))
+                .header("cookie", &cookie)
+                .header("content-type", &ct)
+                .send(&body[..])
+                .unwrap();
+            assert_eq!(up.status(), 303, "upload: {}", server.log());
+            let at = up
+                .headers()
+                .get("location")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let mut page = String::new();
+            agent
+                .get(&format!("{}{at}", server.base))
+                .header("cookie", &cookie)
+                .call()
+                .unwrap()
+                .into_body()
+                .into_reader()
+                .read_to_string(&mut page)
+                .unwrap();
+            let marker = r#"name="plan" value=""#;
+            let d = &page[page.find(marker).expect("an apply form") + marker.len()..];
+            let digest = &d[..d.find('"').unwrap()];
+            (
+                format!("{}{at}/genomfor", server.base),
+                format!("csrf={csrf}&plan={digest}"),
+            )
+        };
+        let poster = {
+            let (url, cookie) = (url.clone(), cookie.clone());
+            std::thread::spawn(move || {
+                agent
+                    .post(&url)
+                    .header("cookie", &cookie)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .send(form)
+                    .map(|r| r.status().as_u16())
+                    .ok()
+            })
+        };
+        // Somewhere inside the apply (hundreds of milliseconds for 435 answers), or after it.
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..600)));
+        server.kill();
+        let answered = poster.join().unwrap();
+        cut_off += usize::from(answered.is_none());
+        let (a, u) = rt.block_on(verify_import(state, answers));
+        if answered == Some(303) {
+            assert!(
+                a > applied || u > undone,
+                "round {i}: acknowledged but not there"
+            );
+        }
+        (applied_seen, undone_seen) = (a, u);
+    }
+    println!(
+        "import kills: {kills} ({cut_off} before the answer), imports applied {applied_seen}, undone {undone_seen}"
+    );
+}
