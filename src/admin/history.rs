@@ -4,6 +4,8 @@
 //! a logged change); a redaktör sees and reverts only their kommuner's changes. Each record's
 //! edit page shows its own history with the same pieces.
 
+use std::collections::HashMap;
+
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -168,7 +170,7 @@ async fn list(
             @else if total == 1 { "1 ändring." }
             @else { (total) " ändringar, nyast först." @if pages > 1 { " Sida " (page_no) " av " (pages) "." } }
         }
-        (changes_list(&state, &editor, &changes, &here, 2))
+        (changes_list(&state, &editor, &changes, &imports_of(store, &changes).await, &here, 2))
         @if pages > 1 { (pager(&q, page_no, pages)) }
     };
     let status = if errors.is_empty() {
@@ -231,12 +233,23 @@ fn pager(q: &Values, page_no: i64, pages: i64) -> Markup {
     }
 }
 
+/// Which of the changes' changesets came from an import (changeset → upload), for the link to
+/// the import, where the whole of it can be undone.
+async fn imports_of(store: &crate::store::Store, changes: &[Change]) -> HashMap<i64, i64> {
+    let sets: Vec<i64> = changes.iter().map(|c| c.changeset).collect();
+    store.uploads_of(&sets).await.unwrap_or_else(|e| {
+        tracing::error!("{e}");
+        HashMap::new()
+    })
+}
+
 /// A list of changes, each with its revert button where the person may revert it. `level` is
 /// the heading level of each change (under the page's or the section's heading).
 fn changes_list(
     state: &AppState,
     editor: &Editor,
     changes: &[Change],
+    imports: &HashMap<i64, i64>,
     back: &str,
     level: u8,
 ) -> Markup {
@@ -257,6 +270,7 @@ fn changes_list(
                         "Ändring " (c.id) " av " strong { (c.actor) } ", " time datetime=(iso(c.at)) { (crate::dates::local_time(c.at)) } "."
                         @if let Some(r) = c.reverts { " Ångrar ändring " (r) "." }
                         @if let Some(r) = c.reverted_by { " " strong { "Ångrad" } " genom ändring " (r) "." }
+                        @if let Some(u) = imports.get(&c.changeset) { " Del av " a href={ "/admin/import/" (u) } { "import " (u) } " (där kan hela importen ångras i ett steg)." }
                     }
                     dl.fakta {
                         @if !c.source.is_empty() { dt { "Källa" } dd { (crate::pages::layout::source_link(&c.source)) } }
@@ -368,7 +382,7 @@ pub async fn of_record(
                 p { "Uppgiften har inte ändrats här ännu (den kommer från de ursprungliga datafilerna)." }
             } @else {
                 @if total > 20 { p { "De 20 senaste av " (total) " ändringar." } }
-                (changes_list(state, editor, &changes, back, 3))
+                (changes_list(state, editor, &changes, &imports_of(store, &changes).await, back, 3))
             }
         }
     }
@@ -391,6 +405,7 @@ pub async fn recent(state: &AppState, editor: &Editor, kommun: &str) -> Markup {
             state,
             editor,
             &changes,
+            &imports_of(store, &changes).await,
             &format!("/admin/kommun/{kommun}"),
             3,
         ),

@@ -144,8 +144,15 @@ async fn start(
         h2 { "1. Hämta mallen" }
         p { "Mallen har en rad per kommun och program, ifylld med omgångens svar som de är nu. Fyll i eller ändra status (erbjuds, erbjuds inte, okänt), arrangör, källa och datum. En oförändrad mall ger inga ändringar." }
         form method="get" action="/admin/import" {
-            (forms::select(&field("omgang", "Omgång", None, true), &options, &form, &errors))
-            button type="submit" { "Visa omgången" }
+            div.falt {
+                label for="mall-omgang" { "Omgång" }
+                select #mall-omgang name="omgang" {
+                    @for (id, name) in &options {
+                        option value=(id) selected[chosen.is_some_and(|r| a.inventory.rounds[r].id == *id)] { (name) }
+                    }
+                }
+            }
+            button type="submit" { "Visa mallen för omgången" }
         }
         @if let Some(r) = chosen {
             @let id = crate::admin::encode(&a.inventory.rounds[r].id);

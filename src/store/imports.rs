@@ -129,6 +129,33 @@ impl Store {
         )
     }
 
+    /// Of the changesets given, those applied from an upload: changeset → upload.
+    pub async fn uploads_of(
+        &self,
+        changesets: &[i64],
+    ) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+        let mut ids: Vec<i64> = changesets.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT changeset_id, id FROM imports WHERE changeset_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in &ids {
+            q = q.bind(id);
+        }
+        Ok(q.fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
     pub async fn save_profile(
         &self,
         name: &str,

@@ -1,7 +1,8 @@
 // The editing pages under /admin in a real browser, on a service with a store: the overview, a
 // kommun's overview, an edit form with an error, a conflict, the history and the catalogue, each
 // with no axe-core violations; and a change made with the keyboard only (Tab to the status
-// radios, choose, Tab to the source, type, Tab to save, Enter), seen at once on the public page.
+// radios, choose, Tab to the source, type, Tab to save, Enter), seen at once on the public page;
+// and an import (file chosen, then keyboard only to preview, apply and undo).
 //
 // tests/browser.rs starts the service and signs two people in directly in the store (sign-in
 // has its own tests) and passes their session ids:
@@ -9,6 +10,9 @@
 //   SKK_SESSION_SAMORDNARE   a samordnare
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AXE_TAGS, BASE, MOBILE, assertNoProblems, axe, fetchText, formatViolations, launch, openPage, screenshot, tabTo, url, visit } from './lib.mjs';
 
@@ -240,6 +244,51 @@ describe('administration', () => {
       }
       assertNoProblems(page, 'mobil');
     } finally {
+      await page.closeContext();
+    }
+  });
+
+  test('importen med tangentbordet: mall, uppladdning, förhandsvisning, genomför, ångra; axe utan fel', async () => {
+    const page = await signedIn(browser, SAMORDNARE);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skk-import-'));
+    try {
+      await visit(page, '/admin/import');
+      await assertAxe(page, '/admin/import');
+      const round = await page.$eval('#f-omgang', (s) => s.value);
+      assert.ok(round, 'a round to import into is chosen');
+      assert.ok(await page.$(`a[href="/admin/import/mall.xlsx?omgang=${round}"]`), 'the template of the round to download');
+      // A file as Excel saves it (`;`, BOM, CRLF), chosen in the file dialog.
+      const file = path.join(dir, 'tibro.csv');
+      await fs.writeFile(file, '\ufeffkommunkod;programkod;status;källa\r\n1472;abc;erbjuds;Tibro kommuns webbplats\r\n1472;cope;erbjuds inte;Tibro kommuns webbplats\r\n');
+      const input = await page.$('#fil');
+      await input.uploadFile(file);
+      // From the file input on, the keyboard only: the source, then the submit button.
+      await input.focus();
+      await tabTo(page, '#f-kalla');
+      await page.keyboard.type('Samtal med Tibro kommun');
+      await tabTo(page, 'main form[enctype] button[type=submit]');
+      await enterAndWait(page);
+      assert.match(page.url(), /\/admin\/import\/\d+$/);
+      const main = await page.$eval('main', (m) => m.textContent);
+      assert.match(main, /CSV, UTF-8 med BOM, semikolon \(;\), radslut CRLF/);
+      assert.match(main, /2 nya svar/);
+      await screenshot(page, 'admin-import-forhandsvisning');
+      await assertAxe(page, 'the preview');
+      await tabTo(page, 'form[action$="/genomfor"] button');
+      await enterAndWait(page);
+      const done = await page.$eval('main', (m) => m.textContent);
+      assert.match(done, /Importen är genomförd/);
+      await screenshot(page, 'admin-import-genomford');
+      await assertAxe(page, 'after the apply');
+      const kommun = await (await fetch(url(`/api/v1/kommuner/1472?round=${encodeURIComponent(round)}`))).text();
+      assert.match(kommun, /Tibro kommuns webbplats/, 'the public API serves the imported answer');
+      await tabTo(page, 'form[action$="/angra"] button');
+      await enterAndWait(page);
+      assert.match(await page.$eval('main', (m) => m.textContent), /är ångrad/);
+      await assertAxe(page, 'after the undo');
+      assertNoProblems(page, '/admin/import');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
       await page.closeContext();
     }
   });
