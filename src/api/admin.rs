@@ -463,6 +463,10 @@ fn refusal(e: EditError, account: &Account, revert: bool) -> RequestError {
                 None => e,
             }
         }
+        e @ EditError::Closed { .. } => RequestError::closed_round(format!(
+            "{}. Inget har sparats.",
+            capitalised(&e.to_string())
+        )),
         EditError::Invalid { fields, problems } => invalid(&fields, &problems),
         EditError::Store(e) => unavailable(e),
     }

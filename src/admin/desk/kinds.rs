@@ -293,10 +293,21 @@ pub fn kommun_name(a: &Atlas, code: &str) -> String {
         .map_or(code.to_string(), |k| a.kommuner()[k].name.clone())
 }
 
-/// The `?omgang=` part of a link for round `round` (nothing for the default round).
+/// The round the desk edits when none is named: the open survey round while there is one
+/// (the answers being collected), else the round the public pages show.
+pub fn desk_round(a: &Atlas) -> usize {
+    a.open_round().unwrap_or(a.default_round)
+}
+
+/// Whether the answers of round `r` can still be changed (a closed round is frozen).
+pub fn editable(a: &Atlas, r: usize) -> bool {
+    a.inventory.rounds[r].status == crate::vocabulary::RoundStatus::Open
+}
+
+/// The `?omgang=` part of a link for round `round` (nothing for the desk's round).
 pub fn round_query(a: &Atlas, round: &str) -> String {
     match a.round_index(round) {
-        Some(r) if r != a.default_round => format!("?omgang={}", crate::admin::encode(round)),
+        Some(r) if r != desk_round(a) => format!("?omgang={}", crate::admin::encode(round)),
         _ => String::new(),
     }
 }

@@ -240,6 +240,15 @@ pub fn edit_failed(editor: &Editor, e: EditError) -> Response {
             "Ändringen sparades inte",
             "Uppgiften har ändrats av någon annan sedan du öppnade sidan. Ladda om sidan, se vad som gäller nu och försök igen.",
         ),
+        e @ EditError::Closed { .. } => refuse(
+            editor,
+            StatusCode::CONFLICT,
+            "Omgången är stängd",
+            &format!(
+                "{}. Inget har sparats.",
+                crate::pages::layout::capital(&e.to_string())
+            ),
+        ),
         e @ EditError::Invalid { .. } => refuse(
             editor,
             StatusCode::UNPROCESSABLE_ENTITY,
