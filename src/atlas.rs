@@ -404,6 +404,9 @@ impl Atlas {
     }
 }
 
+/// What an open survey round is called wherever a public page or export shows it.
+pub const IN_PROGRESS: &str = "pågående omgång – svaren är inte klara";
+
 /// A kommun's answers in one round, over the catalogue: `answered` (erbjuds or erbjuds inte) +
 /// `unknown` (no answer, or okänt on purpose) = `programmes`; `confirmed` are the answered
 /// ones that say the same as the kommun's answer in the previous survey round.

@@ -44,6 +44,14 @@ pub struct Target {
     pub list: Option<Markup>,
 }
 
+impl Target {
+    /// Whether a column is set by the address or the page, not entered in the form (a new
+    /// round is always an open survey).
+    pub fn is_fixed(&self, column: &str) -> bool {
+        self.fixed.iter().any(|(c, _)| *c == column)
+    }
+}
+
 /// The query or form field naming the round of an offering.
 pub const ROUND: &str = "omgang";
 
@@ -159,7 +167,7 @@ pub fn form(
                 @if *name == "round" { input type="hidden" name=(ROUND) value=(value); }
             }
             @for s in &specs {
-                @if !(s.key && target.key.is_some()) { (field(s, values, errors)) }
+                @if !(s.key && target.key.is_some()) && !target.is_fixed(s.column) { (field(s, values, errors)) }
             }
             fieldset.falt.proveniens {
                 legend { "Källa och datum" }
@@ -215,7 +223,7 @@ fn edit_of(target: &Target, values: &Values, base: Option<i64>) -> Edit {
     let kind = target.kind;
     let mut e = Edit::new(kind, target.key.clone(), base, Action::Save);
     for s in kinds::specs(kind) {
-        if s.key && target.key.is_some() {
+        if (s.key && target.key.is_some()) || target.is_fixed(s.column) {
             continue;
         }
         let value = match s.input {

@@ -6,7 +6,7 @@ use crate::atlas::Atlas;
 use crate::store::{Kind, kind};
 use crate::vocabulary::{
     ActionPlan, AdherenceStatus, ContactKind, DocumentKind, Format, Level, OfferingStatus,
-    PartsStatus, SambuStatus, TrainingKind,
+    PartsStatus, RoundKind, RoundStatus, SambuStatus, TrainingKind,
 };
 
 /// How a field is entered.
@@ -151,6 +151,21 @@ pub fn specs(kind: &Kind) -> Vec<Spec> {
             spec("title", "Titel", Input::Text).required(),
             spec("kind", "Slag", Input::Choice(options!(DocumentKind))).required(),
             spec("owner", "Ägare", Input::Text).required(),
+        ],
+        "rounds" => vec![
+            spec("id", "Kod", Input::Text).key().hint(
+                "Små bokstäver a–z, siffror och bindestreck, t.ex. uppfoljning-2026. Kan inte ändras senare.",
+            ),
+            spec("name", "Namn", Input::Text)
+                .required()
+                .hint("Som omgången ska heta på kartan, t.ex. Uppföljning 2026."),
+            spec("kind", "Slag", Input::Choice(options!(RoundKind))).required(),
+            spec("collected", "Insamlad", Input::Text)
+                .required()
+                .hint("När svaren samlas in: ÅÅÅÅ, ÅÅÅÅ-MM eller en period som 2025/2026."),
+            spec("note", "Anteckning", Input::Area)
+                .hint("Hur omgången görs: vilka som tillfrågas, hur."),
+            spec("status", "Status", Input::Choice(options!(RoundStatus))).required(),
         ],
         _ => Vec::new(),
     }
@@ -322,6 +337,7 @@ pub fn href(a: &Atlas, kind_name: &str, key: &str) -> Option<String> {
         ("adherence", [d, k]) => format!("/admin/kommun/{k}/dokument/{d}"),
         ("programmes", [p]) => format!("/admin/program/{p}"),
         ("documents", [d]) => format!("/admin/dokument/{d}"),
+        ("rounds", [r]) => format!("/admin/omgangar/{}", crate::admin::encode(r)),
         _ => return None,
     })
 }

@@ -7,7 +7,7 @@
 
 mod catalogue;
 mod conflict;
-mod edit;
+pub mod edit;
 pub mod kinds;
 mod kommun;
 mod overview;
