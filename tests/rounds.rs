@@ -37,7 +37,13 @@ struct Page {
     text: String,
 }
 
-async fn send(state: &AppState, method: Method, uri: &str, who: &Person, body: Option<String>) -> Page {
+async fn send(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    who: &Person,
+    body: Option<String>,
+) -> Page {
     let mut req = Request::builder()
         .method(method)
         .uri(uri)
@@ -160,14 +166,21 @@ async fn the_default_round_is_the_newest_closed_survey_and_an_open_one_is_not() 
         (&"open".into(), &true.into(), &false.into())
     );
     // Public pages show it only when asked for, labelled as in progress.
-    let map = String::from_utf8(common::get(&state, "/?round=uppfoljning-2026").await.body).unwrap();
+    let map =
+        String::from_utf8(common::get(&state, "/?round=uppfoljning-2026").await.body).unwrap();
     assert!(
         map.contains("Pågående omgång – svaren är inte klara."),
         "the answered line says so: {map}"
     );
     let plain = String::from_utf8(common::get(&state, "/kommun/1472").await.body).unwrap();
-    assert!(plain.contains("Uppföljning 2026 (pågående omgång – svaren är inte klara)"), "in the round select");
-    assert!(plain.contains(r#"<option value="uppfoljning-2024" selected>"#), "{plain}");
+    assert!(
+        plain.contains("Uppföljning 2026 (pågående omgång – svaren är inte klara)"),
+        "in the round select"
+    );
+    assert!(
+        plain.contains(r#"<option value="uppfoljning-2024" selected>"#),
+        "{plain}"
+    );
     drop(a);
 
     // Closed through its page, it becomes the default.
@@ -189,7 +202,12 @@ async fn the_default_round_is_the_newest_closed_survey_and_an_open_one_is_not() 
     // The example data: both rounds closed, the newer the default, none open.
     let (example, _dir) = common::with_store(&common::geodata().join("example"), None).await;
     let a = example.atlas();
-    assert!(a.inventory.rounds.iter().all(|r| r.status == RoundStatus::Closed));
+    assert!(
+        a.inventory
+            .rounds
+            .iter()
+            .all(|r| r.status == RoundStatus::Closed)
+    );
     assert_eq!(round_id(&example, a.default_round), "exempel-2024");
     assert_eq!(a.open_round(), None);
 }
@@ -296,16 +314,32 @@ async fn a_closed_round_refuses_every_change_in_the_store_and_nothing_is_written
         EditError::Closed { round } => round,
         other => panic!("not refused as closed: {other:?}"),
     };
-    let save = answer(TIBRO, "abc", "exempel-2024", "not_offered", Some(before.version));
+    let save = answer(
+        TIBRO,
+        "abc",
+        "exempel-2024",
+        "not_offered",
+        Some(before.version),
+    );
     let e = state.commit(changeset(vec![save])).await.unwrap_err();
     assert_eq!(
         e.to_string(),
         "omgången ”Uppföljning 2024 (exempel)” är stängd: svaren kan inte längre ändras"
     );
     closed(e);
-    let confirm = Edit::new(&OFFERINGS, Some(key.into()), Some(before.version), Action::Confirm);
+    let confirm = Edit::new(
+        &OFFERINGS,
+        Some(key.into()),
+        Some(before.version),
+        Action::Confirm,
+    );
     closed(state.commit(changeset(vec![confirm])).await.unwrap_err());
-    let remove = Edit::new(&OFFERINGS, Some(key.into()), Some(before.version), Action::Remove);
+    let remove = Edit::new(
+        &OFFERINGS,
+        Some(key.into()),
+        Some(before.version),
+        Action::Remove,
+    );
     closed(state.commit(changeset(vec![remove])).await.unwrap_err());
     // A new answer in a closed round: its round after the change is closed.
     let new_key = "1472/icdp/exempel-2021";
@@ -316,18 +350,41 @@ async fn a_closed_round_refuses_every_change_in_the_store_and_nothing_is_written
     // A whole changeset is refused, also its edits of other records.
     let sambu = store.record(&SAMBU, TIBRO).await.unwrap().unwrap();
     let both = vec![
-        Edit::new(&SAMBU, Some(TIBRO.into()), Some(sambu.version), Action::Confirm),
-        answer(TIBRO, "abc", "exempel-2024", "not_offered", Some(before.version)),
+        Edit::new(
+            &SAMBU,
+            Some(TIBRO.into()),
+            Some(sambu.version),
+            Action::Confirm,
+        ),
+        answer(
+            TIBRO,
+            "abc",
+            "exempel-2024",
+            "not_offered",
+            Some(before.version),
+        ),
     ];
     closed(state.commit(changeset(both)).await.unwrap_err());
     assert_eq!(store.record(&SAMBU, TIBRO).await.unwrap().unwrap(), sambu);
-    assert_eq!(store.record(&OFFERINGS, key).await.unwrap().unwrap(), before);
+    assert_eq!(
+        store.record(&OFFERINGS, key).await.unwrap().unwrap(),
+        before
+    );
     assert_eq!(change_count(&state).await, changes, "nothing logged");
 
     // Revert: a change made while the round was open cannot be undone once it is closed.
-    let round = store.record(&ROUNDS, "exempel-2024").await.unwrap().unwrap();
+    let round = store
+        .record(&ROUNDS, "exempel-2024")
+        .await
+        .unwrap()
+        .unwrap();
     let status = |s: &str, base: i64| {
-        let mut e = Edit::new(&ROUNDS, Some("exempel-2024".into()), Some(base), Action::Save);
+        let mut e = Edit::new(
+            &ROUNDS,
+            Some("exempel-2024".into()),
+            Some(base),
+            Action::Save,
+        );
         e.fields.insert("status".into(), s.into());
         e.source = round.field("source").into();
         e
@@ -336,7 +393,13 @@ async fn a_closed_round_refuses_every_change_in_the_store_and_nothing_is_written
     let opened = state
         .commit(changeset(vec![
             status("open", round.version),
-            answer(TIBRO, "abc", "exempel-2024", "not_offered", Some(before.version)),
+            answer(
+                TIBRO,
+                "abc",
+                "exempel-2024",
+                "not_offered",
+                Some(before.version),
+            ),
         ]))
         .await
         .unwrap();
@@ -350,7 +413,12 @@ async fn a_closed_round_refuses_every_change_in_the_store_and_nothing_is_written
     let now = store.record(&OFFERINGS, key).await.unwrap().unwrap();
     assert_eq!(now.field("status"), "not_offered");
     // The rest of the kommun's facts can still be changed.
-    let sambu = Edit::new(&SAMBU, Some(TIBRO.into()), Some(sambu.version), Action::Confirm);
+    let sambu = Edit::new(
+        &SAMBU,
+        Some(TIBRO.into()),
+        Some(sambu.version),
+        Action::Confirm,
+    );
     state.commit(changeset(vec![sambu])).await.unwrap();
 }
 
@@ -364,14 +432,24 @@ async fn the_desk_shows_a_closed_round_read_only_and_refuses_its_forms() {
     let page = get(&state, "/admin/kommun/1472", &anna).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Omgången <strong>Uppföljning 2023/24</strong> är stängd: svaren visas men kan inte längre ändras."), "{}", page.text);
-    assert!(!page.text.contains(r#"href="/admin/kommun/1472/program/"#), "no edit link");
-    assert!(page.text.contains(r#"href="/admin/kommun/1472/sambu""#), "other facts stay editable");
-    let programmes = &page.text[page.text.find(r#"id="program""#).unwrap()..page.text.find(r#"id="sambu""#).unwrap()];
+    assert!(
+        !page.text.contains(r#"href="/admin/kommun/1472/program/"#),
+        "no edit link"
+    );
+    assert!(
+        page.text.contains(r#"href="/admin/kommun/1472/sambu""#),
+        "other facts stay editable"
+    );
+    let programmes = &page.text
+        [page.text.find(r#"id="program""#).unwrap()..page.text.find(r#"id="sambu""#).unwrap()];
     assert!(!programmes.contains("Bekräfta oförändrat"), "{programmes}");
     let form = get(&state, "/admin/kommun/1472/program/abc", &anna).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.text.contains("är stängd"), "{}", form.text);
-    assert!(!form.text.contains(r#"<form class="redigera""#), "read-only");
+    assert!(
+        !form.text.contains(r#"<form class="redigera""#),
+        "read-only"
+    );
     let posted = post(
         &state,
         "/admin/kommun/1472/program/abc?omgang=uppfoljning-2024",
@@ -395,18 +473,42 @@ async fn the_desk_shows_a_closed_round_read_only_and_refuses_its_forms() {
     // The sources collection is open: editable.
     let sources = get(&state, "/admin/kommun/1472?omgang=offentliga-kallor", &anna).await;
     assert!(!sources.text.contains("är stängd"));
-    assert!(sources.text.contains(r#"href="/admin/kommun/1472/program/abc?omgang=offentliga-kallor""#), "{}", sources.text);
+    assert!(
+        sources
+            .text
+            .contains(r#"href="/admin/kommun/1472/program/abc?omgang=offentliga-kallor""#),
+        "{}",
+        sources.text
+    );
 
     // With a survey round open, the desk edits it by default.
     common::open_round(&state, "uppfoljning-2026", "Uppföljning 2026").await;
     let page = get(&state, "/admin/kommun/1472", &anna).await;
-    assert!(page.text.contains(r#"<option value="uppfoljning-2026" selected>Uppföljning 2026 (öppen)</option>"#), "{}", page.text);
-    assert!(page.text.contains(r#"href="/admin/kommun/1472/program/abc""#));
+    assert!(
+        page.text.contains(
+            r#"<option value="uppfoljning-2026" selected>Uppföljning 2026 (öppen)</option>"#
+        ),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains(r#"href="/admin/kommun/1472/program/abc""#)
+    );
     let form = get(&state, "/admin/kommun/1472/program/abc", &anna).await;
     assert!(form.text.contains(r#"<form class="redigera""#));
-    assert!(form.text.contains(r#"name="omgang" value="uppfoljning-2026""#));
+    assert!(
+        form.text
+            .contains(r#"name="omgang" value="uppfoljning-2026""#)
+    );
     let closed = get(&state, "/admin/kommun/1472?omgang=uppfoljning-2024", &anna).await;
-    assert!(closed.text.contains("Svar samlas nu in i Uppföljning 2026."), "{}", closed.text);
+    assert!(
+        closed
+            .text
+            .contains("Svar samlas nu in i Uppföljning 2026."),
+        "{}",
+        closed.text
+    );
 }
 
 #[tokio::test]
@@ -420,7 +522,10 @@ async fn the_progress_view_counts_answered_confirmed_and_unknown_per_kommun() {
     // answered = erbjuds or erbjuds inte in exempel-2024, confirmed = the same as in
     // exempel-2021, okänt = the rest.
     let p = a.progress(k("1496"), r);
-    assert_eq!((p.programmes, p.answered, p.confirmed, p.unknown), (29, 17, 14, 12));
+    assert_eq!(
+        (p.programmes, p.answered, p.confirmed, p.unknown),
+        (29, 17, 14, 12)
+    );
     let p = a.progress(k(TIBRO), r);
     assert_eq!((p.answered, p.confirmed, p.unknown), (11, 11, 18));
     let p = a.progress(k("1444"), r);
@@ -445,9 +550,15 @@ async fn the_progress_view_counts_answered_confirmed_and_unknown_per_kommun() {
     let t = &kommun.text;
     assert!(t.contains("Skövde i Uppföljning 2024 (exempel): 17 av 29 program besvarade, 14 bekräftade i omgången, 12 okänt."), "{t}");
     assert!(t.contains(r#"<th scope="col">Svar i Kartläggning 2021 (exempel)</th>"#));
-    assert!(t.contains(r#"href="/admin/kommun/1496/program/abc?omgang=exempel-2024""#), "{t}");
+    assert!(
+        t.contains(r#"href="/admin/kommun/1496/program/abc?omgang=exempel-2024""#),
+        "{t}"
+    );
     assert_eq!(t.matches("bekräftat: samma som förra omgången").count(), 14);
-    assert!(t.contains(">Visa<"), "a closed round's cells are shown, not edited");
+    assert!(
+        t.contains(">Visa<"),
+        "a closed round's cells are shown, not edited"
+    );
 
     // A redaktör sees only her own kommun, and not another's page.
     let anna = person(&state, "anna@tibro.se", "redaktor", &[TIBRO]).await;
@@ -459,7 +570,10 @@ async fn the_progress_view_counts_answered_confirmed_and_unknown_per_kommun() {
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     let none = get(&state, "/admin/omgangar/finns-inte", &anna).await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
-    assert!(none.text.contains("Det finns ingen omgång med koden ”finns-inte”."));
+    assert!(
+        none.text
+            .contains("Det finns ingen omgång med koden ”finns-inte”.")
+    );
 }
 
 #[tokio::test]
@@ -470,9 +584,18 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
 
     let list = get(&state, "/admin/omgangar", &berit).await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.text.contains(r#"<a href="/admin/omgangar">Omgångar</a>"#), "in the menu");
+    assert!(
+        list.text
+            .contains(r#"<a href="/admin/omgangar">Omgångar</a>"#),
+        "in the menu"
+    );
     assert!(list.text.contains("Ny omgång"));
-    assert!(list.text.contains(r#"<td data-label="Status">stängd, visas på kartan</td>"#), "{}", list.text);
+    assert!(
+        list.text
+            .contains(r#"<td data-label="Status">stängd, visas på kartan</td>"#),
+        "{}",
+        list.text
+    );
 
     // A bad period and a taken code: errors next to the fields, nothing made.
     let changes = change_count(&state).await;
@@ -480,20 +603,41 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
         &state,
         "/admin/omgangar",
         &berit,
-        &[("version", ""), ("id", "uppfoljning-2024"), ("name", "X"), ("collected", "2026"), ("source", "https://x.example")],
+        &[
+            ("version", ""),
+            ("id", "uppfoljning-2024"),
+            ("name", "X"),
+            ("collected", "2026"),
+            ("source", "https://x.example"),
+        ],
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text.contains("Det finns redan en post med koden ”uppfoljning-2024”"), "{}", bad.text);
+    assert!(
+        bad.text
+            .contains("Det finns redan en post med koden ”uppfoljning-2024”"),
+        "{}",
+        bad.text
+    );
     let bad = post(
         &state,
         "/admin/omgangar",
         &berit,
-        &[("version", ""), ("id", "ny-2026"), ("name", "Ny"), ("collected", "våren"), ("source", "https://x.example")],
+        &[
+            ("version", ""),
+            ("id", "ny-2026"),
+            ("name", "Ny"),
+            ("collected", "våren"),
+            ("source", "https://x.example"),
+        ],
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
-    assert!(bad.text.contains(r##"href="#f-collected""##), "{}", bad.text);
+    assert!(
+        bad.text.contains(r##"href="#f-collected""##),
+        "{}",
+        bad.text
+    );
     assert_eq!(change_count(&state).await, changes);
 
     let made = post(
@@ -516,7 +660,11 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
     let round = &a.inventory.rounds[r];
     assert_eq!(round.status, RoundStatus::Open);
     assert_eq!(round.kind, skaraborgskartan::vocabulary::RoundKind::Survey);
-    assert_eq!(r, a.inventory.rounds.len() - 1, "last: rounds are chronological");
+    assert_eq!(
+        r,
+        a.inventory.rounds.len() - 1,
+        "last: rounds are chronological"
+    );
     drop(a);
 
     // A redaktör answers in it; then the samordnare closes it after the summary.
@@ -524,7 +672,11 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
         &state,
         "/admin/kommun/1472/program/abc",
         &anna,
-        &[("version", ""), ("status", "offered"), ("source", "https://www.tibro.se/abc")],
+        &[
+            ("version", ""),
+            ("status", "offered"),
+            ("source", "https://www.tibro.se/abc"),
+        ],
     )
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
@@ -535,7 +687,11 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
         "{}",
         summary.text
     );
-    assert!(summary.text.contains("Kartan, sidorna och exporterna visar den sedan som den aktuella omgången."));
+    assert!(
+        summary
+            .text
+            .contains("Kartan, sidorna och exporterna visar den sedan som den aktuella omgången.")
+    );
     let version = hidden(&summary.text, "version");
     let closed = post(
         &state,
@@ -545,7 +701,11 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
     )
     .await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.text);
-    assert!(closed.location.starts_with("/admin/omgangar/uppfoljning-2026?sparat="));
+    assert!(
+        closed
+            .location
+            .starts_with("/admin/omgangar/uppfoljning-2026?sparat=")
+    );
     // Closing again from the same (old) page is a conflict, not a second change.
     let again = post(
         &state,
@@ -563,15 +723,31 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
         &state,
         "/admin/kommun/1472/program/abc?omgang=uppfoljning-2026",
         &anna,
-        &[("version", "1"), ("omgang", "uppfoljning-2026"), ("status", "not_offered"), ("source", "https://www.tibro.se/abc")],
+        &[
+            ("version", "1"),
+            ("omgang", "uppfoljning-2026"),
+            ("status", "not_offered"),
+            ("source", "https://www.tibro.se/abc"),
+        ],
     )
     .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
 
     // Reopened: editable again.
     let list = get(&state, "/admin/omgangar", &berit).await;
-    assert!(list.text.contains(r#"action="/admin/omgangar/uppfoljning-2026/oppna""#), "{}", list.text);
-    let reopened = post(&state, "/admin/omgangar/uppfoljning-2026/oppna", &berit, &[]).await;
+    assert!(
+        list.text
+            .contains(r#"action="/admin/omgangar/uppfoljning-2026/oppna""#),
+        "{}",
+        list.text
+    );
+    let reopened = post(
+        &state,
+        "/admin/omgangar/uppfoljning-2026/oppna",
+        &berit,
+        &[],
+    )
+    .await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.text);
     let a = state.atlas();
     assert_eq!(a.open_round(), a.round_index("uppfoljning-2026"));
@@ -606,7 +782,11 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
     assert_eq!(changes[2].comment, "Omgången öppnad igen");
     let history = get(&state, "/admin/historik?typ=rounds", &berit).await;
     assert!(history.text.contains("3 ändringar"), "{}", history.text);
-    assert!(history.text.contains("<td>öppen</td><td>stängd</td>"), "{}", history.text);
+    assert!(
+        history.text.contains("<td>öppen</td><td>stängd</td>"),
+        "{}",
+        history.text
+    );
     assert!(history.text.contains("<td>stängd</td><td>öppen</td>"));
 }
 
@@ -624,19 +804,34 @@ async fn a_redaktor_cannot_create_close_or_reopen_a_round() {
         &state,
         "/admin/omgangar",
         &anna,
-        &[("version", ""), ("id", "egen"), ("name", "Egen"), ("collected", "2026"), ("source", "https://x.example")],
+        &[
+            ("version", ""),
+            ("id", "egen"),
+            ("name", "Egen"),
+            ("collected", "2026"),
+            ("source", "https://x.example"),
+        ],
     )
     .await;
     assert_eq!(made.status, StatusCode::FORBIDDEN);
-    assert!(made.text.contains("Omgångar skapas, stängs och öppnas bara av samordnaren"));
+    assert!(
+        made.text
+            .contains("Omgångar skapas, stängs och öppnas bara av samordnaren")
+    );
     for uri in [
         "/admin/omgangar/uppfoljning-2026/stang",
         "/admin/omgangar/uppfoljning-2024/oppna",
     ] {
-        assert_eq!(post(&state, uri, &anna, &[]).await.status, StatusCode::FORBIDDEN, "{uri}");
+        assert_eq!(
+            post(&state, uri, &anna, &[]).await.status,
+            StatusCode::FORBIDDEN,
+            "{uri}"
+        );
     }
     assert_eq!(
-        get(&state, "/admin/omgangar/uppfoljning-2026/stang", &anna).await.status,
+        get(&state, "/admin/omgangar/uppfoljning-2026/stang", &anna)
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(change_count(&state).await, changes, "nothing logged");

@@ -1188,7 +1188,9 @@ async fn an_answer_in_a_closed_round_is_409_and_a_round_is_opened_and_closed_by_
         assert_eq!(code, "omgang_stangd");
         assert_eq!(
             message,
-            format!("Omgången ”{name}” är stängd: svaren kan inte längre ändras. Inget har sparats.")
+            format!(
+                "Omgången ”{name}” är stängd: svaren kan inte längre ändras. Inget har sparats."
+            )
         );
     };
     let before = d.stored().await;
@@ -1212,7 +1214,12 @@ async fn an_answer_in_a_closed_round_is_409_and_a_round_is_opened_and_closed_by_
 
     // The samordnare closes the sources collection: its answers are frozen (save, confirm).
     let r = d.put(s, &sources, "\"v1\"", close).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
     assert_eq!(r.json()["fields"]["status"], "closed");
     let frozen = d.stored().await;
     let name = "Offentliga källor";
@@ -1230,5 +1237,10 @@ async fn an_answer_in_a_closed_round_is_409_and_a_round_is_opened_and_closed_by_
     let r = d.put(s, &sources, "\"v2\"", open).await;
     assert_eq!(r.status, StatusCode::OK);
     let r = d.put(s, ABC_SKOVDE, "\"v1\"", note("ändrad")).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
 }

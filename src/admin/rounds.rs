@@ -31,10 +31,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(LIST, get(list).post(create))
         .route("/admin/omgangar/{id}", get(progress))
-        .route(
-            "/admin/omgangar/{id}/stang",
-            get(close_page).post(close),
-        )
+        .route("/admin/omgangar/{id}/stang", get(close_page).post(close))
         .route("/admin/omgangar/{id}/oppna", post(reopen))
         .route("/admin/omgangar/{id}/kommun/{kod}", get(kommun))
 }
@@ -161,7 +158,10 @@ pub async fn list(
             }
         }
     };
-    Ok(layout::respond(StatusCode::OK, page(&editor, "Omgångar", main)))
+    Ok(layout::respond(
+        StatusCode::OK,
+        page(&editor, "Omgångar", main),
+    ))
 }
 
 /// "Stäng" (a link to the page that shows the progress first) or "Öppna igen" (a form).
@@ -292,7 +292,10 @@ pub async fn progress(
         }
         @if samordnare { p { (lifecycle(&a, &editor, r)) } }
     };
-    Ok(layout::respond(StatusCode::OK, page(&editor, &round.name, main)))
+    Ok(layout::respond(
+        StatusCode::OK,
+        page(&editor, &round.name, main),
+    ))
 }
 
 /// One answer as the progress pages show it: its state (okänt for none), with what it rests on.

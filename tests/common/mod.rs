@@ -446,7 +446,8 @@ pub async fn open_round(state: &AppState, id: &str, name: &str) -> String {
         e.fields.insert(k.into(), v.into());
     }
     // The example data set wants every source marked as such.
-    let example = state.atlas().inventory.dataset.config.kind == skaraborgskartan::dataset::Kind::Example;
+    let example =
+        state.atlas().inventory.dataset.config.kind == skaraborgskartan::dataset::Kind::Example;
     e.source = if example {
         "EXEMPEL: en omgång för test".into()
     } else {

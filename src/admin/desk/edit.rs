@@ -167,7 +167,7 @@ pub fn form(
                 @if *name == "round" { input type="hidden" name=(ROUND) value=(value); }
             }
             @for s in &specs {
-                @if !(s.key && target.key.is_some()) && !target.is_fixed(s.column) { (field(s, values, errors)) }
+                @if !(target.is_fixed(s.column) || (s.key && target.key.is_some())) { (field(s, values, errors)) }
             }
             fieldset.falt.proveniens {
                 legend { "Källa och datum" }
@@ -524,7 +524,10 @@ async fn frozen(state: &AppState, editor: &Editor, target: &Target, r: usize) ->
         }
         (history)
     };
-    Ok(layout::respond(StatusCode::OK, page(editor, &target.title, main)))
+    Ok(layout::respond(
+        StatusCode::OK,
+        page(editor, &target.title, main),
+    ))
 }
 
 /// "Omgången … är stängd": the notice on the desk's pages of a closed round.
