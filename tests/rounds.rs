@@ -733,6 +733,22 @@ async fn a_round_is_created_closed_and_reopened_through_its_pages_and_each_step_
     .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
 
+    // Opening an open round, or closing a closed one, changes nothing.
+    let twice = post(
+        &state,
+        "/admin/omgangar/offentliga-kallor/oppna",
+        &berit,
+        &[],
+    )
+    .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(
+        twice
+            .text
+            .contains("Omgången ”Offentliga källor” är redan öppen."),
+        "{}",
+        twice.text
+    );
     // Reopened: editable again.
     let list = get(&state, "/admin/omgangar", &berit).await;
     assert!(

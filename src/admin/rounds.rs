@@ -478,6 +478,15 @@ async fn set_status(
         let text = format!("Det finns ingen omgång med koden ”{id}”.");
         return Err(refuse(&editor, StatusCode::NOT_FOUND, "Omgången finns inte", &text).into());
     };
+    let now = RoundStatus::parse(record.field("status")).unwrap_or(RoundStatus::Closed);
+    if now == status {
+        let text = format!(
+            "Omgången ”{}” är redan {}.",
+            record.field("name"),
+            status.label()
+        );
+        return Err(refuse(&editor, StatusCode::CONFLICT, "Ingenting att ändra", &text).into());
+    }
     let base = match values.get("version") {
         "" => Some(record.version),
         _ => forms::posted_version(&values)
