@@ -13,7 +13,9 @@ pub use crate::geography::{Geography, Kommun};
 use crate::inventory::{
     Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
 };
-use crate::vocabulary::{CellState, OfferingStatus, PartsStatus, RoundKind, SambuStatus};
+use crate::vocabulary::{
+    CellState, OfferingStatus, PartsStatus, RoundKind, RoundStatus, SambuStatus,
+};
 
 /// What the snapshot says about one kommun × round × programme.
 #[derive(Debug, Clone, Copy)]
@@ -33,8 +35,10 @@ pub struct Atlas {
     pub inventory: Inventory,
     /// The region's geography, shared by every snapshot of the same boundaries.
     pub geography: Arc<Geography>,
-    /// The round shown when a request names none, the current picture: the newest survey round
-    /// (with public sources as supplementary evidence), else the newest source collection.
+    /// The round shown when a request names none, the current picture: the newest closed
+    /// survey round (with public sources as supplementary evidence), else the newest source
+    /// collection, else the last. An open survey round is still being answered: it is shown
+    /// only when asked for.
     pub default_round: usize,
     /// Answers confirmed before this date are shown as "okänt i dag" in current views.
     pub stale_before: PartialDate,
@@ -78,14 +82,20 @@ impl Atlas {
         );
         let kinds: Vec<RoundKind> = inventory.rounds.iter().map(|r| r.kind).collect();
         let newest = |kind| kinds.iter().rposition(|k| *k == kind);
-        let default_round = newest(RoundKind::Survey)
+        let closed_survey = inventory
+            .rounds
+            .iter()
+            .rposition(|r| r.kind == RoundKind::Survey && r.status == RoundStatus::Closed);
+        let default_round = closed_survey
             .or_else(|| newest(RoundKind::Sources))
             .unwrap_or(nr.saturating_sub(1));
+        // The round shown is the one whose start says what "today" is: opening a new round
+        // changes nothing on the public pages until it is closed.
         let stale_before =
             inventory
                 .dataset
                 .stale_before()
-                .unwrap_or_else(|| match newest(RoundKind::Survey) {
+                .unwrap_or_else(|| match closed_survey {
                     Some(r) => inventory.rounds[r].collected.from,
                     None => years_ago(inventory.dataset.config.freshness.max_age_years),
                 });
@@ -230,6 +240,53 @@ impl Atlas {
             .count()
     }
 
+    /// The newest open survey round: the one being answered now, which the desk edits by
+    /// default (None when no survey round is open).
+    pub fn open_round(&self) -> Option<usize> {
+        self.inventory
+            .rounds
+            .iter()
+            .rposition(|r| r.kind == RoundKind::Survey && r.status == RoundStatus::Open)
+    }
+
+    /// Whether round `r` is a survey still being answered (pages label it as in progress).
+    pub fn in_progress(&self, r: usize) -> bool {
+        let round = &self.inventory.rounds[r];
+        round.kind == RoundKind::Survey && round.status == RoundStatus::Open
+    }
+
+    /// The round's own answer for kommun `k`, programme `p` (never supplementary evidence).
+    pub fn own_offering(&self, k: usize, r: usize, p: usize) -> Option<&Offering> {
+        let c = self.cell(k, r, p);
+        if c.supplementary {
+            return None;
+        }
+        c.row.map(|i| &self.inventory.offerings[i as usize])
+    }
+
+    /// How far kommun `k` has come in round `r`: see [`Progress`].
+    pub fn progress(&self, k: usize, r: usize) -> Progress {
+        let previous = self.previous_survey(r);
+        let mut out = Progress {
+            programmes: self.programmes().len(),
+            ..Progress::default()
+        };
+        for p in 0..out.programmes {
+            let status = self.own_offering(k, r, p).map(|o| o.status);
+            match status {
+                Some(s @ (OfferingStatus::Offered | OfferingStatus::NotOffered)) => {
+                    out.answered += 1;
+                    let before = previous.and_then(|q| self.own_offering(k, q, p));
+                    if before.is_some_and(|o| o.status == s) {
+                        out.confirmed += 1;
+                    }
+                }
+                Some(OfferingStatus::Unknown) | None => out.unknown += 1,
+            }
+        }
+        out
+    }
+
     /// The survey round before `r` (for "compared with the previous round"), if `r` is a survey.
     pub fn previous_survey(&self, r: usize) -> Option<usize> {
         let rounds = &self.inventory.rounds;
@@ -345,6 +402,20 @@ impl Atlas {
     pub fn document_index(&self, slug: &str) -> Option<usize> {
         self.inventory.documents.iter().position(|d| d.slug == slug)
     }
+}
+
+/// What an open survey round is called wherever a public page or export shows it.
+pub const IN_PROGRESS: &str = "pågående omgång – svaren är inte klara";
+
+/// A kommun's answers in one round, over the catalogue: `answered` (erbjuds or erbjuds inte) +
+/// `unknown` (no answer, or okänt on purpose) = `programmes`; `confirmed` are the answered
+/// ones that say the same as the kommun's answer in the previous survey round.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub programmes: usize,
+    pub answered: usize,
+    pub confirmed: usize,
+    pub unknown: usize,
 }
 
 /// An answer too old to count today, with its date: "erbjöds 2015 – okänt i dag",

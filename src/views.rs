@@ -21,6 +21,7 @@ pub fn meta(a: &Atlas) -> Value {
         },
         "region": { "id": d.region_id, "name": d.region().name, "kommuner": a.kommuner().len() },
         "default_round": a.inventory.rounds[a.default_round].id,
+        "open_round": a.open_round().map(|r| &a.inventory.rounds[r].id),
         "stale_before": a.stale_before,
         "attribution": d.config.attribution,
     })
@@ -33,7 +34,8 @@ fn kommun_ref(a: &Atlas, k: usize) -> Value {
 
 fn round_ref(a: &Atlas, r: usize) -> Value {
     let round = &a.inventory.rounds[r];
-    json!({ "id": round.id, "name": round.name, "kind": round.kind, "collected": round.collected,
+    json!({ "id": round.id, "name": round.name, "kind": round.kind, "status": round.status,
+            "in_progress": a.in_progress(r), "collected": round.collected,
             "answered_kommuner": a.answered_count(r) })
 }
 
@@ -308,6 +310,8 @@ pub fn region(a: &Atlas) -> Value {
         "rounds": inv.rounds.iter().enumerate().map(|(r, round)| {
             let mut v = json!(round);
             v["kind_label"] = json!(round.kind.label());
+            v["status_label"] = json!(round.status.label());
+            v["in_progress"] = json!(a.in_progress(r));
             v["answered_kommuner"] = json!(a.answered_count(r));
             v["offerings"] = json!(inv.offerings.iter().filter(|o| o.round == round.id).count());
             v["default"] = json!(r == a.default_round);

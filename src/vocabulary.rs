@@ -99,6 +99,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Whether a round still takes answers. A closed round is frozen: its answers can no
+    /// longer be changed (the history keeps how they came to be). An empty or absent `status`
+    /// in rounds.csv reads as closed, as every round was before rounds could be opened.
+    RoundStatus {
+        Open = "open": "öppen",
+        Closed = "closed": "stängd",
+    }
+);
+
+vocabulary!(
     /// A way to reach a kommun about parenting support.
     ContactKind {
         Familjecentral = "familjecentral": "familjecentral",

@@ -163,11 +163,13 @@ async fn change_count(state: &AppState) -> i64 {
         .1
 }
 
-/// The round the desk edits by default (and the public pages show).
-fn default_round(state: &AppState) -> String {
-    let a = state.atlas();
-    a.inventory.rounds[a.default_round].id.clone()
+/// The round the tests edit: a new open survey round, which the desk then edits by default
+/// (the round the public pages show is closed, and frozen). Its creation is one change.
+async fn edit_round(state: &AppState) -> String {
+    common::open_round(state, ROUND, "Uppföljning 2026").await
 }
+
+const ROUND: &str = "uppfoljning-2026";
 
 /// The public kommun page's row of a programme in its table of answers.
 fn public_row<'a>(html: &'a str, slug: &str) -> &'a str {
@@ -183,7 +185,7 @@ fn public_row<'a>(html: &'a str, slug: &str) -> &'a str {
 async fn a_redaktor_sets_abc_for_tibro_and_the_public_pages_and_the_api_show_it_at_once() {
     let (state, _dir) = common::with_store(&common::geodata(), None).await;
     let anna = person(&state, "anna@tibro.se", "redaktor", &[TIBRO]).await;
-    let round = default_round(&state);
+    let round = edit_round(&state).await;
 
     let overview = get(&state, "/admin", &anna).await;
     assert_eq!(overview.status, StatusCode::OK, "{}", overview.text);
@@ -203,8 +205,10 @@ async fn a_redaktor_sets_abc_for_tibro_and_the_public_pages_and_the_api_show_it_
 
     let kommun = get(&state, "/admin/kommun/1472", &anna).await;
     assert_eq!(kommun.status, StatusCode::OK);
-    let round_name = &state.atlas().inventory.rounds[state.atlas().default_round].name;
-    assert!(kommun.text.contains(round_name.as_str()), "names the round");
+    assert!(
+        kommun.text.contains("Uppföljning 2026"),
+        "the open round is the one edited"
+    );
     assert!(
         kommun.text.contains(r#"href="/kommun/1472""#),
         "links the public page"
@@ -282,21 +286,34 @@ async fn a_redaktor_sets_abc_for_tibro_and_the_public_pages_and_the_api_show_it_
         "today unless given"
     );
 
-    // The public page and the API, at once.
-    let public = common::get(&state, "/kommun/1472").await;
+    // The public page and the API, at once, in the open round (labelled as in progress); the
+    // page without a round still shows the closed round, where Tibro has no answer.
+    let public = common::get(&state, &format!("/kommun/1472?round={round}")).await;
     let html = String::from_utf8(public.body).unwrap();
     let row = public_row(&html, "abc");
     assert!(
         row.contains("tillstand erbjuds\"") && row.contains("Tibro kommun, familjecentralen"),
         "{row}"
     );
+    assert!(
+        html.contains("Uppföljning 2026 (pågående omgång – svaren är inte klara)"),
+        "{html}"
+    );
+    let default = common::get(&state, "/kommun/1472").await;
+    let html = String::from_utf8(default.body).unwrap();
+    assert!(
+        !html.contains("Tibro kommun, familjecentralen"),
+        "an open round is not the default"
+    );
     let api = common::get(&state, "/api/v1/kommuner/1472").await.json();
     let current = api["rounds"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["default"] == true)
+        .find(|r| r["id"] == round.as_str())
         .unwrap();
+    assert_eq!(current["default"], false);
+    assert_eq!(current["in_progress"], true);
     let abc = current["offerings"]
         .as_array()
         .unwrap()
@@ -369,7 +386,11 @@ async fn a_redaktor_sets_abc_for_tibro_and_the_public_pages_and_the_api_show_it_
         &berit,
     )
     .await;
-    assert!(by_period.text.contains("2 ändringar"), "{}", by_period.text);
+    assert!(
+        by_period.text.contains("3 ändringar"),
+        "the round's creation and two edits: {}",
+        by_period.text
+    );
     let before = get(&state, "/admin/historik?till=2020-01-01", &berit).await;
     assert!(before.text.contains("Inga ändringar hittades."));
     let bad = get(&state, "/admin/historik?fran=igår", &berit).await;
@@ -386,7 +407,7 @@ async fn a_redaktor_sets_abc_for_tibro_and_the_public_pages_and_the_api_show_it_
 async fn a_redaktor_cannot_edit_another_kommun_nor_the_catalogue() {
     let (state, _dir) = common::with_store(&common::geodata(), None).await;
     let anna = person(&state, "anna@tibro.se", "redaktor", &[TIBRO]).await;
-    let round = default_round(&state);
+    let round = edit_round(&state).await;
 
     let page = get(&state, "/admin/kommun/1496", &anna).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -481,7 +502,11 @@ async fn a_redaktor_cannot_edit_another_kommun_nor_the_catalogue() {
     assert_eq!(posted.status, StatusCode::FORBIDDEN);
     assert_eq!(record(&state, "programmes", "abc").await.unwrap(), abc);
     assert!(record(&state, "programmes", "ny-kurs").await.is_none());
-    assert_eq!(change_count(&state).await, 0, "nothing logged");
+    assert_eq!(
+        change_count(&state).await,
+        1,
+        "nothing logged but the round's creation"
+    );
 
     // The history: only her kommuner; someone else's change of Skövde is neither listed nor
     // revertable by her.
@@ -540,7 +565,7 @@ async fn without_a_live_session_or_its_csrf_token_nothing_is_shown_or_saved() {
         ("status", "offered"),
         ("source", "https://www.tibro.se/abc"),
     ];
-    let key = format!("{TIBRO}/abc/{}", default_round(&state));
+    let key = format!("{TIBRO}/abc/{}", edit_round(&state).await);
 
     // No session: a page sends to sign-in (and back), a form is refused.
     let page = send(&state, Method::GET, "/admin/kommun/1472", None, None).await;
@@ -638,7 +663,7 @@ async fn without_a_live_session_or_its_csrf_token_nothing_is_shown_or_saved() {
             .status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(change_count(&state).await, 0);
+    assert_eq!(change_count(&state).await, 1, "only the round's creation");
 }
 
 #[tokio::test]
@@ -646,7 +671,7 @@ async fn a_bad_value_or_a_missing_source_is_a_swedish_error_next_to_the_field_an
  {
     let (state, _dir) = common::with_store(&common::geodata(), None).await;
     let anna = person(&state, "anna@tibro.se", "redaktor", &[TIBRO]).await;
-    let key = format!("{TIBRO}/abc/{}", default_round(&state));
+    let key = format!("{TIBRO}/abc/{}", edit_round(&state).await);
 
     let r = post(
         &state,
@@ -760,8 +785,8 @@ async fn a_bad_value_or_a_missing_source_is_a_swedish_error_next_to_the_field_an
     assert!(record(&state, "offerings", &key).await.is_none());
     assert_eq!(
         change_count(&state).await,
-        0,
-        "nothing written, nothing logged"
+        1,
+        "nothing written, nothing logged but the round's creation"
     );
 }
 
@@ -769,7 +794,7 @@ async fn a_bad_value_or_a_missing_source_is_a_swedish_error_next_to_the_field_an
 async fn okant_is_a_real_answer_kept_as_a_row_and_shown_with_its_source() {
     let (state, _dir) = common::with_store(&common::geodata(), None).await;
     let anna = person(&state, "anna@tibro.se", "redaktor", &[TIBRO]).await;
-    let key = format!("{TIBRO}/abc/{}", default_round(&state));
+    let key = format!("{TIBRO}/abc/{}", edit_round(&state).await);
     let saved = post(
         &state,
         "/admin/kommun/1472/program/abc",
@@ -805,7 +830,12 @@ async fn okant_is_a_real_answer_kept_as_a_row_and_shown_with_its_source() {
         .expect("the row is kept");
     assert_eq!((r.field("status"), r.version), ("unknown", 2));
 
-    let html = String::from_utf8(common::get(&state, "/kommun/1472").await.body).unwrap();
+    let html = String::from_utf8(
+        common::get(&state, &format!("/kommun/1472?round={ROUND}"))
+            .await
+            .body,
+    )
+    .unwrap();
     let row = public_row(&html, "abc");
     assert!(
         row.contains("tillstand okant") && row.contains("Samtal med familjecentralen 2026"),
@@ -817,7 +847,7 @@ async fn okant_is_a_real_answer_kept_as_a_row_and_shown_with_its_source() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["default"] == true)
+        .find(|r| r["id"] == ROUND)
         .unwrap();
     let abc = current["offerings"]
         .as_array()
@@ -928,7 +958,7 @@ async fn a_save_on_a_stale_version_gets_the_conflict_page_and_never_overwrites()
     );
 
     // A new record both created: the second gets the conflict page too.
-    let round = default_round(&state);
+    let round = edit_round(&state).await;
     for (who, status, expect) in [
         (&anna, "offered", StatusCode::SEE_OTHER),
         (&bo, "not_offered", StatusCode::CONFLICT),
@@ -1104,7 +1134,7 @@ async fn a_change_can_be_reverted_from_the_history_and_the_revert_is_logged() {
 async fn bekrafta_allt_oforandrat_changes_only_the_dates_in_one_changeset() {
     let (state, _dir) = common::with_store(&common::geodata(), None).await;
     let anna = person(&state, "anna@tibro.se", "redaktor", &[TIBRO]).await;
-    let round = default_round(&state);
+    let round = edit_round(&state).await;
     // One offering in the round besides the records Tibro already has.
     let saved = post(
         &state,
@@ -1401,6 +1431,7 @@ fn assert_escaped(what: &str, html: &str) {
 async fn hostile_strings_in_every_text_field_come_out_escaped() {
     let (state, _dir) = common::with_store(&common::geodata(), None).await;
     let berit = person(&state, "berit@vgregion.se", "samordnare", &[]).await;
+    let round = edit_round(&state).await;
     let abc_name = format!("ABC {SCRIPT}");
     let saves: Vec<(&str, Vec<(&str, &str)>)> = vec![
         (
@@ -1482,6 +1513,17 @@ async fn hostile_strings_in_every_text_field_come_out_escaped() {
             ],
         ),
         (
+            "/admin/omgangar",
+            vec![
+                ("version", ""),
+                ("id", "fientlig"),
+                ("name", SCRIPT),
+                ("collected", "2026"),
+                ("note", ATTRIBUTE),
+                ("source", FORMULA),
+            ],
+        ),
+        (
             "/admin/dokument/oken",
             vec![
                 ("version", "1"),
@@ -1515,6 +1557,10 @@ async fn hostile_strings_in_every_text_field_come_out_escaped() {
         "/admin/program/abc",
         "/admin/dokument/oken",
         "/admin/historik",
+        "/admin/omgangar",
+        "/admin/omgangar/fientlig",
+        "/admin/omgangar/fientlig/stang",
+        "/admin/omgangar/uppfoljning-2026/kommun/1472",
     ] {
         let r = get(&state, uri, &berit).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
@@ -1553,11 +1599,12 @@ async fn hostile_strings_in_every_text_field_come_out_escaped() {
     assert_escaped("conflict page", &r.text);
 
     for uri in [
-        "/kommun/1472",
-        "/program/abc",
-        "/",
-        "/jamfor?kommuner=1472,1496",
+        format!("/kommun/1472?round={round}"),
+        format!("/program/abc?round={round}"),
+        format!("/?kommun=1472&round={round}"),
+        format!("/jamfor?kommuner=1472,1496&round={round}"),
     ] {
+        let uri = uri.as_str();
         let r = common::get(&state, uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         let html = String::from_utf8(r.body).unwrap();
@@ -1567,7 +1614,6 @@ async fn hostile_strings_in_every_text_field_come_out_escaped() {
         assert!(html.contains("&lt;script&gt;"), "{uri}: shown, escaped");
     }
     // The CSV export for Excel: a cell that could be a formula starts with an apostrophe.
-    let round = default_round(&state);
     let csv = common::get(
         &state,
         &format!("/api/v1/export/erbjudanden?format=csv&kommun=1472&round={round}"),

@@ -267,13 +267,15 @@ async fn pages_in_a_browser_example_data() {
     browser_suite("example", common::geodata().join("example")).await;
 }
 
-/// The admin pages on a store of their own (the shipped data), a redaktör of Tibro and a
-/// samordnare signed in.
+/// The admin pages on a store of their own (the shipped data with an open survey round
+/// `uppfoljning-2026`), a redaktör of Tibro and a samordnare signed in.
 #[tokio::test]
 async fn admin_pages_in_a_browser() {
     let dir = suite_dir();
     let node = check_prerequisites(&dir);
     let (state, _store) = common::with_store(&common::geodata(), None).await;
+    // The shown round is closed (frozen): the desk's edits go into an open round.
+    common::open_round(&state, "uppfoljning-2026", "Uppföljning 2026").await;
     let session = async |email: &str, role: &str, kommuner: &[&str]| {
         let id = common::account(&state, email, role, kommuner).await;
         let (cookie, _csrf) = common::session_for(&state, id).await;

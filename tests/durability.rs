@@ -261,7 +261,6 @@ const IMPORT_ROUND: &str = "prov-2026";
 async fn seeded_for_import(state: &Path) -> (String, String) {
     use skaraborgskartan::auth::Role;
     use skaraborgskartan::auth::sessions::{COOKIE, Stage};
-    use skaraborgskartan::store::{Action, Changeset, Edit, ROUNDS, Scope};
     let data = common::process::root().join("geodata");
     let store = skaraborgskartan::server::open_store(state, &data, None)
         .await
@@ -271,36 +270,12 @@ async fn seeded_for_import(state: &Path) -> (String, String) {
         .unwrap();
     let store = Arc::new(store);
     let app = skaraborgskartan::AppState::new(atlas).with_store(store.clone(), None);
-    let header = store.records(&ROUNDS).await.unwrap()[0].fields.clone();
-    let mut e = Edit::new(&ROUNDS, None, None, Action::Save);
-    for (k, v) in [
-        ("id", IMPORT_ROUND),
-        ("name", "Provomgång (bara i testets tillfälliga lager)"),
-        ("kind", "survey"),
-        ("collected", "2026"),
-        (
-            "note",
-            "Påhittad omgång för provet av en import som avbryts.",
-        ),
-    ] {
-        e.fields.insert(k.into(), v.into());
-    }
-    if header.contains_key("status") {
-        e.fields.insert("status".into(), "open".into());
-    }
-    e.source = "tests/durability.rs".into();
-    app.commit(Changeset {
-        account_id: None,
-        actor: "test".into(),
-        scope: Scope::Region,
-        kind: "edit",
-        comment: String::new(),
-        edits: vec![e],
-        undoes: None,
-        import: None,
-    })
-    .await
-    .unwrap();
+    common::open_round(
+        &app,
+        IMPORT_ROUND,
+        "Provomgång (bara i testets tillfälliga lager)",
+    )
+    .await;
     let (id, _) = store
         .invite(
             "berit@example.se",

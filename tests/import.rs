@@ -7,13 +7,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use skaraborgskartan::store::{Action, Changeset, Edit, HistoryFilter, OFFERINGS, ROUNDS, Scope};
+use skaraborgskartan::store::{Action, Changeset, Edit, HistoryFilter, OFFERINGS, Scope};
 use skaraborgskartan::{AppState, router};
 use tower::ServiceExt;
 
@@ -161,29 +160,6 @@ async fn person(state: &AppState, email: &str, role: &str, kommuner: &[&str]) ->
     Person { cookie, csrf }
 }
 
-/// A new survey round to import into (as the samordnare creates it), open where rounds have a
-/// status.
-async fn new_round(state: &AppState) {
-    let store = state.store().unwrap();
-    let header = store.records(&ROUNDS).await.unwrap()[0].fields.clone();
-    let mut e = Edit::new(&ROUNDS, None, None, Action::Save);
-    e.fields = BTreeMap::from([
-        ("id".into(), ROUND.into()),
-        ("name".into(), "Uppföljning 2026 (exempel)".into()),
-        ("kind".into(), "survey".into()),
-        ("collected".into(), "2026".into()),
-        (
-            "note".into(),
-            "Exempel: påhittad omgång för test av importen.".into(),
-        ),
-    ]);
-    if header.contains_key("status") {
-        e.fields.insert("status".into(), "open".into());
-    }
-    e.source = "EXEMPEL: påhittad uppgift för demonstration och test".into();
-    state.commit(by_hand(e)).await.unwrap();
-}
-
 /// One edit as the desk would commit it for the samordnare.
 fn by_hand(e: Edit) -> Changeset {
     Changeset {
@@ -200,7 +176,7 @@ fn by_hand(e: Edit) -> Changeset {
 
 async fn setup() -> (AppState, tempfile::TempDir, Person) {
     let (state, dir) = common::with_store(&common::geodata().join("example"), None).await;
-    new_round(&state).await;
+    common::open_round(&state, ROUND, "Uppföljning 2026 (exempel)").await;
     let berit = person(&state, "berit@vardsamverkan.se", "samordnare", &[]).await;
     (state, dir, berit)
 }
@@ -319,7 +295,7 @@ async fn an_excel_template_is_previewed_applied_seen_on_the_map_and_undone() {
             .all(|c| c.comment.starts_with("Import av mall.csv"))
     );
     // The public kommun page of the round shows it.
-    let public = common::get(&state, &format!("/kommun/{TIBRO}?omgang={ROUND}")).await;
+    let public = common::get(&state, &format!("/kommun/{TIBRO}?round={ROUND}")).await;
     let public = String::from_utf8_lossy(&public.body).into_owned();
     assert!(
         public.contains("Tibro kommun, familjecentralen"),
@@ -705,4 +681,32 @@ async fn a_redaktor_imports_only_their_own_kommuners_rows() {
         get(&state, &other, &anna).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_closed_round_takes_no_import() {
+    let (state, _dir, berit) = setup().await;
+    // exempel-2024 is closed: the upload form does not offer it, a forged post is refused.
+    let start = get(&state, "/admin/import", &berit).await.text();
+    assert!(!start.contains(r#"value="exempel-2024""#), "{start}");
+    let file = excel_csv(&[HEADER, "1472;Tibro;abc;ABC;;erbjuds;;;;;;"]);
+    let boundary = "b";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"form\"\r\n\r\ntemplate\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"omgang\"\r\n\r\nexempel-2024\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"a.csv\"\r\n\r\n{}\r\n--{boundary}--\r\n",
+        berit.csrf,
+        String::from_utf8_lossy(&file)
+    );
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/admin/import/ladda-upp")
+        .header("cookie", &berit.cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let page = send(&state, req).await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text());
+    assert!(page.text().contains("inte en öppen enkätomgång"));
 }

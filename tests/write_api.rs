@@ -1171,3 +1171,76 @@ async fn the_api_works_over_a_real_socket() {
         .unwrap();
     assert_eq!(record.field("note"), "via uttaget");
 }
+
+#[tokio::test]
+async fn an_answer_in_a_closed_round_is_409_and_a_round_is_opened_and_closed_by_the_samordnare() {
+    let d = desk().await;
+    let s = &d.samordnare;
+    let rounds = "/api/v1/admin/records/rounds";
+    let closed_message = |r: &Reply, name: &str| {
+        assert_eq!(
+            r.status,
+            StatusCode::CONFLICT,
+            "{}",
+            String::from_utf8_lossy(&r.body)
+        );
+        let (code, message) = error(r);
+        assert_eq!(code, "omgang_stangd");
+        assert_eq!(
+            message,
+            format!(
+                "Omgången ”{name}” är stängd: svaren kan inte längre ändras. Inget har sparats."
+            )
+        );
+    };
+    let before = d.stored().await;
+
+    // A new answer in the closed survey round.
+    let new = d
+        .put(
+            s,
+            "/api/v1/admin/records/offerings/1472/abc/uppfoljning-2024",
+            "*",
+            json!({ "fields": { "status": "offered" }, "source": "https://www.tibro.se/abc" }),
+        )
+        .await;
+    closed_message(&new, "Uppföljning 2023/24");
+    // A redaktör may not close a round (region-wide).
+    let sources = format!("{rounds}/offentliga-kallor");
+    let close = json!({ "fields": { "status": "closed" }, "source": "Varje rad har sin egen källa (offentliga källor)" });
+    let r = d.put(&d.tibro, &sources, "\"v1\"", close.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(d.stored().await, before, "nothing written");
+
+    // The samordnare closes the sources collection: its answers are frozen (save, confirm).
+    let r = d.put(s, &sources, "\"v1\"", close).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.json()["fields"]["status"], "closed");
+    let frozen = d.stored().await;
+    let name = "Offentliga källor";
+    closed_message(&d.put(s, ABC_SKOVDE, "\"v1\"", note("ändrad")).await, name);
+    let confirm = format!("{ABC_SKOVDE}/confirm");
+    closed_message(
+        &d.send(s, Method::POST, &confirm, &[("if-match", "\"v1\"")], "")
+            .await,
+        name,
+    );
+    assert_eq!(d.stored().await, frozen, "nothing written");
+
+    // Opened again: editable.
+    let open = json!({ "fields": { "status": "open" }, "source": "Varje rad har sin egen källa (offentliga källor)" });
+    let r = d.put(s, &sources, "\"v2\"", open).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = d.put(s, ABC_SKOVDE, "\"v1\"", note("ändrad")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+}

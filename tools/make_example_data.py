@@ -501,11 +501,11 @@ def main():
     rounds = [
         {"id": "exempel-2021", "name": "Kartläggning 2021 (exempel)", "kind": "survey", "collected": "2021",
          "note": "Exempel: påhittad enkätomgång för demonstration och test; inga verkliga svar.",
-         "source": SOURCE},
+         "source": SOURCE, "status": "closed"},
         {"id": "exempel-2024", "name": "Uppföljning 2024 (exempel)", "kind": "survey",
          "collected": "2023/2024",
          "note": "Exempel: påhittad uppföljning för demonstration och test; inga verkliga svar.",
-         "source": SOURCE},
+         "source": SOURCE, "status": "closed"},
     ]
     plan = plan_offerings(rng, slugs)
     offerings = offerings_rows(rng, plan, progs, names)
@@ -533,7 +533,8 @@ def main():
         f.write(DATASET_TOML)
     with open(os.path.join(out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write(README)
-    n["rounds"] = write_csv(os.path.join(out, "rounds.csv"), ["id", "name", "kind", "collected", "note", "source"],
+    n["rounds"] = write_csv(os.path.join(out, "rounds.csv"), ["id", "name", "kind", "collected", "note", "source",
+                                                                 "status"],
                             rounds)
     n["offerings"] = write_csv(os.path.join(out, "offerings.csv"),
                                ["kommun", "programme", "round", "status", "organiser", "contact_url",

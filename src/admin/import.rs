@@ -24,7 +24,7 @@ use crate::import::columns::{self, Target};
 use crate::import::{self, Outcome, Plan, Settings, Shape, template};
 use crate::store::{OFFERINGS, Record, Store, Upload};
 use crate::tabular::{self, Limits};
-use crate::vocabulary::{OfferingStatus, RoundKind};
+use crate::vocabulary::OfferingStatus;
 
 pub fn routes() -> Router<AppState> {
     let limits = Limits::default();
@@ -46,10 +46,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/import/{id}/angra", post(undo))
 }
 
-/// The rounds answers can be imported into: survey rounds, newest first.
+/// The rounds answers can be imported into: the open survey rounds, newest first (a closed
+/// round is frozen).
 fn import_rounds(a: &Atlas) -> Vec<usize> {
     let mut rounds: Vec<usize> = (0..a.inventory.rounds.len())
-        .filter(|r| a.inventory.rounds[*r].kind == RoundKind::Survey)
+        .filter(|r| a.in_progress(*r))
         .collect();
     rounds.reverse();
     rounds
@@ -140,6 +141,11 @@ async fn start(
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let main = html! {
+        @if rounds.is_empty() {
+            div.varning role="note" {
+                p { "Ingen enkätomgång är öppen, så inga svar kan importeras just nu. Samordnaren skapar eller öppnar en omgång under " a href="/admin/omgangar" { "Omgångar" } "." }
+            }
+        }
         p { "Importera en omgångs svar från en fil. Inget sparas förrän du har läst förhandsvisningen och valt att genomföra importen; en genomförd import kan ångras i ett steg." }
         h2 { "1. Hämta mallen" }
         p { "Mallen har en rad per kommun och program, ifylld med omgångens svar som de är nu. Fyll i eller ändra status (erbjuds, erbjuds inte, okänt), arrangör, källa och datum. En oförändrad mall ger inga ändringar." }

@@ -1,6 +1,6 @@
-//! The coordinator's desk under /admin: sign-in, a kommun's records, the catalogue, accounts and
-//! the history. Swedish, server-rendered, every action a plain form (no JavaScript needed), every
-//! state change a POST with the session's CSRF token; never cached.
+//! The coordinator's desk under /admin: sign-in, a kommun's records, the catalogue, the survey
+//! rounds, accounts and the history. Swedish, server-rendered, every action a plain form (no
+//! JavaScript needed), every state change a POST with the session's CSRF token; never cached.
 
 pub mod account;
 pub mod accounts;
@@ -10,6 +10,7 @@ pub mod history;
 mod import;
 pub mod invitation;
 pub mod layout;
+pub mod rounds;
 pub mod signin;
 
 use axum::Router;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(desk::routes())
         .merge(history::routes())
         .merge(import::routes())
+        .merge(rounds::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

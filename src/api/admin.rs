@@ -465,6 +465,10 @@ fn refusal(e: EditError, account: &Account, revert: bool) -> RequestError {
                 None => e,
             }
         }
+        e @ EditError::Closed { .. } => RequestError::closed_round(format!(
+            "{}. Inget har sparats.",
+            capitalised(&e.to_string())
+        )),
         EditError::Invalid { fields, problems } => invalid(&fields, &problems),
         EditError::Done(m) => RequestError::conflict(capitalised(&m)),
         EditError::Store(e) => unavailable(e),

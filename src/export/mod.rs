@@ -317,6 +317,13 @@ fn about(
             round.name, round.id
         ),
     };
+    // An open survey round's answers are not final: the file says so.
+    let round_text = match f.rounds.as_deref() {
+        Some(rs) if rs.iter().any(|&r| a.in_progress(r)) => {
+            format!("{round_text} – {}", crate::atlas::IN_PROGRESS)
+        }
+        _ => round_text,
+    };
     let describe = |ks: &Option<Vec<usize>>, names: &dyn Fn(usize) -> String| match ks {
         Some(ks) => ks.iter().map(|&i| names(i)).collect::<Vec<_>>().join(", "),
         None => "alla".into(),

@@ -115,6 +115,11 @@ impl RequestError {
         RequestError::new(StatusCode::CONFLICT, "konflikt", message)
     }
 
+    /// A change of an answer in a closed (frozen) round: 409.
+    pub fn closed_round(message: impl Into<String>) -> RequestError {
+        RequestError::new(StatusCode::CONFLICT, "omgang_stangd", message)
+    }
+
     /// A change the data's rules refuse: 422. The caller adds the `fields` it names.
     pub fn refused_change(message: impl Into<String>) -> RequestError {
         RequestError::new(StatusCode::UNPROCESSABLE_ENTITY, "ogiltig_andring", message)

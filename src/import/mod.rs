@@ -237,12 +237,20 @@ pub fn plan(
             ));
         }
     }
-    let round = atlas.round_index(&settings.round);
-    if round.is_none() {
-        plan.problems.push(Problem::file(
+    match atlas.round_index(&settings.round) {
+        None => plan.problems.push(Problem::file(
             file,
             format!("omgången ”{}” finns inte", settings.round),
-        ));
+        )),
+        // A closed round is frozen (the store refuses it too); said here before anything else.
+        Some(r) if !atlas.in_progress(r) => plan.problems.push(Problem::file(
+            file,
+            format!(
+                "omgången ”{}” är inte öppen: svar kan bara importeras till en öppen enkätomgång",
+                atlas.inventory.rounds[r].name
+            ),
+        )),
+        Some(_) => {}
     }
     if settings.source.trim().is_empty() {
         plan.problems.push(Problem::file(

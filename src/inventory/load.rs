@@ -426,6 +426,7 @@ impl Context<'_> {
             req("collected"),
             opt("note"),
             req("source"),
+            opt("status"),
         ];
         let mut seen = HashMap::new();
         let rounds = self.each("rounds", &columns, |cx, row| {
@@ -434,9 +435,13 @@ impl Context<'_> {
             let name = row.required("name", p);
             let kind = row.parse("kind", p, RoundKind::parse);
             let collected = row.parse("collected", p, Period::parse);
+            // Empty or absent: closed (files from before rounds could be opened).
+            let status = row
+                .parse_optional("status", p, RoundStatus::parse)
+                .map(|s| s.unwrap_or(RoundStatus::Closed));
             let source = cx.source(row, "source", "rounds");
-            let (Some(id), Some(name), Some(kind), Some(collected), Some(source)) =
-                (id, name, kind, collected, source)
+            let (Some(id), Some(name), Some(kind), Some(status), Some(collected), Some(source)) =
+                (id, name, kind, status, collected, source)
             else {
                 return None;
             };
@@ -444,6 +449,7 @@ impl Context<'_> {
                 id,
                 name: name.into(),
                 kind,
+                status,
                 collected,
                 note: row.text("note").into(),
                 source,

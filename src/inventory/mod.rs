@@ -40,6 +40,8 @@ pub struct Round {
     pub id: String,
     pub name: String,
     pub kind: RoundKind,
+    /// Open rounds take answers; closed ones are frozen.
+    pub status: RoundStatus,
     pub collected: Period,
     pub note: String,
     pub source: String,

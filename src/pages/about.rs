@@ -40,7 +40,8 @@ pub fn data(cx: &Cx) -> Markup {
             "Det datumet är början av den senaste enkätomgången. Uppgifter ur offentliga källor används där omgången saknar svar, och står då med sin källa." }
         h2 { "Omgångar" }
         p { "En omgång är en insamling av uppgifter: en enkät till kommunerna, en samling uppgifter ur offentliga källor, eller historiska uppgifter. "
-            "Sidorna visar först den senaste enkätomgången: " strong { (inv.rounds[a.default_round].name) } "." }
+            "Sidorna visar först den senaste stängda enkätomgången: " strong { (inv.rounds[a.default_round].name) } ". "
+            "En omgång som pågår visas bara när den väljs, märkt ”" (super::format::IN_PROGRESS) "”." }
         div.tabellram tabindex="0" role="region" aria-label="Omgångar" {
             table.staplad {
                 caption { "Omgångar och samlingar av uppgifter" }
@@ -48,7 +49,7 @@ pub fn data(cx: &Cx) -> Markup {
                 tbody {
                     @for (r, round) in inv.rounds.iter().enumerate() {
                         tr {
-                            th scope="row" data-label="Omgång" { (round.name) }
+                            th scope="row" data-label="Omgång" { (super::format::round_option(round)) }
                             td data-label="Slag" { (capital(round.kind.label())) }
                             td data-label="Period" { (round.collected) }
                             td data-label="Uppgifter" { (count(inv.offerings.iter().filter(|o| o.round == round.id).count(), "svar", "svar")) " från " (count(a.answered_count(r), "kommun", "kommuner")) }

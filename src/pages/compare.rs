@@ -83,7 +83,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
         @match (c.kommuner.len(), c.rounds.as_slice()) {
             (0, _) => p { "Välj minst en kommun ovan." },
             (_, [from, to]) => {
-                h2 { "Förändring från " (a.inventory.rounds[*from].name) " till " (a.inventory.rounds[*to].name) }
+                h2 { "Förändring från " (round_option(&a.inventory.rounds[*from])) " till " (round_option(&a.inventory.rounds[*to])) }
                 @for k in &c.kommuner {
                     section.jamforelse aria-labelledby={ "h-" (a.kommuner()[*k].code) } {
                         h3 id={ "h-" (a.kommuner()[*k].code) } { a href={ "/kommun/" (a.kommuner()[*k].code) } { (a.kommuner()[*k].name) } }
@@ -93,7 +93,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
             }
             (_, rs) => {
                 @let r = &rs[0];
-                h2 { (names.join(", ")) " – " (a.inventory.rounds[*r].name) }
+                h2 { (names.join(", ")) " – " (round_option(&a.inventory.rounds[*r])) }
                 (side_by_side(cx, &c.kommuner, *r))
             }
         }

@@ -8,7 +8,7 @@ use maud::Markup;
 use super::Cx;
 use super::layout::{age_marker, capital, count};
 use crate::coverage::{LevelCoverage, LevelFilter};
-use crate::vocabulary::{Level, RoundKind};
+use crate::vocabulary::{Level, RoundKind, RoundStatus};
 
 pub fn levels(ls: &[Level]) -> String {
     ls.iter().map(|l| l.label()).collect::<Vec<_>>().join(", ")
@@ -64,6 +64,9 @@ pub fn answered_line(cx: &Cx, r: usize) -> String {
             a.answered_count(r)
         ),
     };
+    if a.in_progress(r) {
+        let _ = write!(s, " {}.", capital(IN_PROGRESS));
+    }
     let supplemented = (0..n)
         .filter(|k| (0..a.programmes().len()).any(|p| a.supplementary(*k, r, p)))
         .count();
@@ -78,11 +81,15 @@ pub fn answered_line(cx: &Cx, r: usize) -> String {
     s
 }
 
-/// A round in a select: its name, and what kind of collection it is unless a survey.
+pub use crate::atlas::IN_PROGRESS;
+
+/// A round in a select or a heading: its name, and what kind of collection it is unless a
+/// survey, or that it is still in progress.
 pub fn round_option(round: &crate::inventory::Round) -> String {
-    match round.kind {
-        RoundKind::Survey => round.name.clone(),
-        kind => format!("{} ({})", round.name, kind.label()),
+    match (round.kind, round.status) {
+        (RoundKind::Survey, RoundStatus::Open) => format!("{} ({IN_PROGRESS})", round.name),
+        (RoundKind::Survey, RoundStatus::Closed) => round.name.clone(),
+        (kind, _) => format!("{} ({})", round.name, kind.label()),
     }
 }
 

@@ -154,7 +154,7 @@ fn print_header(cx: &Cx, title: &str) -> Markup {
         div.utskriftshuvud {
             p.utskriftstitel { strong { "Skaraborgskartan" } " – " (title) }
             p {
-                @if let Some(r) = cx.round { "Omgång: " (cx.a.inventory.rounds[r].name) ". " }
+                @if let Some(r) = cx.round { "Omgång: " (super::format::round_option(&cx.a.inventory.rounds[r])) ". " }
                 "Utskriven " (cx.today) ". "
                 @if !address.is_empty() { "Adress: " (address) }
             }

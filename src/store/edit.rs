@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sqlx::{Row, SqliteConnection};
 
-use super::records::{self, Kind, Record, StoreFiles};
+use super::records::{self, Kind, OFFERINGS, ROUNDS, Record, StoreFiles};
 use super::{Store, StoreError};
 use crate::inventory::Inventory;
 use crate::problem::Problem;
+use crate::vocabulary::RoundStatus;
 
 /// What an editor may change: the whole region, or the records of some kommuner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +135,9 @@ pub enum EditError {
         /// The record as it was at `base`, rebuilt from the history.
         original: Option<BTreeMap<String, String>>,
     },
+    /// The record is an answer in a closed round, which is frozen (`round`: its name).
+    #[error("omgången ”{round}” är stängd: svaren kan inte längre ändras")]
+    Closed { round: String },
     #[error("ändringen godtas inte: {}", describe(.fields, .problems))]
     Invalid {
         fields: Vec<FieldProblem>,
@@ -465,6 +469,20 @@ async fn apply_one(
     {
         return Err(EditError::Forbidden(what(&key)));
     }
+    // A closed round is frozen: no answer may move into or out of it, nor change in it. Read
+    // from the store in this transaction, so a changeset that opens a round first may edit it.
+    if kind.name == OFFERINGS.name {
+        let rounds = current
+            .as_ref()
+            .map(|r| r.field("round").to_string())
+            .into_iter()
+            .chain(new.as_ref().and_then(|f| f.get("round").cloned()));
+        for round in rounds {
+            if let Some(name) = closed_round(tx, round.trim()).await? {
+                return Err(EditError::Closed { round: name });
+            }
+        }
+    }
     if let (Some(f), false) = (&new, kind.key.is_empty()) {
         if kind.key_of(f).as_deref() != Some(key.as_str()) {
             // Named on the first key column that differs from the record's key.
@@ -577,6 +595,19 @@ async fn apply_one(
         }
     }
     Ok((change, key, version))
+}
+
+/// The name of round `id` when it is closed (an empty or absent status is closed); None when
+/// it is open, or unknown (the validation names an unknown round).
+async fn closed_round(tx: &mut SqliteConnection, id: &str) -> Result<Option<String>, StoreError> {
+    let Some(round) = records::get(tx, &ROUNDS, id).await? else {
+        return Ok(None);
+    };
+    let open = RoundStatus::parse(round.field("status").trim()) == Ok(RoundStatus::Open);
+    Ok((!open).then(|| match round.field("name") {
+        "" => id.to_string(),
+        name => name.to_string(),
+    }))
 }
 
 async fn next_number(tx: &mut SqliteConnection, kind: &Kind) -> Result<i64, StoreError> {

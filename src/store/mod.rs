@@ -86,6 +86,7 @@ impl Store {
             .await
             .map_err(|e| StoreError(format!("kan inte öppna {}: {e}", path.display())))?;
         MIGRATIONS.run(&pool).await?;
+        records::add_columns(&pool).await?;
         Ok(Store {
             pool,
             path: path.to_path_buf(),

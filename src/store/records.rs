@@ -231,6 +231,32 @@ pub(crate) async fn header(
     }
 }
 
+/// Columns a data file gained after stores were seeded from it, per kind: a store seeded
+/// before has them appended to its header (its records then have them empty, which each
+/// column's reader takes for its old meaning: an empty round `status` is closed).
+const ADDED_COLUMNS: &[(&Kind, &str)] = &[(&ROUNDS, "status")];
+
+/// Appends the [`ADDED_COLUMNS`] a seeded store's headers lack; run on every open, so it does
+/// nothing once done. The header is rewritten in Rust, not with SQL JSON functions, for
+/// PostgreSQL later.
+pub(crate) async fn add_columns(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
+    for (kind, column) in ADDED_COLUMNS {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut header = header(&mut tx, kind).await?;
+        if header.is_empty() || header.iter().any(|h| h == column) {
+            continue;
+        }
+        header.push(column.to_string());
+        sqlx::query("UPDATE record_tables SET header = $1 WHERE name = $2")
+            .bind(serde_json::to_string(&header).expect("strings serialise"))
+            .bind(kind.name)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 /// Stores a data file's rows as records, in file order.
 pub(crate) async fn seed_table(
     conn: &mut SqliteConnection,

@@ -1,11 +1,13 @@
 // The editing pages under /admin in a real browser, on a service with a store: the overview, a
 // kommun's overview, an edit form with an error, a conflict, the history and the catalogue, each
 // with no axe-core violations; and a change made with the keyboard only (Tab to the status
-// radios, choose, Tab to the source, type, Tab to save, Enter), seen at once on the public page;
-// and an import (file chosen, then keyboard only to preview, apply and undo).
+// radios, choose, Tab to the source, type, Tab to save, Enter), seen at once on the public page
+// in the open round; the rounds pages (list, progress, a kommun's answers, closing) with axe; and
+// an import into the open round (file chosen, then keyboard only to preview, apply and undo).
 //
-// tests/browser.rs starts the service and signs two people in directly in the store (sign-in
-// has its own tests) and passes their session ids:
+// tests/browser.rs starts the service with an open survey round `uppfoljning-2026` (the desk
+// edits it by default; the shown round is closed), signs two people in directly in the store
+// (sign-in has its own tests) and passes their session ids:
 //   SKK_SESSION              a redaktör of Tibro (1472)
 //   SKK_SESSION_SAMORDNARE   a samordnare
 
@@ -151,9 +153,9 @@ describe('administration', () => {
       await screenshot(page, 'admin-sparat');
       await assertAxe(page, 'the overview with its confirmation');
       assertNoProblems(page, 'the keyboard save');
-      const pub = await fetchText('/kommun/1472');
+      const pub = await fetchText('/kommun/1472?round=uppfoljning-2026');
       const row = pub.text.slice(pub.text.indexOf('href="/program/abc?kommun=1472"'));
-      assert.match(row.slice(0, row.indexOf('</tr>')), /tillstand erbjuds"/, 'the public page shows it at once');
+      assert.match(row.slice(0, row.indexOf('</tr>')), /tillstand erbjuds"/, 'the public page shows it at once, in the open round');
     } finally {
       await page.closeContext();
     }
@@ -229,6 +231,32 @@ describe('administration', () => {
       await assertAxe(redaktor, 'the 403 page');
     } finally {
       await redaktor.closeContext();
+    }
+  });
+
+  test('omgångarna (samordnaren): listan, hur långt kommunerna har kommit, en kommuns svar, stängning – axe utan fel', async () => {
+    const page = await signedIn(browser, SAMORDNARE);
+    try {
+      for (const [path, name] of [
+        ['/admin/omgangar', 'admin-omgangar'],
+        ['/admin/omgangar/uppfoljning-2026', 'admin-omgang-framsteg'],
+        ['/admin/omgangar/uppfoljning-2026/kommun/1472', 'admin-omgang-kommun'],
+        ['/admin/omgangar/uppfoljning-2026/stang', 'admin-omgang-stang'],
+      ]) {
+        await visit(page, path);
+        await screenshot(page, name);
+        await assertAxe(page, path);
+      }
+      await visit(page, '/admin/omgangar');
+      assert.ok(await page.$('form.redigera input[name="id"]'), 'the form for a new round');
+      assert.ok(await page.$('a[href="/admin/omgangar/uppfoljning-2026/stang"]'), 'Stäng for the open round');
+      await visit(page, '/admin/kommun/1472?omgang=uppfoljning-2024');
+      assert.match(await page.$eval('main', (m) => m.textContent), /är stängd: svaren visas men kan inte längre ändras/);
+      assert.equal(await page.$('#program a[href^="/admin/kommun/1472/program/"]'), null, 'a closed round has no edit links');
+      await assertAxe(page, 'a closed round on the desk');
+      assertNoProblems(page, '/admin/omgangar');
+    } finally {
+      await page.closeContext();
     }
   });
 

@@ -428,3 +428,41 @@ pub async fn account(state: &AppState, email: &str, role: &str, kommuner: &[&str
         .unwrap()
         .0
 }
+
+/// Creates an open survey round (last, as rounds are chronological) through the store, as the
+/// samordnare's "Ny omgång" does, and serves it: the default round is closed and frozen, so
+/// tests that edit answers edit them in a round of their own. Returns the round's id.
+pub async fn open_round(state: &AppState, id: &str, name: &str) -> String {
+    use skaraborgskartan::store::{Action, Changeset, Edit, ROUNDS, Scope};
+    let mut e = Edit::new(&ROUNDS, None, None, Action::Save);
+    for (k, v) in [
+        ("id", id),
+        ("name", name),
+        ("kind", "survey"),
+        ("collected", "2026"),
+        ("note", "En omgång för test."),
+        ("status", "open"),
+    ] {
+        e.fields.insert(k.into(), v.into());
+    }
+    // The example data set wants every source marked as such.
+    let example =
+        state.atlas().inventory.dataset.config.kind == skaraborgskartan::dataset::Kind::Example;
+    e.source = if example {
+        "EXEMPEL: en omgång för test".into()
+    } else {
+        "https://www.example.se/omgang".into()
+    };
+    let set = Changeset {
+        account_id: None,
+        actor: "test@example.se".into(),
+        scope: Scope::Region,
+        kind: "edit",
+        comment: String::new(),
+        edits: vec![e],
+        undoes: None,
+        import: None,
+    };
+    state.commit(set).await.unwrap();
+    id.to_string()
+}

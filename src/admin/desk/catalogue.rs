@@ -1,6 +1,6 @@
 //! The region-wide records, for the samordnare only: the programme catalogue (edit, add), the
-//! jointly decided documents (edit, add) and the survey rounds (read-only here: their lifecycle
-//! is a later issue).
+//! jointly decided documents (edit, add) and the survey rounds (listed here; created, opened
+//! and closed under `/admin/omgangar`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -103,7 +103,7 @@ pub async fn page(
         }
         section #omgangar aria-labelledby="h-omgangar" {
             h2 #h-omgangar { "Omgångar" }
-            p.forklaring { "Omgångarna visas här men ändras inte på den här sidan." }
+            p.forklaring { "Omgångarna skapas, stängs och öppnas under " a href="/admin/omgangar" { "Omgångar" } "." }
             div.tabellram tabindex="0" role="region" aria-label="Omgångarna" {
                 table.staplad {
                     caption { "Omgångar, äldst först" }

@@ -44,6 +44,14 @@ pub struct Target {
     pub list: Option<Markup>,
 }
 
+impl Target {
+    /// Whether a column is set by the address or the page, not entered in the form (a new
+    /// round is always an open survey).
+    pub fn is_fixed(&self, column: &str) -> bool {
+        self.fixed.iter().any(|(c, _)| *c == column)
+    }
+}
+
 /// The query or form field naming the round of an offering.
 pub const ROUND: &str = "omgang";
 
@@ -159,7 +167,7 @@ pub fn form(
                 @if *name == "round" { input type="hidden" name=(ROUND) value=(value); }
             }
             @for s in &specs {
-                @if !(s.key && target.key.is_some()) { (field(s, values, errors)) }
+                @if !(target.is_fixed(s.column) || (s.key && target.key.is_some())) { (field(s, values, errors)) }
             }
             fieldset.falt.proveniens {
                 legend { "Källa och datum" }
@@ -215,7 +223,7 @@ fn edit_of(target: &Target, values: &Values, base: Option<i64>) -> Edit {
     let kind = target.kind;
     let mut e = Edit::new(kind, target.key.clone(), base, Action::Save);
     for s in kinds::specs(kind) {
-        if s.key && target.key.is_some() {
+        if (s.key && target.key.is_some()) || target.is_fixed(s.column) {
             continue;
         }
         let value = match s.input {
@@ -402,10 +410,10 @@ fn overview_of(a: &crate::atlas::Atlas, k: usize, round: Option<&str>) -> (Strin
     )
 }
 
-/// The round an offering form is for: `?omgang=` / the form's field, else the default.
+/// The round an offering form is for: `?omgang=` / the form's field, else the desk's round.
 fn round_of(editor: &Editor, a: &crate::atlas::Atlas, values: &Values) -> Result<usize, Stop> {
     match values.get(ROUND) {
-        "" => Ok(a.default_round),
+        "" => Ok(kinds::desk_round(a)),
         id => a.round_index(id).ok_or_else(|| {
             refuse(
                 editor,
@@ -465,8 +473,79 @@ pub async fn offering(
     Path((code, slug)): Path<(String, String)>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Answer {
-    let target = offering_target(&state, &editor, &code, &slug, &Values::from_pairs(q)).await?;
+    let values = Values::from_pairs(q);
+    let target = offering_target(&state, &editor, &code, &slug, &values).await?;
+    let a = state.atlas();
+    let r = round_of(&editor, &a, &values)?;
+    if !kinds::editable(&a, r) {
+        return frozen(&state, &editor, &target, r).await;
+    }
     show(&state, &editor, target).await
+}
+
+/// An answer in a closed round: what it says, read-only, with its history and where the
+/// answers are edited now.
+async fn frozen(state: &AppState, editor: &Editor, target: &Target, r: usize) -> Answer {
+    let a = state.atlas();
+    let kind = target.kind;
+    let key = target.key.clone().unwrap_or_default();
+    let record = store(state, editor)?
+        .record(kind, &key)
+        .await
+        .map_err(|e| store_failed(editor, e))?;
+    let here = format!(
+        "{}{}",
+        target.action,
+        kinds::round_query(&a, &a.inventory.rounds[r].id)
+    );
+    let history = history::of_record(state, editor, kind, &key, &here).await;
+    let open = a.open_round().filter(|o| *o != r);
+    let main = html! {
+        p.tillbaka { a href=(target.back) { "Tillbaka till " (target.back_label) } }
+        @if let Some(lead) = &target.lead { p.ingress { (lead) } }
+        (closed_notice(&a, r))
+        @match &record {
+            Some(rec) => {
+                dl.fakta {
+                    @for s in kinds::specs(kind) {
+                        @let v = rec.field(s.column);
+                        dt { (s.label) }
+                        dd { @if v.is_empty() { span.saknas { "(tomt)" } } @else { (kinds::shown(kind, s.column, v)) } }
+                    }
+                    dt { "Källa" } dd { (crate::pages::layout::source_link(rec.field(kind.source))) }
+                    @if let Some(c) = kind.confirmed { dt { "Senast bekräftad" } dd { (rec.field(c)) } }
+                }
+            }
+            None => p { (crate::pages::layout::state(crate::vocabulary::CellState::Unknown)) " – omgången har ingen uppgift." },
+        }
+        @if let (Some(o), Some(code)) = (open, &target.kommun) {
+            @let slug = target.fixed.iter().find(|(c, _)| *c == "programme").map_or("", |(_, v)| v.as_str());
+            p { a href={ "/admin/kommun/" (code) "/program/" (slug) (kinds::round_query(&a, &a.inventory.rounds[o].id)) } {
+                "Ändra svaret i den öppna omgången, " (a.inventory.rounds[o].name)
+            } }
+        }
+        (history)
+    };
+    Ok(layout::respond(
+        StatusCode::OK,
+        page(editor, &target.title, main),
+    ))
+}
+
+/// "Omgången … är stängd": the notice on the desk's pages of a closed round.
+pub fn closed_notice(a: &crate::atlas::Atlas, r: usize) -> Markup {
+    let round = &a.inventory.rounds[r];
+    html! {
+        div.meddelande role="status" {
+            p {
+                "Omgången " strong { (round.name) } " är stängd: svaren visas men kan inte längre ändras. "
+                "Historiken finns kvar."
+                @if let Some(o) = a.open_round().filter(|o| *o != r) {
+                    " Svar samlas nu in i " (a.inventory.rounds[o].name) "."
+                }
+            }
+        }
+    }
 }
 
 pub async fn save_offering(

@@ -6,7 +6,7 @@ use crate::atlas::Atlas;
 use crate::store::{Kind, kind};
 use crate::vocabulary::{
     ActionPlan, AdherenceStatus, ContactKind, DocumentKind, Format, Level, OfferingStatus,
-    PartsStatus, SambuStatus, TrainingKind,
+    PartsStatus, RoundKind, RoundStatus, SambuStatus, TrainingKind,
 };
 
 /// How a field is entered.
@@ -152,6 +152,21 @@ pub fn specs(kind: &Kind) -> Vec<Spec> {
             spec("kind", "Slag", Input::Choice(options!(DocumentKind))).required(),
             spec("owner", "Ägare", Input::Text).required(),
         ],
+        "rounds" => vec![
+            spec("id", "Kod", Input::Text).key().hint(
+                "Små bokstäver a–z, siffror och bindestreck, t.ex. uppfoljning-2026. Kan inte ändras senare.",
+            ),
+            spec("name", "Namn", Input::Text)
+                .required()
+                .hint("Som omgången ska heta på kartan, t.ex. Uppföljning 2026."),
+            spec("kind", "Slag", Input::Choice(options!(RoundKind))).required(),
+            spec("collected", "Insamlad", Input::Text)
+                .required()
+                .hint("När svaren samlas in: ÅÅÅÅ, ÅÅÅÅ-MM eller en period som 2025/2026."),
+            spec("note", "Anteckning", Input::Area)
+                .hint("Hur omgången görs: vilka som tillfrågas, hur."),
+            spec("status", "Status", Input::Choice(options!(RoundStatus))).required(),
+        ],
         _ => Vec::new(),
     }
 }
@@ -293,10 +308,21 @@ pub fn kommun_name(a: &Atlas, code: &str) -> String {
         .map_or(code.to_string(), |k| a.kommuner()[k].name.clone())
 }
 
-/// The `?omgang=` part of a link for round `round` (nothing for the default round).
+/// The round the desk edits when none is named: the open survey round while there is one
+/// (the answers being collected), else the round the public pages show.
+pub fn desk_round(a: &Atlas) -> usize {
+    a.open_round().unwrap_or(a.default_round)
+}
+
+/// Whether the answers of round `r` can still be changed (a closed round is frozen).
+pub fn editable(a: &Atlas, r: usize) -> bool {
+    a.inventory.rounds[r].status == crate::vocabulary::RoundStatus::Open
+}
+
+/// The `?omgang=` part of a link for round `round` (nothing for the desk's round).
 pub fn round_query(a: &Atlas, round: &str) -> String {
     match a.round_index(round) {
-        Some(r) if r != a.default_round => format!("?omgang={}", crate::admin::encode(round)),
+        Some(r) if r != desk_round(a) => format!("?omgang={}", crate::admin::encode(round)),
         _ => String::new(),
     }
 }
@@ -311,6 +337,7 @@ pub fn href(a: &Atlas, kind_name: &str, key: &str) -> Option<String> {
         ("adherence", [d, k]) => format!("/admin/kommun/{k}/dokument/{d}"),
         ("programmes", [p]) => format!("/admin/program/{p}"),
         ("documents", [d]) => format!("/admin/dokument/{d}"),
+        ("rounds", [r]) => format!("/admin/omgangar/{}", crate::admin::encode(r)),
         _ => return None,
     })
 }

@@ -131,7 +131,7 @@ pub async fn page(
     let (a, ki) = super::kommun(&state, &editor, &code)?;
     let q = Values::from_pairs(q);
     let r = match q.get(ROUND) {
-        "" => a.default_round,
+        "" => kinds::desk_round(&a),
         id => a.round_index(id).ok_or_else(|| {
             refuse(
                 &editor,
@@ -157,6 +157,7 @@ pub async fn page(
         editor: &editor,
         k: ki,
         r,
+        editable: kinds::editable(&a, r),
         here: &here,
         due: &due,
     };
@@ -173,7 +174,11 @@ pub async fn page(
                 label for="omgang" { "Omgång att ändra" }
                 select #omgang name=(ROUND) {
                     @for (i, x) in a.inventory.rounds.iter().enumerate() {
-                        option value=(x.id) selected[i == r] { (x.name) @if i == a.default_round { " (aktuell)" } }
+                        option value=(x.id) selected[i == r] {
+                            (x.name) " (" (x.status.label())
+                            @if i == a.default_round { ", visas på kartan" }
+                            ")"
+                        }
                     }
                 }
             }
@@ -223,6 +228,8 @@ struct Cx<'a> {
     editor: &'a Editor,
     k: usize,
     r: usize,
+    /// Whether the round's answers can be changed (false: a closed round, shown read-only).
+    editable: bool,
     /// This page's address (where a confirmation returns to).
     here: &'a str,
     due: &'a crate::dates::PartialDate,
@@ -259,13 +266,15 @@ fn programmes(cx: &Cx, records: &Records) -> Markup {
     html! {
         section #program aria-labelledby="h-program" {
             h2 #h-program { "Program" }
+            @if !cx.editable { (super::edit::closed_notice(a, cx.r)) }
             div.tabellram tabindex="0" role="region" aria-label="Programmen i omgången" {
                 table.staplad.poster {
                     caption { "Programmen i katalogen, " (round.name) }
                     thead { tr {
                         th scope="col" { "Program" } th scope="col" { "Status" } th scope="col" { "Arrangör" }
                         th scope="col" { "Kontakt" } th scope="col" { "Språk" } th scope="col" { "Källa" }
-                        th scope="col" { "Senast bekräftad" } th scope="col" { "Åtgärd" }
+                        th scope="col" { "Senast bekräftad" }
+                        @if cx.editable { th scope="col" { "Åtgärd" } }
                     } }
                     tbody {
                         @for (p, prog) in a.programmes().iter().enumerate() {
@@ -293,9 +302,11 @@ fn programmes(cx: &Cx, records: &Records) -> Markup {
                                 td data-label="Språk" { @if let Some(o) = own { (o.field("languages")) } }
                                 td data-label="Källa" { @if let Some(o) = own { (source_link(o.field("source"))) } }
                                 td data-label="Senast bekräftad" { @if let Some(o) = own { (confirmed_cell(o, cx.due)) } }
-                                td data-label="Åtgärd" {
-                                    a href={ "/admin/kommun/" (code) "/program/" (prog.slug) (q) } { "Ändra" span.dold { " " (prog.name) } }
-                                    @if let Some(o) = own { (confirm_button(cx.editor, o, &prog.name, cx.here)) }
+                                @if cx.editable {
+                                    td data-label="Åtgärd" {
+                                        a href={ "/admin/kommun/" (code) "/program/" (prog.slug) (q) } { "Ändra" span.dold { " " (prog.name) } }
+                                        @if let Some(o) = own { (confirm_button(cx.editor, o, &prog.name, cx.here)) }
+                                    }
                                 }
                             }
                         }
@@ -444,7 +455,12 @@ pub fn numbered_table(
 }
 
 fn confirm_all_form(cx: &Cx, records: &Records) -> Markup {
-    let all = records.all();
+    // A closed round's answers are frozen: only the kommun's other facts are confirmed.
+    let all: Vec<&Record> = records
+        .all()
+        .into_iter()
+        .filter(|r| cx.editable || r.kind.name != OFFERINGS.name)
+        .collect();
     let code = &cx.a.kommuner()[cx.k].code;
     html! {
         section #bekrafta-alla aria-labelledby="h-bekrafta-alla" {
@@ -452,7 +468,10 @@ fn confirm_all_form(cx: &Cx, records: &Records) -> Markup {
             @if all.is_empty() {
                 p { "Det finns inga uppgifter att bekräfta för omgången." }
             } @else {
-                p { "Bekräftar att alla " (all.len()) " uppgifter ovan stämmer: bara datumet då de senast bekräftades ändras, till i dag. Det blir en enda ändring i historiken." }
+                p {
+                    "Bekräftar att alla " (all.len()) " uppgifter ovan stämmer: bara datumet då de senast bekräftades ändras, till i dag. Det blir en enda ändring i historiken."
+                    @if !cx.editable { " Programsvaren ingår inte: omgången är stängd." }
+                }
                 form.redigera method="post" action={ "/admin/kommun/" (code) "/bekrafta-alla" } novalidate {
                     (forms::csrf(&cx.editor.session.csrf))
                     input type="hidden" name=(ROUND) value=(cx.a.inventory.rounds[cx.r].id);

@@ -7,7 +7,7 @@
 
 mod catalogue;
 mod conflict;
-mod edit;
+pub mod edit;
 pub mod kinds;
 mod kommun;
 mod overview;
@@ -245,6 +245,15 @@ pub fn edit_failed(editor: &Editor, e: EditError) -> Response {
             StatusCode::CONFLICT,
             "Redan gjort",
             &crate::pages::layout::capital(&m),
+        ),
+        e @ EditError::Closed { .. } => refuse(
+            editor,
+            StatusCode::CONFLICT,
+            "Omgången är stängd",
+            &format!(
+                "{}. Inget har sparats.",
+                crate::pages::layout::capital(&e.to_string())
+            ),
         ),
         e @ EditError::Invalid { .. } => refuse(
             editor,

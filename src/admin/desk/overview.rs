@@ -43,6 +43,12 @@ pub async fn overview(
             }
             " Siffrorna gäller den aktuella omgången, " strong { (round.name) } ", räknade som på den publika kartan."
         }
+        @if let Some(o) = a.open_round() {
+            p {
+                "Svar samlas in i " strong { (a.inventory.rounds[o].name) } ", som är öppen: "
+                a href={ "/admin/omgangar/" (crate::admin::encode(&a.inventory.rounds[o].id)) } { "se hur långt kommunerna har kommit" } "."
+            }
+        }
         @if mine.is_empty() {
             p { "Ditt konto har inga kommuner att ändra ännu. Kontakta samordnaren." }
         } @else {
