@@ -335,11 +335,23 @@ async fn upload(
         ));
     };
     let round = values.get("omgang");
-    if a.round_index(round).is_none() {
-        return Err(bad(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("Det finns ingen omgång ”{round}”."),
-        ));
+    match a.round_index(round) {
+        None => {
+            return Err(bad(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Det finns ingen omgång ”{round}”."),
+            ));
+        }
+        Some(r) if !a.in_progress(r) => {
+            return Err(bad(
+                StatusCode::CONFLICT,
+                format!(
+                    "Omgången ”{}” är inte en öppen enkätomgång: svar kan bara importeras till en öppen omgång.",
+                    a.inventory.rounds[r].name
+                ),
+            ));
+        }
+        Some(_) => {}
     }
     let mut settings = Settings {
         round: round.to_string(),
