@@ -27,6 +27,8 @@ pub mod inventory;
 pub mod ogc;
 pub mod pages;
 pub mod problem;
+
+pub mod review;
 pub mod server;
 pub mod site;
 pub mod store;

@@ -31,6 +31,7 @@ pub fn page(title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
                         nav aria-label="Administration" {
                             ul {
                                 li { a href="/admin" { "Översikt" } }
+                                li { a href="/admin/inaktuellt" { "Inaktuellt" } }
                                 li { a href="/admin/historik" { "Historik" } }
                                 @if e.account.role == crate::auth::Role::Samordnare {
                                     li { a href="/admin/program" { "Programkatalog" } }

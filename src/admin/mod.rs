@@ -10,6 +10,7 @@ pub mod history;
 pub mod invitation;
 pub mod layout;
 pub mod signin;
+pub mod stale;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(desk::routes())
         .merge(history::routes())
+        .merge(stale::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

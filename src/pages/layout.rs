@@ -172,6 +172,29 @@ pub fn source(source: &str, confirmed: Option<&Confirmed>) -> Markup {
     }
 }
 
+/// [`source`] for a fact the staleness watch may flag: when `due`, the date reads "Senast
+/// bekräftad mars 2023 – kan vara inaktuell" (the fact itself is shown as it is).
+pub fn checked_source(source: &str, confirmed: &Confirmed, due: bool) -> Markup {
+    html! {
+        span.kalla {
+            "Källa: " (source_link(source)) " · "
+            (confirmed_text(confirmed, due))
+        }
+    }
+}
+
+/// "Senast bekräftad: 2024-05-02", or, for a due fact, "Senast bekräftad mars 2023 – kan vara
+/// inaktuell" (marked, so it is seen).
+pub fn confirmed_text(confirmed: &Confirmed, due: bool) -> Markup {
+    html! {
+        @if due {
+            span.inaktuell { "Senast bekräftad " (crate::review::due_label(confirmed)) }
+        } @else {
+            "Senast bekräftad: " (confirmed)
+        }
+    }
+}
+
 pub fn source_link(source: &str) -> Markup {
     let (first, rest) = source.split_once(' ').unwrap_or((source, ""));
     html! {
