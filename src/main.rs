@@ -28,6 +28,19 @@ fn main() -> ExitCode {
         )),
         Command::ExportData { dir, state } => run(commands::export_data(&state.state, &dir)),
         Command::Backup { file, state } => run(commands::backup(&state.state, &file)),
+        Command::Remind {
+            state,
+            region,
+            public_url,
+            mail,
+            dry_run,
+        } => run(commands::remind(
+            &state.state,
+            region.as_deref(),
+            &public_url,
+            &mail,
+            dry_run,
+        )),
         Command::Check { dir, region } => match server::build(&dir, region.as_deref()) {
             Ok(atlas) => {
                 let a = &atlas.inventory;

@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::atlas::Atlas;
+use crate::auth::Account;
 use crate::dates::{Confirmed, PartialDate};
 use crate::store::{
     ADHERENCE, CONTACTS, OFFERINGS, PARTSSAMVERKAN, Record, SAMBU, Store, StoreError, TRAININGS,
@@ -197,6 +198,37 @@ pub async fn facts(store: &Store, a: &Atlas) -> Result<BTreeMap<String, Vec<Fact
         list.splice(0..0, mine);
     }
     Ok(out)
+}
+
+/// What the staleness watch lists for one person: the kommuner they may edit (a samordnare:
+/// all), in Swedish alphabetical order, each with its due and undated facts.
+pub struct Watch {
+    pub kommuner: Vec<(usize, Vec<Fact>)>,
+}
+
+impl Watch {
+    pub async fn of(store: &Store, a: &Atlas, account: &Account) -> Result<Watch, StoreError> {
+        let mut all = facts(store, a).await?;
+        let kommuner = crate::pages::layout::kommuner_by_name(a)
+            .into_iter()
+            .filter(|k| account.may_edit(Some(&a.kommuner()[*k].code)))
+            .map(|k| (k, all.remove(&a.kommuner()[k].code).unwrap_or_default()))
+            .collect();
+        Ok(Watch { kommuner })
+    }
+
+    /// How many of the person's facts stand so, in all their kommuner.
+    pub fn count(&self, standing: Standing) -> usize {
+        self.kommuner
+            .iter()
+            .map(|(_, fs)| Watch::count_in(fs, standing))
+            .sum()
+    }
+
+    /// How many of `facts` stand so.
+    pub fn count_in(facts: &[Fact], standing: Standing) -> usize {
+        facts.iter().filter(|f| f.standing == standing).count()
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use super::layout;
 use crate::AppState;
 use crate::atlas::Atlas;
 use crate::auth::{Editor, Role};
-use crate::review::{Fact, Standing, month_year};
+use crate::review::{Fact, Standing, Watch, month_year};
 use crate::store::Record;
 
 /// The dashboard's address (the confirm buttons come back to it).
@@ -24,40 +24,6 @@ pub const PATH: &str = "/admin/inaktuellt";
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(PATH, get(dashboard))
-}
-
-/// The kommuner a person may edit, by name, each with its due and undated facts.
-pub struct Watch {
-    pub kommuner: Vec<(usize, Vec<Fact>)>,
-}
-
-impl Watch {
-    /// What the staleness watch lists for `editor` in snapshot `a`.
-    pub async fn of(state: &AppState, a: &Atlas, editor: &Editor) -> Result<Watch, String> {
-        let store = state.store().map_err(|e| e.to_string())?;
-        let mut all = crate::review::facts(store, a)
-            .await
-            .map_err(|e| e.to_string())?;
-        let kommuner = crate::pages::Cx::new(a, &state.site)
-            .kommuner_by_name()
-            .into_iter()
-            .filter(|k| editor.account.may_edit(Some(&a.kommuner()[*k].code)))
-            .map(|k| (k, all.remove(&a.kommuner()[k].code).unwrap_or_default()))
-            .collect();
-        Ok(Watch { kommuner })
-    }
-
-    /// How many of the facts stand so, in all the person's kommuner.
-    pub fn count(&self, standing: Standing) -> usize {
-        self.kommuner
-            .iter()
-            .map(|(_, fs)| count(fs, standing))
-            .sum()
-    }
-}
-
-fn count(facts: &[Fact], standing: Standing) -> usize {
-    facts.iter().filter(|f| f.standing == standing).count()
 }
 
 /// The anchor of a kommun's section on the dashboard.
@@ -72,8 +38,8 @@ async fn dashboard(
 ) -> Answer {
     let q = Values::from_pairs(q);
     let a = state.atlas();
-    desk::store(&state, &editor)?;
-    let watch = Watch::of(&state, &a, &editor)
+    let store = desk::store(&state, &editor)?;
+    let watch = Watch::of(store, &a, &editor.account)
         .await
         .map_err(|e| store_failed(&editor, e))?;
     let flash = confirmation(&state, &editor, q.get("sparat").into()).await;
@@ -113,8 +79,8 @@ async fn dashboard(
                                     @if facts.is_empty() { (kommun.name) }
                                     @else { a href={ "#" (anchor(&kommun.code)) } { (kommun.name) } }
                                 }
-                                td data-label="Kan vara inaktuella" { (count(facts, Standing::Due)) }
-                                td data-label="Datum saknas" { (count(facts, Standing::Undated)) }
+                                td data-label="Kan vara inaktuella" { (Watch::count_in(facts, Standing::Due)) }
+                                td data-label="Datum saknas" { (Watch::count_in(facts, Standing::Undated)) }
                             }
                         }
                     }

@@ -39,10 +39,15 @@ impl<'a> Cx<'a> {
 
     /// The kommuner in alphabetical order, as lists and selects show them.
     pub fn kommuner_by_name(&self) -> Vec<usize> {
-        let mut ks: Vec<usize> = (0..self.a.kommuner().len()).collect();
-        ks.sort_by_cached_key(|k| swedish_key(&self.a.kommuner()[*k].name));
-        ks
+        kommuner_by_name(self.a)
     }
+}
+
+/// The kommuner of a snapshot in Swedish alphabetical order.
+pub fn kommuner_by_name(a: &Atlas) -> Vec<usize> {
+    let mut ks: Vec<usize> = (0..a.kommuner().len()).collect();
+    ks.sort_by_cached_key(|k| swedish_key(&a.kommuner()[*k].name));
+    ks
 }
 
 /// A sort key in Swedish alphabetical order: å, ä, ö after z (byte order would put ä before å).

@@ -11,9 +11,9 @@ use super::{Answer, confirmation, store, store_failed};
 use crate::AppState;
 use crate::admin::forms::Values;
 use crate::admin::layout;
-use crate::admin::stale::{self, Watch};
+use crate::admin::stale;
 use crate::auth::{Editor, Role};
-use crate::review::Standing;
+use crate::review::{Standing, Watch};
 
 pub async fn overview(
     State(state): State<AppState>,
@@ -24,8 +24,8 @@ pub async fn overview(
     let q = Values::from_pairs(q);
     let r = a.default_round;
     let round = &a.inventory.rounds[r];
-    store(&state, &editor)?;
-    let watch = Watch::of(&state, &a, &editor)
+    let store = store(&state, &editor)?;
+    let watch = Watch::of(store, &a, &editor.account)
         .await
         .map_err(|e| store_failed(&editor, e))?;
     let due = watch.count(Standing::Due);
