@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use crate::coverage::Coverage;
 use crate::dates::{Confirmed, PartialDate};
-use crate::review::Review;
 pub use crate::geography::{Geography, Kommun};
 use crate::inventory::{
     Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
 };
+use crate::review::Review;
 use crate::vocabulary::{CellState, OfferingStatus, PartsStatus, RoundKind, SambuStatus};
 
 /// What the snapshot says about one kommun × round × programme.

@@ -10,8 +10,8 @@
 
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::Row;
@@ -54,7 +54,12 @@ impl Mailer {
     }
 
     fn new(args: &MailArgs, password: Option<String>) -> Result<Option<Mailer>, String> {
-        let Some(url) = args.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
+        let Some(url) = args
+            .smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
             return Ok(None);
         };
         let bad = |m: &str| format!("--smtp-url (SKK_SMTP_URL): {m}");
@@ -177,12 +182,11 @@ pub fn compose(a: &Atlas, account: &Account, watch: &Watch, public_url: &str) ->
     let rule = &a.review;
     let mut body = format!(
         "Hej {}!\n\n\
-         Det här är en påminnelse från {}. {} för {} har inte bekräftats på mer än {} månader \
-         (senast bekräftade före {}) och kan vara inaktuella. De visas fortfarande på kartan, \
+         Det här är en påminnelse från Skaraborgskartan. {} för {} har inte bekräftats på mer än {} månader \
+         (senast bekräftad före {}) och kan vara {}. Allt visas fortfarande på kartan, \
          med en markering.\n\n\
          Bekräfta det som stämmer, eller ändra det som inte gör det:\n{dashboard}\n",
         account.name,
-        a.inventory.dataset.config.title,
         if due == 1 {
             "1 uppgift".to_string()
         } else {
@@ -195,6 +199,7 @@ pub fn compose(a: &Atlas, account: &Account, watch: &Watch, public_url: &str) ->
         },
         rule.months,
         rule.before,
+        if due == 1 { "inaktuell" } else { "inaktuella" },
     );
     for (k, facts) in &watch.kommuner {
         let facts: Vec<_> = facts
@@ -226,14 +231,8 @@ pub fn compose(a: &Atlas, account: &Account, watch: &Watch, public_url: &str) ->
          Stäng av den under Mitt konto: {base}/admin/konto#paminnelser\n"
     ));
     let subject = match due {
-        1 => format!(
-            "{}: 1 uppgift kan vara inaktuell",
-            a.inventory.dataset.config.title
-        ),
-        n => format!(
-            "{}: {n} uppgifter kan vara inaktuella",
-            a.inventory.dataset.config.title
-        ),
+        1 => "Skaraborgskartan: 1 uppgift kan vara inaktuell".to_string(),
+        n => format!("Skaraborgskartan: {n} uppgifter kan vara inaktuella"),
     };
     Some(Reminder {
         account: account.id,
@@ -369,7 +368,11 @@ impl Store {
 
     /// Takes the person's reminder for `now` if none was sent in the 30 days before: returns the
     /// time it replaces (`Some(None)`: never sent before), or None if it was taken.
-    async fn claim_reminder(&self, account: i64, now: i64) -> Result<Option<Option<i64>>, StoreError> {
+    async fn claim_reminder(
+        &self,
+        account: i64,
+        now: i64,
+    ) -> Result<Option<Option<i64>>, StoreError> {
         let mut tx = self.begin().await?;
         let row = sqlx::query(
             "SELECT last_sent FROM reminders WHERE account_id = $1 AND wanted = 1 \
@@ -446,13 +449,24 @@ mod tests {
 
     #[test]
     fn good_settings_make_a_mailer() {
-        let m = Mailer::new(&args("smtp://127.0.0.1:2525"), None).unwrap().unwrap();
-        assert_eq!(m.server, "smtp://127.0.0.1:2525");
-        let m = Mailer::new(&args("smtps://karta%40example.se@smtp.example.se"), Some("p".into()))
+        let m = Mailer::new(&args("smtp://127.0.0.1:2525"), None)
             .unwrap()
             .unwrap();
-        assert_eq!(m.server, "smtps://smtp.example.se", "no user name in the log");
-        assert_eq!(percent_decode("karta%40example.se").unwrap(), "karta@example.se");
+        assert_eq!(m.server, "smtp://127.0.0.1:2525");
+        let m = Mailer::new(
+            &args("smtps://karta%40example.se@smtp.example.se"),
+            Some("p".into()),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            m.server, "smtps://smtp.example.se",
+            "no user name in the log"
+        );
+        assert_eq!(
+            percent_decode("karta%40example.se").unwrap(),
+            "karta@example.se"
+        );
         assert!(percent_decode("a%4").is_err());
     }
 }

@@ -279,7 +279,10 @@ mod tests {
 
     #[test]
     fn the_marker_names_the_month_in_swedish() {
-        assert_eq!(due_label(&c("2023-03-15")), "mars 2023 – kan vara inaktuell");
+        assert_eq!(
+            due_label(&c("2023-03-15")),
+            "mars 2023 – kan vara inaktuell"
+        );
         assert_eq!(month_year(&c("2024-12")), "december 2024");
         assert_eq!(month_year(&c("2024-01-31")), "januari 2024");
         assert_eq!(month_year(&c("2024")), "2024");
