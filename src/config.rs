@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the map and the API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Accounts of the desk (created by invitation; there is no self-registration).
     #[command(subcommand)]
     User(UserCommand),

@@ -66,7 +66,7 @@ fn main() -> ExitCode {
                 .enable_all()
                 .build()
                 .expect("tokio runtime");
-            let served = runtime.block_on(server::serve(args));
+            let served = runtime.block_on(server::serve(*args));
             // Stop at once: a warm-up still compressing bodies in the background is only a
             // cache, and waiting for it made a SIGTERM take seconds for all of Sweden.
             runtime.shutdown_background();

@@ -8,6 +8,7 @@
 //! time set in one conditional UPDATE) before it is sent, and the claim is given back if the
 //! server refuses it.
 
+use std::fmt::Write;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
@@ -210,26 +211,29 @@ pub fn compose(a: &Atlas, account: &Account, watch: &Watch, public_url: &str) ->
             continue;
         }
         let kommun = &a.kommuner()[*k];
-        body.push_str(&format!(
+        let _ = write!(
+            body,
             "\n{} ({}): {dashboard}#{}\n",
             kommun.name,
             facts.len(),
             crate::admin::stale::anchor(&kommun.code)
-        ));
+        );
         for f in facts {
             let r = &f.record;
-            body.push_str(&format!(
-                "- {}: {} – senast bekräftad {}\n",
+            let _ = writeln!(
+                body,
+                "- {}: {} – senast bekräftad {}",
                 kinds::record_title(a, r.kind.name, &r.key, r.kommun.as_deref()),
                 crate::admin::stale::what(a, r),
                 month_year(&f.confirmed)
-            ));
+            );
         }
     }
-    body.push_str(&format!(
+    let _ = writeln!(
+        body,
         "\nDu får den här påminnelsen högst var 30:e dag, eftersom du har bett om den. \
-         Stäng av den under Mitt konto: {base}/admin/konto#paminnelser\n"
-    ));
+         Stäng av den under Mitt konto: {base}/admin/konto#paminnelser"
+    );
     let subject = match due {
         1 => "Skaraborgskartan: 1 uppgift kan vara inaktuell".to_string(),
         n => format!("Skaraborgskartan: {n} uppgifter kan vara inaktuella"),
@@ -259,19 +263,21 @@ impl Outcome {
         let mut out = String::new();
         for r in &self.sent {
             if dry_run {
-                out.push_str(&format!(
-                    "Skulle skicka till {} ({} uppgifter):\nÄmne: {}\n\n{}\n",
+                let _ = writeln!(
+                    out,
+                    "Skulle skicka till {} ({} uppgifter):\nÄmne: {}\n\n{}",
                     r.email, r.due, r.subject, r.body
-                ));
+                );
             } else {
-                out.push_str(&format!(
-                    "Påminnelse skickad till {} ({} uppgifter).\n",
+                let _ = writeln!(
+                    out,
+                    "Påminnelse skickad till {} ({} uppgifter).",
                     r.email, r.due
-                ));
+                );
             }
         }
         for (to, why) in &self.failed {
-            out.push_str(&format!("Kunde inte skicka till {to}: {why}\n"));
+            let _ = writeln!(out, "Kunde inte skicka till {to}: {why}");
         }
         if self.sent.is_empty() && self.failed.is_empty() {
             out.push_str("Inga påminnelser att skicka.\n");
