@@ -146,7 +146,12 @@ fn fact_table(a: &Atlas, editor: &Editor, caption: &str, facts: &[&Fact]) -> Mar
                             td data-label="Senast bekräftad" {
                                 @match f.standing {
                                     Standing::Undated => "datum saknas",
-                                    _ => { (month_year(&f.confirmed)) " (" (f.confirmed) ")" },
+                                    _ => {
+                                        @let said = month_year(&f.confirmed);
+                                        (said)
+                                        // The exact date too, where the month name shortens it.
+                                        @if said != f.confirmed.to_string() { " (" (f.confirmed) ")" }
+                                    },
                                 }
                             }
                             td data-label="Åtgärd" {
