@@ -13,6 +13,7 @@ pub use crate::geography::{Geography, Kommun};
 use crate::inventory::{
     Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
 };
+use crate::review::Review;
 use crate::vocabulary::{
     CellState, OfferingStatus, PartsStatus, RoundKind, RoundStatus, SambuStatus,
 };
@@ -29,6 +30,9 @@ struct Cell {
     lapsed: bool,
     /// The row comes from a collection of public sources, not from the round itself.
     supplementary: bool,
+    /// The row is in the current picture and was last confirmed longer ago than the review
+    /// period ([`Review`]): shown as it is, marked "kan vara inaktuell".
+    review_due: bool,
 }
 
 pub struct Atlas {
@@ -42,6 +46,9 @@ pub struct Atlas {
     pub default_round: usize,
     /// Answers confirmed before this date are shown as "okänt i dag" in current views.
     pub stale_before: PartialDate,
+    /// The staleness watch as of the day this snapshot was built: which facts kan vara
+    /// inaktuella.
+    pub review: Review,
     programme_index: HashMap<String, usize>,
     round_index: HashMap<String, usize>,
     /// Per (kommun, round, programme).
@@ -100,6 +107,7 @@ impl Atlas {
                     None => years_ago(inventory.dataset.config.freshness.max_age_years),
                 });
         let stale = |o: &Offering| is_stale(o, &stale_before);
+        let review = Review::today(inventory.dataset.config.freshness.review_after_months);
 
         let mut own: Vec<Option<u32>> = vec![None; nk * nr * np];
         let mut answered = vec![false; nk * nr];
@@ -139,6 +147,7 @@ impl Atlas {
                     };
                     let o = row.map(|i| &inventory.offerings[i as usize]);
                     let lapsed = current && o.is_some_and(stale);
+                    let review_due = current && o.is_some_and(|o| review.due(&o.last_confirmed));
                     let state = match o.map(|o| o.status) {
                         _ if lapsed => CellState::Unknown,
                         Some(OfferingStatus::Offered) => CellState::Offered,
@@ -150,6 +159,7 @@ impl Atlas {
                         state,
                         lapsed,
                         supplementary,
+                        review_due,
                     });
                 }
             }
@@ -160,6 +170,7 @@ impl Atlas {
             geography,
             default_round,
             stale_before,
+            review,
             programme_index,
             round_index,
             cells,
@@ -226,6 +237,19 @@ impl Atlas {
     /// Whether the cell's row comes from public sources rather than from the round itself.
     pub fn supplementary(&self, k: usize, r: usize, p: usize) -> bool {
         self.cell(k, r, p).supplementary
+    }
+
+    /// Whether the row behind the cell kan vara inaktuell: in the current picture and not
+    /// confirmed within the review period. (A lapsed row is due too, and already says more:
+    /// "okänt i dag".)
+    pub fn review_due(&self, k: usize, r: usize, p: usize) -> bool {
+        self.cell(k, r, p).review_due
+    }
+
+    /// Whether a fact last confirmed `c` kan vara inaktuell (SAMBU, partssamverkan, adherence,
+    /// contacts, trainings: always current facts).
+    pub fn due(&self, c: &Confirmed) -> bool {
+        self.review.due(c)
     }
 
     /// Whether round `r` has any answer of its own for kommun `k`.

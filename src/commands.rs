@@ -87,3 +87,38 @@ pub async fn backup(state: &Path, file: &Path) -> Result<String, String> {
         crate::store::FILE
     ))
 }
+
+/// `remind`: sends the e-mail reminders that are due, once (for cron); `--dry-run` prints them.
+pub async fn remind(
+    state: &Path,
+    region: Option<&str>,
+    public_url: &str,
+    mail: &crate::config::MailArgs,
+    dry_run: bool,
+) -> Result<String, String> {
+    let mailer = crate::reminders::Mailer::from_args(mail)?;
+    if mailer.is_none() && !dry_run {
+        return Err(
+            "Ingen e-postserver är inställd: ange --smtp-url och --smtp-from (eller SKK_SMTP_URL och SKK_SMTP_FROM), eller --dry-run för att se vad som skulle skickas."
+                .into(),
+        );
+    }
+    let store = open(state).await?;
+    let atlas = crate::server::build_from_store(&store, region).await?;
+    let outcome = crate::reminders::send_due(
+        &store,
+        &atlas,
+        mailer.as_ref(),
+        public_url,
+        crate::dates::now_seconds(),
+        dry_run,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let report = outcome.report(dry_run);
+    if outcome.failed.is_empty() {
+        Ok(report)
+    } else {
+        Err(report)
+    }
+}

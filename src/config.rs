@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the map and the API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Accounts of the desk (created by invitation; there is no self-registration).
     #[command(subcommand)]
     User(UserCommand),
@@ -36,6 +36,24 @@ pub enum Command {
         file: PathBuf,
         #[command(flatten)]
         state: StateArgs,
+    },
+    /// Send the e-mail reminders of facts that kan vara inaktuella that are due (to each
+    /// redaktör who asked for them, at most once per 30 days), once: for cron. `serve` does the
+    /// same daily when SMTP is set.
+    Remind {
+        #[command(flatten)]
+        state: StateArgs,
+        /// Region whose kommuner are named (default: the data's default region).
+        #[arg(long, env = "SKK_REGION")]
+        region: Option<String>,
+        /// The address people reach the service at, for the links in the e-mail.
+        #[arg(long, env = "SKK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+        #[command(flatten)]
+        mail: MailArgs,
+        /// Print who would get what, send nothing and record nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Validate a data directory and print every problem; exit status 1 if there is any.
     Check {
@@ -104,6 +122,21 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
     #[command(flatten)]
     pub auth: AuthArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// The SMTP server the reminders are sent through (none: no e-mail is sent). The password, if
+/// the server wants one, comes only from the environment: `SKK_SMTP_PASSWORD`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct MailArgs {
+    /// smtp://host:port (plain; add ?tls=required for STARTTLS) or smtps://host:465 (TLS), with
+    /// the user name if the server wants one: smtps://karta@smtp.example.se.
+    #[arg(long, env = "SKK_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of the reminders, e.g. "Skaraborgskartan <karta@example.se>".
+    #[arg(long, env = "SKK_SMTP_FROM")]
+    pub smtp_from: Option<String>,
 }
 
 /// How people sign in to the admin.

@@ -55,12 +55,22 @@ pub struct DatasetConfig {
 /// before the cut-off is shown with its date as "okänt i dag" and counted as okänt in current
 /// views. The cut-off is `stale_before` when given, else the start of the newest survey round,
 /// else `max_age_years` before today.
+///
+/// Apart from that, any fact not confirmed for more than `review_after_months` (default 18)
+/// *kan vara inaktuell*: still shown and counted, but marked and listed for review
+/// ([`crate::review`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Freshness {
     pub stale_before: Option<String>,
     #[serde(default = "default_max_age_years")]
     pub max_age_years: u16,
+    #[serde(default = "default_review_after_months")]
+    pub review_after_months: u16,
+}
+
+fn default_review_after_months() -> u16 {
+    crate::review::DEFAULT_MONTHS
 }
 
 fn default_max_age_years() -> u16 {
@@ -72,6 +82,7 @@ impl Default for Freshness {
         Freshness {
             stale_before: None,
             max_age_years: default_max_age_years(),
+            review_after_months: default_review_after_months(),
         }
     }
 }
@@ -151,6 +162,15 @@ impl Dataset {
             return Err(Problem::file(
                 &shown,
                 format!("[freshness] stale_before: {e}"),
+            ));
+        }
+        if !(1..=1200).contains(&config.freshness.review_after_months) {
+            return Err(Problem::file(
+                &shown,
+                format!(
+                    "[freshness] review_after_months: {} månader går inte (skriv 1–1200)",
+                    config.freshness.review_after_months
+                ),
             ));
         }
         if let Some(o) = config.embed_origins.iter().find(|o| !is_origin(o)) {

@@ -28,6 +28,9 @@ pub mod inventory;
 pub mod ogc;
 pub mod pages;
 pub mod problem;
+pub mod reminders;
+
+pub mod review;
 pub mod server;
 pub mod site;
 pub mod store;
@@ -60,6 +63,8 @@ pub struct AppState {
     pub region: Option<String>,
     /// How people sign in to the admin (fixed for the process's life).
     pub auth: Arc<auth::Auth>,
+    /// The SMTP server e-mail reminders go through; None: no e-mail is sent.
+    pub mailer: Option<Arc<reminders::Mailer>>,
 }
 
 impl AppState {
@@ -79,12 +84,19 @@ impl AppState {
             store: None,
             region: None,
             auth: Arc::new(auth::Auth::default()),
+            mailer: None,
         }
     }
 
     /// The same state, with these sign-in settings.
     pub fn with_auth(mut self, auth: auth::Auth) -> AppState {
         self.auth = Arc::new(auth);
+        self
+    }
+
+    /// The same state, sending e-mail reminders through `mailer`.
+    pub fn with_mailer(mut self, mailer: Option<reminders::Mailer>) -> AppState {
+        self.mailer = mailer.map(Arc::new);
         self
     }
 

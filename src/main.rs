@@ -28,6 +28,19 @@ fn main() -> ExitCode {
         )),
         Command::ExportData { dir, state } => run(commands::export_data(&state.state, &dir)),
         Command::Backup { file, state } => run(commands::backup(&state.state, &file)),
+        Command::Remind {
+            state,
+            region,
+            public_url,
+            mail,
+            dry_run,
+        } => run(commands::remind(
+            &state.state,
+            region.as_deref(),
+            &public_url,
+            &mail,
+            dry_run,
+        )),
         Command::Check { dir, region } => match server::build(&dir, region.as_deref()) {
             Ok(atlas) => {
                 let a = &atlas.inventory;
@@ -53,7 +66,7 @@ fn main() -> ExitCode {
                 .enable_all()
                 .build()
                 .expect("tokio runtime");
-            let served = runtime.block_on(server::serve(args));
+            let served = runtime.block_on(server::serve(*args));
             // Stop at once: a warm-up still compressing bodies in the background is only a
             // cache, and waiting for it made a SIGTERM take seconds for all of Sweden.
             runtime.shutdown_background();

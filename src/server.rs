@@ -1,5 +1,6 @@
 //! Running the service: open the store (seeding it from the data directory on first start),
-//! build the snapshot from it, serve, rebuild on SIGHUP, shut down gracefully.
+//! build the snapshot from it, serve, rebuild on SIGHUP and when the date changes (with the
+//! e-mail reminders, when SMTP is set, once a day), shut down gracefully.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -97,9 +98,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         configured_url: configured,
     };
     let auth = crate::auth::Auth::from_args(&args.auth)?;
+    let mailer = crate::reminders::Mailer::from_args(&args.mail)?;
+    let public_url = options.public_url.clone().unwrap_or_default();
     let state = AppState::with_site(atlas, Site::load(&args.web, options))
         .with_store(store, args.region.clone())
-        .with_auth(auth);
+        .with_auth(auth)
+        .with_mailer(mailer);
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("kan inte lyssna på {}: {e}", args.addr))?;
@@ -115,6 +119,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     );
     warm(&state);
     tokio::spawn(reload_on_hangup(state.clone()));
+    tokio::spawn(daily(state.clone(), public_url));
     // With the peer's address: sign-in throttles and the security log need it.
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
@@ -156,6 +161,51 @@ async fn reload_on_hangup(state: AppState) {
     }
     #[cfg(not(unix))]
     let _ = state;
+}
+
+/// Once a minute: when the date (in Sweden) is no longer the snapshot's, rebuilds the snapshot
+/// from the store, so that the staleness watch's cut-off moves on a server that sees no edits;
+/// with SMTP set, sends the reminders that are due at start and then on each new day.
+async fn daily(state: AppState, public_url: String) {
+    let mut reminded_on: Option<String> = None;
+    let mut minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        minute.tick().await;
+        let today = crate::dates::today();
+        if state.atlas().review.today.to_string() != today {
+            match state.rebuild().await {
+                Ok(()) => {
+                    warm(&state);
+                    tracing::info!("ny dag ({today}): data omladdad från lagret");
+                }
+                Err(problems) => tracing::error!(
+                    "omladdning för ny dag avvisad, den gamla datan används fortfarande:\n{}",
+                    report(&problems)
+                ),
+            }
+        }
+        let (Some(mailer), Ok(store)) = (&state.mailer, state.store()) else {
+            continue;
+        };
+        if reminded_on.as_deref() == Some(today.as_str()) {
+            continue;
+        }
+        reminded_on = Some(today);
+        let now = crate::dates::now_seconds();
+        let atlas = state.atlas();
+        match crate::reminders::send_due(store, &atlas, Some(mailer), &public_url, now, false).await
+        {
+            Ok(outcome) => {
+                for r in &outcome.sent {
+                    tracing::info!("påminnelse skickad till {} ({} uppgifter)", r.email, r.due);
+                }
+                for (to, why) in &outcome.failed {
+                    tracing::error!("påminnelsen till {to} kunde inte skickas: {why}");
+                }
+            }
+            Err(e) => tracing::error!("påminnelserna kunde inte skickas: {e}"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -23,6 +23,8 @@ pub fn meta(a: &Atlas) -> Value {
         "default_round": a.inventory.rounds[a.default_round].id,
         "open_round": a.open_round().map(|r| &a.inventory.rounds[r].id),
         "stale_before": a.stale_before,
+        "review_before": a.review.before,
+        "review_after_months": a.review.months,
         "attribution": d.config.attribution,
     })
 }
@@ -43,7 +45,8 @@ fn sambu_json(a: &Atlas, k: usize) -> Value {
     match a.sambu(k) {
         Some(s) => json!({
             "status": s.status, "status_label": s.status.label(), "name": s.name, "since": s.since,
-            "last_confirmed": s.last_confirmed, "source": s.source, "note": s.note,
+            "last_confirmed": s.last_confirmed, "review_due": a.due(&s.last_confirmed),
+            "source": s.source, "note": s.note,
         }),
         None => json!({
             "status": SambuStatus::Unknown, "status_label": SambuStatus::Unknown.label(),
@@ -57,7 +60,8 @@ fn partssamverkan_json(a: &Atlas, k: usize) -> Value {
         Some(s) => json!({
             "status": s.status, "status_label": s.status.label(),
             "action_plan": s.action_plan, "action_plan_label": s.action_plan.label(),
-            "last_confirmed": s.last_confirmed, "source": s.source, "note": s.note,
+            "last_confirmed": s.last_confirmed, "review_due": a.due(&s.last_confirmed),
+            "source": s.source, "note": s.note,
         }),
         None => json!({
             "status": PartsStatus::Unknown, "status_label": PartsStatus::Unknown.label(),
@@ -72,7 +76,7 @@ fn adherence_json(a: &Atlas, k: usize, document: usize) -> Value {
     match a.adherence(k, document) {
         Some(x) => json!({
             "document": doc.slug, "title": doc.title, "status": x.status, "status_label": x.status.label(),
-            "date": x.date, "source": x.source, "note": x.note,
+            "date": x.date, "review_due": a.due(&x.date), "source": x.source, "note": x.note,
         }),
         None => json!({
             "document": doc.slug, "title": doc.title, "status": AdherenceStatus::Unknown,
@@ -97,7 +101,8 @@ fn offering_json(a: &Atlas, k: usize, r: usize, p: usize) -> Option<Value> {
         "basis": if a.supplementary(k, r, p) { "sources" } else { "round" },
         "round": o.round,
         "organiser": o.organiser, "contact_url": o.contact_url, "languages": o.languages,
-        "last_confirmed": o.last_confirmed, "source": o.source, "note": o.note,
+        "last_confirmed": o.last_confirmed, "review_due": a.review_due(k, r, p),
+        "source": o.source, "note": o.note,
     }))
 }
 
@@ -180,7 +185,7 @@ pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
             v
         })
         .collect();
-    let trainings: Vec<_> = a.trainings(k).collect();
+    let trainings = trainings_json(a, k);
     json!({
         "meta": meta(a),
         "kommunkod": kommun.code,
@@ -445,8 +450,19 @@ fn trainings_properties(a: &Atlas, k: usize) -> Value {
         "trainings": rows.len(),
         "participants": rows.iter().map(|t| t.participants).sum::<u32>(),
         "approximate": rows.iter().any(|t| t.approximate),
-        "rows": rows,
+        "rows": trainings_json(a, k),
     })
+}
+
+/// A kommun's trainings as their rows, each with `review_due` beside its `last_confirmed`.
+fn trainings_json(a: &Atlas, k: usize) -> Vec<Value> {
+    a.trainings(k)
+        .map(|t| {
+            let mut v = json!(t);
+            v["review_due"] = json!(a.due(&t.last_confirmed));
+            v
+        })
+        .collect()
 }
 
 /// The answer to a coverage query for the kommuner `ks` in round `r`.

@@ -1,5 +1,6 @@
 //! My account (`/admin/konto`): who I am and what I may edit, how I sign in, my sign-ins,
-//! personal API tokens (made and shown once, listed, revoked) and "Logga ut överallt". Also
+//! personal API tokens (made and shown once, listed, revoked), the opt-in to e-mail reminders of
+//! facts that kan vara inaktuella, and "Logga ut överallt". Also
 //! `GET /api/v1/admin/whoami`: the account an API token acts for, for scripts to check theirs.
 
 use axum::Router;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/konto/nycklar", post(create_token))
         .route("/admin/konto/nycklar/{id}/aterkalla", post(revoke_token))
         .route("/admin/konto/logga-ut-overallt", post(sign_out_everywhere))
+        .route("/admin/konto/paminnelser", post(set_reminders))
         .route("/api/v1/admin/whoami", get(whoami))
 }
 
@@ -37,6 +39,8 @@ struct Notice<'a> {
     token_name: &'a str,
     password_problems: Vec<password::Problem>,
     password_changed: bool,
+    /// The reminder choice just saved.
+    reminders_saved: Option<bool>,
 }
 
 async fn account_page(
@@ -49,6 +53,8 @@ async fn account_page(
     let tokens = store.tokens(a.id).await?;
     let signed_in = store.sessions_of(a.id).await?;
     let recovery_left = store.recovery_codes_left(a.id).await?;
+    let reminders = store.reminder_wanted(a.id).await?;
+    let last_reminded = store.last_reminded(a.id).await?;
     let mut name = Field::new("name", "Vad nyckeln är till för", "text", "off");
     name.hint = Some("Till exempel ”import från enkäten”. Högst 100 tecken.");
     name.value = notice.token_name;
@@ -118,6 +124,34 @@ async fn account_page(
                     (again.render())
                     button type="submit" { "Byt lösenord" }
                 }
+            }
+
+            h2 #paminnelser { "Påminnelser per e-post" }
+            @if let Some(on) = notice.reminders_saved {
+                p role="status" {
+                    @if on { "Sparat: du får en påminnelse per e-post när uppgifter kan vara inaktuella." }
+                    @else { "Sparat: du får inga påminnelser per e-post." }
+                }
+            }
+            p {
+                "En uppgift som inte har bekräftats på mer än " (state.atlas().review.months) " månader kan vara inaktuell. "
+                "Vill du kan du få ett e-brev till " (a.email) " med de uppgifterna för "
+                @if a.role == Role::Samordnare { "regionens kommuner" } @else { "dina kommuner" }
+                ", högst en gång var 30:e dag."
+            }
+            @if state.mailer.is_none() {
+                p.forklaring { "Tjänsten skickar ingen e-post just nu (ingen e-postserver är inställd). Ditt val sparas och gäller när den är det." }
+            }
+            @if let Some(at) = last_reminded {
+                p.forklaring { "Senaste påminnelsen skickades " (local_time(at)) "." }
+            }
+            form method="post" action="/admin/konto/paminnelser" {
+                input type="hidden" name="csrf" value=(editor.session.csrf);
+                div.falt.faltrad.valrad {
+                    input #falt-paminnelser type="checkbox" name="paminnelser" value="ja" checked[reminders];
+                    label for="falt-paminnelser" { "Påminn mig per e-post om inaktuella uppgifter" }
+                }
+                button type="submit" { "Spara valet" }
             }
 
             h2 { "Inloggningar" }
@@ -301,6 +335,37 @@ async fn change_password(
         .await?;
     let notice = Notice {
         password_changed: true,
+        ..Notice::default()
+    };
+    let markup = account_page(&state, &editor, notice).await?;
+    Ok(respond(StatusCode::OK, markup))
+}
+
+#[derive(Deserialize)]
+struct RemindersForm {
+    /// Present (`ja`) when the box is ticked; a form leaves an unticked box out.
+    #[serde(default)]
+    paminnelser: Option<String>,
+}
+
+/// The opt-in to e-mail reminders (off by default).
+async fn set_reminders(
+    State(state): State<AppState>,
+    Posted { editor, form }: Posted<RemindersForm>,
+) -> Result<Response, Refusal> {
+    let on = match form.paminnelser.as_deref() {
+        None => false,
+        Some("ja") => true,
+        Some(other) => {
+            return Err(Refusal::BadRequest(format!(
+                "Formuläret har ett okänt värde ”{other}” för påminnelser (ja eller inget)."
+            )));
+        }
+    };
+    let store = state.store()?;
+    store.set_reminder_wanted(editor.account.id, on).await?;
+    let notice = Notice {
+        reminders_saved: Some(on),
         ..Notice::default()
     };
     let markup = account_page(&state, &editor, notice).await?;

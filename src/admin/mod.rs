@@ -12,6 +12,7 @@ pub mod invitation;
 pub mod layout;
 pub mod rounds;
 pub mod signin;
+pub mod stale;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(history::routes())
         .merge(import::routes())
         .merge(rounds::routes())
+        .merge(stale::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

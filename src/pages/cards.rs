@@ -136,7 +136,12 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize, level: u8) -> Markup {
                     @if !o.organiser.is_empty() { dt { "Arrangör" } dd { (o.organiser) } }
                     dt { "Språk" }
                     dd { @if o.languages.is_empty() { "uppgift saknas" } @else { (o.languages.iter().map(|l| language(l)).collect::<Vec<_>>().join(", ")) } }
-                    dt { "Senast bekräftad" } dd { (o.last_confirmed) }
+                    dt { "Senast bekräftad" }
+                    dd {
+                        @if a.review_due(k, r, p) && a.lapsed(k, r, p).is_none() {
+                            span.inaktuell { (crate::review::due_label(&o.last_confirmed)) }
+                        } @else { (o.last_confirmed) }
+                    }
                     dt { "Källa" }
                     dd { (source_link(&o.source))
                          @if a.supplementary(k, r, p) { " (offentlig källa, inte ett svar i omgången)" } }

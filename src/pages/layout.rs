@@ -39,10 +39,15 @@ impl<'a> Cx<'a> {
 
     /// The kommuner in alphabetical order, as lists and selects show them.
     pub fn kommuner_by_name(&self) -> Vec<usize> {
-        let mut ks: Vec<usize> = (0..self.a.kommuner().len()).collect();
-        ks.sort_by_cached_key(|k| swedish_key(&self.a.kommuner()[*k].name));
-        ks
+        kommuner_by_name(self.a)
     }
+}
+
+/// The kommuner of a snapshot in Swedish alphabetical order.
+pub fn kommuner_by_name(a: &Atlas) -> Vec<usize> {
+    let mut ks: Vec<usize> = (0..a.kommuner().len()).collect();
+    ks.sort_by_cached_key(|k| swedish_key(&a.kommuner()[*k].name));
+    ks
 }
 
 /// A sort key in Swedish alphabetical order: å, ä, ö after z (byte order would put ä before å).
@@ -168,6 +173,29 @@ pub fn source(source: &str, confirmed: Option<&Confirmed>) -> Markup {
         span.kalla {
             "Källa: " (source_link(source))
             @if let Some(c) = confirmed { " · Senast bekräftad: " (c) }
+        }
+    }
+}
+
+/// [`source`] for a fact the staleness watch may flag: when `due`, the date reads "Senast
+/// bekräftad mars 2023 – kan vara inaktuell" (the fact itself is shown as it is).
+pub fn checked_source(source: &str, confirmed: &Confirmed, due: bool) -> Markup {
+    html! {
+        span.kalla {
+            "Källa: " (source_link(source)) " · "
+            (confirmed_text(confirmed, due))
+        }
+    }
+}
+
+/// "Senast bekräftad: 2024-05-02", or, for a due fact, "Senast bekräftad mars 2023 – kan vara
+/// inaktuell" (marked, so it is seen).
+pub fn confirmed_text(confirmed: &Confirmed, due: bool) -> Markup {
+    html! {
+        @if due {
+            span.inaktuell { "Senast bekräftad " (crate::review::due_label(confirmed)) }
+        } @else {
+            "Senast bekräftad: " (confirmed)
         }
     }
 }

@@ -12,7 +12,8 @@ use super::Cx;
 use super::cards::{card, for_whom, kommun_contacts};
 use super::format::round_option;
 use super::layout::{
-    Script, capital, count, json_island, page as layout_page, source, source_link, state,
+    Script, capital, checked_source, count, json_island, page as layout_page, source, source_link,
+    state,
 };
 
 /// `chosen`: the kommun the visitor came from (`?kommun=`), shown first with its contact.
@@ -84,7 +85,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
                                     Some(o) => {
                                         td data-label="Arrangör" { (o.organiser)
                                             @if !o.contact_url.is_empty() { " " a href=(o.contact_url) { "Kontakt och anmälan i " (kommun.name) } } }
-                                        td data-label="Källa" { (source(&o.source, Some(&o.last_confirmed)))
+                                        td data-label="Källa" { (checked_source(&o.source, &o.last_confirmed, a.review_due(*k, r, p) && a.lapsed(*k, r, p).is_none()))
                                             @if !o.note.is_empty() { br; small { (o.note) } } }
                                     }
                                     None => { td data-label="Arrangör" { "–" } td data-label="Källa" { "–" } }

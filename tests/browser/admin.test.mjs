@@ -1,9 +1,10 @@
 // The editing pages under /admin in a real browser, on a service with a store: the overview, a
-// kommun's overview, an edit form with an error, a conflict, the history and the catalogue, each
-// with no axe-core violations; and a change made with the keyboard only (Tab to the status
-// radios, choose, Tab to the source, type, Tab to save, Enter), seen at once on the public page
-// in the open round; the rounds pages (list, progress, a kommun's answers, closing) with axe; and
-// an import into the open round (file chosen, then keyboard only to preview, apply and undo).
+// kommun's overview, an edit form with an error, a conflict, the history, the catalogue and the
+// staleness dashboard (a confirm with the keyboard), each with no axe-core violations; a change
+// made with the keyboard only (Tab to the status radios, choose, Tab to the source, type, Tab to
+// save, Enter), seen at once on the public page in the open round; the rounds pages (list,
+// progress, a kommun's answers, closing) with axe; and an import into the open round (file
+// chosen, then keyboard only to preview, apply and undo).
 //
 // tests/browser.rs starts the service with an open survey round `uppfoljning-2026` (the desk
 // edits it by default; the shown round is closed), signs two people in directly in the store
@@ -260,10 +261,35 @@ describe('administration', () => {
     }
   });
 
+  test('inaktuellt: Tibros uppgifter som kan vara inaktuella, bekräftade med tangentbordet, axe utan fel', async () => {
+    const page = await signedIn(browser, REDAKTOR);
+    try {
+      await visit(page, '/admin/inaktuellt');
+      await screenshot(page, 'admin-inaktuellt');
+      await assertAxe(page, '/admin/inaktuellt');
+      const rows = () => page.$$eval('#kommun-1472 tbody tr', (trs) => trs.map((tr) => tr.textContent.replace(/\s+/g, ' ')));
+      const before = await rows();
+      assert.ok(before.some((t) => /Partssamverkan i Tibro/.test(t)), before.join('\n'));
+      assert.equal(await page.$('#kommun-1496'), null, 'a redaktör of Tibro sees Tibro only');
+      // Keyboard only: Tab to partssamverkan's "Bekräfta oförändrat", Enter.
+      const button = '#kommun-1472 form.bekrafta:has(input[name="kind"][value="partssamverkan"]) button';
+      await tabTo(page, button);
+      await enterAndWait(page);
+      assert.equal(new URL(page.url()).pathname, '/admin/inaktuellt', `back on the dashboard, not ${page.url()}`);
+      assert.match(await page.$eval('main', (m) => m.textContent), /Bekräftat oförändrat: Partssamverkan i Tibro/);
+      const after = await rows();
+      assert.ok(!after.some((t) => /Partssamverkan i Tibro/.test(t)), after.join('\n'));
+      await assertAxe(page, '/admin/inaktuellt after a confirm');
+      assertNoProblems(page, '/admin/inaktuellt');
+    } finally {
+      await page.closeContext();
+    }
+  });
+
   test('mobil (375 px): sidorna ryms på bredden, tabellerna blir kort, axe utan fel', async () => {
     const page = await signedIn(browser, REDAKTOR, MOBILE);
     try {
-      for (const [path, name] of [['/admin/kommun/1472', 'admin-kommun-mobil'], ['/admin/kommun/1472/program/abc', 'admin-formular-mobil'], ['/admin/historik', 'admin-historik-mobil']]) {
+      for (const [path, name] of [['/admin/kommun/1472', 'admin-kommun-mobil'], ['/admin/kommun/1472/program/abc', 'admin-formular-mobil'], ['/admin/historik', 'admin-historik-mobil'], ['/admin/inaktuellt', 'admin-inaktuellt-mobil']]) {
         await visit(page, path);
         await screenshot(page, name);
         const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use maud::html;
 
 use super::edit::{Target, save, show};
-use super::kommun::{confirm_button, due_before, is_due};
+use super::kommun::{confirm_button, confirmed_cell};
 use super::{Answer, Stop, confirmation, refuse, samordnare_only, store, store_failed};
 use crate::AppState;
 use crate::admin::forms::Values;
@@ -32,7 +32,6 @@ pub async fn page(
     let programmes = store.records(&PROGRAMMES).await.map_err(fail)?;
     let documents = store.records(&DOCUMENTS).await.map_err(fail)?;
     let a = state.atlas();
-    let due = due_before();
     let flash = confirmation(&state, &editor, q.get("sparat").into()).await;
     let programme_kind = &PROGRAMMES;
     let main = html! {
@@ -65,10 +64,7 @@ pub async fn page(
                                 td data-label="Nivåer" { (super::kinds::shown(programme_kind, "levels", p.field("levels"))) }
                                 td data-label="Form" { (super::kinds::shown(programme_kind, "format", p.field("format"))) }
                                 td data-label="Källa" { (source_link(p.field("source_url"))) }
-                                td data-label="Senast bekräftad" {
-                                    (p.field("last_confirmed"))
-                                    @if is_due(p, &due) { br; small.att-bekrafta { "äldre än 18 månader" } }
-                                }
+                                td data-label="Senast bekräftad" { (confirmed_cell(p, &a.review)) }
                                 td data-label="Åtgärd" {
                                     a href={ "/admin/program/" (p.key) } { "Ändra" span.dold { " " (p.field("name")) } }
                                     (confirm_button(&editor, p, p.field("name"), BACK))

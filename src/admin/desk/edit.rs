@@ -766,7 +766,9 @@ async fn numbered_target(
         .into_iter()
         .filter(|r| r.kommun.as_deref() == Some(kommun.code.as_str()))
         .collect();
-    let list = super::kommun::numbered_table(editor, kind, &records, &kommun.name, &base, &base);
+    let rule = state.atlas().review;
+    let list =
+        super::kommun::numbered_table(editor, kind, &records, &kommun.name, &base, &base, &rule);
     Ok(Target {
         kind,
         key: None,

@@ -98,30 +98,6 @@ pub async fn records_by_kommun(
     Ok(out)
 }
 
-/// The date 18 months before today: facts confirmed before it are due for confirming.
-pub fn due_before() -> crate::dates::PartialDate {
-    use crate::dates::PartialDate;
-    match PartialDate::parse(&crate::dates::today()) {
-        Ok(PartialDate::Day(y, m, d)) => {
-            let months = i32::from(y) * 12 + i32::from(m) - 1 - 18;
-            PartialDate::Day((months / 12) as u16, (months % 12 + 1) as u8, d.min(28))
-        }
-        Ok(other) => other,
-        Err(_) => PartialDate::Year(2000),
-    }
-}
-
-/// Whether a record was last confirmed more than 18 months ago (or has no date at all).
-pub fn is_due(r: &Record, before: &crate::dates::PartialDate) -> bool {
-    let Some(column) = r.kind.confirmed else {
-        return false;
-    };
-    match crate::dates::Confirmed::parse(r.field(column)) {
-        Ok(crate::dates::Confirmed::On(d)) => d.before(before),
-        _ => true,
-    }
-}
-
 pub async fn page(
     State(state): State<AppState>,
     editor: Editor,
@@ -151,7 +127,6 @@ pub async fn page(
     let kommun = &a.kommuner()[ki];
     let round = &a.inventory.rounds[r];
     let here = format!("/admin/kommun/{code}{}", kinds::round_query(&a, &round.id));
-    let due = due_before();
     let cx = Cx {
         a: &a,
         editor: &editor,
@@ -159,7 +134,6 @@ pub async fn page(
         r,
         editable: kinds::editable(&a, r),
         here: &here,
-        due: &due,
     };
     let main = html! {
         (flash)
@@ -202,12 +176,12 @@ pub async fn page(
         (adherence(&cx, &records))
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { "Utbildningar" }
-            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here))
+            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a.review))
             p { a href={ "/admin/kommun/" (code) "/utbildningar#ny" } { "Lägg till en utbildning" } }
         }
         section #kontakter aria-labelledby="h-kontakter" {
             h2 #h-kontakter { "Kontakter" }
-            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here))
+            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a.review))
             p { a href={ "/admin/kommun/" (code) "/kontakter#ny" } { "Lägg till en kontakt" } }
         }
         (confirm_all_form(&cx, &records))
@@ -232,15 +206,20 @@ struct Cx<'a> {
     editable: bool,
     /// This page's address (where a confirmation returns to).
     here: &'a str,
-    due: &'a crate::dates::PartialDate,
 }
 
-/// The date a record was last confirmed, marked when it is due for confirming.
-fn confirmed_cell(r: &Record, due: &crate::dates::PartialDate) -> Markup {
+/// The date a record was last confirmed, marked by the staleness watch ([`crate::review`]):
+/// "kan vara inaktuell" when due, "datum saknas" when it has none.
+pub fn confirmed_cell(r: &Record, rule: &crate::review::Review) -> Markup {
+    use crate::review::Standing;
     let column = r.kind.confirmed.unwrap_or("");
     html! {
         (r.field(column))
-        @if is_due(r, due) { br; small.att-bekrafta { "äldre än 18 månader" } }
+        @match rule.record_standing(r) {
+            Some(Standing::Due) => { br; small.att-bekrafta { "kan vara inaktuell: äldre än " (rule.months) " månader" } }
+            Some(Standing::Undated) => { br; small.att-bekrafta { "datum saknas" } }
+            _ => {}
+        }
     }
 }
 
@@ -301,7 +280,7 @@ fn programmes(cx: &Cx, records: &Records) -> Markup {
                                 td data-label="Kontakt" { @if let Some(o) = own { (link(o.field("contact_url"))) } }
                                 td data-label="Språk" { @if let Some(o) = own { (o.field("languages")) } }
                                 td data-label="Källa" { @if let Some(o) = own { (source_link(o.field("source"))) } }
-                                td data-label="Senast bekräftad" { @if let Some(o) = own { (confirmed_cell(o, cx.due)) } }
+                                td data-label="Senast bekräftad" { @if let Some(o) = own { (confirmed_cell(o, &a.review)) } }
                                 @if cx.editable {
                                     td data-label="Åtgärd" {
                                         a href={ "/admin/kommun/" (code) "/program/" (prog.slug) (q) } { "Ändra" span.dold { " " (prog.name) } }
@@ -358,7 +337,7 @@ fn single(
                             dd { @if v.is_empty() { span.saknas { "(tomt)" } } @else { (kinds::shown(kind, s.column, v)) } }
                         }
                         dt { "Källa" } dd { (source_link(r.field(kind.source))) }
-                        dt { "Senast bekräftad" } dd { (confirmed_cell(r, cx.due)) }
+                        dt { "Senast bekräftad" } dd { (confirmed_cell(r, &a.review)) }
                     }
                 }
                 None => p { (state_marker(CellState::Unknown)) " – ingen uppgift finns." },
@@ -397,7 +376,7 @@ fn adherence(cx: &Cx, records: &Records) -> Markup {
                                         }
                                     }
                                     td data-label="Källa" { @if let Some(x) = own { (source_link(x.field("source"))) } }
-                                    td data-label="Datum" { @if let Some(x) = own { (confirmed_cell(x, cx.due)) } }
+                                    td data-label="Datum" { @if let Some(x) = own { (confirmed_cell(x, &a.review)) } }
                                     td data-label="Åtgärd" {
                                         a href={ "/admin/kommun/" (code) "/dokument/" (doc.slug) } { "Ändra" span.dold { " " (doc.title) } }
                                         @if let Some(x) = own { (confirm_button(cx.editor, x, &doc.title, cx.here)) }
@@ -420,6 +399,7 @@ pub fn numbered_table(
     kommun: &str,
     base: &str,
     back: &str,
+    rule: &crate::review::Review,
 ) -> Markup {
     let specs = kinds::specs(kind);
     html! {
@@ -440,7 +420,7 @@ pub fn numbered_table(
                                 th scope="row" data-label="Nr" { (r.key) }
                                 @for s in &specs { td data-label=(s.label) { (kinds::shown(kind, s.column, r.field(s.column))) } }
                                 td data-label="Källa" { (source_link(r.field(kind.source))) }
-                                td data-label="Senast bekräftad" { (confirmed_cell(r, &due_before())) }
+                                td data-label="Senast bekräftad" { (confirmed_cell(r, rule)) }
                                 td data-label="Åtgärd" {
                                     a href={ (base) "/" (r.key) } { "Ändra" span.dold { " " (kind.label) " " (r.key) } }
                                     (confirm_button(editor, r, &format!("{} {}", kind.label, r.key), back))

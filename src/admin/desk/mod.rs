@@ -13,6 +13,7 @@ mod kommun;
 mod overview;
 
 pub use edit::changeset;
+pub use kommun::confirm_button;
 
 use std::sync::Arc;
 

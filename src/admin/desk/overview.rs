@@ -1,17 +1,19 @@
 //! `/admin`: the kommuner the person may edit (a samordnare: all of them), each with how many
 //! programmes are erbjuds / erbjuds inte / okänt in the current round (as the public pages count
-//! them) and how many facts were last confirmed more than 18 months ago.
+//! them) and how many facts kan vara inaktuella (the staleness watch, with a link to its
+//! dashboard).
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use maud::html;
 
-use super::kommun::{due_before, is_due, records_by_kommun};
 use super::{Answer, confirmation, store, store_failed};
 use crate::AppState;
 use crate::admin::forms::Values;
 use crate::admin::layout;
+use crate::admin::stale;
 use crate::auth::{Editor, Role};
+use crate::review::{Standing, Watch};
 
 pub async fn overview(
     State(state): State<AppState>,
@@ -23,15 +25,10 @@ pub async fn overview(
     let r = a.default_round;
     let round = &a.inventory.rounds[r];
     let store = store(&state, &editor)?;
-    let records = records_by_kommun(store, &a, r)
+    let watch = Watch::of(store, &a, &editor.account)
         .await
         .map_err(|e| store_failed(&editor, e))?;
-    let due = due_before();
-    let mine: Vec<usize> = crate::pages::Cx::new(&a, &state.site)
-        .kommuner_by_name()
-        .into_iter()
-        .filter(|k| editor.account.may_edit(Some(&a.kommuner()[*k].code)))
-        .collect();
+    let due = watch.count(Standing::Due);
     let flash = confirmation(&state, &editor, q.get("sparat").into()).await;
     let main = html! {
         (flash)
@@ -49,7 +46,7 @@ pub async fn overview(
                 a href={ "/admin/omgangar/" (crate::admin::encode(&a.inventory.rounds[o].id)) } { "se hur långt kommunerna har kommit" } "."
             }
         }
-        @if mine.is_empty() {
+        @if watch.kommuner.is_empty() {
             p { "Ditt konto har inga kommuner att ändra ännu. Kontakta samordnaren." }
         } @else {
             div.tabellram tabindex="0" role="region" aria-label="Dina kommuner" {
@@ -60,27 +57,38 @@ pub async fn overview(
                         th scope="col" { "Erbjuds" }
                         th scope="col" { "Erbjuds inte" }
                         th scope="col" { "Okänt" }
-                        th scope="col" { "Äldre än 18 månader" }
+                        th scope="col" { "Kan vara inaktuella" }
                         th scope="col" { "Publik sida" }
                     } }
                     tbody {
-                        @for k in &mine {
+                        @for (k, facts) in &watch.kommuner {
                             @let kommun = &a.kommuner()[*k];
                             @let [offered, not_offered, unknown] = a.counts(*k, r, |_| true);
-                            @let old = records.get(&kommun.code).map_or(0, |rs| rs.all().into_iter().filter(|x| is_due(x, &due)).count());
+                            @let old = facts.iter().filter(|f| f.standing == Standing::Due).count();
                             tr {
                                 th scope="row" data-label="Kommun" { a href={ "/admin/kommun/" (kommun.code) } { (kommun.name) } }
                                 td data-label="Erbjuds" { (offered) }
                                 td data-label="Erbjuds inte" { (not_offered) }
                                 td data-label="Okänt" { (unknown) }
-                                td data-label="Äldre än 18 månader" { (old) }
+                                td data-label="Kan vara inaktuella" {
+                                    @if old == 0 { (old) }
+                                    @else { a href={ (stale::PATH) "#" (stale::anchor(&kommun.code)) } { (old) span.dold { " i " (kommun.name) } } }
+                                }
                                 td data-label="Publik sida" { a href={ "/kommun/" (kommun.code) } { (kommun.name) span.dold { ", publik sida" } } }
                             }
                         }
                     }
                 }
             }
-            p.forklaring { "”Äldre än 18 månader” räknar uppgifter som senast bekräftades före " (due) " eller saknar datum: bekräfta dem om de fortfarande stämmer." }
+            p.forklaring { "”Kan vara inaktuella” räknar uppgifter som inte har bekräftats på mer än " (a.review.months) " månader (senast bekräftade före " (a.review.before) "). De visas fortfarande, med en markering." }
+            p.inaktuella {
+                @match due {
+                    0 => "Inga uppgifter i dina kommuner kan vara inaktuella. ",
+                    1 => strong { "1 uppgift kan vara inaktuell. " },
+                    n => strong { (n) " uppgifter kan vara inaktuella. " },
+                }
+                a href=(stale::PATH) { "Se och bekräfta dem under Inaktuellt" }
+            }
         }
         @if editor.account.role == Role::Samordnare {
             p { a href="/admin/program" { "Programkatalogen, dokumenten och omgångarna" } }
