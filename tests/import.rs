@@ -302,6 +302,9 @@ async fn an_excel_template_is_previewed_applied_seen_on_the_map_and_undone() {
         "{public}"
     );
 
+    let api = common::get(&state, &format!("/api/v1/kommuner/{TIBRO}")).await;
+    let api = String::from_utf8_lossy(&api.body).into_owned();
+    assert!(api.contains("Tibro kommun, familjecentralen"), "{api}");
     // A second apply of the same upload is refused.
     let again = apply(&state, &berit, &at, &preview).await;
     assert_eq!(again.status, StatusCode::CONFLICT);

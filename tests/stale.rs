@@ -144,11 +144,18 @@ async fn commit(state: &AppState, edits: Vec<Edit>) {
         .unwrap();
 }
 
-/// ABC offered in Tibro in the current round, last confirmed on `date`.
+/// ABC offered in Tibro in the current picture, last confirmed on `date`: a row of the open
+/// collection of public sources (the surveys are closed, so frozen).
 async fn abc_in_tibro(state: &AppState, date: &str) {
     let round = {
         let a = state.atlas();
-        a.inventory.rounds[a.default_round].id.clone()
+        let sources = a
+            .inventory
+            .rounds
+            .iter()
+            .rposition(|r| r.kind == skaraborgskartan::vocabulary::RoundKind::Sources)
+            .expect("the shipped data has a source collection");
+        a.inventory.rounds[sources].id.clone()
     };
     let mut edit = Edit::new(&OFFERINGS, None, None, Action::Save);
     for (k, v) in [

@@ -490,9 +490,17 @@ async fn preview(
             .map_err(|e| Stop::from(store_failed(&editor, e)))?,
         None => None,
     };
-    let note = Values::from_pairs(q);
+    let _ = q; // decorations (?fbclid=…) are ignored on pages
+    // Applied: what it did is in the history; the plan made now would only compare the file with
+    // itself.
+    let applied = match u.changeset {
+        Some(c) => crate::store::log::changeset(store, c)
+            .await
+            .map_err(|e| Stop::from(store_failed(&editor, e)))?,
+        None => Vec::new(),
+    };
     let title = format!("Import: {}", u.file_name);
-    let main = render(&a, &editor, &u, &plan, undone, &note);
+    let main = render(&a, &editor, &u, &plan, undone, &applied);
     Ok(desk::page(&editor, &title, main).into_response())
 }
 
@@ -545,7 +553,7 @@ fn render(
     u: &Upload,
     plan: &Plan,
     undone: Option<i64>,
-    note: &Values,
+    applied: &[crate::store::Change],
 ) -> Markup {
     let round = a
         .round_index(&u.settings.round)
@@ -563,14 +571,26 @@ fn render(
     for i in &plan.items {
         by_kommun.entry(i.kommun.clone()).or_default().push(i);
     }
-    let blocked = !plan.problems.is_empty();
+    let blocked = !plan.problems.is_empty() && u.changeset.is_none();
+    let done = [
+        applied
+            .iter()
+            .filter(|c| c.action == "save" && c.version == 1)
+            .count(),
+        applied
+            .iter()
+            .filter(|c| c.action == "save" && c.version > 1)
+            .count(),
+        applied.iter().filter(|c| c.action == "confirm").count(),
+    ];
+    let map = format!("/?round={}", crate::admin::encode(&u.settings.round));
     html! {
         @if let Some(cs) = u.changeset {
             div.meddelande role="status" {
                 @if let Some(by) = undone {
                     p { "Importen genomfördes som ändringsuppsättning " (cs) " och är ångrad (ändringsuppsättning " (by) "). Du kan ladda upp filen igen för att göra om den." }
                 } @else {
-                    p { "Importen är genomförd som ändringsuppsättning " (cs) ": " (plan_summary(&note_counts(note))) " Ändringarna står i " a href="/admin/historik" { "historiken" } " och syns på " a href="/" { "kartan" } "." }
+                    p { "Importen är genomförd som ändringsuppsättning " (cs) ": " (plan_summary(&done)) " Ändringarna står i " a href="/admin/historik" { "historiken" } " och syns på " a href=(map) { "kartan för omgången" } "." }
                     form method="post" action={ "/admin/import/" (u.id) "/angra" } {
                         (forms::csrf(&editor.session.csrf))
                         button type="submit" { "Ångra hela importen" }
@@ -673,7 +693,35 @@ fn render(
                 button type="submit" { "Spara avgörandena" }
             }
         }
-        @if !blocked {
+        @if u.changeset.is_some() && !applied.is_empty() {
+            h2 { "Vad importen ändrade" }
+            div.tabellram tabindex="0" role="region" aria-label="Vad importen ändrade" {
+                table {
+                    caption { "Ändringarna i ändringsuppsättning " (u.changeset.unwrap_or_default()) }
+                    thead { tr { th scope="col" { "Kommun" } th scope="col" { "Program" } th scope="col" { "Fält: förut → nu" } } }
+                    tbody {
+                        @for c in applied.iter().take(1000) {
+                            @let parts: Vec<&str> = c.key.split('/').collect();
+                            tr {
+                                td { (kommun_name(a, parts[0])) }
+                                th scope="row" { (programme_name(a, parts.get(1).copied().unwrap_or(""))) }
+                                td {
+                                    ul.falt-lista {
+                                        @for f in &c.fields {
+                                            @if !matches!(f.field.as_str(), "kommun" | "programme" | "round") {
+                                                li { (field_label(&f.field)) ": " (field_value(&f.field, f.old.as_deref().unwrap_or(""))) " → " (field_value(&f.field, f.new.as_deref().unwrap_or(""))) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if applied.len() > 1000 { p { "Och " (applied.len() - 1000) " ändringar till: se historiken." } }
+        }
+        @if !blocked && u.changeset.is_none() {
             h2 { "Ändringarna" }
             p {
                 @for (i, (o, label)) in counts.iter().enumerate() {
@@ -741,10 +789,6 @@ fn render(
         }
         p { a href="/admin/import" { "Till importen" } }
     }
-}
-
-fn note_counts(note: &Values) -> [usize; 3] {
-    ["nya", "andrade", "bekraftade"].map(|k| note.get(k).parse().unwrap_or(0))
 }
 
 fn plan_summary(c: &[usize; 3]) -> String {
@@ -927,11 +971,7 @@ async fn apply(
     let mut set = desk::changeset(&editor, "import", &comment, plan.edits);
     set.import = Some(u.id);
     match state.commit(set).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/import/{}?nya={}&andrade={}&bekraftade={}",
-            u.id, c[0], c[1], c[2]
-        ))
-        .into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/admin/import/{}", u.id)).into_response()),
         Err(e) => Err(edit_failed(&editor, e).into()),
     }
 }
