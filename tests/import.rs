@@ -11,72 +11,14 @@ use std::io::{Cursor, Write};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use skaraborgskartan::AppState;
 use skaraborgskartan::store::{Action, Changeset, Edit, HistoryFilter, OFFERINGS, Scope};
-use skaraborgskartan::{AppState, router};
-use tower::ServiceExt;
+
+use common::admin::{Page, Person, get, person, post, send};
 
 const TIBRO: &str = "1472";
 const SKOVDE: &str = "1496";
 const ROUND: &str = "uppfoljning-2026";
-
-struct Person {
-    cookie: String,
-    csrf: String,
-}
-
-struct Page {
-    status: StatusCode,
-    location: String,
-    bytes: Vec<u8>,
-}
-
-impl Page {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-async fn send(state: &AppState, req: Request<Body>) -> Page {
-    let res = router(state.clone()).oneshot(req).await.unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Page {
-        status,
-        location,
-        bytes,
-    }
-}
-
-async fn get(state: &AppState, uri: &str, who: &Person) -> Page {
-    let req = Request::builder()
-        .uri(uri)
-        .header("cookie", &who.cookie)
-        .body(Body::empty())
-        .unwrap();
-    send(state, req).await
-}
-
-async fn post(state: &AppState, uri: &str, who: &Person, pairs: &[(&str, &str)]) -> Page {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    s.append_pair("csrf", &who.csrf);
-    for (k, v) in pairs {
-        s.append_pair(k, v);
-    }
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header("cookie", &who.cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(s.finish()))
-        .unwrap();
-    send(state, req).await
-}
 
 /// Uploads a file as the browser's form does (multipart), returning the answer.
 async fn upload_as(
@@ -133,31 +75,20 @@ async fn upload(
     shape: &str,
 ) -> (String, Page) {
     let up = upload_as(state, who, name, bytes, shape, &[]).await;
-    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.text());
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.text.clone());
     let preview = get(state, &up.location, who).await;
-    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text());
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text.clone());
     (up.location, preview)
 }
 
 /// The plan fingerprint of a preview (its apply form).
 fn digest(html: &str) -> String {
-    let marker = r#"name="plan" value=""#;
-    let i = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no apply form in:\n{html}"));
-    let rest = &html[i + marker.len()..];
-    rest[..rest.find('"').unwrap()].to_string()
+    common::admin::hidden(html, "plan")
 }
 
 async fn apply(state: &AppState, who: &Person, at: &str, preview: &Page) -> Page {
-    let d = digest(&preview.text());
+    let d = digest(&preview.text);
     post(state, &format!("{at}/genomfor"), who, &[("plan", &d)]).await
-}
-
-async fn person(state: &AppState, email: &str, role: &str, kommuner: &[&str]) -> Person {
-    let id = common::account(state, email, role, kommuner).await;
-    let (cookie, csrf) = common::session_for(state, id).await;
-    Person { cookie, csrf }
 }
 
 /// One edit as the desk would commit it for the samordnare.
@@ -233,7 +164,7 @@ async fn an_excel_template_is_previewed_applied_seen_on_the_map_and_undone() {
         "1496;Skövde;abc;ABC;;Ja;;;;EXEMPEL: Skövde kommuns webbplats;;",
     ]);
     let (at, preview) = upload(&state, &berit, "mall.csv", &file, "template").await;
-    let html = preview.text();
+    let html = preview.text.clone();
     assert!(
         html.contains("CSV, UTF-8 med BOM, semikolon (;), radslut CRLF"),
         "{html}"
@@ -245,7 +176,7 @@ async fn an_excel_template_is_previewed_applied_seen_on_the_map_and_undone() {
     assert_eq!(answer(&state, TIBRO, "abc").await, None);
 
     let done = apply(&state, &berit, &at, &preview).await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text.clone());
     assert_eq!(
         answer(&state, TIBRO, "abc").await.as_deref(),
         Some("offered")
@@ -310,18 +241,18 @@ async fn an_excel_template_is_previewed_applied_seen_on_the_map_and_undone() {
     assert_eq!(again.status, StatusCode::CONFLICT);
 
     // Undo: all four go, in one logged changeset; a second undo is refused.
-    let page = get(&state, &at, &berit).await.text();
+    let page = get(&state, &at, &berit).await.text.clone();
     assert!(page.contains("Ångra hela importen"), "{page}");
     let undo = post(&state, &format!("{at}/angra"), &berit, &[]).await;
-    assert_eq!(undo.status, StatusCode::SEE_OTHER, "{}", undo.text());
+    assert_eq!(undo.status, StatusCode::SEE_OTHER, "{}", undo.text.clone());
     for p in ["abc", "cope", "komet-3-11"] {
         assert_eq!(answer(&state, TIBRO, p).await, None, "{p} undone");
     }
     assert_eq!(answer(&state, SKOVDE, "abc").await, None);
     assert_eq!(changes(&state).await, before + 8);
-    assert!(get(&state, &at, &berit).await.text().contains("är ångrad"));
+    assert!(get(&state, &at, &berit).await.text.contains("är ångrad"));
     let twice = post(&state, &format!("{at}/angra"), &berit, &[]).await;
-    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.text());
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.text.clone());
 }
 
 #[tokio::test]
@@ -347,7 +278,7 @@ async fn the_template_reimported_unchanged_gives_zero_changes_as_csv_and_xlsx() 
         assert_eq!(t.status, StatusCode::OK);
         let before = changes(&state).await;
         let (_, again) = upload(&state, &berit, &format!("mall.{ext}"), &t.bytes, "template").await;
-        let html = again.text();
+        let html = again.text.clone();
         assert!(
             html.contains("Inga ändringar: filen stämmer med det som redan finns."),
             "{ext}: {html}"
@@ -404,7 +335,7 @@ async fn a_questionnaire_in_windows_1252_is_combined_by_the_rule_and_disagreemen
         2026-10-02 09:30,Skövde,BVC,,Nej,,\r\n";
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
     let (at, preview) = upload(&state, &berit, "enkat.csv", &bytes, "questionnaire").await;
-    let html = preview.text();
+    let html = preview.text.clone();
     assert!(html.contains("Windows-1252, komma (,)"), "{html}");
     assert!(html.contains("okänd kolumn ”Övriga kommentarer”"), "{html}");
     // An unknown column blocks until the coordinator says what it is.
@@ -421,7 +352,7 @@ async fn a_questionnaire_in_windows_1252_is_combined_by_the_rule_and_disagreemen
     .await;
     assert_eq!(columns.status, StatusCode::SEE_OTHER);
     let preview = get(&state, &at, &berit).await;
-    let html = preview.text();
+    let html = preview.text.clone();
     assert!(html.contains("Svarande som inte är överens (3)"), "{html}");
     assert!(html.contains("Rad 2 (Rektor): Ja"), "{html}");
     // Tibro ABC: Ja + Nej → erbjuds by the rule; the coordinator settles it as erbjuds inte.
@@ -475,7 +406,7 @@ async fn a_questionnaire_in_windows_1252_is_combined_by_the_rule_and_disagreemen
         &[("profil", "Testenkäten")],
     )
     .await;
-    let html = get(&state, &next.location, &berit).await.text();
+    let html = get(&state, &next.location, &berit).await.text.clone();
     assert!(!html.contains("okänd kolumn"), "{html}");
 }
 
@@ -492,7 +423,7 @@ async fn a_file_with_errors_changes_nothing_and_names_every_row_and_column() {
         "1472;Tibro;abc;ABC;;erbjuds;;;;;;",
     ]);
     let (at, preview) = upload(&state, &berit, "fel.csv", &file, "template").await;
-    let html = preview.text();
+    let html = preview.text.clone();
     assert!(html.contains("8 problem i filen"), "{html}");
     assert!(
         !html.contains(r#"name="plan""#),
@@ -528,7 +459,7 @@ async fn a_file_with_errors_changes_nothing_and_names_every_row_and_column() {
     assert!(text.contains("okänd kommun ”9999”"), "{text}");
     assert!(text.contains("okänt program ”nope”"), "{text}");
     // The duplicate row is refused with a pointer to the first.
-    let again = get(&state, &at, &berit).await.text();
+    let again = get(&state, &at, &berit).await.text.clone();
     assert!(
         again.contains("samma kommun och program som på rad 2"),
         "{again}"
@@ -555,15 +486,20 @@ async fn hostile_uploads_are_refused_in_swedish() {
     let bomb = zip.finish().unwrap().into_inner();
     assert!(bomb.len() < 1 << 20, "the bomb is small: {}", bomb.len());
     let (_, page) = upload(&state, &berit, "bomb.xlsx", &bomb, "template").await;
-    let html = page.text();
+    let html = page.text.clone();
     assert!(html.contains("packas upp till"), "{html}");
     assert!(html.contains("högst"), "{html}");
 
     // Too large a file: cut off at the limit, a Swedish page, 413.
     let huge = vec![b'a'; 11 << 20];
     let up = upload_as(&state, &berit, "stor.csv", &huge, "template", &[]).await;
-    assert_eq!(up.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", up.text());
-    assert!(up.text().contains("Filen är för stor"));
+    assert_eq!(
+        up.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        up.text.clone()
+    );
+    assert!(up.text.contains("Filen är för stor"));
 
     // A very long cell, and a file that is no spreadsheet at all.
     let long = format!(
@@ -572,9 +508,9 @@ async fn hostile_uploads_are_refused_in_swedish() {
     );
     let (_, page) = upload(&state, &berit, "lang.csv", long.as_bytes(), "template").await;
     assert!(
-        page.text().contains("cellen har 6000 tecken"),
+        page.text.contains("cellen har 6000 tecken"),
         "{}",
-        page.text()
+        page.text.clone()
     );
     let (_, page) = upload(
         &state,
@@ -584,16 +520,17 @@ async fn hostile_uploads_are_refused_in_swedish() {
         "template",
     )
     .await;
-    assert!(page.text().contains("ingen läsbar XLSX"));
+    assert!(page.text.contains("ingen läsbar XLSX"));
 
     // No CSRF token: refused, nothing stored.
-    let mut forged = Person {
+    let forged = Person {
+        id: berit.id,
         cookie: berit.cookie.clone(),
         csrf: "fel".into(),
     };
     let up = upload_as(&state, &forged, "x.csv", b"a;b\r\n", "template", &[]).await;
     assert_eq!(up.status, StatusCode::FORBIDDEN);
-    forged.csrf = berit.csrf.clone();
+    assert!(up.text.contains("CSRF"), "{}", up.text);
 }
 
 #[tokio::test]
@@ -628,10 +565,16 @@ async fn apply_is_refused_when_the_data_changed_since_the_preview() {
     state.commit(by_hand(e)).await.unwrap();
     let before = changes(&state).await;
     let refused = apply(&state, &berit, &at, &preview).await;
-    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+    assert_eq!(
+        refused.status,
+        StatusCode::CONFLICT,
+        "{}",
+        refused.text.clone()
+    );
     assert!(
         refused
-            .text()
+            .text
+            .clone()
             .contains("har ändrat svaren sedan du förhandsgranskade")
     );
     assert_eq!(changes(&state).await, before);
@@ -651,7 +594,7 @@ async fn a_redaktor_imports_only_their_own_kommuners_rows() {
         "1496;Skövde;abc;ABC;;erbjuds;;;;;;",
     ]);
     let (at, preview) = upload(&state, &anna, "tibro.csv", &file, "template").await;
-    let html = preview.text();
+    let html = preview.text.clone();
     assert!(
         html.contains("1 rader gäller kommuner som du inte får ändra"),
         "{html}"
@@ -690,7 +633,7 @@ async fn a_redaktor_imports_only_their_own_kommuners_rows() {
 async fn a_closed_round_takes_no_import() {
     let (state, _dir, berit) = setup().await;
     // exempel-2024 is closed: the upload form does not offer it, a forged post is refused.
-    let start = get(&state, "/admin/import", &berit).await.text();
+    let start = get(&state, "/admin/import", &berit).await.text.clone();
     assert!(!start.contains(r#"value="exempel-2024""#), "{start}");
     let file = excel_csv(&[HEADER, "1472;Tibro;abc;ABC;;erbjuds;;;;;;"]);
     let boundary = "b";
@@ -710,6 +653,6 @@ async fn a_closed_round_takes_no_import() {
         .body(Body::from(body))
         .unwrap();
     let page = send(&state, req).await;
-    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text());
-    assert!(page.text().contains("inte en öppen enkätomgång"));
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text.clone());
+    assert!(page.text.contains("inte en öppen enkätomgång"));
 }

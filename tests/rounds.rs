@@ -7,91 +7,17 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use skaraborgskartan::AppState;
 use skaraborgskartan::store::log::{self, HistoryFilter};
 use skaraborgskartan::store::{
     Action, Changeset, Edit, EditError, OFFERINGS, ROUNDS, SAMBU, Scope, Store,
 };
 use skaraborgskartan::vocabulary::RoundStatus;
-use skaraborgskartan::{AppState, router};
-use tower::ServiceExt;
 
 const TIBRO: &str = "1472";
 
-struct Person {
-    cookie: String,
-    csrf: String,
-}
-
-async fn person(state: &AppState, email: &str, role: &str, kommuner: &[&str]) -> Person {
-    let id = common::account(state, email, role, kommuner).await;
-    let (cookie, csrf) = common::session_for(state, id).await;
-    Person { cookie, csrf }
-}
-
-struct Page {
-    status: StatusCode,
-    location: String,
-    text: String,
-}
-
-async fn send(
-    state: &AppState,
-    method: Method,
-    uri: &str,
-    who: &Person,
-    body: Option<String>,
-) -> Page {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("cookie", &who.cookie);
-    if body.is_some() {
-        req = req.header("content-type", "application/x-www-form-urlencoded");
-    }
-    let res = router(state.clone())
-        .oneshot(req.body(body.map_or_else(Body::empty, Body::from)).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Page {
-        status,
-        location,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(state: &AppState, uri: &str, who: &Person) -> Page {
-    send(state, Method::GET, uri, who, None).await
-}
-
-/// Posts a form with the person's CSRF token.
-async fn post(state: &AppState, uri: &str, who: &Person, pairs: &[(&str, &str)]) -> Page {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    s.append_pair("csrf", &who.csrf);
-    for (k, v) in pairs {
-        s.append_pair(k, v);
-    }
-    send(state, Method::POST, uri, who, Some(s.finish())).await
-}
-
-/// The value of the first hidden input `name`.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!(r#"name="{name}" value=""#);
-    let i = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no input {name} in:\n{html}"));
-    let rest = &html[i + marker.len()..];
-    rest[..rest.find('"').unwrap()].to_string()
-}
+use common::admin::{get, hidden, person, post};
 
 async fn change_count(state: &AppState) -> i64 {
     log::changes(state.store().unwrap(), &HistoryFilter::default(), 1, 0)

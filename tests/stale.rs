@@ -10,94 +10,17 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use skaraborgskartan::AppState;
 use skaraborgskartan::dates::Confirmed;
 use skaraborgskartan::review::month_year;
 use skaraborgskartan::store::log::{self, HistoryFilter};
 use skaraborgskartan::store::{Action, Changeset, Edit, OFFERINGS, PARTSSAMVERKAN, SAMBU, Scope};
-use tower::ServiceExt;
 
 const TIBRO: &str = "1472";
 const SKOVDE: &str = "1496";
 
-struct Person {
-    id: i64,
-    cookie: String,
-    csrf: String,
-}
-
-async fn person(state: &AppState, email: &str, role: &str, kommuner: &[&str]) -> Person {
-    let id = common::account(state, email, role, kommuner).await;
-    let (cookie, csrf) = common::session_for(state, id).await;
-    Person { id, cookie, csrf }
-}
-
-struct Page {
-    status: StatusCode,
-    location: String,
-    text: String,
-}
-
-async fn send(
-    state: &AppState,
-    method: Method,
-    uri: &str,
-    who: &Person,
-    body: Option<String>,
-) -> Page {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("cookie", &who.cookie);
-    let body = match body {
-        Some(b) => {
-            req = req.header("content-type", "application/x-www-form-urlencoded");
-            Body::from(b)
-        }
-        None => Body::empty(),
-    };
-    let res = skaraborgskartan::router(state.clone())
-        .oneshot(req.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Page {
-        status,
-        location,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(state: &AppState, uri: &str, who: &Person) -> Page {
-    send(state, Method::GET, uri, who, None).await
-}
-
-/// Posts a form with the person's CSRF token (or without any, when `csrf` is false).
-async fn post(
-    state: &AppState,
-    uri: &str,
-    who: &Person,
-    pairs: &[(&str, &str)],
-    csrf: bool,
-) -> Page {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    if csrf {
-        s.append_pair("csrf", &who.csrf);
-    }
-    for (k, v) in pairs {
-        s.append_pair(k, v);
-    }
-    send(state, Method::POST, uri, who, Some(s.finish())).await
-}
+use common::admin::{get, person, post, post_without_csrf};
 
 async fn public(state: &AppState, uri: &str) -> String {
     let r = common::get(state, uri).await;
@@ -350,7 +273,6 @@ async fn the_dashboard_lists_what_is_inaktuell_and_a_confirm_takes_it_off_and_is
             ("version", &version),
             ("tillbaka", "/admin/inaktuellt"),
         ],
-        true,
     )
     .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
@@ -422,7 +344,6 @@ async fn a_redaktor_sees_only_their_kommuner_and_the_overview_counts_with_a_link
             ("version", &version),
             ("tillbaka", "/admin/inaktuellt"),
         ],
-        true,
     )
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -548,12 +469,11 @@ async fn reminders_reach_the_right_person_with_their_kommuns_facts_once_per_30_d
             .contains("Påminn mig per e-post om inaktuella uppgifter")
     );
     assert!(!store.reminder_wanted(anna.id).await.unwrap());
-    let refused = post(
+    let refused = post_without_csrf(
         &state,
         "/admin/konto/paminnelser",
         &anna,
         &[("paminnelser", "ja")],
-        false,
     )
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -563,7 +483,6 @@ async fn reminders_reach_the_right_person_with_their_kommuns_facts_once_per_30_d
         "/admin/konto/paminnelser",
         &anna,
         &[("paminnelser", "ja")],
-        true,
     )
     .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
@@ -662,7 +581,7 @@ async fn reminders_reach_the_right_person_with_their_kommuns_facts_once_per_30_d
     assert_eq!(store.last_reminded(anna.id).await.unwrap(), Some(later));
 
     // Turned off, nothing is sent even when due.
-    post(&state, "/admin/konto/paminnelser", &anna, &[], true).await;
+    post(&state, "/admin/konto/paminnelser", &anna, &[]).await;
     let off =
         skaraborgskartan::reminders::send_due(store, &a, Some(&mailer), url, later * 2, false)
             .await

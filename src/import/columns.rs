@@ -269,8 +269,8 @@ pub enum Answer {
 }
 
 /// Reads an answer cell: Ja / Nej / Vet ej, a ticked box (x, 1, sant, the programme's own name as
-/// a checkbox export writes it), or empty (no answer). None: not an answer.
-pub fn answer(value: &str, programme_name: &str) -> Result<Option<Answer>, ()> {
+/// a checkbox export writes it), or empty (`None`: no answer); anything else is refused, saying what is allowed.
+pub fn answer(value: &str, programme_name: &str) -> Result<Option<Answer>, String> {
     let n = normalise(value);
     Ok(Some(match n.as_str() {
         "" => return Ok(None),
@@ -279,7 +279,11 @@ pub fn answer(value: &str, programme_name: &str) -> Result<Option<Answer>, ()> {
         "vetej" | "vetinte" | "okant" | "osaker" | "dontknow" | "vetej/osaker" => Answer::DontKnow,
         _ if value.trim() == "✓" || value.trim() == "✔" => Answer::Yes,
         _ if n == normalise(programme_name) => Answer::Yes,
-        _ => return Err(()),
+        _ => {
+            return Err(format!(
+                "okänt svar ”{value}” (skriv Ja, Nej eller Vet ej, eller lämna tomt)"
+            ));
+        }
     }))
 }
 
@@ -301,7 +305,11 @@ mod tests {
         assert_eq!(answer("Vet ej", "ABC"), Ok(Some(Answer::DontKnow)));
         assert_eq!(answer("", "ABC"), Ok(None));
         assert_eq!(answer("abc", "ABC"), Ok(Some(Answer::Yes)));
-        assert_eq!(answer("kanske", "ABC"), Err(()));
+        assert!(
+            answer("kanske", "ABC")
+                .unwrap_err()
+                .contains("Ja, Nej eller Vet ej")
+        );
     }
 
     #[test]

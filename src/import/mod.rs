@@ -591,11 +591,7 @@ impl Reader<'_> {
                         ));
                         answered_rows.entry(key).or_default().push(row.line);
                     }
-                    Err(()) => plan.problems.push(self.problem(
-                        row.line,
-                        i + 1,
-                        format!("okänt svar ”{v}” (skriv Ja, Nej eller Vet ej, eller lämna tomt)"),
-                    )),
+                    Err(m) => plan.problems.push(self.problem(row.line, i + 1, m)),
                 }
             }
             if !any {

@@ -1,6 +1,7 @@
 //! Shared test helpers: the shipped data sets loaded once, and requests through the router.
 #![allow(dead_code)]
 
+pub mod admin;
 pub mod process;
 
 use std::net::SocketAddr;
