@@ -369,31 +369,21 @@ async fn a_questionnaire_in_windows_1252_is_combined_by_the_rule_and_disagreemen
         apply(&state, &berit, &at, &preview).await.status,
         StatusCode::SEE_OTHER
     );
-    assert_eq!(
-        answer(&state, TIBRO, "abc").await.as_deref(),
-        Some("not_offered")
-    );
-    assert_eq!(
-        answer(&state, TIBRO, "cope").await.as_deref(),
-        Some("not_offered")
-    );
-    // Vet ej beside Nej: okänt.
-    assert_eq!(
-        answer(&state, TIBRO, "komet-3-11").await.as_deref(),
-        Some("unknown")
-    );
-    assert_eq!(
-        answer(&state, SKOVDE, "abc").await.as_deref(),
-        Some("offered")
-    );
-    assert_eq!(
-        answer(&state, SKOVDE, "komet-3-11").await.as_deref(),
-        Some("offered")
-    );
-    assert_eq!(
-        answer(&state, SKOVDE, "cope").await.as_deref(),
-        Some("unknown")
-    );
+    // Settled; Nej + Nej; Vet ej beside Nej: okänt; Ja alone; a ticked box; Vet ej beside Nej.
+    for (kommun, programme, want) in [
+        (TIBRO, "abc", "not_offered"),
+        (TIBRO, "cope", "not_offered"),
+        (TIBRO, "komet-3-11", "unknown"),
+        (SKOVDE, "abc", "offered"),
+        (SKOVDE, "komet-3-11", "offered"),
+        (SKOVDE, "cope", "unknown"),
+    ] {
+        assert_eq!(
+            answer(&state, kommun, programme).await.as_deref(),
+            Some(want),
+            "{kommun} {programme}"
+        );
+    }
     // The saved profile reads the next file from the tool the same way.
     let profiles = state.store().unwrap().profiles().await.unwrap();
     assert_eq!(profiles[0].name, "Testenkäten");

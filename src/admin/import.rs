@@ -274,17 +274,9 @@ async fn upload(
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(bad(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("Filen är för stor: högst {}.", limits_text()),
-                ));
-            }
             Err(e) => {
-                return Err(bad(
-                    StatusCode::BAD_REQUEST,
-                    format!("Uppladdningen kunde inte läsas: {e}"),
-                ));
+                let (status, text) = unreadable(&e, "Uppladdningen");
+                return Err(bad(status, text));
             }
         };
         let name = field.name().unwrap_or_default().to_string();
@@ -292,17 +284,9 @@ async fn upload(
             let file_name = field.file_name().unwrap_or("fil").to_string();
             let bytes = match field.bytes().await {
                 Ok(b) => b,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(bad(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("Filen är för stor: högst {}.", limits_text()),
-                    ));
-                }
                 Err(e) => {
-                    return Err(bad(
-                        StatusCode::BAD_REQUEST,
-                        format!("Filen kunde inte läsas: {e}"),
-                    ));
+                    let (status, text) = unreadable(&e, "Filen");
+                    return Err(bad(status, text));
                 }
             };
             file = Some((file_name, bytes.to_vec()));
@@ -391,6 +375,21 @@ async fn upload(
     Ok(Redirect::to(&format!("/admin/import/{id}")).into_response())
 }
 
+/// Why a multipart body could not be read: over the limit (413), or broken (400).
+fn unreadable(e: &axum::extract::multipart::MultipartError, what: &str) -> (StatusCode, String) {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Filen är för stor: högst {}.", limits_text()),
+        )
+    } else {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("{what} kunde inte läsas: {e}"),
+        )
+    }
+}
+
 fn refuse_upload(editor: &Editor, status: StatusCode, text: &str) -> Response {
     super::layout::respond(
         status,
@@ -439,24 +438,7 @@ async fn plan_of(
     let store = store(state, editor)?;
     let sheet = match tabular::read_upload(&u.file_name, &u.content, &Limits::default()) {
         Ok(s) => s,
-        Err(problems) => {
-            return Ok((
-                Plan {
-                    format: String::new(),
-                    columns: Vec::new(),
-                    problems,
-                    notices: Vec::new(),
-                    items: Vec::new(),
-                    disagreements: Vec::new(),
-                    left: Vec::new(),
-                    outside: Vec::new(),
-                    respondents: 0,
-                    edits: Vec::new(),
-                    digest: String::new(),
-                },
-                None,
-            ));
-        }
+        Err(problems) => return Ok((Plan::unread(problems), None)),
     };
     let current = answers(store, &u.settings.round)
         .await

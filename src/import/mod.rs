@@ -134,6 +134,23 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan of a file that could not be read at all: only its problems.
+    pub fn unread(problems: Vec<Problem>) -> Plan {
+        Plan {
+            format: String::new(),
+            columns: Vec::new(),
+            problems,
+            notices: Vec::new(),
+            items: Vec::new(),
+            disagreements: Vec::new(),
+            left: Vec::new(),
+            outside: Vec::new(),
+            respondents: 0,
+            edits: Vec::new(),
+            digest: String::new(),
+        }
+    }
+
     pub fn count(&self, outcome: &Outcome) -> usize {
         self.items.iter().filter(|i| &i.outcome == outcome).count()
     }
@@ -160,19 +177,8 @@ pub fn plan(
     current: &HashMap<String, Record>,
 ) -> Plan {
     let programmes = columns::programme_names(atlas);
-    let mut plan = Plan {
-        format: sheet.format.describe(),
-        columns: Vec::new(),
-        problems: Vec::new(),
-        notices: Vec::new(),
-        items: Vec::new(),
-        disagreements: Vec::new(),
-        left: Vec::new(),
-        outside: Vec::new(),
-        respondents: 0,
-        edits: Vec::new(),
-        digest: String::new(),
-    };
+    let mut plan = Plan::unread(Vec::new());
+    plan.format = sheet.format.describe();
     for (i, h) in sheet.header.iter().enumerate() {
         let mapped = settings.mapping.get(&columns::normalise(h)).cloned();
         let target = mapped.clone().or_else(|| columns::guess(h, &programmes));
