@@ -183,9 +183,22 @@ async fn start(
             button type="submit" { "Ladda upp och förhandsgranska" }
         }
         h2 { "Regeln för enkätsvar" }
-        p { "När flera i samma kommun har svarat: något ”Ja” ger erbjuds; bara ”Nej” ger erbjuds inte; annars (”Vet ej”, eller ”Nej” bredvid ”Vet ej”) okänt. Svarar de olika visas det i förhandsvisningen, där du avgör." }
+        p { "När flera i samma kommun har svarat: något ”Ja” ger erbjuds; bara ”Nej” ger erbjuds inte; annars (”Vet ej”, eller ”Nej” bredvid ”Vet ej”) okänt. Om de svarar olika visas det i förhandsvisningen, där du avgör." }
     };
     Ok(desk::page(&editor, "Importera svar", main).into_response())
+}
+
+/// A number as Swedish text writes it: 100 000 (a no-break space between the thousands).
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn limits_text() -> String {
@@ -194,7 +207,7 @@ fn limits_text() -> String {
         "{} MB ({} MB uppackad XLSX, {} rader)",
         l.file_bytes >> 20,
         l.unpacked_bytes >> 20,
-        l.rows
+        grouped(l.rows)
     )
 }
 

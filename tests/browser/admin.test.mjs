@@ -307,6 +307,7 @@ describe('administration', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skk-import-'));
     try {
       await visit(page, '/admin/import');
+      await screenshot(page, 'admin-import');
       await assertAxe(page, '/admin/import');
       const round = await page.$eval('#f-omgang', (s) => s.value);
       assert.ok(round, 'a round to import into is chosen');
