@@ -13,7 +13,7 @@
 //! Each figure is the median of SKK_BENCH_IMPORTS runs (default 3), each on a fresh round.
 //! SKK_BENCH_STRICT=1: exit 1 if a target is missed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -62,16 +62,7 @@ async fn state_for(dir: &Path, region: Option<&str>) -> R<AppState> {
 }
 
 fn changeset(kind: &'static str, edits: Vec<Edit>) -> Changeset {
-    Changeset {
-        account_id: None,
-        actor: "bench".into(),
-        scope: Scope::Region,
-        kind,
-        comment: String::new(),
-        edits,
-        undoes: None,
-        import: None,
-    }
+    Changeset::new("bench", Scope::Region, kind, edits)
 }
 
 async fn new_round(state: &AppState, id: &str) -> R<()> {
@@ -133,16 +124,6 @@ fn questionnaire_file(state: &AppState, respondents: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
-async fn answers(store: &Store, round: &str) -> R<HashMap<String, Record>> {
-    Ok(store
-        .records(&OFFERINGS)
-        .await?
-        .into_iter()
-        .filter(|r| r.field("round") == round)
-        .map(|r| (r.key.clone(), r))
-        .collect())
-}
-
 /// (preview, apply, edits) of one import into a fresh round.
 async fn once(
     state: &AppState,
@@ -162,7 +143,7 @@ async fn once(
     let t = Instant::now();
     let sheet = tabular::read_upload("bench.csv", file, &Limits::default())
         .map_err(|p| format!("{p:?}"))?;
-    let current = answers(store, round).await?;
+    let current = store.answers(round).await?;
     let plan = import::plan(
         &state.atlas(),
         "bench.csv",

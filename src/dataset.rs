@@ -18,6 +18,22 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What is wrong with a record's source in a data set of this kind: example data must say
+    /// so ("EXEMPEL…"), real data must not. `own`: the record is the example data set's own
+    /// (an example set may take some files from the real data). None: nothing wrong.
+    pub fn source_problem(self, source: &str, own: bool) -> Option<&'static str> {
+        let marked = source.starts_with("EXEMPEL");
+        match self {
+            Kind::Real if marked => {
+                Some("exempeldata i en verklig datamängd: källan börjar med ”EXEMPEL”")
+            }
+            Kind::Example if !marked && own => Some(
+                "källan i exempeldata måste börja med ”EXEMPEL:” så att ingen tar den för verklig",
+            ),
+            _ => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Kind::Real => "verkliga uppgifter",

@@ -1648,16 +1648,7 @@ async fn the_history_is_paged_newest_first() {
             Some(version),
             Action::Confirm,
         );
-        let set = Changeset {
-            account_id: None,
-            actor: "skript".into(),
-            scope: Scope::Region,
-            kind: "confirm",
-            comment: String::new(),
-            edits: vec![edit],
-            undoes: None,
-            import: None,
-        };
+        let set = Changeset::new("skript", Scope::Region, "confirm", vec![edit]);
         state.commit(set).await.unwrap();
     }
     let first = get(&state, "/admin/historik?kommun=1472", &berit).await;

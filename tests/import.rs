@@ -93,16 +93,7 @@ async fn apply(state: &AppState, who: &Person, at: &str, preview: &Page) -> Page
 
 /// One edit as the desk would commit it for the samordnare.
 fn by_hand(e: Edit) -> Changeset {
-    Changeset {
-        account_id: None,
-        actor: "test".into(),
-        scope: Scope::Region,
-        kind: "edit",
-        comment: String::new(),
-        edits: vec![e],
-        undoes: None,
-        import: None,
-    }
+    Changeset::new("test", Scope::Region, "edit", vec![e])
 }
 
 async fn setup() -> (AppState, tempfile::TempDir, Person) {

@@ -27,16 +27,7 @@ async fn change_count(state: &AppState) -> i64 {
 }
 
 fn changeset(edits: Vec<Edit>) -> Changeset {
-    Changeset {
-        account_id: None,
-        actor: "test@example.se".into(),
-        scope: Scope::Region,
-        kind: "edit",
-        comment: String::new(),
-        edits,
-        undoes: None,
-        import: None,
-    }
+    Changeset::new("test@example.se", Scope::Region, "edit", edits)
 }
 
 /// A Save of kommun × programme in `round`.

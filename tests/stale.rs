@@ -53,16 +53,7 @@ async fn confirm_on(
 
 async fn commit(state: &AppState, edits: Vec<Edit>) {
     state
-        .commit(Changeset {
-            account_id: None,
-            actor: "test".into(),
-            scope: Scope::Region,
-            kind: "edit",
-            comment: String::new(),
-            edits,
-            undoes: None,
-            import: None,
-        })
+        .commit(Changeset::new("test", Scope::Region, "edit", edits))
         .await
         .unwrap();
 }

@@ -5,16 +5,7 @@ mod common;
 use skaraborgskartan::store::{Action, Changeset, Edit, EditError, Scope, kind};
 
 fn changeset(scope: Scope, edits: Vec<Edit>) -> Changeset {
-    Changeset {
-        account_id: None,
-        actor: "test@example.se".into(),
-        scope,
-        kind: "edit",
-        comment: String::new(),
-        edits,
-        undoes: None,
-        import: None,
-    }
+    Changeset::new("test@example.se", scope, "edit", edits)
 }
 
 fn abc_tibro(status: &str, base: Option<i64>) -> Edit {

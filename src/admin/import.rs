@@ -5,7 +5,7 @@
 //! data changed since the preview) and the undo of the whole import. The file is kept in the
 //! store as uploaded, so the preview and the apply read the same bytes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -22,7 +22,7 @@ use crate::auth::sessions::Posted;
 use crate::auth::{Editor, Role};
 use crate::import::columns::{self, Target};
 use crate::import::{self, Outcome, Plan, Settings, Shape, template};
-use crate::store::{OFFERINGS, Record, Store, Upload};
+use crate::store::Upload;
 use crate::tabular::{self, Limits};
 use crate::vocabulary::OfferingStatus;
 
@@ -67,20 +67,6 @@ fn own_kommuner(a: &Atlas, editor: &Editor) -> Vec<usize> {
         .collect()
 }
 
-/// The answers of a round now in the store, by key.
-async fn answers(
-    store: &Store,
-    round: &str,
-) -> Result<HashMap<String, Record>, crate::store::StoreError> {
-    Ok(store
-        .records(&OFFERINGS)
-        .await?
-        .into_iter()
-        .filter(|r| r.field("round") == round)
-        .map(|r| (r.key.clone(), r))
-        .collect())
-}
-
 #[derive(serde::Deserialize)]
 struct RoundQuery {
     #[serde(default)]
@@ -108,10 +94,7 @@ async fn start(
             )
         })
         .collect();
-    let profiles = store
-        .profiles()
-        .await
-        .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+    let profiles = store.profiles().await.map_err(failed(&editor))?;
     let mut form = Values::default();
     form.set(
         "omgang",
@@ -236,9 +219,10 @@ async fn template_file(
         )
         .into());
     };
-    let current = answers(store, &a.inventory.rounds[r].id)
+    let current = store
+        .answers(&a.inventory.rounds[r].id)
         .await
-        .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+        .map_err(failed(&editor))?;
     let rows = template::rows(&a, r, &own_kommuner(&a, &editor), &current);
     let id = &a.inventory.rounds[r].id;
     let (body, kind, ext) = if xlsx {
@@ -358,10 +342,7 @@ async fn upload(
     };
     let profile = values.get("profil");
     if !profile.is_empty() {
-        let profiles = store
-            .profiles()
-            .await
-            .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+        let profiles = store.profiles().await.map_err(failed(&editor))?;
         match profiles.into_iter().find(|p| p.name == profile) {
             Some(p) => settings.mapping = p.mapping,
             None => {
@@ -384,7 +365,7 @@ async fn upload(
     let id = store
         .add_upload(editor.account.id, &shown, &bytes, shape, &settings)
         .await
-        .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+        .map_err(failed(&editor))?;
     Ok(Redirect::to(&format!("/admin/import/{id}")).into_response())
 }
 
@@ -401,6 +382,11 @@ fn unreadable(e: &axum::extract::multipart::MultipartError, what: &str) -> (Stat
             format!("{what} kunde inte läsas: {e}"),
         )
     }
+}
+
+/// A store error as the page that ends the handler.
+fn failed(editor: &Editor) -> impl Fn(crate::store::StoreError) -> Stop + '_ {
+    move |e| store_failed(editor, e).into()
 }
 
 fn refuse_upload(editor: &Editor, status: StatusCode, text: &str) -> Response {
@@ -453,9 +439,10 @@ async fn plan_of(
         Ok(s) => s,
         Err(problems) => return Ok((Plan::unread(problems), None)),
     };
-    let current = answers(store, &u.settings.round)
+    let current = store
+        .answers(&u.settings.round)
         .await
-        .map_err(|e| Stop::from(store_failed(editor, e)))?;
+        .map_err(failed(editor))?;
     let plan = import::plan(
         &a,
         &u.file_name,
@@ -479,10 +466,7 @@ async fn preview(
     let a = state.atlas();
     let store = store(&state, &editor)?;
     let undone = match u.changeset {
-        Some(c) => store
-            .undone_by(c)
-            .await
-            .map_err(|e| Stop::from(store_failed(&editor, e)))?,
+        Some(c) => store.undone_by(c).await.map_err(failed(&editor))?,
         None => None,
     };
     let _ = q; // decorations (?fbclid=…) are ignored on pages
@@ -491,7 +475,7 @@ async fn preview(
     let applied = match u.changeset {
         Some(c) => crate::store::log::changeset(store, c)
             .await
-            .map_err(|e| Stop::from(store_failed(&editor, e)))?,
+            .map_err(failed(&editor))?,
         None => Vec::new(),
     };
     let title = format!("Import: {}", u.file_name);
@@ -875,12 +859,12 @@ async fn set_columns(
         store
             .save_profile(&name, u.shape, &settings.mapping, editor.account.id)
             .await
-            .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+            .map_err(failed(&editor))?;
     }
     store
         .set_upload_settings(u.id, &settings)
         .await
-        .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+        .map_err(failed(&editor))?;
     Ok(Redirect::to(&format!("/admin/import/{}", u.id)).into_response())
 }
 
@@ -911,7 +895,7 @@ async fn settle(
     store
         .set_upload_settings(u.id, &settings)
         .await
-        .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+        .map_err(failed(&editor))?;
     Ok(Redirect::to(&format!("/admin/import/{}", u.id)).into_response())
 }
 
@@ -988,10 +972,7 @@ async fn undo(
         .into());
     };
     let store = store(&state, &editor)?;
-    let edits = store
-        .undo_edits(cs)
-        .await
-        .map_err(|e| Stop::from(store_failed(&editor, e)))?;
+    let edits = store.undo_edits(cs).await.map_err(failed(&editor))?;
     let mut set = desk::changeset(
         &editor,
         "undo",

@@ -284,19 +284,14 @@ pub fn plan(
         Shape::Questionnaire => read.questionnaire(sheet, &mut plan),
     };
     // The data set's own rule for sources (checked again when applied), said here at the row.
-    let example = atlas.inventory.dataset.config.kind == crate::dataset::Kind::Example;
+    let kind = atlas.inventory.dataset.config.kind;
+    let col = plan
+        .columns
+        .iter()
+        .position(|c| c.target == Some(Target::Source))
+        .map_or(0, |i| i + 1);
     for p in &proposals {
-        if p.source.starts_with("EXEMPEL") != example {
-            let message = if example {
-                "källan i exempeldata måste börja med ”EXEMPEL:” så att ingen tar den för verklig"
-            } else {
-                "exempeldata i en verklig datamängd: källan börjar med ”EXEMPEL”"
-            };
-            let col = plan
-                .columns
-                .iter()
-                .position(|c| c.target == Some(Target::Source))
-                .map_or(0, |i| i + 1);
+        if let Some(message) = kind.source_problem(&p.source, true) {
             for line in &p.lines {
                 plan.problems.push(Problem::new(file, *line, col, message));
             }

@@ -10,7 +10,7 @@ use super::source::{Directory, Source};
 use super::table::{self, Cells, Column, opt, req};
 use super::*;
 use crate::boundaries::parse_boundaries;
-use crate::dataset::{Dataset, Kind};
+use crate::dataset::Dataset;
 use crate::problem::Problem;
 
 /// Loads and validates a data directory for a region (`None`: its default region).
@@ -238,18 +238,14 @@ impl Context<'_> {
     /// A source: required; example data must say so, real data must not.
     fn source(&mut self, row: &Cells, column: &str, file: &str) -> Option<String> {
         let v = row.required(column, &mut self.problems)?;
-        let marked = v.starts_with("EXEMPEL");
-        let message = match self.dataset.config.kind {
-            Kind::Real if marked => {
-                "exempeldata i en verklig datamängd: källan börjar med ”EXEMPEL”"
+        let own = self.own_file(file);
+        match self.dataset.config.kind.source_problem(v, own) {
+            None => Some(v.to_string()),
+            Some(message) => {
+                self.problems.push(row.problem(column, message));
+                None
             }
-            Kind::Example if !marked && self.own_file(file) => {
-                "källan i exempeldata måste börja med ”EXEMPEL:” så att ingen tar den för verklig"
-            }
-            _ => return Some(v.to_string()),
-        };
-        self.problems.push(row.problem(column, message));
-        None
+        }
     }
 
     fn confirmed(&mut self, row: &Cells, column: &str) -> Option<Confirmed> {

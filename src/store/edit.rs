@@ -111,6 +111,22 @@ pub struct Changeset {
     pub import: Option<i64>,
 }
 
+impl Changeset {
+    /// Changes by no account (a script, a test, a benchmark), without a comment.
+    pub fn new(actor: &str, scope: Scope, kind: &'static str, edits: Vec<Edit>) -> Changeset {
+        Changeset {
+            account_id: None,
+            actor: actor.to_string(),
+            scope,
+            kind,
+            comment: String::new(),
+            edits,
+            undoes: None,
+            import: None,
+        }
+    }
+}
+
 /// A problem with one field of one edited record, for showing next to the field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldProblem {

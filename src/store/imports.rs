@@ -36,6 +36,20 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 }
 
 impl Store {
+    /// The answers of one round, by key: what an import is compared with.
+    pub async fn answers(
+        &self,
+        round: &str,
+    ) -> Result<std::collections::HashMap<String, super::Record>, StoreError> {
+        Ok(self
+            .records(&super::OFFERINGS)
+            .await?
+            .into_iter()
+            .filter(|r| r.field("round") == round)
+            .map(|r| (r.key.clone(), r))
+            .collect())
+    }
+
     pub async fn add_upload(
         &self,
         account_id: i64,

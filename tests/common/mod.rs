@@ -454,16 +454,7 @@ pub async fn open_round(state: &AppState, id: &str, name: &str) -> String {
     } else {
         "https://www.example.se/omgang".into()
     };
-    let set = Changeset {
-        account_id: None,
-        actor: "test@example.se".into(),
-        scope: Scope::Region,
-        kind: "edit",
-        comment: String::new(),
-        edits: vec![e],
-        undoes: None,
-        import: None,
-    };
+    let set = Changeset::new("test@example.se", Scope::Region, "edit", vec![e]);
     state.commit(set).await.unwrap();
     id.to_string()
 }
