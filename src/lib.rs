@@ -25,6 +25,7 @@ pub mod geometry;
 pub mod http;
 pub mod import;
 pub mod inventory;
+pub mod lang;
 pub mod ogc;
 pub mod pages;
 pub mod problem;

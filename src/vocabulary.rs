@@ -1,9 +1,10 @@
 //! The closed vocabularies of the data files: each value's code (as written in the files and the
 //! API) and its Swedish label (as shown to people).
 
-/// Defines an enum whose variants have a file/API code and a Swedish label.
+/// Defines an enum whose variants have a file/API code, a Swedish label and, after a `/`, an
+/// English label (`Universal = "universal": "universell" / "universal" / "universal"`).
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal $(/ $en:literal)?),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
@@ -15,8 +16,20 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $code),+ }
             }
 
+            /// The Swedish label, as shown to people.
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
+            }
+
+            /// The label in `lang`: the English word where the vocabulary gives one (every
+            /// vocabulary a citizen page shows does), else the Swedish label. (Not every
+            /// vocabulary is shown on a translated page.)
+            #[allow(dead_code)]
+            pub fn label_in(self, lang: $crate::lang::Lang) -> &'static str {
+                match (lang, self) {
+                    $($(($crate::lang::Lang::En, $name::$variant) => $en,)?)+
+                    _ => self.label(),
+                }
             }
 
             /// Parses a code; the error lists the allowed codes in Swedish.
@@ -44,35 +57,35 @@ pub(crate) use vocabulary;
 vocabulary!(
     /// Public-health level of a programme.
     Level {
-        Universal = "universal": "universell",
-        Selective = "selective": "selektiv",
-        Indicated = "indicated": "indikerad",
+        Universal = "universal": "universell" / "universal",
+        Selective = "selective": "selektiv" / "selective",
+        Indicated = "indicated": "indikerad" / "indicated",
     }
 );
 
 vocabulary!(Format {
-    Group = "group": "i grupp",
-    Individual = "individual": "enskilt",
-    Mixed = "mixed": "i grupp eller enskilt",
-    Digital = "digital": "digitalt",
+    Group = "group": "i grupp" / "in a group",
+    Individual = "individual": "enskilt" / "individually",
+    Mixed = "mixed": "i grupp eller enskilt" / "in a group or individually",
+    Digital = "digital": "digitalt" / "online",
 });
 
 vocabulary!(
     /// An answer in a survey round. A missing row is *okänt*, never `NotOffered`; `unknown` is
     /// okänt set on purpose (asked, no answer), with its source and date.
     OfferingStatus {
-        Offered = "offered": "erbjuds",
-        NotOffered = "not_offered": "erbjuds inte",
-        Unknown = "unknown": "okänt",
+        Offered = "offered": "erbjuds" / "offered",
+        NotOffered = "not_offered": "erbjuds inte" / "not offered",
+        Unknown = "unknown": "okänt" / "unknown",
     }
 );
 
 vocabulary!(
     /// The state of a kommun × programme cell: the three states the UI, API and exports keep apart.
     CellState {
-        Offered = "offered": "erbjuds",
-        NotOffered = "not_offered": "erbjuds inte",
-        Unknown = "unknown": "okänt",
+        Offered = "offered": "erbjuds" / "offered",
+        NotOffered = "not_offered": "erbjuds inte" / "not offered",
+        Unknown = "unknown": "okänt" / "unknown",
     }
 );
 
@@ -81,10 +94,10 @@ vocabulary!(
     /// same; `no_programme` is neutral: the catalogue has nothing for that age, so nothing is
     /// missing in the kommun.
     AgeState {
-        Covered = "offered": "täckt",
-        NotCovered = "not_offered": "inte täckt",
-        Unknown = "unknown": "okänt",
-        NoProgramme = "no_programme": "inga program i katalogen för den åldern",
+        Covered = "offered": "täckt" / "covered",
+        NotCovered = "not_offered": "inte täckt" / "not covered",
+        Unknown = "unknown": "okänt" / "unknown",
+        NoProgramme = "no_programme": "inga program i katalogen för den åldern" / "no programme in the catalogue for that age",
     }
 );
 
@@ -92,9 +105,9 @@ vocabulary!(
     /// What kind of collection a round is: a survey of the kommuner, a collection of public
     /// sources (each row its own date), or history.
     RoundKind {
-        Survey = "survey": "enkätomgång",
-        Sources = "sources": "samling av offentliga källor",
-        Historic = "historic": "historiska uppgifter",
+        Survey = "survey": "enkätomgång" / "survey round",
+        Sources = "sources": "samling av offentliga källor" / "collection of public sources",
+        Historic = "historic": "historiska uppgifter" / "historical records",
     }
 );
 
@@ -103,73 +116,73 @@ vocabulary!(
     /// longer be changed (the history keeps how they came to be). An empty or absent `status`
     /// in rounds.csv reads as closed, as every round was before rounds could be opened.
     RoundStatus {
-        Open = "open": "öppen",
-        Closed = "closed": "stängd",
+        Open = "open": "öppen" / "open",
+        Closed = "closed": "stängd" / "closed",
     }
 );
 
 vocabulary!(
     /// A way to reach a kommun about parenting support.
     ContactKind {
-        Familjecentral = "familjecentral": "familjecentral",
-        Website = "website": "kommunens webbplats",
+        Familjecentral = "familjecentral": "familjecentral" / "family centre (familjecentral)",
+        Website = "website": "kommunens webbplats" / "the kommun's website",
     }
 );
 
 vocabulary!(SambuStatus {
-    Active = "active": "aktivt SAMBU-team",
-    Decided = "decided": "beslut om SAMBU-team",
-    None = "none": "inget SAMBU-team",
-    Unknown = "unknown": "okänt",
+    Active = "active": "aktivt SAMBU-team" / "active SAMBU team",
+    Decided = "decided": "beslut om SAMBU-team" / "SAMBU team decided",
+    None = "none": "inget SAMBU-team" / "no SAMBU team",
+    Unknown = "unknown": "okänt" / "unknown",
 });
 
 vocabulary!(PartsStatus {
-    Functioning = "functioning": "fungerar väl",
-    Established = "established": "grupp finns",
-    Forming = "forming": "håller på att bildas",
-    None = "none": "ingen grupp",
-    Unknown = "unknown": "okänt",
+    Functioning = "functioning": "fungerar väl" / "working well",
+    Established = "established": "grupp finns" / "group in place",
+    Forming = "forming": "håller på att bildas" / "being formed",
+    None = "none": "ingen grupp" / "no group",
+    Unknown = "unknown": "okänt" / "unknown",
 });
 
 vocabulary!(ActionPlan {
-    Yes = "yes": "handlingsplan finns",
-    No = "no": "ingen handlingsplan",
-    Unknown = "unknown": "okänt",
+    Yes = "yes": "handlingsplan finns" / "action plan in place",
+    No = "no": "ingen handlingsplan" / "no action plan",
+    Unknown = "unknown": "okänt" / "unknown",
 });
 
 vocabulary!(DocumentKind {
-    Agreement = "agreement": "överenskommelse",
-    Guideline = "guideline": "riktlinje",
-    Assignment = "assignment": "uppdragshandling",
-    Routine = "routine": "rutin",
+    Agreement = "agreement": "överenskommelse" / "agreement",
+    Guideline = "guideline": "riktlinje" / "guideline",
+    Assignment = "assignment": "uppdragshandling" / "terms of assignment",
+    Routine = "routine": "rutin" / "procedure",
 });
 
 vocabulary!(AdherenceStatus {
-    Implemented = "implemented": "infört",
-    Adopted = "adopted": "antaget",
-    InProgress = "in_progress": "pågår",
-    NotStarted = "not_started": "inte påbörjat",
-    Unknown = "unknown": "okänt",
+    Implemented = "implemented": "infört" / "implemented",
+    Adopted = "adopted": "antaget" / "adopted",
+    InProgress = "in_progress": "pågår" / "in progress",
+    NotStarted = "not_started": "inte påbörjat" / "not started",
+    Unknown = "unknown": "okänt" / "unknown",
 });
 
 vocabulary!(TrainingKind {
-    SipFordjupning = "sip_fordjupning": "SIP/samverkanskompetens, fördjupning",
-    SipGrundFysisk = "sip_grund_fysisk": "SIP/samverkanskompetens, grund (på plats)",
-    SipGrundDigital = "sip_grund_digital": "SIP/samverkanskompetens, grund (digitalt)",
-    Forelasning = "forelasning": "föreläsning",
+    SipFordjupning = "sip_fordjupning": "SIP/samverkanskompetens, fördjupning" / "SIP / joint working skills, advanced",
+    SipGrundFysisk = "sip_grund_fysisk": "SIP/samverkanskompetens, grund (på plats)" / "SIP / joint working skills, basic (in person)",
+    SipGrundDigital = "sip_grund_digital": "SIP/samverkanskompetens, grund (digitalt)" / "SIP / joint working skills, basic (online)",
+    Forelasning = "forelasning": "föreläsning" / "lecture",
 });
 
 vocabulary!(FactTopic {
-    Sambu = "sambu": "SAMBU",
-    Partssamverkan = "partssamverkan": "partssamverkan",
+    Sambu = "sambu": "SAMBU" / "SAMBU",
+    Partssamverkan = "partssamverkan": "partssamverkan" / "partssamverkan",
 });
 
 vocabulary!(
     /// How much geometry detail a response carries.
     Detail {
-        Low = "low": "låg",
-        Medium = "medium": "mellan",
-        Full = "full": "full",
+        Low = "low": "låg" / "low",
+        Medium = "medium": "mellan" / "medium",
+        Full = "full": "full" / "full",
     }
 );
 
@@ -189,5 +202,10 @@ mod tests {
         );
         assert_eq!(CellState::Unknown.label(), "okänt");
         assert_ne!(CellState::Unknown.label(), CellState::NotOffered.label());
+        assert_eq!(
+            Level::Selective.label_in(crate::lang::Lang::En),
+            "selective"
+        );
+        assert_eq!(Level::Selective.label_in(crate::lang::Lang::Sv), "selektiv");
     }
 }

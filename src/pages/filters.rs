@@ -9,12 +9,12 @@ use crate::http::params::{self, Params};
 crate::vocabulary::vocabulary!(
     /// What the map colours the kommuner by.
     Measure {
-        Offerings = "offerings": "antal program som erbjuds",
-        Coverage = "coverage": "täckning av åldrarna 0–17 år",
-        Sambu = "sambu": "SAMBU-team",
-        Partssamverkan = "partssamverkan": "partssamverkan",
-        Adherence = "adherence": "följsamhet till beslutade dokument",
-        Trainings = "trainings": "SIP-utbildningar",
+        Offerings = "offerings": "antal program som erbjuds" / "number of programmes offered",
+        Coverage = "coverage": "täckning av åldrarna 0–17 år" / "coverage of ages 0–17",
+        Sambu = "sambu": "SAMBU-team" / "SAMBU teams",
+        Partssamverkan = "partssamverkan": "partssamverkan" / "partssamverkan",
+        Adherence = "adherence": "följsamhet till beslutade dokument" / "adherence to jointly decided documents",
+        Trainings = "trainings": "SIP-utbildningar" / "SIP trainings",
     }
 );
 

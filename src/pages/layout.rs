@@ -6,6 +6,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::atlas::Atlas;
 use crate::dates::Confirmed;
+use crate::lang::Lang;
 use crate::site::Site;
 use crate::vocabulary::{AgeState, CellState};
 
@@ -22,6 +23,8 @@ pub struct Cx<'a> {
     pub round: Option<usize>,
     /// Today's date, printed on the page ("Utskriven …").
     pub today: String,
+    /// The language the page is written in (see [`crate::lang`]).
+    pub lang: Lang,
 }
 
 impl<'a> Cx<'a> {
@@ -34,7 +37,13 @@ impl<'a> Cx<'a> {
             canonical: String::new(),
             round: None,
             today: crate::dates::today(),
+            lang: Lang::Sv,
         }
+    }
+
+    /// The text in the page's language, of a pair written side by side.
+    pub fn t(&self, sv: &'static str, en: &'static str) -> &'static str {
+        self.lang.pick(sv, en)
     }
 
     /// The kommuner in alphabetical order, as lists and selects show them.
@@ -80,7 +89,7 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
     let map = script == Script::Map && cx.site.has_map();
     html! {
         (DOCTYPE)
-        html lang="sv" {
+        html lang=(cx.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
