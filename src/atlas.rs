@@ -13,6 +13,7 @@ pub use crate::geography::{Geography, Kommun};
 use crate::inventory::{
     Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
 };
+use crate::lang::Lang;
 use crate::review::Review;
 use crate::vocabulary::{
     CellState, OfferingStatus, PartsStatus, RoundKind, RoundStatus, SambuStatus,
@@ -431,6 +432,9 @@ impl Atlas {
 /// What an open survey round is called wherever a public page or export shows it.
 pub const IN_PROGRESS: &str = "pågående omgång – svaren är inte klara";
 
+/// [`IN_PROGRESS`] on an English page.
+pub const IN_PROGRESS_EN: &str = "round in progress – the answers are not complete";
+
 /// A kommun's answers in one round, over the catalogue: `answered` (erbjuds or erbjuds inte) +
 /// `unknown` (no answer, or okänt on purpose) = `programmes`; `confirmed` are the answered
 /// ones that say the same as the kommun's answer in the previous survey round.
@@ -445,14 +449,27 @@ pub struct Progress {
 /// An answer too old to count today, with its date: "erbjöds 2015 – okänt i dag",
 /// "erbjöds (odaterad uppgift) – okänt i dag".
 pub fn lapsed_label(o: &Offering) -> String {
-    let was = match o.status {
-        OfferingStatus::Offered => "erbjöds",
-        OfferingStatus::NotOffered => "erbjöds inte",
-        OfferingStatus::Unknown => "okänt",
+    lapsed_label_in(Lang::Sv, o)
+}
+
+/// [`lapsed_label`] in `lang`: "offered in 2015 – unknown today".
+pub fn lapsed_label_in(lang: Lang, o: &Offering) -> String {
+    let was = match (lang, o.status) {
+        (Lang::Sv, OfferingStatus::Offered) => "erbjöds",
+        (Lang::Sv, OfferingStatus::NotOffered) => "erbjöds inte",
+        (Lang::Sv, OfferingStatus::Unknown) => "okänt",
+        (Lang::En, OfferingStatus::Offered) => "offered",
+        (Lang::En, OfferingStatus::NotOffered) => "not offered",
+        (Lang::En, OfferingStatus::Unknown) => "unknown",
     };
-    match o.last_confirmed {
-        Confirmed::On(d) => format!("{was} {} – okänt i dag", d.year()),
-        Confirmed::Unknown => format!("{was} (odaterad uppgift) – okänt i dag"),
+    let today = lang.pick("okänt i dag", "unknown today");
+    match (lang, o.last_confirmed) {
+        (Lang::Sv, Confirmed::On(d)) => format!("{was} {} – {today}", d.year()),
+        (Lang::En, Confirmed::On(d)) => format!("{was} in {} – {today}", d.year()),
+        (_, Confirmed::Unknown) => {
+            let undated = lang.pick("odaterad uppgift", "undated");
+            format!("{was} ({undated}) – {today}")
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::inventory::Programme;
+use crate::lang::Lang;
 use crate::vocabulary::{AgeState, CellState, Level};
 
 /// The youngest and oldest age coverage is about; -1 is "under graviditeten".
@@ -59,11 +60,21 @@ impl AgeSet {
 
 /// "6–9 år", "6 år", or "under graviditeten".
 pub fn age_label(from: i8, to: i8) -> String {
-    match (from, to) {
-        (PRENATAL, PRENATAL) => "under graviditeten".into(),
-        (PRENATAL, t) => format!("under graviditeten och 0–{t} år"),
-        (f, t) if f == t => format!("{f} år"),
-        (f, t) => format!("{f}–{t} år"),
+    age_label_in(Lang::Sv, from, to)
+}
+
+/// [`age_label`] in `lang` ("6–9 years", "1 year", "during pregnancy").
+pub fn age_label_in(lang: Lang, from: i8, to: i8) -> String {
+    match (lang, from, to) {
+        (Lang::Sv, PRENATAL, PRENATAL) => "under graviditeten".into(),
+        (Lang::Sv, PRENATAL, t) => format!("under graviditeten och 0–{t} år"),
+        (Lang::Sv, f, t) if f == t => format!("{f} år"),
+        (Lang::Sv, f, t) => format!("{f}–{t} år"),
+        (Lang::En, PRENATAL, PRENATAL) => "during pregnancy".into(),
+        (Lang::En, PRENATAL, t) => format!("during pregnancy and 0–{t} years"),
+        (Lang::En, 1, 1) => "1 year".into(),
+        (Lang::En, f, t) if f == t => format!("{f} years"),
+        (Lang::En, f, t) => format!("{f}–{t} years"),
     }
 }
 
@@ -272,6 +283,7 @@ mod tests {
             slug: slug.into(),
             name: slug.into(),
             description: String::new(),
+            description_en: String::new(),
             age_min: min,
             age_max: max,
             levels: levels.to_vec(),
@@ -387,6 +399,11 @@ mod tests {
         assert_eq!(c.all.covered.years(), vec![0]);
         assert!((c.all.share() - 1.0 / 18.0).abs() < 1e-9);
         assert_eq!(age_label(-1, -1), "under graviditeten");
+        assert_eq!(
+            age_label_in(Lang::En, -1, 2),
+            "during pregnancy and 0–2 years"
+        );
+        assert_eq!(age_label_in(Lang::En, 13, 18), "13–18 years");
         let none = Coverage::compute(&ps, |_| CellState::NotOffered);
         assert_eq!(none.all.state(PRENATAL), AgeState::NotCovered);
     }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::atlas::Atlas;
 use crate::auth::Account;
 use crate::dates::{Confirmed, PartialDate};
+use crate::lang::Lang;
 use crate::store::{
     ADHERENCE, CONTACTS, OFFERINGS, PARTSSAMVERKAN, Record, SAMBU, Store, StoreError, TRAININGS,
 };
@@ -113,21 +114,48 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A date as the marker says it: "mars 2023" (a day's date by its month: the rule counts
 /// months), "2023" for a year, "okänt" for none.
 pub fn month_year(c: &Confirmed) -> String {
+    month_year_in(Lang::Sv, c)
+}
+
+/// [`month_year`] in `lang` ("March 2023", "unknown").
+pub fn month_year_in(lang: Lang, c: &Confirmed) -> String {
     match c {
-        Confirmed::Unknown => "okänt".into(),
+        Confirmed::Unknown => lang.pick("okänt", "unknown").into(),
         Confirmed::On(PartialDate::Year(y)) => y.to_string(),
         Confirmed::On(PartialDate::Month(y, m) | PartialDate::Day(y, m, _)) => {
-            format!("{} {y}", MONTHS[usize::from(m.saturating_sub(1)).min(11)])
+            let month = usize::from(m.saturating_sub(1)).min(11);
+            format!("{} {y}", lang.pick(MONTHS, MONTHS_EN)[month])
         }
     }
 }
 
 /// What the pages print after "Senast bekräftad" for a due fact: "mars 2023 – kan vara inaktuell".
 pub fn due_label(c: &Confirmed) -> String {
-    format!("{} – kan vara inaktuell", month_year(c))
+    due_label_in(Lang::Sv, c)
+}
+
+/// [`due_label`] in `lang` ("March 2023 – may be out of date").
+pub fn due_label_in(lang: Lang, c: &Confirmed) -> String {
+    let may_be_old = lang.pick("kan vara inaktuell", "may be out of date");
+    format!("{} – {may_be_old}", month_year_in(lang, c))
 }
 
 /// A fact the rule flags, or one without a date, as the store holds it.
@@ -287,5 +315,10 @@ mod tests {
         assert_eq!(month_year(&c("2024-01-31")), "januari 2024");
         assert_eq!(month_year(&c("2024")), "2024");
         assert_eq!(month_year(&c("okänt")), "okänt");
+        assert_eq!(
+            due_label_in(Lang::En, &c("2023-03-15")),
+            "March 2023 – may be out of date"
+        );
+        assert_eq!(month_year_in(Lang::En, &c("okänt")), "unknown");
     }
 }

@@ -9,6 +9,7 @@
 // - shows Dokument only with the adherence layer;
 // - popups: Escape closes them (also with focus inside), focus goes back where it was;
 // - "Skriv ut rapport" (button#skriv-ut) prints the page.
+// Its own words come in the page's language (<html lang>: sv, or en under /en/).
 
 const L = window.L;
 const island = document.getElementById('kartdata');
@@ -20,6 +21,11 @@ const NARROW_MAP_PX = 500;
 const PUSH_FIELDS = ['kommun', 'age'];
 /// Changes of the same field within this time are one gesture (one history entry).
 const COALESCE_MS = 1500;
+
+/// English pages (under /en/) get the script's words in English and English kommun links.
+const EN = document.documentElement.lang === 'en';
+const t = (sv, en) => (EN ? en : sv);
+const KOMMUN_PATH = EN ? '/en/kommun/' : '/kommun/';
 
 let map = null;
 let kommunLayer = null;
@@ -38,6 +44,12 @@ function classes() {
 function status(text) {
   const el = document.getElementById('antal');
   if (el) el.textContent = text;
+}
+
+/// The status line as the server wrote it (its Swedish data marked lang="sv" on English pages).
+function statusFrom(node) {
+  const el = document.getElementById('antal');
+  if (el) el.replaceChildren(...[...node.childNodes].map((n) => document.importNode(n, true)));
 }
 
 function selectedKommun() {
@@ -95,8 +107,8 @@ function popupContent(feature) {
     box.append(p);
   }
   const a = document.createElement('a');
-  a.href = `/kommun/${code}`;
-  a.textContent = `Allt om ${name}`;
+  a.href = `${KOMMUN_PATH}${code}`;
+  a.textContent = t(`Allt om ${name}`, `Everything about ${name}`);
   box.append(a);
   return box;
 }
@@ -125,7 +137,7 @@ async function drawMap() {
   if (!el || !L || !config) return;
   el.textContent = '';
   map = L.map(el, { zoomControl: false, attributionControl: false, zoomSnap: 0.25, renderer: L.svg() });
-  L.control.zoom({ position: 'topleft', zoomInTitle: 'Zooma in', zoomOutTitle: 'Zooma ut' }).addTo(map);
+  L.control.zoom({ position: 'topleft', zoomInTitle: t('Zooma in', 'Zoom in'), zoomOutTitle: t('Zooma ut', 'Zoom out') }).addTo(map);
   L.control
     .attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' })
     .addAttribution(config.attribution)
@@ -138,7 +150,7 @@ async function drawMap() {
     if (!res.ok) throw new Error(res.status);
     data = await res.json();
   } catch {
-    el.textContent = 'Kartan kunde inte laddas. Listan visar samma uppgifter.';
+    el.textContent = t('Kartan kunde inte laddas. Listan visar samma uppgifter.', 'The map could not be loaded. The list shows the same information.');
     return;
   }
   kommunLayer = L.geoJSON(data, { style: () => ({ className: 'kommun' }) }).addTo(map);
@@ -167,16 +179,16 @@ async function drawMap() {
   recolour();
   map.on('zoomend resize', fitLabels);
 
-  // Popups take focus and give it back; Leaflet's close control gets a Swedish name.
+  // Popups take focus and give it back; Leaflet's close control gets a name in the page's language.
   map.on('popupopen', (e) => {
     const node = e.popup.getElement();
     const close = node.querySelector('.leaflet-popup-close-button');
     if (close) {
-      close.setAttribute('aria-label', 'Stäng');
-      close.setAttribute('title', 'Stäng');
+      close.setAttribute('aria-label', t('Stäng', 'Close'));
+      close.setAttribute('title', t('Stäng', 'Close'));
       close.setAttribute('role', 'button');
     }
-    node.querySelector('a[href^="/kommun/"]')?.focus();
+    node.querySelector(`a[href^="${KOMMUN_PATH}"]`)?.focus();
   });
   map.on('popupclose', () => {
     if (lastFocus && lastFocus !== document.body && document.contains(lastFocus)) lastFocus.focus();
@@ -213,7 +225,7 @@ function mobileToggle() {
   button.addEventListener('click', () => {
     const open = button.getAttribute('aria-expanded') !== 'true';
     button.setAttribute('aria-expanded', String(open));
-    button.textContent = open ? 'Dölj kartan' : 'Visa kartan';
+    button.textContent = open ? t('Dölj kartan', 'Hide the map') : t('Visa kartan', 'Show the map');
     apply();
     if (open) fit();
   });
@@ -290,23 +302,23 @@ function enhanceFilters() {
       const res = await fetch(url, { signal: controller.signal, headers: { Accept: 'text/html' } });
       doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       if (!res.ok) {
-        status(doc.querySelector('.fel')?.textContent ?? 'Filtret kunde inte användas.');
+        status(doc.querySelector('.fel')?.textContent ?? t('Filtret kunde inte användas.', 'The filter could not be used.'));
         return;
       }
     } catch (e) {
-      if (e.name !== 'AbortError') status('Resultatet kunde inte hämtas. Försök igen.');
+      if (e.name !== 'AbortError') status(t('Resultatet kunde inte hämtas. Försök igen.', 'The results could not be fetched. Please try again.'));
       return;
     }
     if (pending !== controller) return;
     const fresh = doc.getElementById('resultat-innehall');
     if (!fresh) {
-      status('Resultatet kunde inte visas. Ladda om sidan.');
+      status(t('Resultatet kunde inte visas. Ladda om sidan.', 'The results could not be shown. Please reload the page.'));
       return;
     }
     document.getElementById('resultat-innehall').replaceWith(document.importNode(fresh, true));
     swap(doc, 'svar-kort', form);
     const antal = doc.getElementById('antal');
-    if (antal) status(antal.textContent);
+    if (antal) statusFrom(antal);
     document.title = doc.title;
     if (!fromHistory) {
       const before = new URLSearchParams(shown);
@@ -342,7 +354,7 @@ function enhanceFilters() {
   if (position && 'geolocation' in navigator) {
     position.hidden = false;
     position.addEventListener('click', () => {
-      status('Söker din position …');
+      status(t('Söker din position …', 'Finding your location …'));
       navigator.geolocation.getCurrentPosition(
         async (pos) => {
           const { latitude, longitude } = pos.coords;
@@ -350,11 +362,11 @@ function enhanceFilters() {
           try {
             res = await fetch(`/api/v1/locate?lat=${latitude.toFixed(5)}&lon=${longitude.toFixed(5)}`);
           } catch {
-            status('Positionen kunde inte hämtas. Välj kommun i listan.');
+            status(t('Positionen kunde inte hämtas. Välj kommun i listan.', 'Your location could not be found. Choose your kommun in the list.'));
             return;
           }
           if (!res.ok) {
-            status('Din position ligger inte i någon kommun i regionen. Välj kommun i listan.');
+            status(t('Din position ligger inte i någon kommun i regionen. Välj kommun i listan.', 'Your location is not in any kommun of the region. Choose your kommun in the list.'));
             return;
           }
           const found = await res.json();
@@ -362,8 +374,8 @@ function enhanceFilters() {
           await update();
         },
         (err) => status(err.code === 1
-          ? 'Positionen kunde inte hämtas eftersom webbläsaren inte fick tillåtelse. Välj kommun i listan.'
-          : 'Positionen kunde inte hämtas. Välj kommun i listan.'),
+          ? t('Positionen kunde inte hämtas eftersom webbläsaren inte fick tillåtelse. Välj kommun i listan.', 'Your location could not be found because the browser was not allowed to share it. Choose your kommun in the list.')
+          : t('Positionen kunde inte hämtas. Välj kommun i listan.', 'Your location could not be found. Choose your kommun in the list.')),
         { timeout: 10000 },
       );
     });

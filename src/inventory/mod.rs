@@ -25,6 +25,9 @@ pub struct Programme {
     pub slug: String,
     pub name: String,
     pub description: String,
+    /// The description translated into English for the English pages; empty where there is
+    /// no translation yet (the page then says so and shows the Swedish text).
+    pub description_en: String,
     /// -1 means "under graviditeten".
     pub age_min: i8,
     pub age_max: i8,

@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use maud::{Markup, html};
 
 use super::Cx;
-use super::format::{age_range, level_text, levels};
+use super::format::{age_range, level_text, levels, round_option};
 use super::layout::{Script, capital, count, page as layout_page, source_link};
+use crate::lang::Lang;
 
 /// When the accessibility of the service was last assessed (see /tillganglighet).
 const ASSESSED: &str = "2026-12-01";
@@ -16,85 +17,161 @@ pub fn data(cx: &Cx) -> Markup {
     let inv = &a.inventory;
     let d = &inv.dataset;
     let sources = a.all_sources();
+    let t = |sv, en| cx.t(sv, en);
+    let (round_col, kind_col, period_col, data_col, about_col) = (
+        t("Omgång", "Round"),
+        t("Slag", "Kind"),
+        t("Period", "Period"),
+        t("Uppgifter", "Information"),
+        t("Om omgången", "About the round"),
+    );
     let main = html! {
-        h1 { "Om uppgifterna" }
-        p.ingress { "Skaraborgskartan visar vilka manualbaserade föräldraskapsstödsprogram kommunerna i " (d.region().name)
-            " erbjuder, för vilka åldrar och på vilken nivå, och hur kommunerna arbetar med SAMBU, partssamverkan och gemensamt beslutade dokument." }
+        h1 { (t("Om uppgifterna", "About the data")) }
+        @match cx.lang {
+            Lang::Sv => p.ingress { "Skaraborgskartan visar vilka manualbaserade föräldraskapsstödsprogram kommunerna i " (d.region().name)
+                " erbjuder, för vilka åldrar och på vilken nivå, och hur kommunerna arbetar med SAMBU, partssamverkan och gemensamt beslutade dokument." },
+            Lang::En => p.ingress { "Skaraborgskartan shows which manual-based parenting programmes the kommuns (municipalities) in " (d.region().name)
+                " offer, for which ages and at which level, and how the kommuns work with SAMBU, partssamverkan and jointly decided documents. "
+                "This is the English version of the pages; the data itself (names, organisers, notes and sources) is in Swedish." },
+        }
         @if super::is_example(a) {
-            p { strong { "Den här tjänsten visar exempeldata. " } "Alla uppgifter är påhittade för att visa hur tjänsten fungerar. Källorna börjar med ”EXEMPEL”." }
+            @match cx.lang {
+                Lang::Sv => p { strong { "Den här tjänsten visar exempeldata. " } "Alla uppgifter är påhittade för att visa hur tjänsten fungerar. Källorna börjar med ”EXEMPEL”." },
+                Lang::En => p { strong { "This service shows example data. " } "All the information is made up to show how the service works. The sources start with “EXEMPEL” (example)." },
+            }
         }
-        h2 { "Erbjuds, erbjuds inte och okänt" }
+        h2 { (t("Erbjuds, erbjuds inte och okänt", "Offered, not offered and unknown")) }
         dl {
-            dt { "Erbjuds" } dd { "Kommunen har uppgett, eller en källa visar, att programmet erbjuds." }
-            dt { "Erbjuds inte" } dd { "Kommunen har uppgett att programmet inte erbjuds." }
-            dt { "Okänt" } dd { "Vi saknar uppgift. Det betyder " strong { "inte" } " att programmet saknas. De flesta rutor är okända tills kommunernas svar i kartläggningarna har lagts in." }
+            dt { (t("Erbjuds", "Offered")) } dd { (t("Kommunen har uppgett, eller en källa visar, att programmet erbjuds.", "The kommun has said, or a source shows, that the programme is offered.")) }
+            dt { (t("Erbjuds inte", "Not offered")) } dd { (t("Kommunen har uppgett att programmet inte erbjuds.", "The kommun has said that the programme is not offered.")) }
+            @match cx.lang {
+                Lang::Sv => { dt { "Okänt" } dd { "Vi saknar uppgift. Det betyder " strong { "inte" } " att programmet saknas. De flesta rutor är okända tills kommunernas svar i kartläggningarna har lagts in." } }
+                Lang::En => { dt { "Unknown" } dd { "We have no information. It does " strong { "not" } " mean that the programme is missing. Most cells are unknown until the kommuns' answers in the surveys have been added." } }
+            }
         }
-        h2 { "Nivåer" }
-        ul { @for l in crate::vocabulary::Level::ALL { li { (level_text(*l)) "." } } }
-        h2 { "Hur täckningen räknas" }
-        p { "En ålder (0–17 år) är täckt på en nivå i en kommun och omgång när minst ett program för den åldern och nivån erbjuds där. "
-            "En lucka är en följd av åldrar utan täckning. Om ett program som skulle täcka åldern har status okänt, visas luckan som okänd: den kan bero på att uppgift saknas." }
-        h2 { "Hur gamla uppgifter visas" }
-        p { "En uppgift om att ett program erbjuds, eller inte erbjuds, som senast bekräftades före "
-            (a.stale_before) " visas som till exempel ”erbjöds 2015 – okänt i dag” och räknas som okänd i kartan, täckningen och filerna. "
-            "Det datumet är början av den senaste enkätomgången. Uppgifter ur offentliga källor används där omgången saknar svar, och står då med sin källa." }
-        h2 { "Omgångar" }
-        p { "En omgång är en insamling av uppgifter: en enkät till kommunerna, en samling uppgifter ur offentliga källor, eller historiska uppgifter. "
-            "Sidorna visar först den senaste stängda enkätomgången: " strong { (inv.rounds[a.default_round].name) } ". "
-            "En omgång som pågår visas bara när den väljs, märkt ”" (super::format::IN_PROGRESS) "”." }
-        div.tabellram tabindex="0" role="region" aria-label="Omgångar" {
+        h2 { (t("Nivåer", "Levels")) }
+        ul { @for l in crate::vocabulary::Level::ALL { li { (level_text(cx, *l)) "." } } }
+        h2 { (t("Hur täckningen räknas", "How coverage is counted")) }
+        p { (t("En ålder (0–17 år) är täckt på en nivå i en kommun och omgång när minst ett program för den åldern och nivån erbjuds där. ",
+               "An age (0–17) is covered at a level in a kommun and round when at least one programme for that age and level is offered there. "))
+            (t("En lucka är en följd av åldrar utan täckning. Om ett program som skulle täcka åldern har status okänt, visas luckan som okänd: den kan bero på att uppgift saknas.",
+               "A gap is a run of ages without coverage. If a programme that would cover the age has the status unknown, the gap is shown as unknown: it may only be missing information.")) }
+        h2 { (t("Hur gamla uppgifter visas", "How old information is shown")) }
+        @match cx.lang {
+            Lang::Sv => p { "En uppgift om att ett program erbjuds, eller inte erbjuds, som senast bekräftades före "
+                (a.stale_before) " visas som till exempel ”erbjöds 2015 – okänt i dag” och räknas som okänd i kartan, täckningen och filerna. "
+                "Det datumet är början av den senaste enkätomgången. Uppgifter ur offentliga källor används där omgången saknar svar, och står då med sin källa." },
+            Lang::En => p { "Information that a programme is offered, or not offered, which was last confirmed before "
+                (a.stale_before) " is shown as, for example, “offered in 2015 – unknown today” and counts as unknown on the map, in the coverage and in the files. "
+                "That date is the start of the latest survey round. Information from public sources is used where the round has no answer, and is then shown with its source." },
+        }
+        h2 { (t("Omgångar", "Rounds")) }
+        @match cx.lang {
+            Lang::Sv => p { "En omgång är en insamling av uppgifter: en enkät till kommunerna, en samling uppgifter ur offentliga källor, eller historiska uppgifter. "
+                "Sidorna visar först den senaste stängda enkätomgången: " strong { (inv.rounds[a.default_round].name) } ". "
+                "En omgång som pågår visas bara när den väljs, märkt ”" (super::format::IN_PROGRESS) "”." },
+            Lang::En => p { "A round is one collection of information: a survey of the kommuns, a collection of information from public sources, or historical records. "
+                "The pages first show the latest closed survey round: " strong { (cx.sv(&inv.rounds[a.default_round].name)) } ". "
+                "A round in progress is shown only when you choose it, marked “" (super::format::in_progress(cx)) "”." },
+        }
+        div.tabellram tabindex="0" role="region" aria-label=(t("Omgångar", "Rounds")) {
             table.staplad {
-                caption { "Omgångar och samlingar av uppgifter" }
-                thead { tr { th scope="col" { "Omgång" } th scope="col" { "Slag" } th scope="col" { "Period" } th scope="col" { "Uppgifter" } th scope="col" { "Om omgången" } } }
+                caption { (t("Omgångar och samlingar av uppgifter", "Rounds and collections of information")) }
+                thead { tr { th scope="col" { (round_col) } th scope="col" { (kind_col) } th scope="col" { (period_col) } th scope="col" { (data_col) } th scope="col" { (about_col) } } }
                 tbody {
                     @for (r, round) in inv.rounds.iter().enumerate() {
+                        @let answers = inv.offerings.iter().filter(|o| o.round == round.id).count();
                         tr {
-                            th scope="row" data-label="Omgång" { (super::format::round_option(round)) }
-                            td data-label="Slag" { (capital(round.kind.label())) }
-                            td data-label="Period" { (round.collected) }
-                            td data-label="Uppgifter" { (count(inv.offerings.iter().filter(|o| o.round == round.id).count(), "svar", "svar")) " från " (count(a.answered_count(r), "kommun", "kommuner")) }
-                            td data-label="Om omgången" { (round.note) " Källa: " (source_link(&round.source)) }
+                            th scope="row" data-label=(round_col) { (cx.sv(round_option(cx, round))) }
+                            td data-label=(kind_col) { (capital(round.kind.label_in(cx.lang))) }
+                            td data-label=(period_col) { (round.collected) }
+                            td data-label=(data_col) {
+                                @match cx.lang {
+                                    Lang::Sv => { (count(answers, "svar", "svar")) " från " (count(a.answered_count(r), "kommun", "kommuner")) }
+                                    Lang::En => { (count(answers, "answer", "answers")) " from " (count(a.answered_count(r), "kommun", "kommuns")) }
+                                }
+                            }
+                            td data-label=(about_col) { (cx.sv(&round.note)) " " (t("Källa: ", "Source: ")) (cx.sv(source_link(&round.source))) }
                         }
                     }
                 }
             }
         }
-        h2 #ordlista { "Ord som används" }
-        dl.ordlista {
-            dt { "Föräldraskapsstödsprogram" } dd { "Ett program med manual, ofta en kurs i grupp, som hjälper föräldrar i relationen till barnet. Katalogen följer MFoF:s lista ”Program och metoder”." }
-            dt { "Nivå" } dd { "Vem stödet är för: universell – alla föräldrar; selektiv – föräldrar i en situation med ökad risk, till exempel separerade eller nya i Sverige; indikerad – föräldrar vars barn redan har svårigheter." }
-            dt { "Familjecentral" } dd { "En plats där mödrahälsovård, barnhälsovård, öppen förskola och socialtjänst finns tillsammans. Många föräldragrupper börjar där." }
-            dt { "Omgång" } dd { "En insamling av uppgifter, till exempel kartläggningen 2021." }
-            dt { "SAMBU" } dd { "Samverkan barn och unga: ett lokalt team där skola, hälso- och sjukvård och socialtjänst arbetar tillsammans kring barn och unga." }
-            dt { "Partssamverkan" } dd { "Kommunens lokala samverkansgrupp för barn och unga, där kommunen och regionens verksamheter möts." }
-            dt { "Följsamhet" } dd { "Hur långt kommunen har kommit med att införa överenskommelser och riktlinjer som kommunerna och regionen har beslutat tillsammans." }
-            dt { "ÖKen" } dd { "Överenskommelsen ”Samverkan för barns och ungas hälsa” mellan kommunerna och Västra Götalandsregionen." }
-            dt { "SIP" } dd { "Samordnad individuell plan: en gemensam plan från kommunen och regionen när ett barn behöver stöd från båda." }
-            dt { "Okänt" } dd { "Vi saknar uppgift. Det betyder inte att stödet saknas." }
+        h2 #ordlista { (t("Ord som används", "Words we use")) }
+        @match cx.lang {
+            Lang::Sv => dl.ordlista {
+                dt { "Föräldraskapsstödsprogram" } dd { "Ett program med manual, ofta en kurs i grupp, som hjälper föräldrar i relationen till barnet. Katalogen följer MFoF:s lista ”Program och metoder”." }
+                dt { "Nivå" } dd { "Vem stödet är för: universell – alla föräldrar; selektiv – föräldrar i en situation med ökad risk, till exempel separerade eller nya i Sverige; indikerad – föräldrar vars barn redan har svårigheter." }
+                dt { "Familjecentral" } dd { "En plats där mödrahälsovård, barnhälsovård, öppen förskola och socialtjänst finns tillsammans. Många föräldragrupper börjar där." }
+                dt { "Omgång" } dd { "En insamling av uppgifter, till exempel kartläggningen 2021." }
+                dt { "SAMBU" } dd { "Samverkan barn och unga: ett lokalt team där skola, hälso- och sjukvård och socialtjänst arbetar tillsammans kring barn och unga." }
+                dt { "Partssamverkan" } dd { "Kommunens lokala samverkansgrupp för barn och unga, där kommunen och regionens verksamheter möts." }
+                dt { "Följsamhet" } dd { "Hur långt kommunen har kommit med att införa överenskommelser och riktlinjer som kommunerna och regionen har beslutat tillsammans." }
+                dt { "ÖKen" } dd { "Överenskommelsen ”Samverkan för barns och ungas hälsa” mellan kommunerna och Västra Götalandsregionen." }
+                dt { "SIP" } dd { "Samordnad individuell plan: en gemensam plan från kommunen och regionen när ett barn behöver stöd från båda." }
+                dt { "Okänt" } dd { "Vi saknar uppgift. Det betyder inte att stödet saknas." }
+            },
+            Lang::En => dl.ordlista {
+                dt { "Kommun" } dd { "A municipality. Sweden has 290; 15 of them are in Skaraborg. The kommun runs social services, schools and much of the support for parents." }
+                dt { "Parenting programme" } dd { "A programme with a manual, often a course in a group, that helps parents in their relationship with their child. The catalogue follows MFoF's list “Program och metoder” (programmes and methods)." }
+                dt { "Level" } dd { "Who the support is for: universal – all parents; selective – parents in a situation with a higher risk, for example parents who have separated or are new to Sweden; indicated – parents whose child already has difficulties." }
+                dt { "Familjecentral (family centre)" } dd { "A place where antenatal care, child health care, an open pre-school and social services work together. Many parent groups start there." }
+                dt { "Round" } dd { "One collection of information, for example the survey of 2021." }
+                dt { "SAMBU" } dd { "Samverkan barn och unga (working together for children and young people): a local team where school, health care and social services work together for children and young people." }
+                dt { "Partssamverkan" } dd { "The kommun's local group for working together on children and young people, where the kommun and the region's services meet." }
+                dt { "Adherence" } dd { "How far the kommun has come in putting into practice the agreements and guidelines that the kommuns and the region have decided together." }
+                dt { "ÖKen" } dd { "The agreement “Samverkan för barns och ungas hälsa” (working together for the health of children and young people) between the kommuns and Västra Götalandsregionen, the region." }
+                dt { "SIP" } dd { "Samordnad individuell plan (coordinated individual plan): a joint plan from the kommun and the region when a child needs support from both." }
+                dt { "Unknown" } dd { "We have no information. It does not mean that the support is missing." }
+            },
         }
-        h2 { "Programmen" }
-        p { "Katalogen bygger på Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning ”Program och metoder”." }
+        h2 { (t("Programmen", "The programmes")) }
+        p { (t("Katalogen bygger på Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning ”Program och metoder”.",
+               "The catalogue is based on the list “Program och metoder” (programmes and methods) of the Swedish Family Law and Parental Support Authority (MFoF).")) }
         ul.kolumner {
             @for (p, prog) in a.programmes().iter().enumerate() {
                 @let offered = (0..a.kommuner().len()).filter(|k| a.cell_state(*k, a.default_round, p) == crate::vocabulary::CellState::Offered).count();
-                li { a href={ "/program/" (prog.slug) } { (prog.name) } " – " (age_range(prog.age_min, prog.age_max)) ", " (levels(&prog.levels))
-                    @if offered > 0 { " (erbjuds i " (count(offered, "kommun", "kommuner")) ")" } }
+                li { a href=(cx.href(&format!("/program/{}", prog.slug))) { (cx.sv(&prog.name)) } " – " (age_range(cx, prog.age_min, prog.age_max)) ", " (levels(cx, &prog.levels))
+                    @if offered > 0 {
+                        @match cx.lang {
+                            Lang::Sv => { " (erbjuds i " (count(offered, "kommun", "kommuner")) ")" }
+                            Lang::En => { " (offered in " (count(offered, "kommun", "kommuns")) ")" }
+                        }
+                    } }
             }
         }
-        h2 { "Källor" }
-        p { "Varje uppgift visas med sin källa och det datum då den senast bekräftades. Källor i den här datamängden:" }
-        ul { @for s in sources { li { (source_link(s)) } } }
-        h2 { "Licens och kartdata" }
-        p { (d.config.attribution) ". Kommunytorna är juridiska ytor och omfattar sjöar (till exempel Vänern och Vättern); "
-            "en punkt i en sjö kan därför höra till en kommun. Kartan har ingen bakgrundskarta om ingen har konfigurerats." }
-        h2 { "Öppna data" }
-        p { "Samma uppgifter finns som JSON och GeoJSON: " a href="/api/v1/region" { "översikt över regionen" } ", "
-            a href="/api/v1/kommuner" { "kommunerna (GeoJSON)" } " och " a href="/api/v1/programmes" { "programkatalogen" } "." }
+        h2 { (t("Källor", "Sources")) }
+        p { (t("Varje uppgift visas med sin källa och det datum då den senast bekräftades. Källor i den här datamängden:",
+               "Every fact is shown with its source and the date it was last confirmed. The sources in this data set:")) }
+        ul lang=[(cx.lang == Lang::En).then_some("sv")] { @for s in sources { li { (source_link(s)) } } }
+        h2 { (t("Licens och kartdata", "Licence and map data")) }
+        p { (cx.sv(&d.config.attribution)) ". "
+            (t("Kommunytorna är juridiska ytor och omfattar sjöar (till exempel Vänern och Vättern); en punkt i en sjö kan därför höra till en kommun. Kartan har ingen bakgrundskarta om ingen har konfigurerats.",
+               "The kommun areas are legal areas and include lakes (for example Vänern and Vättern), so a point in a lake can belong to a kommun. The map has no background map unless one has been set up.")) }
+        h2 { (t("Öppna data", "Open data")) }
+        @match cx.lang {
+            Lang::Sv => p { "Samma uppgifter finns som JSON och GeoJSON: " a href="/api/v1/region" { "översikt över regionen" } ", "
+                a href="/api/v1/kommuner" { "kommunerna (GeoJSON)" } " och " a href="/api/v1/programmes" { "programkatalogen" } "." },
+            Lang::En => p { "The same information is available as JSON and GeoJSON (with Swedish labels): " a href="/api/v1/region" { "an overview of the region" } ", "
+                a href="/api/v1/kommuner" { "the kommuns (GeoJSON)" } " and " a href="/api/v1/programmes" { "the programme catalogue" } "." },
+        }
     };
-    layout_page(cx, "Om uppgifterna", Script::None, main)
+    layout_page(
+        cx,
+        t("Om uppgifterna", "About the data"),
+        Script::None,
+        main,
+    )
 }
 
 pub fn accessibility(cx: &Cx) -> Markup {
+    match cx.lang {
+        Lang::Sv => accessibility_sv(cx),
+        Lang::En => accessibility_en(cx),
+    }
+}
+
+fn accessibility_sv(cx: &Cx) -> Markup {
     let main = html! {
         h1 { "Tillgänglighetsredogörelse" }
         p.ingress { "Vårdsamverkan Skaraborg står bakom Skaraborgskartan. Vi vill att så många som möjligt ska kunna använda tjänsten. "
@@ -137,27 +214,101 @@ pub fn accessibility(cx: &Cx) -> Markup {
     layout_page(cx, "Tillgänglighetsredogörelse", Script::None, main)
 }
 
-/// A page for a bad link or a bad filter: what went wrong, and where to go instead.
-pub fn problem(cx: &Cx, status: StatusCode, message: &str) -> Markup {
+/// The statement in English: the same facts (a translation, as DIGG's model statement is
+/// published in English too).
+fn accessibility_en(cx: &Cx) -> Markup {
+    let main = html! {
+        h1 { "Accessibility statement" }
+        p.ingress { "Vårdsamverkan Skaraborg is responsible for Skaraborgskartan. We want as many people as possible to be able to use the service. "
+            "This statement describes how Skaraborgskartan meets the Swedish law (2018:1937) on accessibility to digital public services, the known shortcomings and how you can report problems." }
+        h2 { "How accessible is the service?" }
+        p { "Skaraborgskartan is " strong { "partially compliant" } " with the law on accessibility to digital public services, because of the shortcomings described below. "
+            "The required standard is EN 301 549 V3.2.1, which refers to WCAG 2.1 level AA." }
+        h2 { "Content that is not accessible" }
+        h3 { "Without vision" }
+        ul {
+            li { "The kommun areas on the map cannot be reached with the keyboard or read out one by one. All the information on the map is instead in the list and the tables on the same page, which work with a keyboard and a screen reader. The map itself is therefore an extra." }
+        }
+        h3 { "With reduced colour vision" }
+        ul {
+            li { "The colours on the map show classes (for example the number of programmes). Every class is also written as text in the key and in the list, and “unknown” is striped as well. We have not checked that all the colours differ from each other with a contrast ratio of 3:1." }
+        }
+        h3 { "With reduced mobility" }
+        ul {
+            li { "The map can be zoomed with buttons and moved with the arrow keys when it has focus; no function needs dragging or pinching." }
+        }
+        h2 { "Content that the law does not cover" }
+        p { "Pages of other organisations that we link to as sources are not covered by this statement." }
+        h2 { "Disproportionate burden" }
+        p { "We do not claim the exception for a disproportionate burden for any content." }
+        h2 { "How we tested the service" }
+        p { "We have made our own review. On every change, automatic tests run in the Chromium browser: "
+            "axe-core (the rules for WCAG 2.1 levels A and AA) on every type of page, in both Swedish and English, at desktop width and at phone width (375 px), with both real and example data; "
+            "tests of the filters and the list with the keyboard only, that Escape closes a box on the map and that Back undoes a choice; "
+            "tests without JavaScript and of the printed report (PDF with the browser's standard settings). "
+            "We have also looked at screenshots of every page. The service has not yet been reviewed by an outside party or tested by people who use screen readers." }
+        p { "The latest assessment was made on " (ASSESSED) ". The statement was last updated on " (ASSESSED) "." }
+        h2 { "Feedback and contact details" }
+        p { "If you cannot use any part of the service, or find shortcomings that are not described here, contact us through "
+            a href="https://www.vardsamverkan.se/organisation/delregionalvardsamverkan/skaraborg/" hreflang="sv" { "Vårdsamverkan Skaraborg's website" }
+            " (in Swedish) and we will try to solve it. A feedback form in the service itself will come when the coordinator's sign-in is in place." }
+        h2 { "Supervision" }
+        p { "The Agency for Digital Government (Digg) supervises the law. If you are not happy with how we handle your feedback, you can "
+            a href="https://www.digg.se/tdosanmalan" hreflang="sv" { "contact Digg and report it" } " (in Swedish)." }
+    };
+    layout_page(cx, "Accessibility statement", Script::None, main)
+}
+
+/// What went wrong, for an English page: the kind of problem in English (the service's detail
+/// message is Swedish and follows, marked as such).
+fn problem_en(code: Option<&str>) -> &'static str {
+    match code {
+        Some("okand_kommun") => "There is no kommun (municipality) with that code in the region.",
+        Some("okant_program") => "That programme is not in the catalogue.",
+        Some("okand_omgang") => "That round of collected information does not exist.",
+        Some("okant_dokument") => "That document does not exist.",
+        Some("ogiltig_parameter") => "A value in the address is not one the page can use.",
+        None => "The page does not exist.",
+        Some(_) => "Something in the address is not right.",
+    }
+}
+
+/// A page for a bad link or a bad filter: what went wrong, and where to go instead. `code` is
+/// the error's code (`None`: no page at that address).
+pub fn problem(cx: &Cx, status: StatusCode, code: Option<&str>, message: &str) -> Markup {
     let a = cx.a;
     let title = if status == StatusCode::NOT_FOUND {
-        "Sidan finns inte"
+        cx.t("Sidan finns inte", "Page not found")
     } else {
-        "Något i adressen stämmer inte"
+        cx.t(
+            "Något i adressen stämmer inte",
+            "Something in the address is not right",
+        )
     };
     let ks = cx.kommuner_by_name();
     let main = html! {
         h1 { (title) }
-        p.fel { (message) }
-        p { a href="/" { "Gå till kartan och listan över alla kommuner" } }
-        h2 { "Kommunerna" }
+        @match cx.lang {
+            Lang::Sv => p.fel { (message) },
+            Lang::En => {
+                p.fel { (problem_en(code)) }
+                p { "The service's message, in Swedish: " span lang="sv" { (message) } }
+            }
+        }
+        p { a href=(cx.href("/")) { (cx.t("Gå till kartan och listan över alla kommuner", "Go to the map and the list of all kommuns")) } }
+        h2 { (cx.t("Kommunerna", "The kommuns")) }
         ul.kolumner {
             @for k in ks {
                 @let [offered, _, unknown] = a.counts(k, a.default_round, |_| true);
-                li { a href={ "/kommun/" (a.kommuner()[k].code) } { (a.kommuner()[k].name) } " (" (offered) " program erbjuds, " (unknown) " okända)" }
+                li { a href=(cx.href(&format!("/kommun/{}", a.kommuner()[k].code))) { (a.kommuner()[k].name) } " ("
+                    @match cx.lang {
+                        Lang::Sv => { (offered) " program erbjuds, " (unknown) " okända" }
+                        Lang::En => { (offered) " offered, " (unknown) " unknown" }
+                    }
+                    ")" }
             }
         }
-        p { "Programmen finns på sidan " a href="/om" { "Om uppgifterna" } "." }
+        p { (cx.t("Programmen finns på sidan ", "The programmes are listed on the page ")) a href=(cx.href("/om")) { (cx.t("Om uppgifterna", "About the data")) } "." }
     };
     layout_page(cx, title, Script::None, main)
 }

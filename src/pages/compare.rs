@@ -83,7 +83,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
         @match (c.kommuner.len(), c.rounds.as_slice()) {
             (0, _) => p { "Välj minst en kommun ovan." },
             (_, [from, to]) => {
-                h2 { "Förändring från " (round_option(&a.inventory.rounds[*from])) " till " (round_option(&a.inventory.rounds[*to])) }
+                h2 { "Förändring från " (round_option(cx, &a.inventory.rounds[*from])) " till " (round_option(cx, &a.inventory.rounds[*to])) }
                 @for k in &c.kommuner {
                     section.jamforelse aria-labelledby={ "h-" (a.kommuner()[*k].code) } {
                         h3 id={ "h-" (a.kommuner()[*k].code) } { a href={ "/kommun/" (a.kommuner()[*k].code) } { (a.kommuner()[*k].name) } }
@@ -93,7 +93,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
             }
             (_, rs) => {
                 @let r = &rs[0];
-                h2 { (names.join(", ")) " – " (round_option(&a.inventory.rounds[*r])) }
+                h2 { (names.join(", ")) " – " (round_option(cx, &a.inventory.rounds[*r])) }
                 (side_by_side(cx, &c.kommuner, *r))
             }
         }
@@ -123,7 +123,7 @@ fn form(cx: &Cx, c: &Choice) -> Markup {
                 label for="j-omgang" { "Omgång" }
                 select #j-omgang name="round" {
                     @for (r, round) in a.inventory.rounds.iter().enumerate() {
-                        option value=(round.id) selected[c.rounds.len() == 1 && r == first] { (round_option(round)) }
+                        option value=(round.id) selected[c.rounds.len() == 1 && r == first] { (round_option(cx, round)) }
                     }
                     // Change is measured between survey rounds, not against source collections.
                     @for r in 0..a.inventory.rounds.len() {
@@ -157,8 +157,8 @@ fn side_by_side(cx: &Cx, ks: &[usize], r: usize) -> Markup {
                     tr { th scope="row" { "Program: erbjuds / okänt / erbjuds inte" }
                         @for k in ks { @let [o, n, u] = a.counts(*k, r, |_| true); td { (o) " / " (u) " / " (n) } } }
                     @for f in level_filters() {
-                        tr { th scope="row" { "Täckning 0–17 år, " (filter_label(f).to_lowercase()) }
-                            @for k in ks { td { (share(a.coverage(*k, r).level(f))) } } }
+                        tr { th scope="row" { "Täckning 0–17 år, " (filter_label(cx, f).to_lowercase()) }
+                            @for k in ks { td { (share(cx, a.coverage(*k, r).level(f))) } } }
                     }
                     tr { th scope="row" { "SAMBU-team" } @for k in ks { td { (a.sambu_status(*k).label()) } } }
                     tr { th scope="row" { "Partssamverkan" } @for k in ks { td { (a.parts_status(*k).label()) } } }
@@ -196,7 +196,7 @@ fn side_by_side(cx: &Cx, ks: &[usize], r: usize) -> Markup {
 
 fn age_grid(cx: &Cx, ks: &[usize], r: usize, f: LevelFilter) -> Markup {
     let a = cx.a;
-    let caption = format!("Täckning per ålder: {}", filter_label(f).to_lowercase());
+    let caption = format!("Täckning per ålder: {}", filter_label(cx, f).to_lowercase());
     html! {
         div.tabellram tabindex="0" role="region" aria-label=(caption) {
             table.tackning {
@@ -205,7 +205,7 @@ fn age_grid(cx: &Cx, ks: &[usize], r: usize, f: LevelFilter) -> Markup {
                 tbody {
                     @for age in PRENATAL..=17 {
                         tr { th scope="row" { (age_label(age, age)) }
-                            @for k in ks { td { (age_state(a.coverage(*k, r).level(f), age)) } } }
+                            @for k in ks { td { (age_state(cx, a.coverage(*k, r).level(f), age)) } } }
                     }
                 }
             }

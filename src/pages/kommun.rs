@@ -4,17 +4,19 @@
 
 use maud::{Markup, html};
 
-use crate::atlas::lapsed_label;
-use crate::coverage::{Gap, LevelFilter, PRENATAL, age_label};
+use crate::atlas::lapsed_label_in;
+use crate::coverage::{Gap, LevelFilter, PRENATAL, age_label_in};
+use crate::lang::Lang;
 use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuStatus};
 
 use super::Cx;
 use super::cards::{kommun_contacts, programmes_for};
 use super::filters::age_code;
 use super::format::{
-    age_range, age_state, answered_line, filter_label, level_filters, levels, round_option, share,
+    age_range, age_state, answered_line, filter_label, level_filters, levels, round_option,
+    round_title, share,
 };
-use super::layout::{Script, capital, checked_source, page as layout_page, source_link, state};
+use super::layout::{Script, capital, checked_source, page as layout_page, source_link, state_in};
 
 /// What a kommun page shows: the kommun, the round, and optionally a child's age and a level
 /// (then that age's programmes come first).
@@ -43,32 +45,43 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
     let round = &a.inventory.rounds[r];
     let main = html! {
         h1 { (kommun.name) }
-        p.ingress {
-            "Föräldraskapsstöd i " (kommun.name) " (kommunkod " (kommun.code) "). Uppgifterna gäller "
-            strong { (round_option(round)) } " (" (round.collected) "). "
-            strong { "Okänt" } " betyder att uppgift saknas, inte att stödet saknas."
+        @match cx.lang {
+            Lang::Sv => p.ingress {
+                "Föräldraskapsstöd i " (kommun.name) " (kommunkod " (kommun.code) "). Uppgifterna gäller "
+                strong { (round_title(cx, round)) } " (" (round.collected) "). "
+                strong { "Okänt" } " betyder att uppgift saknas, inte att stödet saknas."
+            },
+            Lang::En => p.ingress {
+                "Parenting support in " (kommun.name) ", a kommun (municipality) in " (a.inventory.dataset.region().name) " (kommun code " (kommun.code) "). The information is from "
+                strong { (round_title(cx, round)) } " (" (round.collected) "). "
+                strong { "Unknown" } " means that we have no information, not that the support is missing."
+            },
         }
         p.svarsgrad {
-            @if a.answered(k, r) { (kommun.name) " har svar i omgången. " }
-            @else { (kommun.name) " har inga egna svar i omgången. " }
+            @match (cx.lang, a.answered(k, r)) {
+                (Lang::Sv, true) => { (kommun.name) " har svar i omgången. " }
+                (Lang::Sv, false) => { (kommun.name) " har inga egna svar i omgången. " }
+                (Lang::En, true) => { (kommun.name) " has answers in the round. " }
+                (Lang::En, false) => { (kommun.name) " has no answers of its own in the round. " }
+            }
             (answered_line(cx, r))
         }
         (round_form(cx, v))
         @if v.age.is_some() {
             (programmes_for(cx, k, r, v.age, v.level, 2))
         }
-        nav.innehall.ej-utskrift aria-label="På den här sidan" {
+        nav.innehall.ej-utskrift aria-label=(cx.t("På den här sidan", "On this page")) {
             ul {
-                li { a href="#erbjudanden" { "Program" } }
-                li { a href="#tackning" { "Täckning" } }
-                li { a href="#luckor" { "Luckor" } }
-                li { a href="#grannar" { "Grannkommuner" } }
-                li { a href="#kontakt" { "Kontakt" } }
+                li { a href="#erbjudanden" { (cx.t("Program", "Programmes")) } }
+                li { a href="#tackning" { (cx.t("Täckning", "Coverage")) } }
+                li { a href="#luckor" { (cx.t("Luckor", "Gaps")) } }
+                li { a href="#grannar" { (cx.t("Grannkommuner", "Neighbouring kommuns")) } }
+                li { a href="#kontakt" { (cx.t("Kontakt", "Contact")) } }
                 li { a href="#sambu" { "SAMBU" } }
                 li { a href="#partssamverkan" { "Partssamverkan" } }
-                li { a href="#foljsamhet" { "Följsamhet" } }
-                li { a href="#utbildningar" { "SIP-utbildningar" } }
-                li { a href="#jamforelse" { "Jämfört med förra omgången" } }
+                li { a href="#foljsamhet" { (cx.t("Följsamhet", "Adherence")) } }
+                li { a href="#utbildningar" { (cx.t("SIP-utbildningar", "SIP trainings")) } }
+                li { a href="#jamforelse" { (cx.t("Jämfört med förra omgången", "Compared with the previous round")) } }
             }
         }
         (offers(cx, k, r))
@@ -76,10 +89,10 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
         (gaps(cx, k, r))
         (neighbours(cx, k, r))
         section #kontakt aria-labelledby="h-kontakt" {
-            h2 #h-kontakt { "Kontakt" }
+            h2 #h-kontakt { (cx.t("Kontakt", "Contact")) }
             (kommun_contacts(cx, k))
             @for c in a.contacts(k) {
-                p { (c.name) " (" (c.kind.label()) "): " (checked_source(&c.source, &c.last_confirmed, a.due(&c.last_confirmed))) }
+                p { (cx.sv(&c.name)) " (" (c.kind.label_in(cx.lang)) "): " (checked_source(cx, &c.source, &c.last_confirmed, a.due(&c.last_confirmed))) }
             }
         }
         (sambu(cx, k))
@@ -89,9 +102,15 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
         (previous_round(cx, k, r))
         (downloads(cx, k, r))
         p.ej-utskrift {
-            button #skriv-ut type="button" hidden { "Skriv ut rapport" }
-            " Rapporten passar för ett möte i partssamverkan. "
-            a href={ "/jamfor?kommuner=" (kommun.code) (neighbour_codes(cx, k)) } { "Jämför " (kommun.name) " med grannkommunerna" }
+            @let compare = format!("/jamfor?kommuner={}{}", kommun.code, neighbour_codes(cx, k));
+            button #skriv-ut type="button" hidden { (cx.t("Skriv ut rapport", "Print report")) }
+            (cx.t(" Rapporten passar för ett möte i partssamverkan. ", " The report suits a meeting of the partssamverkan group. "))
+            a href=(compare) hreflang=[cx.hreflang(&compare)] {
+                @match cx.lang {
+                    Lang::Sv => { "Jämför " (kommun.name) " med grannkommunerna" }
+                    Lang::En => { "Compare " (kommun.name) " with the neighbouring kommuns (in Swedish)" }
+                }
+            }
             "."
         }
     };
@@ -106,11 +125,12 @@ fn downloads(cx: &Cx, k: usize, r: usize) -> Markup {
     ]);
     html! {
         section #nedladdning.ej-utskrift aria-labelledby="h-nedladdning" {
-            h2 #h-nedladdning { "Ladda ner uppgifterna" }
+            h2 #h-nedladdning { (cx.t("Ladda ner uppgifterna", "Download the information")) }
+            @if cx.lang == Lang::En { p.forklaring { "The files are in Swedish." } }
             ul {
-                li { a href={ "/api/v1/export/alla?format=xlsx&" (q) } { "Alla tabeller för " (a.kommuner()[k].name) " (Excel, .xlsx)" } }
-                li { a href={ "/api/v1/export/erbjudanden?format=csv&" (q) } { "Program (CSV för Excel)" } }
-                li { a href={ "/api/v1/export/tackning?format=csv&" (q) } { "Täckning och luckor (CSV för Excel)" } }
+                li { a href={ "/api/v1/export/alla?format=xlsx&" (q) } { (cx.t("Alla tabeller för ", "All tables for ")) (a.kommuner()[k].name) " (Excel, .xlsx)" } }
+                li { a href={ "/api/v1/export/erbjudanden?format=csv&" (q) } { (cx.t("Program (CSV för Excel)", "Programmes (CSV for Excel)")) } }
+                li { a href={ "/api/v1/export/tackning?format=csv&" (q) } { (cx.t("Täckning och luckor (CSV för Excel)", "Coverage and gaps (CSV for Excel)")) } }
             }
         }
     }
@@ -128,28 +148,28 @@ fn neighbour_codes(cx: &Cx, k: usize) -> String {
 fn round_form(cx: &Cx, v: &View) -> Markup {
     let a = cx.a;
     html! {
-        form.omgang.ej-utskrift method="get" action={ "/kommun/" (a.kommuner()[v.k].code) } target=[cx.embed.then_some("_self")] {
+        form.omgang.ej-utskrift method="get" action=(cx.href(&format!("/kommun/{}", a.kommuner()[v.k].code))) target=[cx.embed.then_some("_self")] {
             div.falt {
-                label for="k-omgang" { "Omgång" }
+                label for="k-omgang" { (cx.t("Omgång", "Round")) }
                 select #k-omgang name="round" {
                     @for (i, round) in a.inventory.rounds.iter().enumerate() {
-                        option value=(round.id) selected[i == v.r] { (round_option(round)) }
+                        option value=(round.id) selected[i == v.r] { (round_option(cx, round)) }
                     }
                 }
             }
             div.falt {
-                label for="k-alder" { "Barnets ålder" }
+                label for="k-alder" { (cx.t("Barnets ålder", "Child's age")) }
                 select #k-alder name="age" {
-                    option value="" selected[v.age.is_none()] { "Ingen vald" }
-                    option value="graviditet" selected[v.age == Some(-1)] { "Under graviditeten" }
+                    option value="" selected[v.age.is_none()] { (cx.t("Ingen vald", "None chosen")) }
+                    option value="graviditet" selected[v.age == Some(-1)] { (cx.t("Under graviditeten", "During pregnancy")) }
                     @for n in 0..=17i8 {
-                        option value=(n) selected[v.age == Some(n)] { @if n == 0 { "Under 1 år" } @else { (n) " år" } }
+                        option value=(n) selected[v.age == Some(n)] { @if n == 0 { (cx.t("Under 1 år", "Under 1")) } @else { (age_label_in(cx.lang, n, n)) } }
                     }
                 }
             }
             @if v.level != LevelFilter::All { input type="hidden" name="level" value=(v.level.code()); }
             @if cx.embed { input type="hidden" name="embed" value="1"; }
-            button type="submit" { "Visa" }
+            button type="submit" { (cx.t("Visa", "Show")) }
         }
     }
 }
@@ -170,33 +190,34 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
         .collect();
     html! {
         section #erbjudanden aria-labelledby="h-erbjudanden" {
-            h2 #h-erbjudanden { "Program" }
+            h2 #h-erbjudanden { (cx.t("Program", "Programmes")) }
             @if answered.is_empty() {
-                p { "Omgången har inga uppgifter om " (a.kommuner()[k].name) "." }
+                p { (cx.t("Omgången har inga uppgifter om ", "The round has no information about ")) (a.kommuner()[k].name) "." }
             } @else {
-                div.tabellram tabindex="0" role="region" aria-label="Program med uppgift" {
+                @let (programme, ages, level, organiser, source) = (cx.t("Program", "Programme"), cx.t("Åldrar", "Ages"), cx.t("Nivå", "Level"), cx.t("Arrangör", "Organiser"), cx.t("Källa", "Source"));
+                div.tabellram tabindex="0" role="region" aria-label=(cx.t("Program med uppgift", "Programmes with information")) {
                     table.staplad {
-                        caption { "Program med uppgift" }
+                        caption { (cx.t("Program med uppgift", "Programmes with information")) }
                         thead { tr {
-                            th scope="col" { "Program" } th scope="col" { "Åldrar" } th scope="col" { "Nivå" }
-                            th scope="col" { "Status" } th scope="col" { "Arrangör" } th scope="col" { "Källa" }
+                            th scope="col" { (programme) } th scope="col" { (ages) } th scope="col" { (level) }
+                            th scope="col" { "Status" } th scope="col" { (organiser) } th scope="col" { (source) }
                         } }
                         tbody {
                             @for p in &answered {
                                 @let prog = &a.programmes()[*p];
                                 @if let Some(o) = a.offering(k, r, *p) { tr {
-                                    th scope="row" data-label="Program" { a href={ "/program/" (prog.slug) "?kommun=" (a.kommuner()[k].code) } { (prog.name) } }
-                                    td data-label="Åldrar" { (age_range(prog.age_min, prog.age_max)) }
-                                    td data-label="Nivå" { (levels(&prog.levels)) }
+                                    th scope="row" data-label=(programme) { a href=(cx.href(&format!("/program/{}?kommun={}", prog.slug, a.kommuner()[k].code))) { (cx.sv(&prog.name)) } }
+                                    td data-label=(ages) { (age_range(cx, prog.age_min, prog.age_max)) }
+                                    td data-label=(level) { (levels(cx, &prog.levels)) }
                                     td data-label="Status" {
                                         @match a.lapsed(k, r, *p) {
-                                            Some(o) => span.tillstand.okant { (lapsed_label(o)) },
-                                            None => (state(a.cell_state(k, r, *p))),
+                                            Some(o) => span.tillstand.okant { (lapsed_label_in(cx.lang, o)) },
+                                            None => (state_in(cx.lang, a.cell_state(k, r, *p))),
                                         }
-                                        @if a.supplementary(k, r, *p) { br; small { "enligt offentlig källa" } }
+                                        @if a.supplementary(k, r, *p) { br; small { (cx.t("enligt offentlig källa", "according to a public source")) } }
                                     }
-                                    td data-label="Arrangör" { (o.organiser) @if !o.note.is_empty() { br; small { (o.note) } } }
-                                    td data-label="Källa" { (checked_source(&o.source, &o.last_confirmed, a.review_due(k, r, *p) && a.lapsed(k, r, *p).is_none())) }
+                                    td data-label=(organiser) { (cx.sv(&o.organiser)) @if !o.note.is_empty() { br; small { (cx.sv(&o.note)) } } }
+                                    td data-label=(source) { (checked_source(cx, &o.source, &o.last_confirmed, a.review_due(k, r, *p) && a.lapsed(k, r, *p).is_none())) }
                                 } }
                             }
                         }
@@ -204,11 +225,16 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
                 }
             }
             @if !unknown.is_empty() {
-                h3 { "Inga uppgifter om " (unknown.len()) " av " (a.programmes().len()) " program (okänt)" }
+                h3 {
+                    @match cx.lang {
+                        Lang::Sv => { "Inga uppgifter om " (unknown.len()) " av " (a.programmes().len()) " program (okänt)" }
+                        Lang::En => { "No information about " (unknown.len()) " of " (a.programmes().len()) " programmes (unknown)" }
+                    }
+                }
                 ul.kolumner {
                     @for p in &unknown {
                         @let prog = &a.programmes()[*p];
-                        li { a href={ "/program/" (prog.slug) } { (prog.name) } " – " (state(CellState::Unknown)) }
+                        li { a href=(cx.href(&format!("/program/{}", prog.slug))) { (cx.sv(&prog.name)) } " – " (state_in(cx.lang, CellState::Unknown)) }
                     }
                 }
             }
@@ -225,20 +251,20 @@ pub fn coverage_grid(cx: &Cx, k: usize, r: usize, caption: &str) -> Markup {
             table.tackning.rutnat {
                 caption { (caption) }
                 thead { tr {
-                    th scope="col" { "Ålder" }
-                    @for f in &filters { th scope="col" { (filter_label(*f)) } }
+                    th scope="col" { (cx.t("Ålder", "Age")) }
+                    @for f in &filters { th scope="col" { (filter_label(cx, *f)) } }
                 } }
                 tbody {
                     @for age in PRENATAL..=17 {
                         tr {
-                            th scope="row" { (age_label(age, age)) }
-                            @for f in &filters { td { (age_state(c.level(*f), age)) } }
+                            th scope="row" { (age_label_in(cx.lang, age, age)) }
+                            @for f in &filters { td { (age_state(cx, c.level(*f), age)) } }
                         }
                     }
                 }
                 tfoot { tr {
-                    th scope="row" { "Andel av 0–17 år" }
-                    @for f in &filters { td { (share(c.level(*f))) } }
+                    th scope="row" { (cx.t("Andel av 0–17 år", "Share of ages 0–17")) }
+                    @for f in &filters { td { (share(cx, c.level(*f))) } }
                 } }
             }
         }
@@ -248,28 +274,38 @@ pub fn coverage_grid(cx: &Cx, k: usize, r: usize, caption: &str) -> Markup {
 fn coverage_table(cx: &Cx, k: usize, r: usize) -> Markup {
     html! {
         section #tackning aria-labelledby="h-tackning" {
-            h2 #h-tackning { "Täckning av åldrarna 0–17 år" }
-            p { "En ålder är " strong { "täckt" } " på en nivå när minst ett program för den åldern och nivån erbjuds. "
-                strong { "Okänt" } " betyder att åldern inte är täckt av något bekräftat program, men att något program som skulle täcka den har okänd status. "
-                strong { "Inget program i katalogen" } " betyder att katalogen saknar program för åldern och nivån: det är ingen brist i kommunen." }
-            p.forklaring { "Nivåerna: universell – för alla föräldrar; selektiv – vid ökad risk; indikerad – när barnet redan har svårigheter." }
-            (coverage_grid(cx, k, r, &format!("Täckning per ålder och nivå i {}", cx.a.kommuner()[k].name)))
+            h2 #h-tackning { (cx.t("Täckning av åldrarna 0–17 år", "Coverage of ages 0–17")) }
+            @match cx.lang {
+                Lang::Sv => p { "En ålder är " strong { "täckt" } " på en nivå när minst ett program för den åldern och nivån erbjuds. "
+                    strong { "Okänt" } " betyder att åldern inte är täckt av något bekräftat program, men att något program som skulle täcka den har okänd status. "
+                    strong { "Inget program i katalogen" } " betyder att katalogen saknar program för åldern och nivån: det är ingen brist i kommunen." },
+                Lang::En => p { "An age is " strong { "covered" } " at a level when at least one programme for that age and level is offered. "
+                    strong { "Unknown" } " means that no confirmed programme covers the age, but that a programme which would cover it has an unknown status. "
+                    strong { "No programme in the catalogue" } " means that the catalogue has no programme for the age and level: nothing is missing in the kommun." },
+            }
+            p.forklaring { (cx.t("Nivåerna: universell – för alla föräldrar; selektiv – vid ökad risk; indikerad – när barnet redan har svårigheter.",
+                                 "The levels: universal – for all parents; selective – where the risk is higher; indicated – when the child already has difficulties.")) }
+            (coverage_grid(cx, k, r, &format!("{}{}", cx.t("Täckning per ålder och nivå i ", "Coverage by age and level in "), cx.a.kommuner()[k].name)))
         }
     }
 }
 
-fn gap_text(g: &Gap) -> Markup {
+fn gap_text(cx: &Cx, g: &Gap) -> Markup {
     let n = (g.to - g.from + 1) as usize;
     html! {
-        (g.label) ": "
+        (age_label_in(cx.lang, g.from, g.to)) ": "
         @if g.no_programme_ages.len() == n {
-            span.tillstand.inget-program { "inget program i katalogen" } " för de åldrarna på den här nivån – ingen brist i kommunen"
+            span.tillstand.inget-program { (cx.t("inget program i katalogen", "no programme in the catalogue")) }
+            (cx.t(" för de åldrarna på den här nivån – ingen brist i kommunen", " for those ages at this level – nothing is missing in the kommun"))
         } @else if g.rests_on_unknown {
-            span.tillstand.okant { "okänt" } " – kan täckas av program med okänd status"
+            span.tillstand.okant { (cx.t("okänt", "unknown")) } (cx.t(" – kan täckas av program med okänd status", " – may be covered by programmes with an unknown status"))
         } @else if g.unknown_ages.is_empty() {
-            span.tillstand.erbjuds-inte { "bekräftad lucka" }
+            span.tillstand.erbjuds-inte { (cx.t("bekräftad lucka", "confirmed gap")) }
         } @else {
-            "delvis okänt (" (g.unknown_ages.len()) " av " (n) " åldrar kan täckas av program med okänd status)"
+            @match cx.lang {
+                Lang::Sv => { "delvis okänt (" (g.unknown_ages.len()) " av " (n) " åldrar kan täckas av program med okänd status)" }
+                Lang::En => { "partly unknown (" (g.unknown_ages.len()) " of " (n) " ages may be covered by programmes with an unknown status)" }
+            }
         }
     }
 }
@@ -278,16 +314,16 @@ fn gaps(cx: &Cx, k: usize, r: usize) -> Markup {
     let c = cx.a.coverage(k, r);
     html! {
         section #luckor aria-labelledby="h-luckor" {
-            h2 #h-luckor { "Luckor" }
-            p { "Åldrar 0–17 år utan något bekräftat program, per nivå." }
+            h2 #h-luckor { (cx.t("Luckor", "Gaps")) }
+            p { (cx.t("Åldrar 0–17 år utan något bekräftat program, per nivå.", "Ages 0–17 without any confirmed programme, by level.")) }
             dl {
                 @for f in level_filters() {
                     @let gs = c.level(f).gaps();
-                    dt { (filter_label(f)) }
+                    dt { (filter_label(cx, f)) }
                     @if gs.is_empty() {
-                        dd { "Inga luckor: alla åldrar 0–17 år är täckta." }
+                        dd { (cx.t("Inga luckor: alla åldrar 0–17 år är täckta.", "No gaps: all ages 0–17 are covered.")) }
                     }
-                    @for g in &gs { dd { (gap_text(g)) } }
+                    @for g in &gs { dd { (gap_text(cx, g)) } }
                 }
             }
         }
@@ -301,21 +337,21 @@ fn neighbours(cx: &Cx, k: usize, r: usize) -> Markup {
     let ns = &a.kommuner()[k].neighbours;
     html! {
         section #grannar aria-labelledby="h-grannar" {
-            h2 #h-grannar { "Grannkommunernas program för luckorna" }
+            h2 #h-grannar { (cx.t("Grannkommunernas program för luckorna", "The neighbouring kommuns' programmes for the gaps")) }
             @if ns.is_empty() {
-                p { "Kommunen har inga grannkommuner i regionen." }
+                p { (cx.t("Kommunen har inga grannkommuner i regionen.", "The kommun has no neighbouring kommuns in the region.")) }
             } @else {
-                p { "Grannkommuner (gemensam gräns): "
+                p { (cx.t("Grannkommuner (gemensam gräns): ", "Neighbouring kommuns (a shared border): "))
                     @for (i, (n, _)) in ns.iter().enumerate() {
                         @if i > 0 { ", " }
-                        a href={ "/kommun/" (a.kommuner()[*n].code) } { (a.kommuner()[*n].name) }
+                        a href=(cx.href(&format!("/kommun/{}", a.kommuner()[*n].code))) { (a.kommuner()[*n].name) }
                     }
-                    ". Samverkan över kommungränsen kan vara ett sätt att fylla en lucka." }
+                    (cx.t(". Samverkan över kommungränsen kan vara ett sätt att fylla en lucka.", ". Working together across the kommun border can be one way to fill a gap.")) }
                 @for l in Level::ALL {
                     @let f = LevelFilter::Only(*l);
                     @let gaps = c.level(f).gaps();
                     @if !gaps.is_empty() {
-                        h3 { (capital(l.label())) " nivå – luckor: " (gaps.iter().map(|g| g.label.as_str()).collect::<Vec<_>>().join(", ")) }
+                        h3 { (capital(l.label_in(cx.lang))) (cx.t(" nivå – luckor: ", " level – gaps: ")) (gaps.iter().map(|g| age_label_in(cx.lang, g.from, g.to)).collect::<Vec<_>>().join(", ")) }
                         ul {
                             @for (n, _) in ns {
                                 li { strong { (a.kommuner()[*n].name) ": " } (neighbour_offers(cx, *n, r, f, &gaps)) }
@@ -349,14 +385,19 @@ fn neighbour_offers(cx: &Cx, n: usize, r: usize, f: LevelFilter, gaps: &[Gap]) -
     }
     html! {
         @if offered.is_empty() {
-            "inget bekräftat program"
+            (cx.t("inget bekräftat program", "no confirmed programme"))
         } @else {
             @for (i, prog) in offered.iter().enumerate() {
                 @if i > 0 { ", " }
-                a href={ "/program/" (prog.slug) } { (prog.name) } " (" (age_range(prog.age_min, prog.age_max)) ")"
+                a href=(cx.href(&format!("/program/{}", prog.slug))) { (cx.sv(&prog.name)) } " (" (age_range(cx, prog.age_min, prog.age_max)) ")"
             }
         }
-        @if unknown > 0 { "; " (unknown) " program som passar har okänd status" }
+        @if unknown > 0 {
+            @match cx.lang {
+                Lang::Sv => { "; " (unknown) " program som passar har okänd status" }
+                Lang::En => { "; " (unknown) (if unknown == 1 { " programme that fits has" } else { " programmes that fit have" }) " an unknown status" }
+            }
+        }
     }
 }
 
@@ -364,18 +405,19 @@ fn sambu(cx: &Cx, k: usize) -> Markup {
     let s = cx.a.sambu(k);
     html! {
         section #sambu aria-labelledby="h-sambu" {
-            h2 #h-sambu { "SAMBU-team" }
-            p.forklaring { "Ett SAMBU-team (samverkan barn och unga) är ett lokalt team där skola, hälso- och sjukvård och socialtjänst samverkar kring barn och unga." }
+            h2 #h-sambu { (cx.t("SAMBU-team", "SAMBU team")) }
+            p.forklaring { (cx.t("Ett SAMBU-team (samverkan barn och unga) är ett lokalt team där skola, hälso- och sjukvård och socialtjänst samverkar kring barn och unga.",
+                                 "A SAMBU team (samverkan barn och unga: working together for children and young people) is a local team where school, health care and social services work together for children and young people.")) }
             @match s {
                 Some(s) => {
-                    p { "Status: " strong { (s.status.label()) }
-                        @if !s.name.is_empty() { " – " (s.name) }
-                        @if let Some(since) = &s.since { ", sedan " (since) }
+                    p { "Status: " strong { (s.status.label_in(cx.lang)) }
+                        @if !s.name.is_empty() { " – " (cx.sv(&s.name)) }
+                        @if let Some(since) = &s.since { (cx.t(", sedan ", ", since ")) (since) }
                         "." }
-                    @if !s.note.is_empty() { p { (s.note) } }
-                    p { (checked_source(&s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
+                    @if !s.note.is_empty() { p { (cx.sv(&s.note)) } }
+                    p { (checked_source(cx, &s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
                 }
-                None => p { "Status: " strong { (SambuStatus::Unknown.label()) } " – uppgift saknas." },
+                None => p { "Status: " strong { (SambuStatus::Unknown.label_in(cx.lang)) } (cx.t(" – uppgift saknas.", " – no information.")) },
             }
         }
     }
@@ -386,14 +428,15 @@ fn partssamverkan(cx: &Cx, k: usize) -> Markup {
     html! {
         section #partssamverkan aria-labelledby="h-partssamverkan" {
             h2 #h-partssamverkan { "Partssamverkan" }
-            p.forklaring { "Partssamverkan är kommunens lokala samverkansgrupp för barn och unga, med kommunen och regionens verksamheter." }
+            p.forklaring { (cx.t("Partssamverkan är kommunens lokala samverkansgrupp för barn och unga, med kommunen och regionens verksamheter.",
+                                 "Partssamverkan is the kommun's local group for working together on children and young people, with the kommun and the region's services.")) }
             @match s {
                 Some(s) => {
-                    p { "Status: " strong { (s.status.label()) } ". Handlingsplan: " (s.action_plan.label()) "." }
-                    @if !s.note.is_empty() { p { (s.note) } }
-                    p { (checked_source(&s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
+                    p { "Status: " strong { (s.status.label_in(cx.lang)) } (cx.t(". Handlingsplan: ", ". Action plan: ")) (s.action_plan.label_in(cx.lang)) "." }
+                    @if !s.note.is_empty() { p { (cx.sv(&s.note)) } }
+                    p { (checked_source(cx, &s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
                 }
-                None => p { "Status: " strong { (PartsStatus::Unknown.label()) } " – uppgift saknas." },
+                None => p { "Status: " strong { (PartsStatus::Unknown.label_in(cx.lang)) } (cx.t(" – uppgift saknas.", " – no information.")) },
             }
         }
     }
@@ -403,27 +446,29 @@ fn adherence(cx: &Cx, k: usize) -> Markup {
     let a = cx.a;
     html! {
         section #foljsamhet aria-labelledby="h-foljsamhet" {
-            h2 #h-foljsamhet { "Följsamhet till gemensamt beslutade dokument" }
-            p.forklaring { "Följsamhet betyder hur långt kommunen har kommit med att införa överenskommelser och riktlinjer som kommunerna och regionen har beslutat tillsammans." }
+            h2 #h-foljsamhet { (cx.t("Följsamhet till gemensamt beslutade dokument", "Adherence to jointly decided documents")) }
+            p.forklaring { (cx.t("Följsamhet betyder hur långt kommunen har kommit med att införa överenskommelser och riktlinjer som kommunerna och regionen har beslutat tillsammans.",
+                                 "Adherence means how far the kommun has come in putting into practice the agreements and guidelines that the kommuns and the region have decided together.")) }
             @if a.inventory.documents.is_empty() {
-                p { "Inga beslutade dokument finns i uppgifterna ännu." }
+                p { (cx.t("Inga beslutade dokument finns i uppgifterna ännu.", "There are no decided documents in the information yet.")) }
             } @else {
-                div.tabellram tabindex="0" role="region" aria-label="Dokumentens status" {
+                @let (document, source) = (cx.t("Dokument", "Document"), cx.t("Källa", "Source"));
+                div.tabellram tabindex="0" role="region" aria-label=(cx.t("Dokumentens status", "The documents' status")) {
                     table.staplad {
-                        caption { "Dokumentens status i " (a.kommuner()[k].name) }
-                        thead { tr { th scope="col" { "Dokument" } th scope="col" { "Status" } th scope="col" { "Källa" } } }
+                        caption { (cx.t("Dokumentens status i ", "The documents' status in ")) (a.kommuner()[k].name) }
+                        thead { tr { th scope="col" { (document) } th scope="col" { "Status" } th scope="col" { (source) } } }
                         tbody {
                             @for (d, doc) in a.inventory.documents.iter().enumerate() {
                                 tr {
-                                    th scope="row" data-label="Dokument" { (doc.title) br; small { (doc.kind.label()) ", " (doc.owner) } }
+                                    th scope="row" data-label=(document) { (cx.sv(&doc.title)) br; small { (doc.kind.label_in(cx.lang)) ", " (cx.sv(&doc.owner)) } }
                                     @match a.adherence(k, d) {
                                         Some(x) => {
-                                            td data-label="Status" { (x.status.label()) @if !x.note.is_empty() { br; small { (x.note) } } }
-                                            td data-label="Källa" { (checked_source(&x.source, &x.date, a.due(&x.date))) }
+                                            td data-label="Status" { (x.status.label_in(cx.lang)) @if !x.note.is_empty() { br; small { (cx.sv(&x.note)) } } }
+                                            td data-label=(source) { (checked_source(cx, &x.source, &x.date, a.due(&x.date))) }
                                         }
                                         None => {
-                                            td data-label="Status" { span.tillstand.okant { (AdherenceStatus::Unknown.label()) } }
-                                            td data-label="Källa" { "Uppgift saknas. Dokumentet: " (source_link(&doc.source)) }
+                                            td data-label="Status" { span.tillstand.okant { (AdherenceStatus::Unknown.label_in(cx.lang)) } }
+                                            td data-label=(source) { (cx.t("Uppgift saknas. Dokumentet: ", "No information. The document: ")) (cx.sv(source_link(&doc.source))) }
                                         }
                                     }
                                 }
@@ -440,23 +485,25 @@ fn trainings(cx: &Cx, k: usize) -> Markup {
     let rows: Vec<_> = cx.a.trainings(k).collect();
     html! {
         section #utbildningar aria-labelledby="h-utbildningar" {
-            h2 #h-utbildningar { "SIP-utbildningar" }
-            p.forklaring { "SIP är en samordnad individuell plan: kommunen och regionen gör en gemensam plan när ett barn behöver stöd från båda." }
+            h2 #h-utbildningar { (cx.t("SIP-utbildningar", "SIP trainings")) }
+            p.forklaring { (cx.t("SIP är en samordnad individuell plan: kommunen och regionen gör en gemensam plan när ett barn behöver stöd från båda.",
+                                 "SIP (samordnad individuell plan) is a coordinated individual plan: the kommun and the region make a joint plan when a child needs support from both.")) }
             @if rows.is_empty() {
-                p { "Ingen uppgift om utbildningar i kommunen (" span.tillstand.okant { "okänt" } ")." }
+                p { (cx.t("Ingen uppgift om utbildningar i kommunen (", "No information about trainings in the kommun (")) span.tillstand.okant { (cx.t("okänt", "unknown")) } ")." }
             } @else {
-                div.tabellram tabindex="0" role="region" aria-label="Tabell: utbildningar i samverkanskompetens och SIP" {
+                @let (training, audience, participants, source) = (cx.t("Utbildning", "Training"), cx.t("Målgrupp", "For whom"), cx.t("Deltagare", "Participants"), cx.t("Källa", "Source"));
+                div.tabellram tabindex="0" role="region" aria-label=(cx.t("Tabell: utbildningar i samverkanskompetens och SIP", "Table: trainings in joint working skills and SIP")) {
                     table.staplad {
-                        caption { "Utbildningar i samverkanskompetens och SIP" }
-                        thead { tr { th scope="col" { "Utbildning" } th scope="col" { "Målgrupp" } th scope="col" { "Deltagare" } th scope="col" { "Period" } th scope="col" { "Källa" } } }
+                        caption { (cx.t("Utbildningar i samverkanskompetens och SIP", "Trainings in joint working skills and SIP")) }
+                        thead { tr { th scope="col" { (training) } th scope="col" { (audience) } th scope="col" { (participants) } th scope="col" { "Period" } th scope="col" { (source) } } }
                         tbody {
                             @for t in rows {
                                 tr {
-                                    th scope="row" data-label="Utbildning" { (t.kind.label()) }
-                                    td data-label="Målgrupp" { (t.audience) }
-                                    td data-label="Deltagare" { @if t.approximate { "cirka " } (t.participants) }
+                                    th scope="row" data-label=(training) { (t.kind.label_in(cx.lang)) }
+                                    td data-label=(audience) { (cx.sv(&t.audience)) }
+                                    td data-label=(participants) { @if t.approximate { (cx.t("cirka ", "about ")) } (t.participants) }
                                     td data-label="Period" { (t.period) }
-                                    td data-label="Källa" { (checked_source(&t.source, &t.last_confirmed, cx.a.due(&t.last_confirmed))) }
+                                    td data-label=(source) { (checked_source(cx, &t.source, &t.last_confirmed, cx.a.due(&t.last_confirmed))) }
                                 }
                             }
                         }
@@ -472,12 +519,13 @@ fn previous_round(cx: &Cx, k: usize, r: usize) -> Markup {
     let previous = a.previous_survey(r);
     html! {
         section #jamforelse aria-labelledby="h-jamforelse" {
-            h2 #h-jamforelse { "Jämfört med förra omgången" }
+            h2 #h-jamforelse { (cx.t("Jämfört med förra omgången", "Compared with the previous round")) }
             @match previous {
-                None => p { "Det finns ingen tidigare enkätomgång att jämföra med." },
+                None => p { (cx.t("Det finns ingen tidigare enkätomgång att jämföra med.", "There is no earlier survey round to compare with.")) },
                 Some(p) => {
+                    @let compare = format!("/jamfor?kommuner={}&round={},{}", a.kommuner()[k].code, a.inventory.rounds[p].id, a.inventory.rounds[r].id);
                     (round_change(cx, k, p, r))
-                    p { a.ej-utskrift href={ "/jamfor?kommuner=" (a.kommuner()[k].code) "&round=" (a.inventory.rounds[p].id) "," (a.inventory.rounds[r].id) } { "Jämför omgångarna i detalj" } }
+                    p { a.ej-utskrift href=(compare) hreflang=[cx.hreflang(&compare)] { (cx.t("Jämför omgångarna i detalj", "Compare the rounds in detail (in Swedish)")) } }
                 }
             }
         }
@@ -502,27 +550,32 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
         .collect();
     if !missing.is_empty() {
         return html! {
-            p.ojamforbar { strong { "Kan inte jämföras – inga uppgifter" } " om " (a.kommuner()[k].name) " i " (missing.join(" och ")) "." }
+            p.ojamforbar {
+                strong { (cx.t("Kan inte jämföras – inga uppgifter", "Cannot be compared – no information")) }
+                (cx.t(" om ", " about ")) (a.kommuner()[k].name) (cx.t(" i ", " in "))
+                @for (i, name) in missing.iter().enumerate() { @if i > 0 { (cx.t(" och ", " and ")) } (cx.sv(*name)) }
+                "."
+            }
         };
     }
     html! {
-        div.tabellram tabindex="0" role="region" aria-label="Förändring mellan omgångarna" {
+        div.tabellram tabindex="0" role="region" aria-label=(cx.t("Förändring mellan omgångarna", "Change between the rounds")) {
             table {
-                caption { "Täckta åldrar: " (rx.name) " jämfört med " (ry.name) }
-                thead { tr { th scope="col" { "Nivå" } th scope="col" { (rx.name) } th scope="col" { (ry.name) } th scope="col" { "Förändring" } } }
+                caption { (cx.t("Täckta åldrar: ", "Covered ages: ")) (cx.sv(&rx.name)) (cx.t(" jämfört med ", " compared with ")) (cx.sv(&ry.name)) }
+                thead { tr { th scope="col" { (cx.t("Nivå", "Level")) } th scope="col" { (cx.sv(&rx.name)) } th scope="col" { (cx.sv(&ry.name)) } th scope="col" { (cx.t("Förändring", "Change")) } } }
                 tbody {
                     @for f in level_filters() {
                         @let (a0, a1) = (x.level(f), y.level(f));
                         @let gained = a1.covered.minus(a0.covered).runs();
                         @let lost = a0.covered.minus(a1.covered).runs();
                         tr {
-                            th scope="row" { (filter_label(f)) }
-                            td { (share(a0)) }
-                            td { (share(a1)) }
+                            th scope="row" { (filter_label(cx, f)) }
+                            td { (share(cx, a0)) }
+                            td { (share(cx, a1)) }
                             td {
-                                @if gained.is_empty() && lost.is_empty() { "ingen förändring" }
-                                @if !gained.is_empty() { "nytt täckt: " (runs(&gained)) " " }
-                                @if !lost.is_empty() { "inte längre täckt: " (runs(&lost)) }
+                                @if gained.is_empty() && lost.is_empty() { (cx.t("ingen förändring", "no change")) }
+                                @if !gained.is_empty() { (cx.t("nytt täckt: ", "newly covered: ")) (runs(cx, &gained)) " " }
+                                @if !lost.is_empty() { (cx.t("inte längre täckt: ", "no longer covered: ")) (runs(cx, &lost)) }
                             }
                         }
                     }
@@ -530,20 +583,20 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
             }
         }
         @if changes.is_empty() {
-            p { "Inget program har ändrat status mellan omgångarna." }
+            p { (cx.t("Inget program har ändrat status mellan omgångarna.", "No programme has changed its status between the rounds.")) }
         } @else {
             ul {
                 @for (p, s, t) in &changes {
-                    li { (a.programmes()[*p].name) ": " (state(*s)) " → " (state(*t)) }
+                    li { (cx.sv(&a.programmes()[*p].name)) ": " (state_in(cx.lang, *s)) " → " (state_in(cx.lang, *t)) }
                 }
             }
         }
     }
 }
 
-fn runs(rs: &[(i8, i8)]) -> String {
+fn runs(cx: &Cx, rs: &[(i8, i8)]) -> String {
     rs.iter()
-        .map(|(f, t)| age_label(*f, *t))
+        .map(|(f, t)| age_label_in(cx.lang, *f, *t))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -46,6 +46,29 @@ impl<'a> Cx<'a> {
         self.lang.pick(sv, en)
     }
 
+    /// The address of another page in this page's language where that page exists (a Swedish
+    /// path given on an English page becomes its `/en/…` twin); else the address as given.
+    pub fn href(&self, address: &str) -> String {
+        crate::lang::path_in(self.lang, address).unwrap_or_else(|| address.to_string())
+    }
+
+    /// `hreflang` for a link to `address`: `sv` on an English page where the target page exists
+    /// only in Swedish (the comparison, the planner, the lättläst page…).
+    pub fn hreflang(&self, address: &str) -> Option<&'static str> {
+        (self.lang == Lang::En
+            && crate::lang::is_page(address)
+            && crate::lang::path_in(Lang::En, address).is_none())
+        .then_some("sv")
+    }
+
+    /// Text from the data (names, organisers, notes, sources) as the data says it: Swedish, so
+    /// marked `lang="sv"` on an English page.
+    pub fn sv(&self, text: impl maud::Render) -> Markup {
+        html! {
+            @if self.lang == Lang::En { span lang="sv" { (text) } } @else { (text) }
+        }
+    }
+
     /// The kommuner in alphabetical order, as lists and selects show them.
     pub fn kommuner_by_name(&self) -> Vec<usize> {
         kommuner_by_name(self.a)
@@ -84,9 +107,35 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The page in the other language (the language link): the same page where it exists, else
+/// that language's start page.
+fn other_language(cx: &Cx) -> (Lang, String) {
+    let other = cx.lang.other();
+    let twin = crate::lang::path_in(other, &cx.canonical);
+    (
+        other,
+        twin.unwrap_or_else(|| other.pick("/", "/en/").to_string()),
+    )
+}
+
+/// "In English" / "På svenska" (and, on a Swedish page, "Lättläst"): in the site header, or in
+/// the footer of an embedded view.
+fn language_links(cx: &Cx) -> Markup {
+    let (other, href) = other_language(cx);
+    html! {
+        @if cx.lang == Lang::Sv { li { a href="/lattlast" { "Lättläst" } } }
+        li { a.sprak href=(href) lang=(other.code()) hreflang=(other.code()) { (other.switch_label()) } }
+    }
+}
+
 pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
     let d = &cx.a.inventory.dataset;
     let map = script == Script::Map && cx.site.has_map();
+    // Both versions of the page, for search engines and browsers, where both exist.
+    let versions: Vec<(Lang, String)> = Lang::ALL
+        .iter()
+        .filter_map(|l| Some((*l, crate::lang::path_in(*l, &cx.canonical)?)))
+        .collect();
     html! {
         (DOCTYPE)
         html lang=(cx.lang.code()) {
@@ -95,6 +144,9 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Skaraborgskartan" }
                 @if !cx.canonical.is_empty() { link rel="canonical" href=(cx.canonical); }
+                @if versions.len() == 2 {
+                    @for (l, href) in &versions { link rel="alternate" hreflang=(l.code()) href=(href); }
+                }
                 // In a frame on a kommun's site every link opens in the top window; the form
                 // says target="_self" to stay in the frame.
                 @if cx.embed { base target="_top"; }
@@ -105,18 +157,19 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                 @if let Some(css) = cx.site.url("style.css") { link rel="stylesheet" href=(css); }
             }
             body class=[cx.embed.then_some("inbaddad")] {
-                a.hopp href="#innehall" { "Hoppa till innehållet" }
+                a.hopp href="#innehall" { (cx.t("Hoppa till innehållet", "Skip to content")) }
                 @if !cx.embed {
                     header.sidhuvud.ej-utskrift {
-                        a.logotyp href="/" { "Skaraborgskartan" }
-                        span.undertitel { "Föräldraskapsstöd i " (d.region().name) }
-                        nav aria-label="Huvudmeny" {
+                        a.logotyp href=(cx.href("/")) { "Skaraborgskartan" }
+                        span.undertitel { (cx.t("Föräldraskapsstöd i ", "Parenting support in ")) (d.region().name) }
+                        nav aria-label=(cx.t("Huvudmeny", "Main menu")) {
                             ul {
-                                li { a href="/" { "Karta och lista" } }
-                                li { a href="/jamfor" { "Jämför kommuner" } }
-                                li { a href="/om" { "Om uppgifterna" } }
+                                li { a href=(cx.href("/")) { (cx.t("Karta och lista", "Map and list")) } }
+                                li { a href="/jamfor" hreflang=[cx.hreflang("/jamfor")] { (cx.t("Jämför kommuner", "Compare kommuns (in Swedish)")) } }
+                                li { a href=(cx.href("/om")) { (cx.t("Om uppgifterna", "About the data")) } }
                             }
                         }
+                        ul.sprakval { (language_links(cx)) }
                     }
                 }
                 main #innehall tabindex="-1" {
@@ -125,26 +178,42 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                     // the first thing the skip link leads to.
                     @if super::is_example(cx.a) {
                         div #exempeldata role="note" {
-                            strong { "Exempeldata. " }
-                            "Uppgifterna på den här sidan är påhittade och visar bara hur tjänsten fungerar. "
-                            "De beskriver inte vad kommunerna verkligen erbjuder."
+                            @match cx.lang {
+                                Lang::Sv => {
+                                    strong { "Exempeldata. " }
+                                    "Uppgifterna på den här sidan är påhittade och visar bara hur tjänsten fungerar. "
+                                    "De beskriver inte vad kommunerna verkligen erbjuder."
+                                }
+                                Lang::En => {
+                                    strong { "Example data. " }
+                                    "The information on this page is made up and only shows how the service works. "
+                                    "It does not describe what the kommuns really offer."
+                                }
+                            }
                         }
                     }
                     (main)
                 }
                 footer.sidfot {
                     p {
-                        @if super::is_example(cx.a) { "Uppgifter: påhittade exempeldata, inte verkliga. " }
-                        @else { "Uppgifter: " (d.config.title) " (" (d.config.kind.label()) "). " }
-                        "Varje uppgift visas med källa och det datum då den senast bekräftades. "
-                        "Skaraborgskartan drivs av Vårdsamverkan Skaraborg. "
-                        (d.config.attribution) "."
+                        @match (super::is_example(cx.a), cx.lang) {
+                            (true, Lang::Sv) => { "Uppgifter: påhittade exempeldata, inte verkliga. " }
+                            (true, Lang::En) => { "Data: made-up example data, not real. " }
+                            (false, Lang::Sv) => { "Uppgifter: " (d.config.title) " (" (d.config.kind.label()) "). " }
+                            (false, Lang::En) => { "Data: " (cx.sv(&d.config.title)) " (real data). " }
+                        }
+                        (cx.t("Varje uppgift visas med källa och det datum då den senast bekräftades. ",
+                              "Every fact is shown with its source and the date it was last confirmed. "))
+                        (cx.t("Skaraborgskartan drivs av Vårdsamverkan Skaraborg. ",
+                              "Skaraborgskartan is run by Vårdsamverkan Skaraborg, the health and social care partnership of the kommuns and the region. "))
+                        (cx.sv(&d.config.attribution)) "."
                     }
                     ul.sidfotslankar.ej-utskrift {
-                        @if cx.embed { li { a href="/" target="_top" { "Öppna hela Skaraborgskartan" } } }
-                        li { a href="/om" { "Om uppgifterna och källorna" } }
-                        li { a href="/tillganglighet" { "Tillgänglighetsredogörelse" } }
-                        @if !cx.embed { li { a href="/api/v1/region" { "Öppna data (API)" } } }
+                        @if cx.embed { li { a href=(cx.href("/")) target="_top" { (cx.t("Öppna hela Skaraborgskartan", "Open the whole of Skaraborgskartan")) } } }
+                        li { a href=(cx.href("/om")) { (cx.t("Om uppgifterna och källorna", "About the data and the sources")) } }
+                        li { a href=(cx.href("/tillganglighet")) { (cx.t("Tillgänglighetsredogörelse", "Accessibility statement")) } }
+                        @if !cx.embed { li { a href="/api/v1/region" { (cx.t("Öppna data (API)", "Open data (API)")) } } }
+                        @if cx.embed { (language_links(cx)) }
                     }
                 }
                 @if map {
@@ -168,43 +237,51 @@ fn print_header(cx: &Cx, title: &str) -> Markup {
         div.utskriftshuvud {
             p.utskriftstitel { strong { "Skaraborgskartan" } " – " (title) }
             p {
-                @if let Some(r) = cx.round { "Omgång: " (super::format::round_option(&cx.a.inventory.rounds[r])) ". " }
-                "Utskriven " (cx.today) ". "
-                @if !address.is_empty() { "Adress: " (address) }
+                @if let Some(r) = cx.round { (cx.t("Omgång: ", "Round: ")) (super::format::round_option(cx, &cx.a.inventory.rounds[r])) ". " }
+                (cx.t("Utskriven ", "Printed ")) (cx.today) ". "
+                @if !address.is_empty() { (cx.t("Adress: ", "Address: ")) (address) }
             }
         }
     }
 }
 
 /// "Källa: … · Senast bekräftad: …" for one fact; a URL source becomes a link.
-pub fn source(source: &str, confirmed: Option<&Confirmed>) -> Markup {
+pub fn source(cx: &Cx, source: &str, confirmed: Option<&Confirmed>) -> Markup {
     html! {
         span.kalla {
-            "Källa: " (source_link(source))
-            @if let Some(c) = confirmed { " · Senast bekräftad: " (c) }
+            (cx.t("Källa: ", "Source: ")) (cx.sv(source_link(source)))
+            @if let Some(c) = confirmed { (cx.t(" · Senast bekräftad: ", " · Last confirmed: ")) (date(cx, c)) }
         }
+    }
+}
+
+/// A date a fact was confirmed: the date, or "okänt" / "unknown".
+pub fn date(cx: &Cx, c: &Confirmed) -> String {
+    match c {
+        Confirmed::Unknown => cx.t("okänt", "unknown").to_string(),
+        c => c.to_string(),
     }
 }
 
 /// [`source`] for a fact the staleness watch may flag: when `due`, the date reads "Senast
 /// bekräftad mars 2023 – kan vara inaktuell" (the fact itself is shown as it is).
-pub fn checked_source(source: &str, confirmed: &Confirmed, due: bool) -> Markup {
+pub fn checked_source(cx: &Cx, source: &str, confirmed: &Confirmed, due: bool) -> Markup {
     html! {
         span.kalla {
-            "Källa: " (source_link(source)) " · "
-            (confirmed_text(confirmed, due))
+            (cx.t("Källa: ", "Source: ")) (cx.sv(source_link(source))) " · "
+            (confirmed_text(cx, confirmed, due))
         }
     }
 }
 
 /// "Senast bekräftad: 2024-05-02", or, for a due fact, "Senast bekräftad mars 2023 – kan vara
 /// inaktuell" (marked, so it is seen).
-pub fn confirmed_text(confirmed: &Confirmed, due: bool) -> Markup {
+pub fn confirmed_text(cx: &Cx, confirmed: &Confirmed, due: bool) -> Markup {
     html! {
         @if due {
-            span.inaktuell { "Senast bekräftad " (crate::review::due_label(confirmed)) }
+            span.inaktuell { (cx.t("Senast bekräftad ", "Last confirmed ")) (crate::review::due_label_in(cx.lang, confirmed)) }
         } @else {
-            "Senast bekräftad: " (confirmed)
+            (cx.t("Senast bekräftad: ", "Last confirmed: ")) (date(cx, confirmed))
         }
     }
 }
@@ -269,7 +346,7 @@ fn host(url: &str) -> &str {
 
 /// An age's coverage as text with its marker class: täckt, inte täckt, okänt, or the neutral
 /// "inga program i katalogen".
-pub fn age_marker(s: AgeState) -> Markup {
+pub fn age_marker(lang: Lang, s: AgeState) -> Markup {
     let class = match s {
         AgeState::Covered => "tillstand erbjuds",
         AgeState::NotCovered => "tillstand erbjuds-inte",
@@ -277,20 +354,27 @@ pub fn age_marker(s: AgeState) -> Markup {
         AgeState::NoProgramme => "tillstand inget-program",
     };
     let text = match s {
-        AgeState::NoProgramme => "inget program i katalogen",
-        s => s.label(),
+        AgeState::NoProgramme => {
+            lang.pick("inget program i katalogen", "no programme in the catalogue")
+        }
+        s => s.label_in(lang),
     };
     html! { span class=(class) { (text) } }
 }
 
 /// A cell state as text with its marker class; never colour alone.
 pub fn state(s: CellState) -> Markup {
+    state_in(Lang::Sv, s)
+}
+
+/// [`state`] in `lang`.
+pub fn state_in(lang: Lang, s: CellState) -> Markup {
     let class = match s {
         CellState::Offered => "tillstand erbjuds",
         CellState::NotOffered => "tillstand erbjuds-inte",
         CellState::Unknown => "tillstand okant",
     };
-    html! { span class=(class) { (s.label()) } }
+    html! { span class=(class) { (s.label_in(lang)) } }
 }
 
 /// Serialises data for the page script without risking `</script>` in it.

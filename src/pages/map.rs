@@ -3,13 +3,12 @@
 //! The list comes before the map in the document, so it is what a phone, a keyboard and a screen
 //! reader meet first.
 
-use std::fmt::Write;
-
 use maud::{Markup, html};
 use serde_json::json;
 
 use crate::coverage::matches;
-use crate::coverage::{LevelFilter, age_label};
+use crate::coverage::{LevelFilter, age_label_in};
+use crate::lang::Lang;
 use crate::vocabulary::Level;
 
 use super::Cx;
@@ -22,13 +21,25 @@ use super::measure::{legend, read};
 pub fn page(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
     let region = &a.inventory.dataset.region().name;
+    let title = format!(
+        "{}{region}",
+        cx.t("Föräldraskapsstöd i ", "Parenting support in ")
+    );
     let main = html! {
-        h1 { "Föräldraskapsstöd i " (region) }
+        h1 { (title) }
         @if !cx.embed {
-            p.ingress {
-                "Vilka föräldraskapsstödsprogram kan du som förälder delta i? Välj kommun och barnets ålder. "
-                "Kartan och listan visar samma uppgifter. "
-                strong { "Okänt" } " betyder att vi saknar uppgift, inte att programmet saknas."
+            @match cx.lang {
+                Lang::Sv => p.ingress {
+                    "Vilka föräldraskapsstödsprogram kan du som förälder delta i? Välj kommun och barnets ålder. "
+                    "Kartan och listan visar samma uppgifter. "
+                    strong { "Okänt" } " betyder att vi saknar uppgift, inte att programmet saknas."
+                },
+                Lang::En => p.ingress {
+                    "Which parenting programmes can you join as a parent? Choose your kommun (municipality) and your child's age. "
+                    "Parenting programmes are courses, often in a group, that support you in your relationship with your child. "
+                    "The map and the list show the same information. "
+                    strong { "Unknown" } " means that we have no information, not that the programme is missing."
+                },
             }
         }
         (form(cx, f))
@@ -36,7 +47,7 @@ pub fn page(cx: &Cx, f: &Filters) -> Markup {
         @if !cx.embed { p.svarsgrad { (answered_line(cx, f.round)) } }
         div.vy {
             section #resultat aria-labelledby="resultat-rubrik" {
-                h2 #resultat-rubrik { "Resultat" }
+                h2 #resultat-rubrik { (cx.t("Resultat", "Results")) }
                 p #antal role="status" { (summary(cx, f)) }
                 div #resultat-innehall { (results(cx, f)) }
             }
@@ -45,7 +56,7 @@ pub fn page(cx: &Cx, f: &Filters) -> Markup {
     };
     layout_page(
         cx,
-        &format!("Föräldraskapsstöd i {region}"),
+        &title,
         if cx.embed { Script::None } else { Script::Map },
         main,
     )
@@ -58,28 +69,26 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
     let more_open =
         f.level != LevelFilter::All || f.round != a.default_round || f.layer != Measure::Offerings;
     html! {
-        form #filter.ej-utskrift method="get" action="/" target=[cx.embed.then_some("_self")] {
+        form #filter.ej-utskrift method="get" action=(cx.href("/")) target=[cx.embed.then_some("_self")] {
             div.falt {
                 label for="f-kommun" { "Kommun" }
                 select #f-kommun name="kommun" {
-                    option value="" { "Alla kommuner" }
+                    option value="" { (cx.t("Alla kommuner", "All kommuns")) }
                     @for k in cx.kommuner_by_name() {
                         @let code = a.kommuner()[k].code.as_str();
                         option value=(code) selected[selected_code == Some(code)] { (a.kommuner()[k].name) }
                     }
                 }
-                button #min-position type="button" hidden { "Använd min position" }
+                button #min-position type="button" hidden { (cx.t("Använd min position", "Use my location")) }
             }
             div.falt {
-                label for="f-alder" { "Barnets ålder" }
+                label for="f-alder" { (cx.t("Barnets ålder", "Child's age")) }
                 select #f-alder name="age" {
-                    option value="" selected[age.is_none()] { "Alla åldrar" }
-                    option value="graviditet" selected[age.as_deref() == Some("graviditet")] { "Under graviditeten" }
+                    option value="" selected[age.is_none()] { (cx.t("Alla åldrar", "All ages")) }
+                    option value="graviditet" selected[age.as_deref() == Some("graviditet")] { (cx.t("Under graviditeten", "During pregnancy")) }
                     @for n in 0..=17 {
                         @let v = n.to_string();
-                        option value=(v) selected[age.as_deref() == Some(v.as_str())] {
-                            @if n == 0 { "Under 1 år" } @else { (n) " år" }
-                        }
+                        option value=(v) selected[age.as_deref() == Some(v.as_str())] { (age_option(cx.lang, n)) }
                     }
                 }
             }
@@ -87,37 +96,37 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
                 input type="hidden" name="embed" value="1";
             } @else {
                 details #fler-val open[more_open] {
-                    summary { "Fler val" }
+                    summary { (cx.t("Fler val", "More choices")) }
                     div.fler-falt {
                         div.falt {
-                            label for="f-niva" { "Nivå (vem stödet är för)" }
+                            label for="f-niva" { (cx.t("Nivå (vem stödet är för)", "Level (who the support is for)")) }
                             select #f-niva name="level" data-standard="all" {
-                                option value="all" selected[f.level == LevelFilter::All] { "Alla nivåer" }
+                                option value="all" selected[f.level == LevelFilter::All] { (cx.t("Alla nivåer", "All levels")) }
                                 @for l in Level::ALL {
-                                    option value=(l.code()) selected[f.level == LevelFilter::Only(*l)] { (level_text(*l)) }
+                                    option value=(l.code()) selected[f.level == LevelFilter::Only(*l)] { (level_text(cx, *l)) }
                                 }
                             }
                         }
                         div.falt {
-                            label for="f-omgang" { "Omgång (insamling av uppgifter)" }
+                            label for="f-omgang" { (cx.t("Omgång (insamling av uppgifter)", "Round (collection of information)")) }
                             select #f-omgang name="round" data-standard=(a.inventory.rounds[a.default_round].id) {
                                 @for (r, round) in a.inventory.rounds.iter().enumerate() {
-                                    option value=(round.id) selected[r == f.round] { (round_option(round)) }
+                                    option value=(round.id) selected[r == f.round] { (round_option(cx, round)) }
                                 }
                             }
                         }
                         div.falt {
-                            label for="f-lager" { "Kartan visar" }
+                            label for="f-lager" { (cx.t("Kartan visar", "The map shows")) }
                             select #f-lager name="layer" data-standard="offerings" {
                                 @for m in Measure::ALL {
-                                    option value=(m.code()) selected[*m == f.layer] { (capital(m.label())) }
+                                    option value=(m.code()) selected[*m == f.layer] { (capital(m.label_in(cx.lang))) }
                                 }
                             }
                         }
                         @if !a.inventory.documents.is_empty() {
                             div.falt #falt-dokument hidden[f.layer != Measure::Adherence] {
-                                label for="f-dokument" { "Dokument" }
-                                select #f-dokument name="document" data-standard=(a.inventory.documents[0].slug) {
+                                label for="f-dokument" { (cx.t("Dokument", "Document")) }
+                                select #f-dokument name="document" data-standard=(a.inventory.documents[0].slug) lang=[(cx.lang == Lang::En).then_some("sv")] {
                                     @for (d, doc) in a.inventory.documents.iter().enumerate() {
                                         option value=(doc.slug) selected[d == f.document] { (doc.title) }
                                     }
@@ -128,9 +137,20 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
                 }
             }
             div.falt.knappar {
-                button type="submit" { "Visa" }
+                button type="submit" { (cx.t("Visa", "Show")) }
             }
         }
+    }
+}
+
+/// "13 år", "Under 1 år" in the age select.
+fn age_option(lang: Lang, n: i8) -> String {
+    match (lang, n) {
+        (Lang::Sv, 0) => "Under 1 år".into(),
+        (Lang::Sv, n) => format!("{n} år"),
+        (Lang::En, 0) => "Under 1".into(),
+        (Lang::En, 1) => "1 year".into(),
+        (Lang::En, n) => format!("{n} years"),
     }
 }
 
@@ -141,55 +161,57 @@ fn short_answer(cx: &Cx, f: &Filters) -> Markup {
         @match f.kommun {
             Some(k) => {
                 @let [offered, _, unknown] = a.by_state(k, f.round, |p| matches(p, f.age, f.level));
-                @if offered.is_empty() {
-                    "Inget bekräftat program i " (a.kommuner()[k].name) " " (age_phrase(f.age))
-                    @if !unknown.is_empty() { " (" (unknown.len()) " okända)" }
-                    ". "
-                } @else {
-                    (count(offered.len(), "program", "program")) " i " (a.kommuner()[k].name) " " (age_phrase(f.age)) ". "
+                @let (name, phrase) = (&a.kommuner()[k].name, age_phrase(cx.lang, f.age));
+                @match (cx.lang, offered.is_empty()) {
+                    (Lang::Sv, true) => {
+                        "Inget bekräftat program i " (name) " " (phrase)
+                        @if !unknown.is_empty() { " (" (unknown.len()) " okända)" }
+                        ". "
+                    }
+                    (Lang::Sv, false) => { (count(offered.len(), "program", "program")) " i " (name) " " (phrase) ". " }
+                    (Lang::En, true) => {
+                        "No confirmed programme in " (name) " " (phrase)
+                        @if !unknown.is_empty() { " (" (unknown.len()) " unknown)" }
+                        ". "
+                    }
+                    (Lang::En, false) => { (count(offered.len(), "programme", "programmes")) " in " (name) " " (phrase) ". " }
                 }
-                a href="#resultat" { "Till svaret" }
+                a href="#resultat" { (cx.t("Till svaret", "To the answer")) }
             }
-            None => { "Välj kommun och barnets ålder för att se vilka program du kan delta i." }
+            None => { (cx.t("Välj kommun och barnets ålder för att se vilka program du kan delta i.",
+                            "Choose your kommun and your child's age to see which programmes you can join.")) }
         }
     }
 }
 
-fn summary(cx: &Cx, f: &Filters) -> String {
+/// What the list and the map show, for the live region (the script replaces it after a change).
+fn summary(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
     let n = a.kommuner().len();
     let round = &a.inventory.rounds[f.round].name;
-    let mut s = format!(
-        "{} visas: {}",
-        count(n, "kommun", "kommuner"),
-        f.layer.label()
-    );
-    match f.layer {
-        Measure::Offerings | Measure::Coverage => {
-            let _ = write!(
-                s,
-                " {}, {}, omgång {round}",
-                age_phrase(f.age),
-                level_phrase(f.level)
-            );
-        }
-        Measure::Adherence => {
-            if let Some(d) = a.inventory.documents.get(f.document) {
-                let _ = write!(s, ": {}", d.title);
+    html! {
+        (count(n, "kommun", cx.t("kommuner", "kommuns"))) " " (cx.t("visas", "shown")) ": " (f.layer.label_in(cx.lang))
+        @match f.layer {
+            Measure::Offerings | Measure::Coverage => {
+                " " (age_phrase(cx.lang, f.age)) ", " (level_phrase(cx.lang, f.level)) ", "
+                (cx.t("omgång", "round")) " " (cx.sv(round))
             }
+            Measure::Adherence => {
+                @if let Some(d) = a.inventory.documents.get(f.document) { ": " (cx.sv(&d.title)) }
+            }
+            _ => {}
         }
-        _ => {}
+        @if let Some(k) = f.kommun { ". " (cx.t("Vald kommun", "Chosen kommun")) ": " (a.kommuner()[k].name) }
+        "."
     }
-    if let Some(k) = f.kommun {
-        let _ = write!(s, ". Vald kommun: {}", a.kommuner()[k].name);
-    }
-    s + "."
 }
 
-fn level_phrase(l: LevelFilter) -> String {
-    match l {
-        LevelFilter::All => "alla nivåer".into(),
-        LevelFilter::Only(l) => format!("{} nivå", l.label()),
+fn level_phrase(lang: Lang, l: LevelFilter) -> String {
+    match (lang, l) {
+        (Lang::Sv, LevelFilter::All) => "alla nivåer".into(),
+        (Lang::Sv, LevelFilter::Only(l)) => format!("{} nivå", l.label()),
+        (Lang::En, LevelFilter::All) => "all levels".into(),
+        (Lang::En, LevelFilter::Only(l)) => format!("{} level", l.label_in(lang)),
     }
 }
 
@@ -201,32 +223,32 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
         return html! {
             @match f.kommun {
                 Some(k) => (programmes_for(cx, k, f.round, f.age, f.level, 3)),
-                None => p { "Välj kommun och barnets ålder." },
+                None => p { (cx.t("Välj kommun och barnets ålder.", "Choose your kommun and your child's age.")) },
             }
         };
     }
     html! {
         @if let Some(k) = f.kommun { (programmes_for(cx, k, f.round, f.age, f.level, 3)) }
         div #teckenforklaring {
-            h3 { "Teckenförklaring: " (f.layer.label()) @if f.layer == Measure::Adherence {
-                @if let Some(d) = a.inventory.documents.get(f.document) { " – " (d.title) } } }
+            h3 { (cx.t("Teckenförklaring: ", "Key: ")) (f.layer.label_in(cx.lang)) @if f.layer == Measure::Adherence {
+                @if let Some(d) = a.inventory.documents.get(f.document) { " – " (cx.sv(&d.title)) } } }
             ul.teckenlista {
-                @for (class, label) in legend(f) {
+                @for (class, label) in legend(cx.lang, f) {
                     li { span class={ "ruta " (class.css()) } aria-hidden="true" {} (label) }
                 }
             }
         }
         (downloads(cx, f))
-        div.tabellram tabindex="0" role="region" aria-label="Kommunerna i en tabell" {
+        div.tabellram tabindex="0" role="region" aria-label=(cx.t("Kommunerna i en tabell", "The kommuns in a table")) {
             table #kommunlista {
-                caption { "Kommunerna: " (f.layer.label()) }
-                thead { tr { th scope="col" { "Kommun" } th scope="col" { "På kartan" } th scope="col" { "Detaljer" } } }
+                caption { (cx.t("Kommunerna: ", "The kommuns: ")) (f.layer.label_in(cx.lang)) }
+                thead { tr { th scope="col" { "Kommun" } th scope="col" { (cx.t("På kartan", "On the map")) } th scope="col" { (cx.t("Detaljer", "Details")) } } }
                 tbody {
                     @for k in cx.kommuner_by_name() {
-                        @let r = read(a, f, k);
+                        @let r = read(cx, f, k);
                         @let kommun = &a.kommuner()[k];
                         tr data-kommun=(kommun.code) data-klass=(r.class.css()) class=[(f.kommun == Some(k)).then_some("vald")] {
-                            th scope="row" { a href={ "/kommun/" (kommun.code) } { (kommun.name) } }
+                            th scope="row" { a href=(cx.href(&format!("/kommun/{}", kommun.code))) { (kommun.name) } }
                             td { span class={ "ruta " (r.class.css()) } aria-hidden="true" {} (r.label) }
                             td { (r.text) }
                         }
@@ -255,14 +277,14 @@ fn downloads(cx: &Cx, f: &Filters) -> Markup {
     let a = cx.a;
     let round = &a.inventory.rounds[f.round];
     let mut filters = vec![("round", round.id.clone())];
-    let mut chosen = vec![format!("omgång {}", round.name)];
+    let mut chosen = Vec::new();
     if let Some(age) = f.age {
         filters.push(("age", age_code(age)));
-        chosen.push(age_label(age, age));
+        chosen.push(age_label_in(cx.lang, age, age));
     }
     if f.level != LevelFilter::All {
         filters.push(("level", f.level.code().to_string()));
-        chosen.push(level_phrase(f.level));
+        chosen.push(level_phrase(cx.lang, f.level));
     }
     let link = |what: &str, format: &str| {
         let mut pairs = vec![("format", format.to_string())];
@@ -272,29 +294,44 @@ fn downloads(cx: &Cx, f: &Filters) -> Markup {
     let table = export_table(f.layer);
     html! {
         div #nedladdning.ej-utskrift {
-            h3 { "Ladda ner" }
-            p.forklaring { "Filerna följer ditt urval: " (chosen.join(", ")) "." }
+            h3 { (cx.t("Ladda ner", "Download")) }
+            p.forklaring {
+                (cx.t("Filerna följer ditt urval: ", "The files follow your choice: "))
+                (cx.t("omgång ", "round ")) (cx.sv(&round.name)) @for c in &chosen { ", " (c) } "."
+                @if cx.lang == Lang::En { " The files are in Swedish." }
+            }
             ul {
-                li { a href=(link("matris", "xlsx")) { "Program per kommun, en kolumn per program (Excel, .xlsx)" } " · "
-                     a href=(link("matris", "csv")) { "som CSV för Excel" } }
-                li { a href=(link(table, "xlsx")) { (export_label(f.layer)) " (Excel, .xlsx)" } " · "
+                li { a href=(link("matris", "xlsx")) { (cx.t("Program per kommun, en kolumn per program (Excel, .xlsx)", "Programmes per kommun, one column per programme (Excel, .xlsx)")) } " · "
+                     a href=(link("matris", "csv")) { (cx.t("som CSV för Excel", "as CSV for Excel")) } }
+                li { a href=(link(table, "xlsx")) { (export_label(cx.lang, f.layer)) " (Excel, .xlsx)" } " · "
                      a href=(link(table, "csv")) { "CSV" } " · "
                      a href=(link(table, "geojson")) { "GeoJSON" } }
-                li { a href=(link("alla", "xlsx")) { "Alla tabeller i en arbetsbok (.xlsx)" } }
+                li { a href=(link("alla", "xlsx")) { (cx.t("Alla tabeller i en arbetsbok (.xlsx)", "All tables in one workbook (.xlsx)")) } }
             }
         }
     }
 }
 
 /// What the table behind a measure holds, as its download link says it.
-fn export_label(m: Measure) -> &'static str {
+fn export_label(lang: Lang, m: Measure) -> &'static str {
     match m {
-        Measure::Offerings => "Lista: varje kommun och program med status och källa",
-        Measure::Coverage => "Täckning och luckor per kommun och nivå",
-        Measure::Sambu => "SAMBU-team per kommun",
-        Measure::Partssamverkan => "Partssamverkan per kommun",
-        Measure::Adherence => "Följsamhet per kommun och dokument",
-        Measure::Trainings => "SIP-utbildningar per kommun",
+        Measure::Offerings => lang.pick(
+            "Lista: varje kommun och program med status och källa",
+            "List: every kommun and programme with status and source",
+        ),
+        Measure::Coverage => lang.pick(
+            "Täckning och luckor per kommun och nivå",
+            "Coverage and gaps per kommun and level",
+        ),
+        Measure::Sambu => lang.pick("SAMBU-team per kommun", "SAMBU teams per kommun"),
+        Measure::Partssamverkan => {
+            lang.pick("Partssamverkan per kommun", "Partssamverkan per kommun")
+        }
+        Measure::Adherence => lang.pick(
+            "Följsamhet per kommun och dokument",
+            "Adherence per kommun and document",
+        ),
+        Measure::Trainings => lang.pick("SIP-utbildningar per kommun", "SIP trainings per kommun"),
     }
 }
 
@@ -309,14 +346,18 @@ fn map_part(cx: &Cx, f: &Filters) -> Markup {
     });
     html! {
         div.kartdel.ej-utskrift {
-            button #visa-karta type="button" hidden aria-expanded="false" aria-controls="karta" { "Visa kartan" }
+            button #visa-karta type="button" hidden aria-expanded="false" aria-controls="karta" { (cx.t("Visa kartan", "Show the map")) }
             @if cx.site.has_map() {
-                div #karta role="region" aria-label={ "Karta över kommunerna i " (region) ". Samma uppgifter finns i listan ovanför kartan." } {
-                    p.kartinfo { "Kartan visas med JavaScript. Listan visar samma uppgifter." }
+                div #karta role="region" aria-label=(match cx.lang {
+                    Lang::Sv => format!("Karta över kommunerna i {region}. Samma uppgifter finns i listan ovanför kartan."),
+                    Lang::En => format!("Map of the kommuns in {region}. The list above the map has the same information."),
+                }) {
+                    p.kartinfo { (cx.t("Kartan visas med JavaScript. Listan visar samma uppgifter.", "The map needs JavaScript. The list shows the same information.")) }
                 }
                 (json_island("kartdata", &config))
             } @else {
-                p.kartinfo { "Kartan kan inte visas just nu (kartbiblioteket saknas på servern). Listan visar samma uppgifter." }
+                p.kartinfo { (cx.t("Kartan kan inte visas just nu (kartbiblioteket saknas på servern). Listan visar samma uppgifter.",
+                                   "The map cannot be shown just now (the map library is missing on the server). The list shows the same information.")) }
             }
         }
     }

@@ -2,10 +2,13 @@
 //! colours, defined once in `web/style.css`) and the same fact as text for the list. *Okänt* is
 //! always its own class, drawn hatched, never the colour of "erbjuds inte" or of zero.
 
-use crate::atlas::Atlas;
-use crate::coverage::matches;
+use maud::{Markup, html};
+
+use crate::coverage::{age_label_in, matches};
+use crate::lang::Lang;
 use crate::vocabulary::{AdherenceStatus, AgeState, PartsStatus, SambuStatus};
 
+use super::Cx;
 use super::filters::{Filters, Measure};
 use super::layout::{capital, count};
 
@@ -40,68 +43,101 @@ impl Class {
 pub struct Reading {
     pub class: Class,
     pub label: String,
-    pub text: String,
+    pub text: Markup,
 }
 
 /// The legend of a measure: its classes in order, with their labels.
-pub fn legend(f: &Filters) -> Vec<(Class, String)> {
-    let unknown = (Class::Unknown, "okänt (ingen uppgift)".to_string());
+pub fn legend(lang: Lang, f: &Filters) -> Vec<(Class, String)> {
+    let t = |sv: &str, en: &str| lang.pick(sv, en).to_string();
+    let unknown = (
+        Class::Unknown,
+        t("okänt (ingen uppgift)", "unknown (no information)"),
+    );
     let none_in_catalogue = (
         Class::NoProgramme,
-        AgeState::NoProgramme.label().to_string(),
+        AgeState::NoProgramme.label_in(lang).to_string(),
     );
+    let label = |s: &'static str| s.to_string();
     let mut out = match (f.layer, f.age) {
         (Measure::Offerings, _) => vec![
             none_in_catalogue,
-            (Class::None, "inga program (bekräftat)".into()),
-            (Class::N1, "1 program".into()),
-            (Class::N2, "2–3 program".into()),
-            (Class::N3, "4–6 program".into()),
-            (Class::N4, "7 eller fler program".into()),
+            (
+                Class::None,
+                t("inga program (bekräftat)", "no programmes (confirmed)"),
+            ),
+            (Class::N1, t("1 program", "1 programme")),
+            (Class::N2, t("2–3 program", "2–3 programmes")),
+            (Class::N3, t("4–6 program", "4–6 programmes")),
+            (Class::N4, t("7 eller fler program", "7 or more programmes")),
         ],
         (Measure::Coverage, Some(_)) => vec![
             none_in_catalogue,
-            (Class::None, "åldern är inte täckt".into()),
-            (Class::N4, "åldern är täckt".into()),
+            (
+                Class::None,
+                t("åldern är inte täckt", "the age is not covered"),
+            ),
+            (Class::N4, t("åldern är täckt", "the age is covered")),
         ],
         (Measure::Coverage, None) => vec![
-            (Class::None, "ingen ålder täckt (bekräftat)".into()),
-            (Class::N1, "under hälften av åldrarna".into()),
-            (Class::N2, "hälften eller mer".into()),
-            (Class::N4, "alla åldrar 0–17 år".into()),
+            (
+                Class::None,
+                t(
+                    "ingen ålder täckt (bekräftat)",
+                    "no age covered (confirmed)",
+                ),
+            ),
+            (
+                Class::N1,
+                t("under hälften av åldrarna", "less than half of the ages"),
+            ),
+            (Class::N2, t("hälften eller mer", "half or more")),
+            (Class::N4, t("alla åldrar 0–17 år", "all ages 0–17")),
         ],
         (Measure::Sambu, _) => vec![
-            (Class::None, SambuStatus::None.label().into()),
-            (Class::N2, SambuStatus::Decided.label().into()),
-            (Class::N4, SambuStatus::Active.label().into()),
+            (Class::None, label(SambuStatus::None.label_in(lang))),
+            (Class::N2, label(SambuStatus::Decided.label_in(lang))),
+            (Class::N4, label(SambuStatus::Active.label_in(lang))),
         ],
         (Measure::Partssamverkan, _) => vec![
-            (Class::None, PartsStatus::None.label().into()),
-            (Class::N2, PartsStatus::Forming.label().into()),
-            (Class::N3, PartsStatus::Established.label().into()),
-            (Class::N4, PartsStatus::Functioning.label().into()),
+            (Class::None, label(PartsStatus::None.label_in(lang))),
+            (Class::N2, label(PartsStatus::Forming.label_in(lang))),
+            (Class::N3, label(PartsStatus::Established.label_in(lang))),
+            (Class::N4, label(PartsStatus::Functioning.label_in(lang))),
         ],
         // In the order of the words: adopted (decided, not begun) comes before in progress.
         (Measure::Adherence, _) => vec![
-            (Class::None, AdherenceStatus::NotStarted.label().into()),
-            (Class::N2, AdherenceStatus::Adopted.label().into()),
-            (Class::N3, AdherenceStatus::InProgress.label().into()),
-            (Class::N4, AdherenceStatus::Implemented.label().into()),
+            (
+                Class::None,
+                label(AdherenceStatus::NotStarted.label_in(lang)),
+            ),
+            (Class::N2, label(AdherenceStatus::Adopted.label_in(lang))),
+            (Class::N3, label(AdherenceStatus::InProgress.label_in(lang))),
+            (
+                Class::N4,
+                label(AdherenceStatus::Implemented.label_in(lang)),
+            ),
         ],
         (Measure::Trainings, _) => vec![
-            (Class::N1, "1–2 utbildningstillfällen".into()),
-            (Class::N2, "3–4 utbildningstillfällen".into()),
-            (Class::N3, "5 eller fler".into()),
+            (
+                Class::N1,
+                t("1–2 utbildningstillfällen", "1–2 training sessions"),
+            ),
+            (
+                Class::N2,
+                t("3–4 utbildningstillfällen", "3–4 training sessions"),
+            ),
+            (Class::N3, t("5 eller fler", "5 or more")),
         ],
     };
     out.insert(0, unknown);
     out
 }
 
-pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
+pub fn read(cx: &Cx, f: &Filters, k: usize) -> Reading {
+    let (a, lang) = (cx.a, cx.lang);
     let (class, text) = match f.layer {
-        Measure::Offerings => offerings(a, f, k),
-        Measure::Coverage => coverage(a, f, k),
+        Measure::Offerings => offerings(cx, f, k),
+        Measure::Coverage => coverage(cx, f, k),
         Measure::Sambu => {
             let s = a.sambu_status(k);
             let class = match s {
@@ -114,9 +150,9 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
                 .sambu(k)
                 .map(|s| s.name.as_str())
                 .filter(|n| !n.is_empty());
-            let text = match name {
-                Some(n) => format!("{} ({n})", capital(s.label())),
-                None => capital(s.label()),
+            let text = html! {
+                (capital(s.label_in(lang)))
+                @if let Some(n) = name { " (" (cx.sv(n)) ")" }
             };
             (class, text)
         }
@@ -129,12 +165,12 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
                 PartsStatus::None => Class::None,
                 PartsStatus::Unknown => Class::Unknown,
             };
-            let plan = a.partssamverkan(k).map(|p| p.action_plan.label());
+            let plan = a.partssamverkan(k).map(|p| p.action_plan.label_in(lang));
             let text = match plan {
-                Some(p) => format!("{}; {p}", capital(s.label())),
-                None => capital(s.label()),
+                Some(p) => format!("{}; {p}", capital(s.label_in(lang))),
+                None => capital(s.label_in(lang)),
             };
-            (class, text)
+            (class, html! { (text) })
         }
         Measure::Adherence => {
             let s = if a.inventory.documents.is_empty() {
@@ -150,33 +186,38 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
                 AdherenceStatus::NotStarted => Class::None,
                 AdherenceStatus::Unknown => Class::Unknown,
             };
-            (class, capital(s.label()))
+            (class, html! { (capital(s.label_in(lang))) })
         }
         Measure::Trainings => {
             let rows: Vec<_> = a.trainings(k).collect();
             let people: u32 = rows.iter().map(|t| t.participants).sum();
             let about = if rows.iter().any(|t| t.approximate) {
-                "cirka "
+                lang.pick("cirka ", "about ")
             } else {
                 ""
             };
+            let sessions = |n| match lang {
+                Lang::Sv => count(n, "utbildningstillfälle", "utbildningstillfällen"),
+                Lang::En => count(n, "training session", "training sessions"),
+            };
+            let participants = lang.pick("deltagare", "participants");
             match rows.len() {
-                0 => (Class::Unknown, "Ingen uppgift om utbildningar".into()),
+                0 => (
+                    Class::Unknown,
+                    html! { (lang.pick("Ingen uppgift om utbildningar", "No information about trainings")) },
+                ),
                 n => (
                     match n {
                         1..=2 => Class::N1,
                         3..=4 => Class::N2,
                         _ => Class::N3,
                     },
-                    format!(
-                        "{}, {about}{people} deltagare",
-                        count(n, "utbildningstillfälle", "utbildningstillfällen")
-                    ),
+                    html! { (sessions(n)) ", " (about) (people) " " (participants) },
                 ),
             }
         }
     };
-    let label = legend(f)
+    let label = legend(lang, f)
         .into_iter()
         .find(|(c, _)| *c == class)
         .map(|(_, l)| l)
@@ -184,7 +225,8 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
     Reading { class, label, text }
 }
 
-fn offerings(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
+fn offerings(cx: &Cx, f: &Filters, k: usize) -> (Class, Markup) {
+    let a = cx.a;
     let [offered, not_offered, unknown] = a.counts(k, f.round, |p| matches(p, f.age, f.level));
     let all = offered + not_offered + unknown;
     let class = match offered {
@@ -197,17 +239,27 @@ fn offerings(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
         _ => Class::N4,
     };
     if all == 0 {
-        return (class, capital(AgeState::NoProgramme.label()));
+        return (
+            class,
+            html! { (capital(AgeState::NoProgramme.label_in(cx.lang))) },
+        );
     }
-    let text = format!(
-        "{offered} erbjuds, {unknown} {}, {not_offered} erbjuds inte (av {all} program för åldern och nivån)",
-        if unknown == 1 { "okänt" } else { "okända" }
-    );
-    (class, text)
+    let text = match cx.lang {
+        Lang::Sv => format!(
+            "{offered} erbjuds, {unknown} {}, {not_offered} erbjuds inte (av {all} program för åldern och nivån)",
+            if unknown == 1 { "okänt" } else { "okända" }
+        ),
+        Lang::En => format!(
+            "{offered} offered, {unknown} unknown, {not_offered} not offered (of {all} {} for the age and level)",
+            if all == 1 { "programme" } else { "programmes" }
+        ),
+    };
+    (class, html! { (text) })
 }
 
-fn coverage(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
-    let lc = a.coverage(k, f.round).level(f.level);
+fn coverage(cx: &Cx, f: &Filters, k: usize) -> (Class, Markup) {
+    let lang = cx.lang;
+    let lc = cx.a.coverage(k, f.round).level(f.level);
     if let Some(age) = f.age {
         let s = lc.state(age);
         let class = match s {
@@ -217,12 +269,18 @@ fn coverage(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
             AgeState::NoProgramme => Class::NoProgramme,
         };
         let text = match s {
-            AgeState::Covered => "Åldern är täckt",
-            AgeState::NotCovered => "Åldern är inte täckt",
-            AgeState::Unknown => "Okänt om åldern är täckt",
-            AgeState::NoProgramme => "Inga program i katalogen för den åldern",
+            AgeState::Covered => lang.pick("Åldern är täckt", "The age is covered"),
+            AgeState::NotCovered => lang.pick("Åldern är inte täckt", "The age is not covered"),
+            AgeState::Unknown => lang.pick(
+                "Okänt om åldern är täckt",
+                "Unknown whether the age is covered",
+            ),
+            AgeState::NoProgramme => lang.pick(
+                "Inga program i katalogen för den åldern",
+                "No programme in the catalogue for that age",
+            ),
         };
-        return (class, text.into());
+        return (class, html! { (text) });
     }
     let covered = lc.covered.years().len();
     let share = lc.share();
@@ -237,17 +295,19 @@ fn coverage(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {
         .gaps()
         .iter()
         .map(|g| {
+            let label = age_label_in(lang, g.from, g.to);
             if g.rests_on_unknown {
-                format!("{} (okänt)", g.label)
+                format!("{label} ({})", lang.pick("okänt", "unknown"))
             } else {
-                g.label.clone()
+                label
             }
         })
         .collect();
-    let text = if gaps.is_empty() {
-        format!("{covered} av 18 åldrar täckta")
-    } else {
-        format!("{covered} av 18 åldrar täckta; luckor: {}", gaps.join(", "))
+    let text = match (lang, gaps.is_empty()) {
+        (Lang::Sv, true) => format!("{covered} av 18 åldrar täckta"),
+        (Lang::Sv, false) => format!("{covered} av 18 åldrar täckta; luckor: {}", gaps.join(", ")),
+        (Lang::En, true) => format!("{covered} of 18 ages covered"),
+        (Lang::En, false) => format!("{covered} of 18 ages covered; gaps: {}", gaps.join(", ")),
     };
-    (class, text)
+    (class, html! { (text) })
 }

@@ -3,10 +3,14 @@
 //!
 //! A page is rendered once per snapshot and query (kept like the API's bodies, with an ETag) and
 //! sent with the site's Content-Security-Policy.
+//!
+//! The citizen pages answer in English too, under `/en/…` (the paths in [`crate::lang::PAGES`]):
+//! the same handlers, with the page's language taken from its path.
 
 mod about;
 mod cards;
 mod compare;
+mod easy_read;
 mod filters;
 mod format;
 mod kommun;
@@ -28,6 +32,7 @@ use crate::http::bodies::Key;
 use crate::http::body::Body;
 use crate::http::error::RequestError;
 use crate::http::{CACHE_IMMUTABLE, CACHE_PAGE, Req, params};
+use crate::lang::Lang;
 
 pub use layout::Cx;
 
@@ -39,6 +44,14 @@ pub fn routes() -> Router<AppState> {
         .route("/jamfor", get(compare_page))
         .route("/om", get(about_page))
         .route("/tillganglighet", get(accessibility_page))
+        .route("/lattlast", get(easy_read_page))
+        // English, as `lang::PAGES` maps them.
+        .route("/en", get(map_page))
+        .route("/en/", get(map_page))
+        .route("/en/kommun/{kod}", get(kommun_page))
+        .route("/en/programme/{slug}", get(programme_page))
+        .route("/en/about", get(about_page))
+        .route("/en/accessibility", get(accessibility_page))
         .route("/assets/{name}", get(asset))
         .route("/favicon.ico", get(favicon))
 }
@@ -91,6 +104,7 @@ fn answer(req: &Req, page: impl FnOnce(&Cx) -> Rendered) -> Response {
     let a = req.atlas();
     let mut cx = Cx::new(a, &req.site);
     cx.today = today;
+    cx.lang = Lang::of_path(req.uri.path());
     cx.embed = req.query().is_some_and(|q| {
         form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "embed" && v == "1")
     });
@@ -106,7 +120,7 @@ fn answer(req: &Req, page: impl FnOnce(&Cx) -> Rendered) -> Response {
             let body = req.body(key, |_| html((view.render)(&cx)));
             req.send_with(&body, CACHE_PAGE)
         }
-        Err(e) => error_page(&cx, e.status, &e.message),
+        Err(e) => error_page(&cx, e.status, Some(e.code), &e.message),
     }
 }
 
@@ -139,8 +153,9 @@ pub async fn html_headers(State(s): State<AppState>, mut r: Response) -> Respons
     r
 }
 
-fn error_page(cx: &Cx, status: StatusCode, message: &str) -> Response {
-    let markup = about::problem(cx, status, message);
+/// `code`: the [`RequestError`]'s, or `None` for an address no page has.
+fn error_page(cx: &Cx, status: StatusCode, code: Option<&str>, message: &str) -> Response {
+    let markup = about::problem(cx, status, code, message);
     let mut r = (status, markup.into_string()).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -154,10 +169,12 @@ fn error_page(cx: &Cx, status: StatusCode, message: &str) -> Response {
 /// The answer for a path nothing else serves: an HTML page that helps the user on.
 pub fn not_found(s: &AppState, uri: &Uri) -> Response {
     let a = s.atlas();
-    let cx = Cx::new(&a, &s.site);
+    let mut cx = Cx::new(&a, &s.site);
+    cx.lang = Lang::of_path(uri.path());
     error_page(
         &cx,
         StatusCode::NOT_FOUND,
+        None,
         &format!("Sidan ”{}” finns inte.", uri.path()),
     )
 }
@@ -165,7 +182,7 @@ pub fn not_found(s: &AppState, uri: &Uri) -> Response {
 async fn map_page(req: Req) -> Response {
     answer(&req, |cx| {
         let f = filters::Filters::parse(cx.a, req.query())?;
-        let url = with_query("/", &f.query(cx.a));
+        let url = with_query(&cx.href("/"), &f.query(cx.a));
         View::new(url, Some(f.round), move |cx: &Cx| map::page(cx, &f))
     })
 }
@@ -181,7 +198,7 @@ async fn kommun_page(req: Req, Path(kod): Path<String>) -> Response {
             level: p.level()?,
         };
         let url = with_query(
-            &format!("/kommun/{}", cx.a.kommuner()[k].code),
+            &cx.href(&format!("/kommun/{}", cx.a.kommuner()[k].code)),
             &v.query(cx.a),
         );
         View::new(url, Some(v.r), move |cx: &Cx| kommun::page(cx, &v))
@@ -207,7 +224,7 @@ async fn programme_page(req: Req, Path(slug): Path<String>) -> Response {
                     .unwrap_or_default(),
             ),
         ]);
-        let url = with_query(&format!("/program/{slug}"), &query);
+        let url = with_query(&cx.href(&format!("/program/{slug}")), &query);
         View::new(url, Some(r), move |cx: &Cx| programme::page(cx, i, r, k))
     })
 }
@@ -221,9 +238,9 @@ async fn compare_page(req: Req) -> Response {
     })
 }
 
-/// A page that depends on nothing in the query (only `embed`).
+/// A page that depends on nothing in the query (only `embed`); `path` is its Swedish address.
 fn fixed_page(req: &Req, path: &'static str, render: fn(&Cx) -> Markup) -> Response {
-    answer(req, |_| View::new(path.into(), None, render))
+    answer(req, |cx| View::new(cx.href(path), None, render))
 }
 
 async fn about_page(req: Req) -> Response {
@@ -232,6 +249,10 @@ async fn about_page(req: Req) -> Response {
 
 async fn accessibility_page(req: Req) -> Response {
     fixed_page(&req, "/tillganglighet", about::accessibility)
+}
+
+async fn easy_read_page(req: Req) -> Response {
+    fixed_page(&req, "/lattlast", easy_read::page)
 }
 
 async fn asset(req: Req, Path(name): Path<String>) -> Response {

@@ -234,7 +234,7 @@ pub(crate) async fn header(
 /// Columns a data file gained after stores were seeded from it, per kind: a store seeded
 /// before has them appended to its header (its records then have them empty, which each
 /// column's reader takes for its old meaning: an empty round `status` is closed).
-const ADDED_COLUMNS: &[(&Kind, &str)] = &[(&ROUNDS, "status")];
+const ADDED_COLUMNS: &[(&Kind, &str)] = &[(&ROUNDS, "status"), (&PROGRAMMES, "description_en")];
 
 /// Appends the [`ADDED_COLUMNS`] a seeded store's headers lack; run on every open, so it does
 /// nothing once done. The header is rewritten in Rust, not with SQL JSON functions, for

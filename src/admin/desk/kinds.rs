@@ -143,6 +143,8 @@ pub fn specs(kind: &Kind) -> Vec<Spec> {
             spec("levels", "Nivåer", Input::Several(options!(Level))).required(),
             spec("format", "Form", Input::Choice(options!(Format))).required(),
             spec("notes", "Anteckningar", Input::Area),
+            spec("description_en", "Beskrivning på engelska", Input::Area)
+                .hint("En översättning av beskrivningen för de engelska sidorna; tomt: ingen översättning ännu."),
         ],
         "documents" => vec![
             spec("slug", "Kod", Input::Text)
