@@ -106,6 +106,14 @@ const ROUTES: &[Cacheable] = &[
     row("/jamfor?kommuner=1496,1494",                        HTML,    NO_CACHE,  false, false, None,  None),
     row("/om",                                               HTML,    NO_CACHE,  false, false, None,  None),
     row("/tillganglighet",                                   HTML,    NO_CACHE,  false, false, None,  None),
+    row("/lattlast",                                         HTML,    NO_CACHE,  false, false, None,  None),
+    row("/en/",                                              HTML,    NO_CACHE,  false, false, None,  None),
+    row("/en/?kommun=1472&age=13",                           HTML,    NO_CACHE,  false, false, None,  None),
+    row("/en/?embed=1",                                      HTML,    NO_CACHE,  false, false, None,  None),
+    row("/en/kommun/1496",                                   HTML,    NO_CACHE,  false, false, None,  None),
+    row("/en/programme/marte-meo",                           HTML,    NO_CACHE,  false, false, None,  None),
+    row("/en/about",                                         HTML,    NO_CACHE,  false, false, None,  None),
+    row("/en/accessibility",                                 HTML,    NO_CACHE,  false, false, None,  None),
     // Assets: for ever under the current fingerprint, revalidated under any other address.
     row("/assets/style.css?v={v}",                           CSS,     IMMUTABLE, false, false, None,  None),
     row("/assets/app.js?v={v}",                              JS,      IMMUTABLE, false, false, None,  None),
@@ -198,6 +206,9 @@ async fn errors_are_never_stored() {
         ("/kommun/9999",                  404,    HTML,        false),
         ("/?age=tretton",                 400,    HTML,        false),
         ("/nagot/annat",                  404,    HTML,        false),
+        ("/en/kommun/9999",               404,    HTML,        false),
+        ("/en/?age=tretton",              400,    HTML,        false),
+        ("/en/nagot/annat",               404,    HTML,        false),
         ("/assets/finns-inte.css",        404,    JSON,        false),
     ];
     for (uri, status, content_type, cors) in cases {

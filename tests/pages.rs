@@ -1,5 +1,7 @@
 //! The HTML pages over HTTP: status, Swedish content, sources and *okänt* shown as such, the
-//! example banner, filters that work without script, helpful error pages, CSP and assets.
+//! example banner, filters that work without script, helpful error pages, CSP and assets; the
+//! citizen pages in English under `/en/…` (language link, alternates, links that stay English,
+//! the translated programme descriptions), and the lättläst page.
 
 mod common;
 
@@ -24,15 +26,27 @@ async fn page(state: &skaraborgskartan::AppState, uri: &str) -> String {
         "{uri}: {csp}"
     );
     let t = text(&r);
-    assert!(t.starts_with("<!DOCTYPE html><html lang=\"sv\">"), "{uri}");
+    // Under /en/ the page is English, with its footer links to the English pages.
+    let english = uri.starts_with("/en");
+    let (lang, about, accessibility) = if english {
+        ("en", "/en/about", "/en/accessibility")
+    } else {
+        ("sv", "/om", "/tillganglighet")
+    };
+    assert!(
+        t.starts_with(&format!("<!DOCTYPE html><html lang=\"{lang}\">")),
+        "{uri}"
+    );
     assert!(
         t.contains("href=\"#innehall\"") && t.contains("id=\"innehall\""),
         "{uri}: skip link"
     );
     assert!(
-        t.contains("href=\"/om\"") && t.contains("href=\"/tillganglighet\""),
+        t.contains(&format!("href=\"{about}\""))
+            && t.contains(&format!("href=\"{accessibility}\"")),
         "{uri}: footer links"
     );
+    assert!(t.contains("class=\"sprak\""), "{uri}: the language link");
     t
 }
 
@@ -51,6 +65,15 @@ async fn every_page_type_answers_in_swedish_with_the_skip_link_and_footer() {
         "/jamfor",
         "/om",
         "/tillganglighet",
+        "/lattlast",
+        "/en",
+        "/en/",
+        "/en/?kommun=1472&age=13",
+        "/en/?layer=coverage&level=universal&age=graviditet",
+        "/en/kommun/1471",
+        "/en/programme/abc",
+        "/en/about",
+        "/en/accessibility",
     ] {
         let t = page(&s, uri).await;
         assert!(
@@ -71,10 +94,25 @@ async fn example_data_is_labelled_on_every_page() {
         "/om",
         "/tillganglighet",
         "/?embed=1",
+        "/lattlast",
     ] {
         let t = page(&s, uri).await;
         assert!(
             t.contains("id=\"exempeldata\"") && t.contains("Exempeldata."),
+            "{uri}"
+        );
+    }
+    for uri in [
+        "/en/",
+        "/en/kommun/1496",
+        "/en/programme/abc",
+        "/en/about",
+        "/en/accessibility",
+        "/en/?embed=1",
+    ] {
+        let t = page(&s, uri).await;
+        assert!(
+            t.contains("id=\"exempeldata\"") && t.contains("Example data."),
             "{uri}"
         );
     }
@@ -426,6 +464,15 @@ async fn shared_links_with_decorations_open_the_page() {
         "/jamfor?kommuner=1447,1473",
         "/om",
         "/tillganglighet",
+        "/lattlast",
+        "/en/",
+        "/en/?kommun=1472&age=13",
+        "/en/kommun/1472",
+        "/en/kommun/1472?age=13",
+        "/en/programme/abc-tonar",
+        "/en/programme/abc-tonar?kommun=1472",
+        "/en/about",
+        "/en/accessibility",
     ] {
         let plain = get(&s, path).await;
         let sep = if path.contains('?') { '&' } else { '?' };
@@ -548,4 +595,387 @@ async fn embedded_home_is_the_form_and_the_cards() {
     assert!(!t.contains("id=\"kommunlista\""), "no list in the frame");
     assert!(!t.contains("id=\"karta\""), "no map in the frame");
     assert!(!t.contains("id=\"fler-val\""), "only kommun and age");
+}
+
+/// Every `<a …>` and `<form …>` start tag of a page, as written.
+fn link_tags(t: &str) -> Vec<&str> {
+    ["<a ", "<form "]
+        .iter()
+        .flat_map(|open| t.split(open).skip(1))
+        .map(|rest| rest.split('>').next().unwrap())
+        .collect()
+}
+
+/// The value of an attribute in a start tag.
+fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let at = format!(" {name}=\"");
+    let start = if tag.starts_with(&at[1..]) {
+        at.len() - 1
+    } else {
+        tag.find(&at)? + at.len()
+    };
+    tag[start..].split('"').next()
+}
+
+/// Each citizen page exists in both languages: `<html lang>`, the canonical address, both
+/// versions as alternates, and a language link (with `lang` and `hreflang`) to the other one.
+#[tokio::test]
+async fn citizen_pages_have_an_english_twin_and_a_language_link() {
+    let s = example();
+    for (sv, en) in [
+        ("/", "/en/"),
+        ("/?kommun=1472&amp;age=13", "/en/?kommun=1472&amp;age=13"),
+        ("/kommun/1472", "/en/kommun/1472"),
+        ("/kommun/1472?age=13", "/en/kommun/1472?age=13"),
+        ("/program/abc-tonar", "/en/programme/abc-tonar"),
+        (
+            "/program/abc-tonar?kommun=1472",
+            "/en/programme/abc-tonar?kommun=1472",
+        ),
+        ("/om", "/en/about"),
+        ("/tillganglighet", "/en/accessibility"),
+    ] {
+        let (swedish, english) = (
+            page(&s, &sv.replace("&amp;", "&")).await,
+            page(&s, &en.replace("&amp;", "&")).await,
+        );
+        for (t, own, other, lang, label) in [
+            (&swedish, sv, en, "en", "In English"),
+            (&english, en, sv, "sv", "På svenska"),
+        ] {
+            assert!(
+                t.contains(&format!("<link rel=\"canonical\" href=\"{own}\">")),
+                "{own}: canonical"
+            );
+            for (l, href) in [("sv", sv), ("en", en)] {
+                assert!(
+                    t.contains(&format!(
+                        "<link rel=\"alternate\" hreflang=\"{l}\" href=\"{href}\">"
+                    )),
+                    "{own}: alternate {l}"
+                );
+            }
+            assert!(
+                t.contains(&format!(
+                    "<a class=\"sprak\" href=\"{other}\" lang=\"{lang}\" hreflang=\"{lang}\">{label}</a>"
+                )),
+                "{own}: language link to {other}"
+            );
+        }
+    }
+    // /en without the slash is the English start page too; its canonical address has the slash.
+    assert!(
+        page(&s, "/en")
+            .await
+            .contains("<link rel=\"canonical\" href=\"/en/\">")
+    );
+    // A page that exists only in Swedish: no alternates, and "In English" leads to the English
+    // start page.
+    let c = page(&s, "/jamfor?kommuner=1496,1494").await;
+    assert!(!c.contains("rel=\"alternate\""));
+    assert!(
+        c.contains("<a class=\"sprak\" href=\"/en/\" lang=\"en\" hreflang=\"en\">In English</a>")
+    );
+    // The embedded view keeps its language link (in the footer: a frame has no site header).
+    let e = page(&s, "/en/?embed=1&kommun=1472&age=13").await;
+    assert!(e.contains("class=\"inbaddad\"") && e.contains(">På svenska</a>"));
+    assert!(
+        e.contains("name=\"embed\" value=\"1\""),
+        "the form keeps the embed view"
+    );
+}
+
+/// On an English page every link and form stays English where the target exists in English;
+/// a link to a page that exists only in Swedish says so with `hreflang="sv"`.
+#[tokio::test]
+async fn links_on_english_pages_stay_english() {
+    for (s, uri) in [
+        (example(), "/en/?kommun=1472&age=13"),
+        (example(), "/en/?embed=1&kommun=1472&age=13"),
+        (real(), "/en/?kommun=1472&age=13"),
+        (example(), "/en/kommun/1472?age=13"),
+        (example(), "/en/programme/abc-tonar?kommun=1472"),
+        (real(), "/en/about"),
+        (real(), "/en/kommun/9999"),
+    ] {
+        let r = get(&s, uri).await;
+        let t = text(&r);
+        let tags = link_tags(&t);
+        assert!(tags.len() > 10, "{uri}: {} links", tags.len());
+        for tag in tags {
+            let Some(target) = attr(tag, "href").or_else(|| attr(tag, "action")) else {
+                continue;
+            };
+            let swedish_only = attr(tag, "hreflang") == Some("sv");
+            let neutral = target.starts_with('#')
+                || target.starts_with("/api/")
+                || target.starts_with("http");
+            if attr(tag, "class") == Some("sprak") {
+                continue; // the language link, to the Swedish twin
+            }
+            assert!(
+                target.starts_with("/en/") || swedish_only || neutral,
+                "{uri}: a link that leaves English: <a {tag}>"
+            );
+            if swedish_only && target.starts_with('/') {
+                assert!(
+                    target.starts_with("/jamfor") || target.starts_with("/lattlast"),
+                    "{uri}: {target} exists in English but is marked Swedish"
+                );
+            }
+        }
+        // The map page's form asks its own English page.
+        if uri.starts_with("/en/?") {
+            assert!(t.contains("action=\"/en/\""), "{uri}: form action");
+        }
+    }
+}
+
+/// A bad link on an English page gets an English page: what went wrong in English, the service's
+/// Swedish detail marked as Swedish, and the kommuner to go on to.
+#[tokio::test]
+async fn bad_english_links_get_english_pages_with_the_right_status() {
+    let s = real();
+    for (uri, status, says, detail) in [
+        (
+            "/en/kommun/9999",
+            StatusCode::NOT_FOUND,
+            "There is no kommun (municipality) with that code in the region.",
+            "det finns ingen kommun med koden 9999",
+        ),
+        (
+            "/en/kommun/0180",
+            StatusCode::NOT_FOUND,
+            "There is no kommun (municipality) with that code in the region.",
+            "Stockholm (0180) ingår inte i regionen Skaraborg",
+        ),
+        (
+            "/en/kommun/abc",
+            StatusCode::BAD_REQUEST,
+            "A value in the address is not one the page can use.",
+            "”abc” är ingen kommunkod",
+        ),
+        (
+            "/en/programme/finns-inte",
+            StatusCode::NOT_FOUND,
+            "That programme is not in the catalogue.",
+            "Programmet ”finns-inte” finns inte",
+        ),
+        (
+            "/en/?age=tretton&fbclid=x",
+            StatusCode::BAD_REQUEST,
+            "A value in the address is not one the page can use.",
+            "age: ”tretton” är ingen ålder",
+        ),
+        (
+            "/en/?kommun=%3Cscript%3E",
+            StatusCode::BAD_REQUEST,
+            "A value in the address is not one the page can use.",
+            "”&lt;script&gt;” är ingen kommunkod",
+        ),
+        (
+            "/en/jamfor",
+            StatusCode::NOT_FOUND,
+            "The page does not exist.",
+            "Sidan ”/en/jamfor” finns inte.",
+        ),
+    ] {
+        let r = get(&s, uri).await;
+        assert_eq!(r.status, status, "{uri}");
+        assert_eq!(
+            r.header("cache-control"),
+            "no-store",
+            "{uri}: errors are not stored"
+        );
+        let t = text(&r);
+        assert!(t.starts_with("<!DOCTYPE html><html lang=\"en\">"), "{uri}");
+        assert!(
+            t.contains(&format!("<p class=\"fel\">{says}</p>")),
+            "{uri}: {t}"
+        );
+        assert!(
+            t.contains(&format!("<span lang=\"sv\">")) && t.contains(detail),
+            "{uri}: the Swedish detail, marked: {t}"
+        );
+        let title = if status == StatusCode::NOT_FOUND {
+            "<h1>Page not found</h1>"
+        } else {
+            "<h1>Something in the address is not right</h1>"
+        };
+        assert!(t.contains(title), "{uri}");
+        assert!(
+            t.contains("href=\"/en/kommun/1496\""),
+            "{uri}: offers the kommuner"
+        );
+        assert!(!t.contains("<script>"), "{uri}: hostile input is escaped");
+    }
+}
+
+/// The catalogue's descriptions in English: all 29 translated in the shipped catalogue, shown
+/// marked `lang="en"` with a note that they are translations; without a translation the page says
+/// so and shows the Swedish text marked `lang="sv"`.
+#[tokio::test]
+async fn programme_descriptions_are_translated_or_say_that_they_are_not() {
+    let s = real();
+    let a = s.atlas();
+    assert_eq!(a.programmes().len(), 29);
+    for p in a.programmes() {
+        assert!(
+            !p.description_en.is_empty(),
+            "{}: no English description",
+            p.slug
+        );
+    }
+    let abc = &a.programmes()[a.programme_index("abc-tonar").unwrap()];
+    let en = page(&s, "/en/programme/abc-tonar").await;
+    let ingress = en
+        .split("<p class=\"ingress\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        ingress.contains(&format!("<span lang=\"en\">{}</span>", abc.description_en))
+            && ingress.contains("Translated from the Swedish catalogue text"),
+        "{ingress}"
+    );
+    assert!(!ingress.contains(&abc.description), "{ingress}");
+    let sv = page(&s, "/program/abc-tonar").await;
+    assert!(sv.contains(&format!("<p class=\"ingress\">{}</p>", abc.description)));
+    assert!(!sv.contains(&abc.description_en));
+
+    // The same catalogue with one description not yet translated.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("data");
+    copy_dir(&common::geodata(), &copy);
+    let file = copy.join("programmes.csv");
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let translated = format!(",\"{}\"\n", abc.description_en);
+    assert_eq!(csv.matches(&translated).count(), 1, "{translated}");
+    std::fs::write(&file, csv.replace(&translated, ",\n")).unwrap();
+    let s = common::load(&copy);
+    let en = page(&s, "/en/programme/abc-tonar").await;
+    let ingress = en
+        .split("<p class=\"ingress\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(ingress.contains("No English translation yet"), "{ingress}");
+    assert!(
+        ingress.contains(&format!("<span lang=\"sv\">{}</span>", abc.description)),
+        "{ingress}"
+    );
+    assert!(!en.contains(&abc.description_en));
+    // The cards of the map page say the same (the example data set shares the catalogue; Tibro
+    // offers ABC Tonår there).
+    let e = common::load(&copy.join("example"));
+    let t = page(&e, "/en/?kommun=1472&age=13").await;
+    let card = t
+        .split("<li class=\"kort\">")
+        .find(|c| c.contains("/en/programme/abc-tonar?kommun=1472"))
+        .expect("the ABC Tonår card");
+    assert!(
+        card.contains("No English translation yet")
+            && card.contains(&format!("<span lang=\"sv\">{}</span>", abc.description)),
+        "{card}"
+    );
+    let other = t
+        .split("<li class=\"kort\">")
+        .find(|c| c.contains("/en/programme/aft?kommun=1472"))
+        .expect("the ÄFT card");
+    assert!(
+        other.contains("<span lang=\"en\">A study circle"),
+        "{other}"
+    );
+}
+
+/// The card's way in, in English: "Contact and sign-up" on every card; where nothing is
+/// confirmed, the kommun's own contacts (its familjecentral first), marked as Swedish pages.
+#[tokio::test]
+async fn a_parent_reading_english_finds_how_to_join() {
+    let t = page(&example(), "/en/?kommun=1472&age=13").await;
+    let offered = t
+        .split("id=\"erbjuds\"")
+        .nth(1)
+        .unwrap()
+        .split("</ul>")
+        .next()
+        .unwrap();
+    let cards = offered.matches("<li class=\"kort\">").count();
+    assert!(cards > 0);
+    assert_eq!(offered.matches(">Contact and sign-up</a>").count(), cards);
+    assert!(offered.contains("all parents (universal level)"));
+    assert!(t.contains("Programmes in Tibro for a child aged 13"));
+    let r = page(&real(), "/en/?kommun=1472&age=13").await;
+    assert!(r.contains(
+        "No programme that fits is confirmed in Tibro. That does not mean there is none"
+    ));
+    let contact = r
+        .split("class=\"kommunkontakt\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        contact.starts_with("Ask Tibro: ")
+            && contact.contains(
+                "<a href=\"https://tibro.se/Barnomsorg-och-utbildning/Forskolor/\" hreflang=\"sv\"><span lang=\"sv\">Familjecentralen Källan</span></a>"
+            ),
+        "{contact}"
+    );
+    assert!(r.contains("Confirmed in the neighbouring kommuns"));
+}
+
+/// `/lattlast`: the easy-to-read summary in Swedish, linked from every Swedish citizen page (not
+/// from the English ones, which link their Swedish twin).
+#[tokio::test]
+async fn the_easy_read_page_says_what_a_parent_needs() {
+    let s = real();
+    let t = page(&s, "/lattlast").await;
+    assert!(t.contains("<h1>Lättläst om Skaraborgskartan</h1>"));
+    for says in [
+        "Det är 15 kommuner i Skaraborg.",
+        "Välj din kommun.",
+        "Välj hur gammalt ditt barn är.",
+        "Okänt betyder inte att kursen saknas.",
+        "Du kan också fråga en familjecentral.",
+        "Vid varje uppgift står ett datum.",
+        // Real data: no kommun has answered the newest survey round yet.
+        "Just nu har ingen kommun svarat på våra frågor.",
+    ] {
+        assert!(t.contains(says), "{says}");
+    }
+    let e = page(&example(), "/lattlast").await;
+    assert!(e.contains("Just nu har 15 av 15 kommuner svarat på våra frågor."));
+    for uri in [
+        "/",
+        "/kommun/1472",
+        "/program/abc",
+        "/om",
+        "/tillganglighet",
+    ] {
+        assert!(
+            page(&s, uri)
+                .await
+                .contains("<a href=\"/lattlast\">Lättläst</a>"),
+            "{uri}"
+        );
+    }
+    assert!(!page(&s, "/en/").await.contains("/lattlast"));
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
 }

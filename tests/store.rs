@@ -824,6 +824,64 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// A store seeded before programmes.csv had `description_en` gets the column when it is next
+/// opened (empty: no translation yet, which the English pages say), and writes it back.
+#[tokio::test]
+async fn a_store_from_before_description_en_gets_the_column() {
+    let data = tempfile::tempdir().unwrap();
+    for name in std::fs::read_dir(common::geodata()).unwrap() {
+        let path = name.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, data.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir(data.path().join("sverige")).unwrap();
+    std::fs::copy(
+        common::geodata().join("sverige/kommuner.geojson"),
+        data.path().join("sverige/kommuner.geojson"),
+    )
+    .unwrap();
+    // programmes.csv as it was: without its last column.
+    let file = data.path().join("programmes.csv");
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(header.iter().last(), Some("description_en"));
+    writer
+        .write_record(header.iter().take(header.len() - 1))
+        .unwrap();
+    for row in reader.records() {
+        let row = row.unwrap();
+        writer.write_record(row.iter().take(row.len() - 1)).unwrap();
+    }
+    std::fs::write(&file, writer.into_inner().unwrap()).unwrap();
+
+    let state = tempfile::tempdir().unwrap();
+    let store = skaraborgskartan::server::open_store(state.path(), data.path(), None)
+        .await
+        .unwrap();
+    store.close().await;
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("data");
+    run_ok(&[
+        os("export-data"),
+        dir.as_os_str(),
+        os("--state"),
+        state.path().as_os_str(),
+    ]);
+    let exported = std::fs::read_to_string(dir.join("programmes.csv")).unwrap();
+    assert!(
+        exported.starts_with(
+            "slug,name,description,age_min,age_max,levels,format,source_url,last_confirmed,notes,description_en\n"
+        ),
+        "{}",
+        exported.lines().next().unwrap()
+    );
+    let inv = skaraborgskartan::inventory::load(&dir, None).unwrap();
+    assert_eq!(inv.programmes.len(), 29);
+    assert!(inv.programmes.iter().all(|p| p.description_en.is_empty()));
+}
+
 #[tokio::test]
 async fn export_data_of_a_fresh_store_is_byte_identical_to_the_data() {
     let state = tempfile::tempdir().unwrap();
