@@ -140,7 +140,8 @@ async function drawMap() {
   L.control.zoom({ position: 'topleft', zoomInTitle: t('Zooma in', 'Zoom in'), zoomOutTitle: t('Zooma ut', 'Zoom out') }).addTo(map);
   L.control
     .attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' })
-    .addAttribution(config.attribution)
+    // The data set's attribution is Swedish text.
+    .addAttribution(EN ? `<span lang="sv">${config.attribution}</span>` : config.attribution)
     .addTo(map);
   if (config.tiles) L.tileLayer(config.tiles, { attribution: '' }).addTo(map);
 

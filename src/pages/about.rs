@@ -112,22 +112,24 @@ pub fn data(cx: &Cx) -> Markup {
                 dt { "Okänt" } dd { "Vi saknar uppgift. Det betyder inte att stödet saknas." }
             },
             Lang::En => dl.ordlista {
-                dt { "Kommun" } dd { "A municipality. Sweden has 290; 15 of them are in Skaraborg. The kommun runs social services, schools and much of the support for parents." }
-                dt { "Parenting programme" } dd { "A programme with a manual, often a course in a group, that helps parents in their relationship with their child. The catalogue follows MFoF's list “Program och metoder” (programmes and methods)." }
+                dt { "Kommun" } dd { "A municipality; Sweden has 290 kommuns. The kommun runs social services, schools and much of the support for parents." }
+                dt { "Parenting programme" } dd { "A programme with a manual, often a course in a group, that helps parents in their relationship with their child. The catalogue follows MFoF's list “" span lang="sv" { "Program och metoder" } "” (programmes and methods)." }
                 dt { "Level" } dd { "Who the support is for: universal – all parents; selective – parents in a situation with a higher risk, for example parents who have separated or are new to Sweden; indicated – parents whose child already has difficulties." }
                 dt { "Familjecentral (family centre)" } dd { "A place where antenatal care, child health care, an open pre-school and social services work together. Many parent groups start there." }
                 dt { "Round" } dd { "One collection of information, for example the survey of 2021." }
-                dt { "SAMBU" } dd { "Samverkan barn och unga (working together for children and young people): a local team where school, health care and social services work together for children and young people." }
+                dt { "SAMBU" } dd { span lang="sv" { "Samverkan barn och unga" } " (working together for children and young people): a local team where school, health care and social services work together for children and young people." }
                 dt { "Partssamverkan" } dd { "The kommun's local group for working together on children and young people, where the kommun and the region's services meet." }
                 dt { "Adherence" } dd { "How far the kommun has come in putting into practice the agreements and guidelines that the kommuns and the region have decided together." }
-                dt { "ÖKen" } dd { "The agreement “Samverkan för barns och ungas hälsa” (working together for the health of children and young people) between the kommuns and Västra Götalandsregionen, the region." }
-                dt { "SIP" } dd { "Samordnad individuell plan (coordinated individual plan): a joint plan from the kommun and the region when a child needs support from both." }
+                dt { "ÖKen" } dd { "The agreement “" span lang="sv" { "Samverkan för barns och ungas hälsa" } "” (working together for the health of children and young people) between the kommuns and Västra Götalandsregionen, the region." }
+                dt { "SIP" } dd { span lang="sv" { "Samordnad individuell plan" } " (coordinated individual plan): a joint plan from the kommun and the region when a child needs support from both." }
                 dt { "Unknown" } dd { "We have no information. It does not mean that the support is missing." }
             },
         }
         h2 { (t("Programmen", "The programmes")) }
-        p { (t("Katalogen bygger på Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning ”Program och metoder”.",
-               "The catalogue is based on the list “Program och metoder” (programmes and methods) of the Swedish Family Law and Parental Support Authority (MFoF).")) }
+        @match cx.lang {
+            Lang::Sv => p { "Katalogen bygger på Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning ”Program och metoder”." },
+            Lang::En => p { "The catalogue is based on the list “" span lang="sv" { "Program och metoder" } "” (programmes and methods) of the Swedish Family Law and Parental Support Authority (MFoF)." },
+        }
         ul.kolumner {
             @for (p, prog) in a.programmes().iter().enumerate() {
                 @let offered = (0..a.kommuner().len()).filter(|k| a.cell_state(*k, a.default_round, p) == crate::vocabulary::CellState::Offered).count();

@@ -238,7 +238,7 @@ pub fn programmes_for(
                     @match cx.lang {
                         Lang::Sv => p { "Under graviditeten får du stöd av barnmorskemottagningen, som ofta har föräldragrupper. Läs mer på "
                             a href="https://www.1177.se" { "1177.se" } "." },
-                        Lang::En => p { "During pregnancy, the antenatal clinic (barnmorskemottagningen) supports you, and it often runs groups for parents-to-be. Read more at "
+                        Lang::En => p { "During pregnancy, the antenatal clinic (" span lang="sv" { "barnmorskemottagningen" } ") supports you, and it often runs groups for parents-to-be. Read more at "
                             a href="https://www.1177.se" { "1177.se" } ", the health care service's website." },
                     }
                 }

@@ -110,6 +110,12 @@ pub fn round_option(cx: &Cx, round: &crate::inventory::Round) -> String {
     }
 }
 
+/// `lang="sv"` for a round's option on an English page where the option is the (Swedish) name
+/// alone.
+pub fn round_option_lang(cx: &Cx, round: &crate::inventory::Round) -> Option<&'static str> {
+    (cx.lang == Lang::En && round_kind(cx, round).is_none()).then_some("sv")
+}
+
 /// [`round_option`] in running text, where the round's (Swedish) name is marked as such.
 pub fn round_title(cx: &Cx, round: &crate::inventory::Round) -> Markup {
     html! {

@@ -14,7 +14,7 @@ use super::cards::{kommun_contacts, programmes_for};
 use super::filters::age_code;
 use super::format::{
     age_range, age_state, answered_line, filter_label, level_filters, levels, round_option,
-    round_title, share,
+    round_option_lang, round_title, share,
 };
 use super::layout::{Script, capital, checked_source, page as layout_page, source_link, state_in};
 
@@ -153,7 +153,7 @@ fn round_form(cx: &Cx, v: &View) -> Markup {
                 label for="k-omgang" { (cx.t("Omgång", "Round")) }
                 select #k-omgang name="round" {
                     @for (i, round) in a.inventory.rounds.iter().enumerate() {
-                        option value=(round.id) selected[i == v.r] { (round_option(cx, round)) }
+                        option value=(round.id) selected[i == v.r] lang=[round_option_lang(cx, round)] { (round_option(cx, round)) }
                     }
                 }
             }
@@ -406,8 +406,10 @@ fn sambu(cx: &Cx, k: usize) -> Markup {
     html! {
         section #sambu aria-labelledby="h-sambu" {
             h2 #h-sambu { (cx.t("SAMBU-team", "SAMBU team")) }
-            p.forklaring { (cx.t("Ett SAMBU-team (samverkan barn och unga) är ett lokalt team där skola, hälso- och sjukvård och socialtjänst samverkar kring barn och unga.",
-                                 "A SAMBU team (samverkan barn och unga: working together for children and young people) is a local team where school, health care and social services work together for children and young people.")) }
+            @match cx.lang {
+                Lang::Sv => p.forklaring { "Ett SAMBU-team (samverkan barn och unga) är ett lokalt team där skola, hälso- och sjukvård och socialtjänst samverkar kring barn och unga." },
+                Lang::En => p.forklaring { "A SAMBU team (" span lang="sv" { "samverkan barn och unga" } ": working together for children and young people) is a local team where school, health care and social services work together for children and young people." },
+            }
             @match s {
                 Some(s) => {
                     p { "Status: " strong { (s.status.label_in(cx.lang)) }
@@ -486,8 +488,10 @@ fn trainings(cx: &Cx, k: usize) -> Markup {
     html! {
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { (cx.t("SIP-utbildningar", "SIP trainings")) }
-            p.forklaring { (cx.t("SIP är en samordnad individuell plan: kommunen och regionen gör en gemensam plan när ett barn behöver stöd från båda.",
-                                 "SIP (samordnad individuell plan) is a coordinated individual plan: the kommun and the region make a joint plan when a child needs support from both.")) }
+            @match cx.lang {
+                Lang::Sv => p.forklaring { "SIP är en samordnad individuell plan: kommunen och regionen gör en gemensam plan när ett barn behöver stöd från båda." },
+                Lang::En => p.forklaring { "SIP (" span lang="sv" { "samordnad individuell plan" } ") is a coordinated individual plan: the kommun and the region make a joint plan when a child needs support from both." },
+            }
             @if rows.is_empty() {
                 p { (cx.t("Ingen uppgift om utbildningar i kommunen (", "No information about trainings in the kommun (")) span.tillstand.okant { (cx.t("okänt", "unknown")) } ")." }
             } @else {

@@ -237,7 +237,7 @@ fn print_header(cx: &Cx, title: &str) -> Markup {
         div.utskriftshuvud {
             p.utskriftstitel { strong { "Skaraborgskartan" } " – " (title) }
             p {
-                @if let Some(r) = cx.round { (cx.t("Omgång: ", "Round: ")) (super::format::round_option(cx, &cx.a.inventory.rounds[r])) ". " }
+                @if let Some(r) = cx.round { (cx.t("Omgång: ", "Round: ")) (super::format::round_title(cx, &cx.a.inventory.rounds[r])) ". " }
                 (cx.t("Utskriven ", "Printed ")) (cx.today) ". "
                 @if !address.is_empty() { (cx.t("Adress: ", "Address: ")) (address) }
             }

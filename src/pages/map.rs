@@ -14,7 +14,7 @@ use crate::vocabulary::Level;
 use super::Cx;
 use super::cards::{age_phrase, programmes_for};
 use super::filters::{Filters, Measure, age_code};
-use super::format::{answered_line, level_text, round_option};
+use super::format::{answered_line, level_text, round_option, round_option_lang};
 use super::layout::{Script, capital, count, json_island, page as layout_page};
 use super::measure::{legend, read};
 
@@ -111,7 +111,7 @@ fn form(cx: &Cx, f: &Filters) -> Markup {
                             label for="f-omgang" { (cx.t("Omgång (insamling av uppgifter)", "Round (collection of information)")) }
                             select #f-omgang name="round" data-standard=(a.inventory.rounds[a.default_round].id) {
                                 @for (r, round) in a.inventory.rounds.iter().enumerate() {
-                                    option value=(round.id) selected[r == f.round] { (round_option(cx, round)) }
+                                    option value=(round.id) selected[r == f.round] lang=[round_option_lang(cx, round)] { (round_option(cx, round)) }
                                 }
                             }
                         }

@@ -329,7 +329,8 @@ export async function screenshot(page, name) {
 // ---- the pages every test knows ----------------------------------------------------------
 
 /// Every page type of the contract, with the paths the tests load. Round ids come from the
-/// data set (they differ between the real and the example data).
+/// data set (they differ between the real and the example data). `lang`: the page's language
+/// (Swedish unless said).
 export async function pageTypes() {
   const r = await region();
   const rounds = r.rounds.map((x) => x.id);
@@ -354,6 +355,17 @@ export async function pageTypes() {
     { name: 'inbaddad-karta', path: '/?embed=1', embed: true },
     { name: 'inbaddad-tibro-13', path: '/?embed=1&kommun=1472&age=13', embed: true },
     { name: 'inbaddad-kommun', path: '/kommun/1472?embed=1', embed: true },
+    // The citizen pages in English (`lang: 'en'`), and the lättläst summary.
+    { name: 'en-karta', path: '/en/', lang: 'en' },
+    { name: 'en-karta-tibro-13', path: '/en/?kommun=1472&age=13', lang: 'en' },
+    { name: 'en-kommun-1472', path: '/en/kommun/1472', lang: 'en' },
+    { name: 'en-kommun-1496', path: '/en/kommun/1496?age=13&fbclid=IwAR0abc', lang: 'en' },
+    { name: 'en-program-abc-tonar', path: '/en/programme/abc-tonar?kommun=1472', lang: 'en' },
+    { name: 'en-om', path: '/en/about', lang: 'en' },
+    { name: 'en-tillganglighet', path: '/en/accessibility', lang: 'en' },
+    { name: 'en-404-kommun', path: '/en/kommun/9999', status: 404, lang: 'en' },
+    { name: 'en-inbaddad-tibro-13', path: '/en/?embed=1&kommun=1472&age=13', embed: true, lang: 'en' },
+    { name: 'lattlast', path: '/lattlast' },
     { name: 'ogc-start', path: '/ogc/?f=html' },
     { name: 'ogc-samlingar', path: '/ogc/collections?f=html' },
     { name: 'ogc-objekt', path: '/ogc/collections/kommuner/items?f=html&limit=5' },

@@ -1,5 +1,6 @@
-// Every page type: loads cleanly (no console errors, no failed or outside requests), has the
-// common frame (lang, skip link, main, footer links, example banner, CSP), has no axe-core
+// Every page type, in Swedish and (the citizen pages) in English: loads cleanly (no console
+// errors, no failed or outside requests), has the common frame (lang, skip link, main, footer
+// links, example banner, CSP), has no axe-core
 // violations (WCAG 2.1 A/AA and best practice, desktop width, with the page's script run), works
 // without JavaScript; screenshots at desktop size. The phone size is in mobil.test.mjs.
 
@@ -66,21 +67,22 @@ describe('sidor', () => {
             bodyClass: document.body.className,
             hopp: [...document.querySelectorAll('a.hopp')].map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() })),
           }));
-          assert.equal(frame.lang, 'sv', `${pt.path}: <html lang>`);
+          const lang = pt.lang ?? 'sv';
+          assert.equal(frame.lang, lang, `${pt.path}: <html lang>`);
           assert.ok(frame.title.length > 0, `${pt.path}: empty <title>`);
           assert.equal(frame.h1.length, 1, `${pt.path}: exactly one h1, found ${JSON.stringify(frame.h1)}`);
           assert.equal(frame.main, 1, `${pt.path}: one <main id="innehall"> (found ${frame.mains} <main>)`);
           if (EXAMPLE) {
             assert.ok(frame.banner, `${pt.path}: example data, but no #exempeldata banner`);
             assert.equal(frame.banner.role, 'note', `${pt.path}: #exempeldata role`);
-            assert.match(frame.banner.text, /Exempeldata/, `${pt.path}: #exempeldata text`);
+            assert.match(frame.banner.text, lang === 'en' ? /Example data/ : /Exempeldata/, `${pt.path}: #exempeldata text`);
           } else {
             assert.equal(frame.banner, null, `${pt.path}: real data, but an #exempeldata banner`);
           }
           if (pt.embed) {
             assert.match(frame.bodyClass, /\binbaddad\b/, `${pt.path}: body class "inbaddad"`);
           } else {
-            for (const href of ['/om', '/tillganglighet']) {
+            for (const href of lang === 'en' ? ['/en/about', '/en/accessibility'] : ['/om', '/tillganglighet']) {
               assert.ok(frame.footerLinks.includes(href), `${pt.path}: footer link to ${href} (footer links: ${JSON.stringify(frame.footerLinks)})`);
             }
           }
@@ -95,7 +97,7 @@ describe('sidor', () => {
             const r = a.getBoundingClientRect();
             return { text: a.textContent.trim(), href: a.getAttribute('href'), visible: r.width > 1 && r.height > 1 && r.top >= 0 && r.left >= 0 };
           });
-          assert.match(hopp.text, /^Hoppa (till innehållet|förbi kartan)/, `${pt.path}: skip link text`);
+          assert.match(hopp.text, lang === 'en' ? /^Skip to content/ : /^Hoppa (till innehållet|förbi kartan)/, `${pt.path}: skip link text`);
           assert.ok(hopp.visible, `${pt.path}: skip link not visible when focused`);
           assert.match(hopp.href, /^#./, `${pt.path}: skip link href`);
           const target = hopp.href.slice(1);
