@@ -135,7 +135,7 @@ async fn the_default_round_is_the_newest_closed_survey_and_an_open_one_is_not() 
 async fn rounds_csv_without_a_status_reads_as_closed_and_a_bad_status_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("data");
-    copy_dir(&common::geodata(), &copy);
+    common::copy_dir(&common::geodata(), &copy);
     // The file as it was before rounds had a status: every round closed.
     let rounds = std::fs::read_to_string(copy.join("rounds.csv")).unwrap();
     let old: String = rounds
@@ -163,18 +163,6 @@ async fn rounds_csv_without_a_status_reads_as_closed_and_a_bad_status_is_named()
             && p.contains("status: ”öppen” är inget tillåtet värde (tillåtna: open, closed)")),
         "{text:?}"
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 #[tokio::test]

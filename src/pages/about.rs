@@ -167,98 +167,83 @@ pub fn data(cx: &Cx) -> Markup {
 }
 
 pub fn accessibility(cx: &Cx) -> Markup {
-    match cx.lang {
-        Lang::Sv => accessibility_sv(cx),
-        Lang::En => accessibility_en(cx),
-    }
-}
-
-fn accessibility_sv(cx: &Cx) -> Markup {
+    let t = |sv, en| cx.t(sv, en);
+    let title = t("Tillgänglighetsredogörelse", "Accessibility statement");
+    let in_swedish = (cx.lang == Lang::En).then_some("sv");
     let main = html! {
-        h1 { "Tillgänglighetsredogörelse" }
-        p.ingress { "Vårdsamverkan Skaraborg står bakom Skaraborgskartan. Vi vill att så många som möjligt ska kunna använda tjänsten. "
-            "Här beskriver vi hur Skaraborgskartan uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera problem." }
-        h2 { "Hur tillgänglig är tjänsten?" }
-        p { "Skaraborgskartan är " strong { "delvis förenlig" } " med lagen om tillgänglighet till digital offentlig service, på grund av de brister som beskrivs nedan. "
-            "Kravnivån är EN 301 549 V3.2.1, som hänvisar till WCAG 2.1 nivå AA." }
-        h2 { "Innehåll som inte är tillgängligt" }
-        h3 { "Utan synförmåga" }
-        ul {
-            li { "Kommunytorna i kartan kan inte nås med tangentbordet eller läsas upp var för sig. All information i kartan finns i stället i listan och tabellerna på samma sida, som går att använda med tangentbord och skärmläsare. Kartan i sig är därför ett komplement." }
+        h1 { (title) }
+        p.ingress {
+            (t("Vårdsamverkan Skaraborg står bakom Skaraborgskartan. Vi vill att så många som möjligt ska kunna använda tjänsten. ",
+               "Vårdsamverkan Skaraborg is responsible for Skaraborgskartan. We want as many people as possible to be able to use the service. "))
+            (t("Här beskriver vi hur Skaraborgskartan uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera problem.",
+               "This statement describes how Skaraborgskartan meets the Swedish law (2018:1937) on accessibility to digital public services, the known shortcomings and how you can report problems."))
         }
-        h3 { "Med nedsatt färgseende" }
-        ul {
-            li { "Kartans färger visar klasser (till exempel antal program). Varje klass står också i text i teckenförklaringen och i listan; ”okänt” är dessutom randigt. Vi har inte kontrollerat att alla färger skiljer sig med kontrastförhållandet 3:1 mot varandra." }
+        h2 { (t("Hur tillgänglig är tjänsten?", "How accessible is the service?")) }
+        p {
+            (t("Skaraborgskartan är ", "Skaraborgskartan is ")) strong { (t("delvis förenlig", "partially compliant")) }
+            (t(" med lagen om tillgänglighet till digital offentlig service, på grund av de brister som beskrivs nedan. ",
+               " with the law on accessibility to digital public services, because of the shortcomings described below. "))
+            (t("Kravnivån är EN 301 549 V3.2.1, som hänvisar till WCAG 2.1 nivå AA.",
+               "The required standard is EN 301 549 V3.2.1, which refers to WCAG 2.1 level AA."))
         }
-        h3 { "Med nedsatt motorik" }
+        h2 { (t("Innehåll som inte är tillgängligt", "Content that is not accessible")) }
+        h3 { (t("Utan synförmåga", "Without vision")) }
         ul {
-            li { "Kartan kan zoomas med knappar och flyttas med piltangenterna när den har fokus; ingen funktion kräver att man drar eller nyper." }
+            li { (t("Kommunytorna i kartan kan inte nås med tangentbordet eller läsas upp var för sig. All information i kartan finns i stället i listan och tabellerna på samma sida, som går att använda med tangentbord och skärmläsare. Kartan i sig är därför ett komplement.",
+                    "The kommun areas on the map cannot be reached with the keyboard or read out one by one. All the information on the map is instead in the list and the tables on the same page, which work with a keyboard and a screen reader. The map itself is therefore an extra.")) }
         }
-        h2 { "Innehåll som inte omfattas av lagen" }
-        p { "Sidor hos andra organisationer som vi länkar till som källor omfattas inte av den här redogörelsen." }
-        h2 { "Oskäligt betungande anpassning" }
-        p { "Vi åberopar inte undantaget för oskäligt betungande anpassning för något innehåll." }
-        h2 { "Hur vi har testat tjänsten" }
-        p { "Vi har gjort en egen granskning. Vid varje ändring körs automatiska tester i webbläsaren Chromium: "
-            "axe-core (regler för WCAG 2.1 nivå A och AA) på varje typ av sida, i datorbredd och i mobilbredd (375 px), med både riktiga uppgifter och exempeldata; "
-            "test av filtren och listan med enbart tangentbord, av att Escape stänger en ruta i kartan och att Bakåt ångrar ett val; "
-            "test utan JavaScript och av den utskrivna rapporten (PDF med webbläsarens standardinställningar). "
-            "Vi har också granskat skärmbilder av varje sida. Tjänsten har ännu inte granskats av en extern part eller testats av användare med skärmläsare." }
-        p { "Senaste bedömningen gjordes den " (ASSESSED) ". Redogörelsen uppdaterades senast den " (ASSESSED) "." }
-        h2 { "Feedback och kontaktuppgifter" }
-        p { "Om du inte kan använda någon del av tjänsten, eller hittar brister som inte står här, kontakta oss via "
-            a href="https://www.vardsamverkan.se/organisation/delregionalvardsamverkan/skaraborg/" { "Vårdsamverkan Skaraborgs webbplats" }
-            " så försöker vi lösa det. Ett formulär för synpunkter direkt i tjänsten kommer när samordnarens inloggning finns på plats." }
-        h2 { "Tillsyn" }
-        p { "Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn över lagen. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du "
-            a href="https://www.digg.se/tdosanmalan" { "kontakta Digg och påtala det" } "." }
+        h3 { (t("Med nedsatt färgseende", "With reduced colour vision")) }
+        ul {
+            li { (t("Kartans färger visar klasser (till exempel antal program). Varje klass står också i text i teckenförklaringen och i listan; ”okänt” är dessutom randigt. Vi har inte kontrollerat att alla färger skiljer sig med kontrastförhållandet 3:1 mot varandra.",
+                    "The colours on the map show classes (for example the number of programmes). Every class is also written as text in the key and in the list, and “unknown” is striped as well. We have not checked that all the colours differ from each other with a contrast ratio of 3:1.")) }
+        }
+        h3 { (t("Med nedsatt motorik", "With reduced mobility")) }
+        ul {
+            li { (t("Kartan kan zoomas med knappar och flyttas med piltangenterna när den har fokus; ingen funktion kräver att man drar eller nyper.",
+                    "The map can be zoomed with buttons and moved with the arrow keys when it has focus; no function needs dragging or pinching.")) }
+        }
+        h2 { (t("Innehåll som inte omfattas av lagen", "Content that the law does not cover")) }
+        p { (t("Sidor hos andra organisationer som vi länkar till som källor omfattas inte av den här redogörelsen.",
+               "Pages of other organisations that we link to as sources are not covered by this statement.")) }
+        h2 { (t("Oskäligt betungande anpassning", "Disproportionate burden")) }
+        p { (t("Vi åberopar inte undantaget för oskäligt betungande anpassning för något innehåll.",
+               "We do not claim the exception for a disproportionate burden for any content.")) }
+        h2 { (t("Hur vi har testat tjänsten", "How we tested the service")) }
+        p {
+            (t("Vi har gjort en egen granskning. Vid varje ändring körs automatiska tester i webbläsaren Chromium: ",
+               "We have made our own review. On every change, automatic tests run in the Chromium browser: "))
+            (t("axe-core (regler för WCAG 2.1 nivå A och AA) på varje typ av sida, på svenska och engelska, i datorbredd och i mobilbredd (375 px), med både riktiga uppgifter och exempeldata; ",
+               "axe-core (the rules for WCAG 2.1 levels A and AA) on every type of page, in Swedish and in English, at desktop width and at phone width (375 px), with both real and example data; "))
+            (t("test av filtren och listan med enbart tangentbord, av att Escape stänger en ruta i kartan och att Bakåt ångrar ett val; ",
+               "tests of the filters and the list with the keyboard only, that Escape closes a box on the map and that Back undoes a choice; "))
+            (t("test utan JavaScript och av den utskrivna rapporten (PDF med webbläsarens standardinställningar). ",
+               "tests without JavaScript and of the printed report (PDF with the browser's standard settings). "))
+            (t("Vi har också granskat skärmbilder av varje sida. Tjänsten har ännu inte granskats av en extern part eller testats av användare med skärmläsare.",
+               "We have also looked at screenshots of every page. The service has not yet been reviewed by an outside party or tested by people who use screen readers."))
+        }
+        @match cx.lang {
+            Lang::Sv => p { "Senaste bedömningen gjordes den " (ASSESSED) ". Redogörelsen uppdaterades senast den " (ASSESSED) "." },
+            Lang::En => p { "The latest assessment was made on " (ASSESSED) ". The statement was last updated on " (ASSESSED) "." },
+        }
+        h2 { (t("Feedback och kontaktuppgifter", "Feedback and contact details")) }
+        p {
+            (t("Om du inte kan använda någon del av tjänsten, eller hittar brister som inte står här, kontakta oss via ",
+               "If you cannot use any part of the service, or find shortcomings that are not described here, contact us through "))
+            a href="https://www.vardsamverkan.se/organisation/delregionalvardsamverkan/skaraborg/" hreflang=[in_swedish] {
+                (t("Vårdsamverkan Skaraborgs webbplats", "Vårdsamverkan Skaraborg's website (in Swedish)"))
+            }
+            (t(" så försöker vi lösa det. Ett formulär för synpunkter direkt i tjänsten kommer när samordnarens inloggning finns på plats.",
+               " and we will try to solve it. A feedback form in the service itself will come when the coordinator's sign-in is in place."))
+        }
+        h2 { (t("Tillsyn", "Supervision")) }
+        p {
+            (t("Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn över lagen. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du ",
+               "The Agency for Digital Government (Digg) supervises the law. If you are not happy with how we handle your feedback, you can "))
+            a href="https://www.digg.se/tdosanmalan" hreflang=[in_swedish] { (t("kontakta Digg och påtala det", "contact Digg and report it (in Swedish)")) }
+            "."
+        }
     };
-    layout_page(cx, "Tillgänglighetsredogörelse", Script::None, main)
-}
-
-/// The statement in English: the same facts (a translation, as DIGG's model statement is
-/// published in English too).
-fn accessibility_en(cx: &Cx) -> Markup {
-    let main = html! {
-        h1 { "Accessibility statement" }
-        p.ingress { "Vårdsamverkan Skaraborg is responsible for Skaraborgskartan. We want as many people as possible to be able to use the service. "
-            "This statement describes how Skaraborgskartan meets the Swedish law (2018:1937) on accessibility to digital public services, the known shortcomings and how you can report problems." }
-        h2 { "How accessible is the service?" }
-        p { "Skaraborgskartan is " strong { "partially compliant" } " with the law on accessibility to digital public services, because of the shortcomings described below. "
-            "The required standard is EN 301 549 V3.2.1, which refers to WCAG 2.1 level AA." }
-        h2 { "Content that is not accessible" }
-        h3 { "Without vision" }
-        ul {
-            li { "The kommun areas on the map cannot be reached with the keyboard or read out one by one. All the information on the map is instead in the list and the tables on the same page, which work with a keyboard and a screen reader. The map itself is therefore an extra." }
-        }
-        h3 { "With reduced colour vision" }
-        ul {
-            li { "The colours on the map show classes (for example the number of programmes). Every class is also written as text in the key and in the list, and “unknown” is striped as well. We have not checked that all the colours differ from each other with a contrast ratio of 3:1." }
-        }
-        h3 { "With reduced mobility" }
-        ul {
-            li { "The map can be zoomed with buttons and moved with the arrow keys when it has focus; no function needs dragging or pinching." }
-        }
-        h2 { "Content that the law does not cover" }
-        p { "Pages of other organisations that we link to as sources are not covered by this statement." }
-        h2 { "Disproportionate burden" }
-        p { "We do not claim the exception for a disproportionate burden for any content." }
-        h2 { "How we tested the service" }
-        p { "We have made our own review. On every change, automatic tests run in the Chromium browser: "
-            "axe-core (the rules for WCAG 2.1 levels A and AA) on every type of page, in both Swedish and English, at desktop width and at phone width (375 px), with both real and example data; "
-            "tests of the filters and the list with the keyboard only, that Escape closes a box on the map and that Back undoes a choice; "
-            "tests without JavaScript and of the printed report (PDF with the browser's standard settings). "
-            "We have also looked at screenshots of every page. The service has not yet been reviewed by an outside party or tested by people who use screen readers." }
-        p { "The latest assessment was made on " (ASSESSED) ". The statement was last updated on " (ASSESSED) "." }
-        h2 { "Feedback and contact details" }
-        p { "If you cannot use any part of the service, or find shortcomings that are not described here, contact us through "
-            a href="https://www.vardsamverkan.se/organisation/delregionalvardsamverkan/skaraborg/" hreflang="sv" { "Vårdsamverkan Skaraborg's website" }
-            " (in Swedish) and we will try to solve it. A feedback form in the service itself will come when the coordinator's sign-in is in place." }
-        h2 { "Supervision" }
-        p { "The Agency for Digital Government (Digg) supervises the law. If you are not happy with how we handle your feedback, you can "
-            a href="https://www.digg.se/tdosanmalan" hreflang="sv" { "contact Digg and report it" } " (in Swedish)." }
-    };
-    layout_page(cx, "Accessibility statement", Script::None, main)
+    layout_page(cx, title, Script::None, main)
 }
 
 /// What went wrong, for an English page: the kind of problem in English (the service's detail

@@ -10,6 +10,7 @@ import {
   SETTLE_MS,
   api,
   arrowSelectTo,
+  assertResultsMatchServer,
   keyboardSelect,
   assertNoProblems,
   launch,
@@ -19,7 +20,6 @@ import {
   openPage,
   region,
   screenshot,
-  serverResults,
   shown,
   tabTo,
   text,
@@ -96,20 +96,6 @@ async function assertProgrammeAnswer(page, kod, age, level = 'all') {
     assert.match(got.section, /okän(t|da)/i, `kommun=${kod}&age=${age}: unknown programmes, but the words "okänt"/"okända" do not appear in #program-i-kommunen`);
   }
   return want;
-}
-
-/// Waits until the live results equal the server's rendering of the page's current URL.
-async function assertResultsMatchServer(page, what) {
-  const u = new URL(page.url());
-  const want = await serverResults(page, u.pathname + u.search);
-  const deadline = Date.now() + SETTLE_MS;
-  let got;
-  do {
-    got = await liveResults(page);
-    if (JSON.stringify(got) === JSON.stringify(want)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  } while (Date.now() < deadline);
-  assert.deepEqual(got, want, `${what}: after the script's update, #resultat/#teckenforklaring should show what the server renders for ${u.pathname + u.search}`);
 }
 
 describe('kartsidan /', () => {

@@ -281,6 +281,22 @@ export async function serverResults(page, p) {
   return page.evaluate(`(${snapshotResults})(new DOMParser().parseFromString(${JSON.stringify(html)}, 'text/html'))`);
 }
 
+/// Waits until the live results equal the server's rendering of the page's current URL; returns
+/// them.
+export async function assertResultsMatchServer(page, what) {
+  const u = new URL(page.url());
+  const want = await serverResults(page, u.pathname + u.search);
+  const deadline = Date.now() + SETTLE_MS;
+  let got;
+  do {
+    got = await liveResults(page);
+    if (JSON.stringify(got) === JSON.stringify(want)) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  assert.deepEqual(got, want, `${what}: after the script's update, #resultat/#teckenforklaring should show what the server renders for ${u.pathname + u.search}`);
+  return got;
+}
+
 // ---- axe-core ----------------------------------------------------------------------------
 
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];

@@ -97,6 +97,19 @@ pub async fn get(state: &AppState, uri: &str) -> Reply {
     request(state, Method::GET, uri, &[]).await
 }
 
+/// Copies a data directory (and its subdirectories), for a test that changes a file.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
 /// The state of a data directory (loaded anew: for data made by a test).
 pub fn load(dir: &Path) -> AppState {
     AppState::new(build(dir.to_path_buf(), None))
