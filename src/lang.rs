@@ -42,6 +42,15 @@ impl Lang {
     }
 }
 
+/// "Tibro", "Tibro och Hjo", "Tibro, Hjo och Skövde": a list as Swedish prose.
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} och {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Lang;
