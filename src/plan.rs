@@ -24,7 +24,9 @@ use std::collections::HashMap;
 use geo::{Distance, Haversine, Point};
 
 use crate::atlas::Atlas;
-use crate::coverage::{AgeSet, LevelCoverage, LevelFilter, MAX_AGE, PRENATAL, age_label, ages_label};
+use crate::coverage::{
+    AgeSet, LevelCoverage, LevelFilter, MAX_AGE, PRENATAL, age_label, ages_label,
+};
 use crate::inventory::{Contact, Programme};
 use crate::lang::join_and;
 use crate::vocabulary::{CellState, ContactKind, Level, vocabulary};
@@ -209,9 +211,18 @@ impl Plan {
 
     /// "Ett svar från Tibro om ABC 0–2 år och Lilla ABC avgör om 0–2 år är en lucka.", for a gap
     /// with ages resting on okänt.
-    pub fn settle_text(&self, programmes: &[Programme], kommun: &str, g: &PlanGap) -> Option<String> {
+    pub fn settle_text(
+        &self,
+        programmes: &[Programme],
+        kommun: &str,
+        g: &PlanGap,
+    ) -> Option<String> {
         (!g.settle.is_empty()).then(|| {
-            let what = if g.settle.len() == 1 { "Ett svar" } else { "Svar" };
+            let what = if g.settle.len() == 1 {
+                "Ett svar"
+            } else {
+                "Svar"
+            };
             format!(
                 "{what} från {kommun} om {} avgör om {} är en lucka.",
                 self.names(programmes, &g.settle),
@@ -469,14 +480,25 @@ mod tests {
 
     /// A plan of a synthetic catalogue: states in catalogue order, nobody else offers anything
     /// unless `offers` says so (programme index → the offers).
-    fn plan_of(ps: &[Programme], states: &[CellState], level: Level, offers: &[(usize, Offer)]) -> Plan {
+    fn plan_of(
+        ps: &[Programme],
+        states: &[CellState],
+        level: Level,
+        offers: &[(usize, Offer)],
+    ) -> Plan {
         let c = Coverage::compute(ps, |p| states[p]);
         plan(
             ps,
             c.level(LevelFilter::Only(level)),
             level,
             |p| states[p],
-            |p| offers.iter().filter(|(q, _)| *q == p).map(|(_, o)| *o).collect(),
+            |p| {
+                offers
+                    .iter()
+                    .filter(|(q, _)| *q == p)
+                    .map(|(_, o)| *o)
+                    .collect()
+            },
         )
     }
 
@@ -520,14 +542,30 @@ mod tests {
             programme("b", 3, 5, &[Universal]),
             programme("rest", 6, 17, &[Universal]),
         ];
-        let p = plan_of(&ps, &[NotOffered, NotOffered, NotOffered, Offered], Universal, &[]);
-        let chosen: Vec<&str> = p.cover.chosen.iter().map(|c| ps[p.candidates[*c].p].slug.as_str()).collect();
+        let p = plan_of(
+            &ps,
+            &[NotOffered, NotOffered, NotOffered, Offered],
+            Universal,
+            &[],
+        );
+        let chosen: Vec<&str> = p
+            .cover
+            .chosen
+            .iter()
+            .map(|c| ps[p.candidates[*c].p].slug.as_str())
+            .collect();
         assert_eq!(chosen, ["a", "b"]);
         assert_eq!(p.cover.after, ages(0, 17));
-        assert_eq!((percent(p.coverage.share()), percent(p.cover.after.share())), ("67 %".into(), "100 %".into()));
+        assert_eq!(
+            (percent(p.coverage.share()), percent(p.cover.after.share())),
+            ("67 %".into(), "100 %".into())
+        );
         // One confirmed gap, 0–5; all three programmes would cover part of it.
         assert_eq!(p.gaps.len(), 1);
-        assert_eq!((p.gaps[0].label(), p.gaps[0].kind), ("0–5 år".into(), GapKind::Confirmed));
+        assert_eq!(
+            (p.gaps[0].label(), p.gaps[0].kind),
+            ("0–5 år".into(), GapKind::Confirmed)
+        );
         assert_eq!(p.gaps[0].programmes, vec![0, 1, 2]);
         assert!(p.gaps[0].settle.is_empty());
     }
@@ -538,7 +576,9 @@ mod tests {
         // is the same on every run): the same size, and the first in index order.
         let mut seed: u64 = 0x5eed;
         let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((seed >> 33) % n) as i8
         };
         for _ in 0..300 {
@@ -548,9 +588,14 @@ mod tests {
                     ages(from, from + next(5))
                 })
                 .collect();
-            let need = ages(0, 12).intersection(sets.iter().fold(AgeSet::default(), |a, s| a.union(*s)));
+            let need =
+                ages(0, 12).intersection(sets.iter().fold(AgeSet::default(), |a, s| a.union(*s)));
             let brute = (0u32..1 << sets.len())
-                .map(|m| (0..sets.len()).filter(|i| m & (1 << i) != 0).collect::<Vec<usize>>())
+                .map(|m| {
+                    (0..sets.len())
+                        .filter(|i| m & (1 << i) != 0)
+                        .collect::<Vec<usize>>()
+                })
                 .filter(|idx| {
                     let union = idx.iter().fold(AgeSet::default(), |a, i| a.union(sets[*i]));
                     need.minus(union).is_empty()
@@ -563,7 +608,10 @@ mod tests {
     #[test]
     fn no_cover_when_an_age_is_in_no_set_and_the_empty_need_takes_nothing() {
         assert_eq!(smallest_cover(ages(0, 3), &[ages(0, 1), ages(3, 3)]), None);
-        assert_eq!(smallest_cover(AgeSet::default(), &[ages(0, 1)]), Some(vec![]));
+        assert_eq!(
+            smallest_cover(AgeSet::default(), &[ages(0, 1)]),
+            Some(vec![])
+        );
     }
 
     #[test]
@@ -617,11 +665,19 @@ mod tests {
         let gaps: Vec<(String, GapKind)> = p.gaps.iter().map(|g| (g.label(), g.kind)).collect();
         assert_eq!(
             gaps,
-            [("0–2 år".into(), GapKind::Unknown), ("13–17 år".into(), GapKind::PartlyUnknown)]
+            [
+                ("0–2 år".into(), GapKind::Unknown),
+                ("13–17 år".into(), GapKind::PartlyUnknown)
+            ]
         );
-        assert_eq!(GapKind::Unknown.label(), "kanske ingen lucka – svaret saknas");
+        assert_eq!(
+            GapKind::Unknown.label(),
+            "kanske ingen lucka – svaret saknas"
+        );
         let slugs = |cs: &[usize]| -> Vec<&str> {
-            cs.iter().map(|c| ps[p.candidates[*c].p].slug.as_str()).collect()
+            cs.iter()
+                .map(|c| ps[p.candidates[*c].p].slug.as_str())
+                .collect()
         };
         // Candidates in catalogue order: small, tonar, tiny, mixed (abc is offered).
         assert_eq!(slugs(&p.gaps[0].programmes), ["small", "tiny"]);
@@ -629,7 +685,10 @@ mod tests {
         assert_eq!(p.gaps[0].confirmed(), AgeSet::default());
         assert_eq!(slugs(&p.gaps[1].programmes), ["tonar", "mixed"]);
         assert_eq!(slugs(&p.gaps[1].settle), ["mixed"]);
-        assert_eq!((p.gaps[1].unknown, p.gaps[1].confirmed()), (ages(13, 15), ages(16, 17)));
+        assert_eq!(
+            (p.gaps[1].unknown, p.gaps[1].confirmed()),
+            (ages(13, 15), ages(16, 17))
+        );
         assert_eq!(
             p.settle_text(&ps, "Tibro", &p.gaps[0]).unwrap(),
             "Svar från Tibro om small och tiny avgör om 0–2 år är en lucka."
@@ -671,7 +730,10 @@ mod tests {
         // Universal: uni 0–12 offered, nothing in the catalogue for 13–17 at all.
         let u = plan_of(&ps, &[NotOffered, Offered], Universal, &[]);
         assert_eq!(
-            u.gaps.iter().map(|g| (g.label(), g.kind)).collect::<Vec<_>>(),
+            u.gaps
+                .iter()
+                .map(|g| (g.label(), g.kind))
+                .collect::<Vec<_>>(),
             [("13–17 år".into(), GapKind::NoProgramme)]
         );
         assert!(u.candidates.is_empty() && u.cover.chosen.is_empty());
@@ -690,7 +752,10 @@ mod tests {
         ];
         let p = plan_of(&ps, &[Unknown, Offered], Universal, &[]);
         assert_eq!(
-            p.gaps.iter().map(|g| (g.label(), g.kind)).collect::<Vec<_>>(),
+            p.gaps
+                .iter()
+                .map(|g| (g.label(), g.kind))
+                .collect::<Vec<_>>(),
             [("under graviditeten".into(), GapKind::Unknown)]
         );
         assert_eq!(
@@ -701,7 +766,10 @@ mod tests {
         // Selective: no programme for pregnancy, so no gap at all.
         let s = plan_of(&ps, &[Unknown, Offered], Selective, &[]);
         assert!(s.gaps.is_empty());
-        assert_eq!(s.summary(&ps), "Inga luckor: alla åldrar 0–17 år täcks selektivt (100 %).");
+        assert_eq!(
+            s.summary(&ps),
+            "Inga luckor: alla åldrar 0–17 år täcks selektivt (100 %)."
+        );
     }
 
     #[test]
@@ -710,9 +778,17 @@ mod tests {
             programme("triple", 0, 16, &[Universal, Selective, Indicated]),
             programme("sel", 10, 17, &[Selective]),
         ];
-        for (level, want) in [(Universal, vec![0]), (Selective, vec![0, 1]), (Indicated, vec![0])] {
+        for (level, want) in [
+            (Universal, vec![0]),
+            (Selective, vec![0, 1]),
+            (Indicated, vec![0]),
+        ] {
             let p = plan_of(&ps, &[Unknown, NotOffered], level, &[]);
-            assert_eq!(p.candidates.iter().map(|c| c.p).collect::<Vec<_>>(), want, "{level:?}");
+            assert_eq!(
+                p.candidates.iter().map(|c| c.p).collect::<Vec<_>>(),
+                want,
+                "{level:?}"
+            );
         }
         // Selective: triple covers 0–16 and sel 10–17: both are needed for 17 and 0.
         let s = plan_of(&ps, &[Unknown, NotOffered], Selective, &[]);

@@ -672,7 +672,11 @@ fn offer_json(a: &Atlas, r: usize, p: usize, o: &Offer) -> Value {
         Some(Ask::Kommun(c)) => json!({ "url": c.url, "name": c.name, "from": "kommun" }),
         None => Value::Null,
     };
-    v["basis"] = json!(if a.supplementary(o.k, r, p) { "sources" } else { "round" });
+    v["basis"] = json!(if a.supplementary(o.k, r, p) {
+        "sources"
+    } else {
+        "round"
+    });
     v["last_confirmed"] = json!(row.map(|o| &o.last_confirmed));
     v["source"] = json!(row.map(|o| &o.source));
     v

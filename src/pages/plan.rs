@@ -257,7 +257,11 @@ fn runs_text(cx: &Cx, cand: &Candidate) -> String {
     };
     match (neighbours.is_empty(), others.is_empty()) {
         (true, true) => "Ingen kommun i regionen har programmet i omgången.".into(),
-        (false, true) => format!("Finns hos grannkommun{} {}.", plural_na(near.len()), crate::lang::join_and(&neighbours)),
+        (false, true) => format!(
+            "Finns hos grannkommun{} {}.",
+            plural_na(near.len()),
+            crate::lang::join_and(&neighbours)
+        ),
         (true, false) => format!("Finns hos {others}."),
         (false, false) => format!(
             "Finns hos grannkommun{} {} och {others}.",
@@ -389,7 +393,10 @@ fn offers(cx: &Cx, v: &View, cand: &Candidate) -> Markup {
 fn offer(cx: &Cx, r: usize, p: usize, o: &Offer) -> Markup {
     let a = cx.a;
     let kommun = &a.kommuner()[o.k];
-    let organiser = a.offering(o.k, r, p).map(|x| x.organiser.as_str()).unwrap_or("");
+    let organiser = a
+        .offering(o.k, r, p)
+        .map(|x| x.organiser.as_str())
+        .unwrap_or("");
     html! {
         a href={ "/kommun/" (kommun.code) } { (kommun.name) }
         " ("
@@ -461,7 +468,10 @@ fn summary_en(a: &Atlas, plan: &Plan) -> String {
     let confirm = if confirm.is_empty() {
         String::new()
     } else {
-        format!(" {} may already be offered – confirm first.", names(&confirm))
+        format!(
+            " {} may already be offered – confirm first.",
+            names(&confirm)
+        )
     };
     format!(
         "With {}: {before} → {} of the ages 0–17 covered.{confirm}{unreachable}",

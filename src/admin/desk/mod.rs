@@ -12,10 +12,10 @@ pub mod kinds;
 mod kommun;
 mod overview;
 
-pub use edit::changeset;
-pub use kommun::confirm_button;
 /// Lists of kommuner in messages ("Tibro, Hjo och Skövde").
 pub use crate::lang::join_and;
+pub use edit::changeset;
+pub use kommun::confirm_button;
 
 use std::sync::Arc;
 
