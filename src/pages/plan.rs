@@ -367,12 +367,14 @@ const NEAREST_SHOWN: usize = 3;
 /// The kommuner that run a candidate, each with organiser and contact: the neighbours and the
 /// nearest others, the rest behind "N kommuner till" (open in print).
 fn offers(cx: &Cx, v: &View, cand: &Candidate) -> Markup {
+    let all = cand.offered_in.len();
     let shown = cand
         .offered_in
         .iter()
         .position(|o| !o.neighbour)
-        .map_or(cand.offered_in.len(), |i| i + NEAREST_SHOWN)
-        .min(cand.offered_in.len());
+        .map_or(all, |i| i + NEAREST_SHOWN);
+    // One more is shown rather than hidden behind "1 kommun till".
+    let shown = if shown + 1 >= all { all } else { shown };
     let (first, rest) = cand.offered_in.split_at(shown);
     html! {
         @if first.is_empty() {
@@ -381,7 +383,7 @@ fn offers(cx: &Cx, v: &View, cand: &Candidate) -> Markup {
             ul.redanhos { @for o in first { li { (offer(cx, v.r, cand.p, o)) } } }
             @if !rest.is_empty() {
                 details.redanhos {
-                    summary { (rest.len()) " kommuner till" }
+                    summary { (count(rest.len(), "kommun", "kommuner")) " till" }
                     ul { @for o in rest { li { (offer(cx, v.r, cand.p, o)) } } }
                 }
             }
