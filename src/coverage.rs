@@ -300,12 +300,13 @@ pub fn reports(c: &Coverage) -> Vec<LevelReport> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dates::Confirmed;
     use crate::vocabulary::Format;
 
-    fn programme(slug: &str, min: i8, max: i8, levels: &[Level]) -> Programme {
+    /// A catalogue programme for hand-made cases (also the planner's).
+    pub(crate) fn programme(slug: &str, min: i8, max: i8, levels: &[Level]) -> Programme {
         Programme {
             slug: slug.into(),
             name: slug.into(),

@@ -28,7 +28,7 @@ use crate::coverage::{
     AgeSet, LevelCoverage, LevelFilter, MAX_AGE, PRENATAL, age_label, ages_label,
 };
 use crate::inventory::{Contact, Programme};
-use crate::lang::join_and;
+use crate::lang::Lang;
 use crate::vocabulary::{CellState, ContactKind, Level, vocabulary};
 
 vocabulary!(
@@ -152,12 +152,12 @@ impl Plan {
 
     /// The names of candidates, as prose ("ABC 0–2 år och Marte Meo"); `programmes` is the
     /// catalogue the plan was made from.
-    pub fn names(&self, programmes: &[Programme], cs: &[usize]) -> String {
+    pub fn names(&self, programmes: &[Programme], cs: &[usize], lang: Lang) -> String {
         let names: Vec<String> = cs
             .iter()
             .map(|c| programmes[self.candidates[*c].p].name.clone())
             .collect();
-        join_and(&names)
+        lang.join(&names)
     }
 
     /// The chosen candidates that are okänt in the kommun: to confirm before anything is started.
@@ -170,43 +170,71 @@ impl Plan {
             .collect()
     }
 
-    /// The plan in one Swedish sentence: "Med ABC 0–2 år täcks 0–17 år universellt: 83 % →
-    /// 100 %.", with what to confirm first and the ages no programme can reach.
-    pub fn summary(&self, programmes: &[Programme]) -> String {
-        let adverb = level_adverb(self.level);
+    /// The plan in one sentence: "Med ABC 0–2 år täcks 0–17 år universellt: 83 % → 100 %.",
+    /// with what to confirm first and the ages no programme can reach.
+    pub fn summary(&self, programmes: &[Programme], lang: Lang) -> String {
+        let level = self.level.label_in(lang);
+        let adverb = match lang {
+            Lang::Sv => level_adverb(self.level),
+            Lang::En => "",
+        };
         let before = percent(self.coverage.share());
         if self.gaps.is_empty() {
-            return format!("Inga luckor: alla åldrar 0–17 år täcks {adverb} ({before}).");
+            return match lang {
+                Lang::Sv => format!("Inga luckor: alla åldrar 0–17 år täcks {adverb} ({before})."),
+                Lang::En => format!("No gaps: every age 0–17 is covered ({before})."),
+            };
         }
-        let unreachable = if self.cover.unreachable.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " {}: inget program i katalogen på {} nivå – ingen brist i kommunen.",
-                capital(&ages_label(self.cover.unreachable)),
-                self.level.label()
-            )
+        let unreachable = self.cover.unreachable;
+        let unreachable = match lang {
+            _ if unreachable.is_empty() => String::new(),
+            Lang::Sv => format!(
+                " Inget program i katalogen på {level} nivå är för {} – ingen brist i kommunen.",
+                ages_label(unreachable)
+            ),
+            Lang::En => format!(
+                " No programme in the catalogue at the {level} level is for {} – not a \
+                 shortcoming of the kommun.",
+                ages_en(unreachable)
+            ),
         };
         if self.cover.chosen.is_empty() {
-            return format!(
-                "Inget program i katalogen kan täcka luckorna {adverb} (i dag {before}).{unreachable}"
-            );
+            return match lang {
+                Lang::Sv => format!(
+                    "Inget program i katalogen kan täcka luckorna {adverb} (i dag {before}).{unreachable}"
+                ),
+                Lang::En => format!(
+                    "No programme in the catalogue can cover the gaps (covered today: \
+                     {before}).{unreachable}"
+                ),
+            };
         }
         let confirm = self.confirm_first();
-        let confirm = if confirm.is_empty() {
-            String::new()
-        } else {
-            format!(
+        let confirm = match lang {
+            _ if confirm.is_empty() => String::new(),
+            Lang::Sv => format!(
                 " {} kanske redan erbjuds – bekräfta först.",
-                self.names(programmes, &confirm)
-            )
+                self.names(programmes, &confirm, lang)
+            ),
+            Lang::En => format!(
+                " {} may already be offered – confirm first.",
+                self.names(programmes, &confirm, lang)
+            ),
         };
-        format!(
-            "Med {} täcks {} {adverb}: {before} → {}.{confirm}{unreachable}",
-            self.names(programmes, &self.cover.chosen),
-            ages_label(self.cover.after),
+        let (chosen, after) = (
+            self.names(programmes, &self.cover.chosen, lang),
             percent(self.cover.after.share()),
-        )
+        );
+        match lang {
+            Lang::Sv => format!(
+                "Med {chosen} täcks {} {adverb}: {before} → {after}.{confirm}{unreachable}",
+                ages_label(self.cover.after)
+            ),
+            Lang::En => format!(
+                "With {chosen}, {} covered at the {level} level: {before} → {after}.{confirm}{unreachable}",
+                ages_en(self.cover.after)
+            ),
+        }
     }
 
     /// "Ett svar från Tibro om ABC 0–2 år och Lilla ABC avgör om 0–2 år är en lucka.", for a gap
@@ -225,7 +253,7 @@ impl Plan {
             };
             format!(
                 "{what} från {kommun} om {} avgör om {} är en lucka.",
-                self.names(programmes, &g.settle),
+                self.names(programmes, &g.settle, Lang::Sv),
                 ages_label(g.unknown)
             )
         })
@@ -241,16 +269,24 @@ pub fn level_adverb(level: Level) -> &'static str {
     }
 }
 
+/// "ages 0–2 and 15–17", "pregnancy and ages 0–2": [`ages_label`] in English.
+fn ages_en(set: AgeSet) -> String {
+    let items: Vec<String> = set
+        .spans()
+        .iter()
+        .map(|(from, to)| match (*from, *to) {
+            (PRENATAL, PRENATAL) => "pregnancy".to_string(),
+            (PRENATAL, t) => format!("pregnancy and ages 0–{t}"),
+            (f, t) if f == t => format!("age {f}"),
+            (f, t) => format!("ages {f}–{t}"),
+        })
+        .collect();
+    Lang::En.join(&items)
+}
+
 /// "83 %": a share of the childhood years, as the pages round it.
 pub fn percent(share: f64) -> String {
     format!("{} %", (share * 100.0).round())
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The plan of one level from the catalogue, the level's coverage, the state of each
@@ -285,9 +321,11 @@ pub fn plan(
         })
         .collect();
 
-    let gaps = uncovered
-        .spans()
+    // Pregnancy is a gap of its own, so the childhood gaps are the coverage's own runs.
+    let prenatal = uncovered.contains(PRENATAL).then_some((PRENATAL, PRENATAL));
+    let gaps = prenatal
         .into_iter()
+        .chain(uncovered.runs())
         .map(|(from, to)| {
             let ages = AgeSet::range(from, to);
             let unknown = ages.intersection(lc.unknown);
@@ -454,25 +492,9 @@ pub fn contact(a: &Atlas, k: usize, r: usize, p: usize) -> Option<Ask<'_>> {
 mod tests {
     use super::*;
     use crate::coverage::Coverage;
-    use crate::dates::Confirmed;
-    use crate::vocabulary::Format;
+    use crate::coverage::tests::programme;
     use CellState::*;
     use Level::*;
-
-    fn programme(slug: &str, min: i8, max: i8, levels: &[Level]) -> Programme {
-        Programme {
-            slug: slug.into(),
-            name: slug.into(),
-            description: String::new(),
-            age_min: min,
-            age_max: max,
-            levels: levels.to_vec(),
-            format: Format::Group,
-            source_url: "https://example.invalid".into(),
-            last_confirmed: Confirmed::Unknown,
-            notes: String::new(),
-        }
-    }
 
     fn ages(from: i8, to: i8) -> AgeSet {
         AgeSet::range(from, to)
@@ -642,7 +664,7 @@ mod tests {
         let p = plan_of(&ps, &states, Universal, &far);
         assert_eq!(p.confirm_first(), p.cover.chosen);
         assert_eq!(
-            p.summary(&ps),
+            p.summary(&ps, Lang::Sv),
             "Med many täcks 0–17 år universellt: 67 % → 100 %. many kanske redan erbjuds – \
              bekräfta först."
         );
@@ -700,7 +722,7 @@ mod tests {
         // Smallest set: small (0–2) and tonar (13–17); tiny and mixed are covered by them.
         assert_eq!(slugs(&p.cover.chosen), ["small", "tonar"]);
         assert_eq!(
-            p.summary(&ps),
+            p.summary(&ps, Lang::Sv),
             "Med small och tonar täcks 0–17 år universellt: 56 % → 100 %. small kanske redan \
              erbjuds – bekräfta först."
         );
@@ -723,9 +745,15 @@ mod tests {
         assert_eq!(g.confirmed(), ages(3, 12));
         assert_eq!(p.cover.unreachable, ages(0, 2).union(ages(13, 17)));
         assert_eq!(
-            p.summary(&ps),
-            "Med ind täcks 3–12 år indikerat: 0 % → 56 %. 0–2 år och 13–17 år: inget program i \
-             katalogen på indikerad nivå – ingen brist i kommunen."
+            p.summary(&ps, Lang::Sv),
+            "Med ind täcks 3–12 år indikerat: 0 % → 56 %. Inget program i katalogen på \
+             indikerad nivå är för 0–2 år och 13–17 år – ingen brist i kommunen."
+        );
+        assert_eq!(
+            p.summary(&ps, Lang::En),
+            "With ind, ages 3–12 covered at the indicated level: 0 % → 56 %. No programme in the \
+             catalogue at the indicated level is for ages 0–2 and ages 13–17 – not a shortcoming \
+             of the kommun."
         );
         // Universal: uni 0–12 offered, nothing in the catalogue for 13–17 at all.
         let u = plan_of(&ps, &[NotOffered, Offered], Universal, &[]);
@@ -738,9 +766,9 @@ mod tests {
         );
         assert!(u.candidates.is_empty() && u.cover.chosen.is_empty());
         assert_eq!(
-            u.summary(&ps),
-            "Inget program i katalogen kan täcka luckorna universellt (i dag 72 %). 13–17 år: \
-             inget program i katalogen på universell nivå – ingen brist i kommunen."
+            u.summary(&ps, Lang::Sv),
+            "Inget program i katalogen kan täcka luckorna universellt (i dag 72 %). Inget \
+             program i katalogen på universell nivå är för 13–17 år – ingen brist i kommunen."
         );
     }
 
@@ -759,15 +787,26 @@ mod tests {
             [("under graviditeten".into(), GapKind::Unknown)]
         );
         assert_eq!(
-            p.summary(&ps),
+            p.summary(&ps, Lang::Sv),
             "Med gravid täcks under graviditeten och 0–17 år universellt: 100 % → 100 %. gravid \
              kanske redan erbjuds – bekräfta först."
+        );
+        assert_eq!(
+            p.summary(&ps, Lang::En),
+            "With gravid, pregnancy and ages 0–17 covered at the universal level: 100 % → 100 %. \
+             gravid may already be offered – confirm first."
+        );
+        // Pregnancy stays a gap of its own beside a childhood gap that starts at 0.
+        let q = plan_of(&ps, &[Unknown, NotOffered], Universal, &[]);
+        assert_eq!(
+            q.gaps.iter().map(|g| g.label()).collect::<Vec<_>>(),
+            ["under graviditeten", "0–17 år"]
         );
         // Selective: no programme for pregnancy, so no gap at all.
         let s = plan_of(&ps, &[Unknown, Offered], Selective, &[]);
         assert!(s.gaps.is_empty());
         assert_eq!(
-            s.summary(&ps),
+            s.summary(&ps, Lang::Sv),
             "Inga luckor: alla åldrar 0–17 år täcks selektivt (100 %)."
         );
     }

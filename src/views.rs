@@ -655,7 +655,7 @@ fn plan_json(a: &Atlas, k: usize, r: usize, name: &str, plan: &Plan) -> Value {
             "share_before": share(plan.coverage.share()),
             "share_after": share(cover.after.share()),
             "unreachable_ages": cover.unreachable.ages(),
-            "summary": plan.summary(a.programmes()),
+            "summary": plan.summary(a.programmes(), crate::lang::Lang::Sv),
         },
     })
 }

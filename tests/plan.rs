@@ -474,10 +474,56 @@ async fn every_kommun_of_both_data_sets_and_both_regions_is_planned_and_rendered
             .iter()
             .map(|r| r["id"].as_str().unwrap())
             .collect();
+        let default = region["rounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["default"] == true)
+            .unwrap()["id"]
+            .clone();
         for code in &codes {
             let j = plan(&state, &format!("kommun={code}")).await;
-            for l in j["levels"].as_array().unwrap() {
+            // The plan's gaps are the kommun's gaps as the coverage has them (0–17).
+            let k = get(&state, &format!("/api/v1/kommuner/{code}"))
+                .await
+                .json();
+            let round = k["rounds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == default)
+                .unwrap();
+            for (l, c) in j["levels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(round["coverage"].as_array().unwrap())
+            {
+                assert_eq!(l["level"], c["level"], "{name} {code}");
                 check_level(name, code, l);
+                let gaps =
+                    |v: &Value, unknown: &str, none: &str| -> Vec<(Value, Value, Value, Value)> {
+                        v["gaps"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .filter(|g| g["from"].as_i64() >= Some(0))
+                            .map(|g| {
+                                (
+                                    g["from"].clone(),
+                                    g["to"].clone(),
+                                    g[unknown].clone(),
+                                    g[none].clone(),
+                                )
+                            })
+                            .collect()
+                    };
+                assert_eq!(
+                    gaps(l, "unknown_ages", "no_programme_ages"),
+                    gaps(c, "unknown_ages", "no_programme_ages"),
+                    "{name} {code} {}: the plan's gaps and the coverage's",
+                    l["level"]
+                );
             }
             let p = get(&state, &format!("/kommun/{code}/planera")).await;
             assert_eq!(p.status, StatusCode::OK, "{name} {code}");

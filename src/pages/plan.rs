@@ -8,8 +8,7 @@
 use maud::{Markup, html};
 
 use crate::atlas::{Atlas, lapsed_label};
-use crate::coverage::{AgeSet, MAX_AGE, PRENATAL, age_label, ages_label};
-use crate::lang::Lang;
+use crate::coverage::{MAX_AGE, PRENATAL, age_label, ages_label};
 use crate::plan::{self, Ask, Candidate, GapKind, Offer, Plan, PlanGap, percent};
 use crate::vocabulary::Level;
 
@@ -215,7 +214,7 @@ fn smallest(cx: &Cx, v: &View, plan: &Plan) -> Markup {
     html! {
         section #minsta aria-labelledby="h-minsta" {
             h2 #h-minsta { "Minsta uppsättningen program" }
-            p.planforslag { strong { (plan.summary(a.programmes())) } }
+            p.planforslag { strong { (plan.summary(a.programmes(), cx.lang)) } }
             @if !plan.cover.chosen.is_empty() {
                 ol.planval {
                     @for c in &plan.cover.chosen {
@@ -426,73 +425,8 @@ pub fn summary(cx: &Cx, k: usize, r: usize, linked: bool) -> Markup {
                     @if linked { a href=(href(a, k, r, plan.level)) { (level) } }
                     @else { (level) }
                 }
-                dd {
-                    @match cx.lang {
-                        Lang::Sv => (plan.summary(a.programmes())),
-                        Lang::En => (summary_en(a, &plan)),
-                    }
-                }
+                dd { (plan.summary(a.programmes(), cx.lang)) }
             }
         }
     }
-}
-
-/// [`Plan::summary`] in English.
-fn summary_en(a: &Atlas, plan: &Plan) -> String {
-    let before = percent(plan.coverage.share());
-    if plan.gaps.is_empty() {
-        return format!("No gaps: every age 0–17 is covered ({before}).");
-    }
-    let unreachable = if plan.cover.unreachable.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " {}: no programme in the catalogue at this level – not a shortcoming of the kommun.",
-            capital(&ages_en(plan.cover.unreachable))
-        )
-    };
-    if plan.cover.chosen.is_empty() {
-        return format!(
-            "No programme in the catalogue can cover the gaps (covered today: {before}).{unreachable}"
-        );
-    }
-    let names = |cs: &[usize]| {
-        let names: Vec<String> = cs
-            .iter()
-            .map(|c| a.programmes()[plan.candidates[*c].p].name.clone())
-            .collect();
-        match names.as_slice() {
-            [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-            _ => names.join(""),
-        }
-    };
-    let confirm = plan.confirm_first();
-    let confirm = if confirm.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " {} may already be offered – confirm first.",
-            names(&confirm)
-        )
-    };
-    format!(
-        "With {}: {before} → {} of the ages 0–17 covered.{confirm}{unreachable}",
-        names(&plan.cover.chosen),
-        percent(plan.cover.after.share())
-    )
-}
-
-/// "ages 0–2 and ages 15–17", "pregnancy".
-fn ages_en(set: AgeSet) -> String {
-    let items: Vec<String> = set
-        .spans()
-        .iter()
-        .map(|(from, to)| match (*from, *to) {
-            (PRENATAL, PRENATAL) => "pregnancy".to_string(),
-            (PRENATAL, t) => format!("pregnancy and ages 0–{t}"),
-            (f, t) if f == t => format!("age {f}"),
-            (f, t) => format!("ages {f}–{t}"),
-        })
-        .collect();
-    items.join(" and ")
 }
