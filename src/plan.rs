@@ -799,7 +799,7 @@ mod tests {
         // Pregnancy stays a gap of its own beside a childhood gap that starts at 0.
         let q = plan_of(&ps, &[Unknown, NotOffered], Universal, &[]);
         assert_eq!(
-            q.gaps.iter().map(|g| g.label()).collect::<Vec<_>>(),
+            q.gaps.iter().map(PlanGap::label).collect::<Vec<_>>(),
             ["under graviditeten", "0–17 år"]
         );
         // Selective: no programme for pregnancy, so no gap at all.
