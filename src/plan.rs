@@ -8,7 +8,9 @@
 //! A plan is made for one level at a time. At "all levels" an age counts as covered by a
 //! programme of any level, so a programme for children who already have problems (indicated)
 //! would "close" a gap for all parents (universal): not a plan anyone could follow. The API and
-//! the page therefore take `universal`, `selective` or `indicated`, never `all`.
+//! the page therefore take `universal`, `selective` or `indicated`, never `all`. Pregnancy
+//! ("under graviditeten") is planned for only where the catalogue has a programme for it at the
+//! level, as a gap of its own; shares are of the childhood years 0–17, as everywhere.
 //!
 //! Two choices, made here once:
 //! - **Distance** between two kommuner is the great-circle distance between their label points
