@@ -3,7 +3,9 @@
 //! serialised (what warming adds after), the rebuild after a one-cell change on the existing geography (what an edit costs),
 //! filling every query-independent body, and one request each to the locate and kommuner
 //! routes through the router in process (no socket). On the shipped data, Skaraborg and all of
-//! Sweden. `cargo bench --bench snapshot` (part of `make bench`).
+//! Sweden. The gap planner: one kommun and level (Tibro, universal), the API's answer for one
+//! kommun (three levels, as JSON), and every kommun × level of a region, on the real and the
+//! example data. `cargo bench --bench snapshot` (part of `make bench`).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -15,8 +17,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use skaraborgskartan::atlas::{Atlas, Geography};
 use skaraborgskartan::http::Served;
 use skaraborgskartan::inventory::{self, Inventory};
+use skaraborgskartan::plan::Plan;
 use skaraborgskartan::site::{PageOptions, Site};
-use skaraborgskartan::vocabulary::{Detail, OfferingStatus};
+use skaraborgskartan::views;
+use skaraborgskartan::vocabulary::{Detail, Level, OfferingStatus};
 use skaraborgskartan::{AppState, router};
 use tower::ServiceExt;
 
@@ -107,5 +111,37 @@ fn routes(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, snapshot, routes);
+fn plans(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let mut g = c.benchmark_group("plan");
+    g.sample_size(20);
+    for (name, dir, region) in [
+        ("real skaraborg", root.clone(), None),
+        ("example skaraborg", root.join("example"), None),
+        ("real sverige", root.clone(), Some("sverige")),
+        ("example sverige", root.join("example"), Some("sverige")),
+    ] {
+        let a = skaraborgskartan::server::build(&dir, region).expect("geodata loads");
+        let (k, r) = (a.kommun_index("1472").expect("Tibro"), a.default_round);
+        g.bench_function(format!("{name}: Tibro, universal"), |b| {
+            b.iter(|| black_box(Plan::new(&a, k, r, Level::Universal)));
+        });
+        g.bench_function(format!("{name}: Tibro, API answer (3 levels, JSON)"), |b| {
+            b.iter(|| {
+                let json = views::plan_answer(&a, k, r, Level::ALL);
+                black_box(serde_json::to_vec(&json).expect("JSON").len())
+            });
+        });
+        g.bench_function(format!("{name}: every kommun × 3 levels"), |b| {
+            b.iter(|| {
+                for k in 0..a.kommuner().len() {
+                    black_box(Plan::levels(&a, k, r));
+                }
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, snapshot, routes, plans);
 criterion_main!(benches);

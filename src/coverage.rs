@@ -14,7 +14,7 @@ pub const MAX_AGE: i8 = 17;
 pub const YEARS: u32 = 18;
 
 /// A set of ages -1..=17, one bit each.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AgeSet(u32);
 
 impl AgeSet {
@@ -40,22 +40,54 @@ impl AgeSet {
         AgeSet(self.0 & !other.0)
     }
 
+    pub fn intersection(self, other: AgeSet) -> AgeSet {
+        AgeSet(self.0 & other.0)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The youngest age in the set ("under graviditeten" first).
+    pub fn first(self) -> Option<i8> {
+        (self.0 != 0).then(|| self.0.trailing_zeros() as i8 - 1)
+    }
+
     /// The childhood ages (0–17) in the set, ascending.
     pub fn years(self) -> Vec<i8> {
         (0..=MAX_AGE).filter(|a| self.contains(*a)).collect()
     }
 
+    /// The share of the childhood years (0–17) in the set.
+    pub fn share(self) -> f64 {
+        f64::from(self.years().len() as u32) / f64::from(YEARS)
+    }
+
     /// Maximal runs of consecutive childhood ages in the set.
     pub fn runs(self) -> Vec<(i8, i8)> {
-        let mut runs: Vec<(i8, i8)> = Vec::new();
-        for a in self.years() {
-            match runs.last_mut() {
-                Some((_, to)) if *to + 1 == a => *to = a,
-                _ => runs.push((a, a)),
-            }
-        }
-        runs
+        runs(self.years())
     }
+
+    /// Every age in the set, ascending: -1 ("under graviditeten") and 0–17.
+    pub fn ages(self) -> Vec<i8> {
+        (PRENATAL..=MAX_AGE).filter(|a| self.contains(*a)).collect()
+    }
+
+    /// Maximal runs of consecutive ages in the set, "under graviditeten" (-1) included.
+    pub fn spans(self) -> Vec<(i8, i8)> {
+        runs(self.ages())
+    }
+}
+
+fn runs(ages: Vec<i8>) -> Vec<(i8, i8)> {
+    let mut runs: Vec<(i8, i8)> = Vec::new();
+    for a in ages {
+        match runs.last_mut() {
+            Some((_, to)) if *to + 1 == a => *to = a,
+            _ => runs.push((a, a)),
+        }
+    }
+    runs
 }
 
 /// "6–9 år", "6 år", or "under graviditeten".
@@ -76,6 +108,12 @@ pub fn age_label_in(lang: Lang, from: i8, to: i8) -> String {
         (Lang::En, f, t) if f == t => format!("{f} years"),
         (Lang::En, f, t) => format!("{f}–{t} years"),
     }
+}
+
+/// The ages of a set as runs: "0–2 år", "0–2 år och 15–17 år", "under graviditeten och 0–2 år".
+pub fn ages_label(set: AgeSet) -> String {
+    let labels: Vec<String> = set.spans().iter().map(|(f, t)| age_label(*f, *t)).collect();
+    crate::lang::join_and(&labels)
 }
 
 /// Coverage at one level (or at all levels together).
@@ -107,7 +145,7 @@ pub struct Gap {
 
 impl LevelCoverage {
     pub fn share(&self) -> f64 {
-        f64::from(self.covered.years().len() as u32) / f64::from(YEARS)
+        self.covered.share()
     }
 
     pub fn gaps(&self) -> Vec<Gap> {
@@ -273,12 +311,13 @@ pub fn reports(c: &Coverage) -> Vec<LevelReport> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dates::Confirmed;
     use crate::vocabulary::Format;
 
-    fn programme(slug: &str, min: i8, max: i8, levels: &[Level]) -> Programme {
+    /// A catalogue programme for hand-made cases (also the planner's).
+    pub(crate) fn programme(slug: &str, min: i8, max: i8, levels: &[Level]) -> Programme {
         Programme {
             slug: slug.into(),
             name: slug.into(),

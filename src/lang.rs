@@ -33,6 +33,17 @@ impl Lang {
         }
     }
 
+    /// A list as prose: "a, b och c" / "a, b and c".
+    pub fn join(self, items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => {
+                format!("{} {} {last}", rest.join(", "), self.pick("och", "and"))
+            }
+        }
+    }
+
     /// The language's own name for itself (the language link reads "In English" / "På svenska").
     pub fn switch_label(self) -> &'static str {
         match self {
@@ -101,6 +112,11 @@ pub fn is_page(address: &str) -> bool {
             .any(|p| address.starts_with(p))
 }
 
+/// "Tibro", "Tibro och Hjo", "Tibro, Hjo och Skövde": a list as Swedish prose.
+pub fn join_and(items: &[String]) -> String {
+    Lang::Sv.join(items)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Lang, is_page, path_in};
@@ -160,5 +176,14 @@ mod tests {
         assert_eq!(Lang::Sv.pick("okänt", "unknown"), "okänt");
         assert_eq!(Lang::En.pick("okänt", "unknown"), "unknown");
         assert_eq!(Lang::default(), Lang::Sv);
+    }
+
+    #[test]
+    fn lists_read_as_prose_in_each_language() {
+        let items = ["Tibro", "Hjo", "Skövde"].map(String::from);
+        assert_eq!(Lang::Sv.join(&items), "Tibro, Hjo och Skövde");
+        assert_eq!(Lang::En.join(&items[..2]), "Tibro and Hjo");
+        assert_eq!(super::join_and(&items[..1]), "Tibro");
+        assert_eq!(Lang::En.join(&[]), "");
     }
 }

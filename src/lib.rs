@@ -28,6 +28,7 @@ pub mod inventory;
 pub mod lang;
 pub mod ogc;
 pub mod pages;
+pub mod plan;
 pub mod problem;
 pub mod reminders;
 

@@ -4,11 +4,16 @@
 use serde_json::{Value, json};
 
 use crate::atlas::Atlas;
-use crate::coverage::{LevelFilter, LevelReport, age_label, matches, reports};
+use crate::coverage::{
+    AgeSet, LevelFilter, LevelReport, MAX_AGE, PRENATAL, age_label, ages_label, matches, reports,
+};
 use crate::feature::{Feature, FeatureCollection, Geometry};
 use crate::http::body::Body;
 use crate::inventory::Programme;
-use crate::vocabulary::{ActionPlan, AdherenceStatus, CellState, Detail, PartsStatus, SambuStatus};
+use crate::plan::{self, Ask, Offer, Plan};
+use crate::vocabulary::{
+    ActionPlan, AdherenceStatus, CellState, Detail, Level, PartsStatus, SambuStatus,
+};
 
 /// What every response says about the data behind it, above all whether it is example data.
 pub fn meta(a: &Atlas) -> Value {
@@ -559,4 +564,120 @@ pub fn compare_rounds(a: &Atlas, ks: &[usize], from: usize, to: usize) -> Value 
         })
         .collect();
     json!({ "meta": meta(a), "from": round_ref(a, from), "to": round_ref(a, to), "kommuner": kommuner })
+}
+
+/// The gap planner's answer for kommun `k` in round `r`: one plan per level asked (see
+/// [`crate::plan`]).
+pub fn plan_answer(a: &Atlas, k: usize, r: usize, levels: &[Level]) -> Value {
+    let name = &a.kommuner()[k].name;
+    let plans: Vec<Value> = levels
+        .iter()
+        .map(|l| plan_json(a, k, r, name, &Plan::new(a, k, r, *l)))
+        .collect();
+    json!({
+        "meta": meta(a),
+        "kommun": kommun_ref(a, k),
+        "round": round_ref(a, r),
+        "distance": "fågelvägen i km mellan kommunernas etikettpunkter (en punkt inne i kommunen: \
+                     tyngdpunkten i dess största del, när den ligger inne i kommunen)",
+        "tie_break": "vid lika många program: ett program som en grannkommun redan har, sedan ett \
+                      som fler kommuner har, sedan katalogens ordning",
+        "levels": plans,
+    })
+}
+
+fn plan_json(a: &Atlas, k: usize, r: usize, name: &str, plan: &Plan) -> Value {
+    let share = |s: f64| (s * 1000.0).round() / 1000.0;
+    let slug = |c: usize| a.programmes()[plan.candidates[c].p].slug.as_str();
+    let covered = |c: usize, ages: AgeSet| {
+        let covers = plan.candidates[c].covers.intersection(ages);
+        json!({ "programme": slug(c), "state": plan.candidates[c].state,
+                "covers_ages": covers.ages(), "covers_label": ages_label(covers) })
+    };
+    let gaps: Vec<Value> = plan
+        .gaps
+        .iter()
+        .map(|g| {
+            json!({
+                "from": g.from, "to": g.to, "label": g.label(),
+                "kind": g.kind, "kind_label": g.kind.label(),
+                "confirmed_ages": g.confirmed().ages(),
+                "unknown_ages": g.unknown.ages(),
+                "no_programme_ages": g.no_programme.ages(),
+                "programmes": g.programmes.iter().map(|c| covered(*c, g.ages())).collect::<Vec<_>>(),
+                "settle": plan.settle_text(a.programmes(), name, g).map(|text| json!({
+                    "ages": g.unknown.ages(),
+                    "programmes": g.settle.iter().map(|c| slug(*c)).collect::<Vec<_>>(),
+                    "text": text,
+                })),
+            })
+        })
+        .collect();
+    let programmes: Vec<Value> = plan
+        .candidates
+        .iter()
+        .map(|c| {
+            let p = &a.programmes()[c.p];
+            let mut v = programme_json(p);
+            v["state"] = json!(c.state);
+            v["state_label"] = json!(match a.lapsed(k, r, c.p) {
+                Some(o) => crate::atlas::lapsed_label(o),
+                None => c.state.label().to_string(),
+            });
+            v["confirm_first"] = json!(c.confirm_first());
+            v["covers_ages"] = json!(c.covers.ages());
+            v["covers_label"] = json!(ages_label(c.covers));
+            v["offered_in"] = json!(
+                c.offered_in
+                    .iter()
+                    .map(|o| offer_json(a, r, c.p, o))
+                    .collect::<Vec<_>>()
+            );
+            v
+        })
+        .collect();
+    let cover = &plan.cover;
+    json!({
+        "level": plan.level,
+        "level_label": plan.level.label(),
+        "covered_ages": plan.coverage.covered.ages(),
+        "unknown_ages": plan.coverage.unknown.ages(),
+        "share": share(plan.coverage.share()),
+        "gaps": gaps,
+        "programmes": programmes,
+        "smallest_set": {
+            "programmes": cover.chosen.iter().map(|c| {
+                let mut v = covered(*c, AgeSet::range(PRENATAL, MAX_AGE));
+                v["confirm_first"] = json!(plan.candidates[*c].confirm_first());
+                v
+            }).collect::<Vec<_>>(),
+            "covered_after": cover.after.ages(),
+            "share_before": share(plan.coverage.share()),
+            "share_after": share(cover.after.share()),
+            "unreachable_ages": cover.unreachable.ages(),
+            "summary": plan.summary(a.programmes(), crate::lang::Lang::Sv),
+        },
+    })
+}
+
+/// A kommun that offers a candidate programme: how far, who runs it, whom to ask.
+fn offer_json(a: &Atlas, r: usize, p: usize, o: &Offer) -> Value {
+    let mut v = kommun_ref(a, o.k);
+    let row = a.offering(o.k, r, p);
+    v["neighbour"] = json!(o.neighbour);
+    v["distance_km"] = json!(o.km.map(|km| (km * 10.0).round() / 10.0));
+    v["organiser"] = json!(row.map(|o| &o.organiser));
+    v["contact"] = match plan::contact(a, o.k, r, p) {
+        Some(Ask::Offering(url)) => json!({ "url": url, "name": null, "from": "offering" }),
+        Some(Ask::Kommun(c)) => json!({ "url": c.url, "name": c.name, "from": "kommun" }),
+        None => Value::Null,
+    };
+    v["basis"] = json!(if a.supplementary(o.k, r, p) {
+        "sources"
+    } else {
+        "round"
+    });
+    v["last_confirmed"] = json!(row.map(|o| &o.last_confirmed));
+    v["source"] = json!(row.map(|o| &o.source));
+    v
 }

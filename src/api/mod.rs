@@ -13,6 +13,7 @@ use crate::http::body::Body;
 use crate::http::error::RequestError;
 use crate::http::{Answer, Req, cors, params};
 use crate::views::{self, Layer, LayerQuery};
+use crate::vocabulary::Level;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/programmes/{slug}", get(programme))
         .route("/api/v1/layers/{layer}", get(layer))
         .route("/api/v1/coverage", get(coverage))
+        .route("/api/v1/plan", get(plan))
         .route("/api/v1/locate", get(locate))
         .route("/api/v1/compare", get(compare))
         .route("/api/v1/region", get(region))
@@ -105,6 +107,27 @@ async fn coverage(req: Req) -> Answer {
     };
     let body = req.body(key, |a| {
         Body::json(&views::coverage_answer(a, &kommuner, round, age, level))
+    });
+    Ok(req.send(&body))
+}
+
+/// The gap planner (see [`crate::plan`]): one level, or all three when `level` is not given.
+async fn plan(req: Req) -> Answer {
+    let p = req.params(&["kommun", "level", "round"])?;
+    let a = req.atlas();
+    let code = p.get("kommun").ok_or_else(|| {
+        RequestError::missing("kommun: parametern saknas (ange t.ex. kommun=1472).")
+    })?;
+    let k = params::kommun(a, "kommun", code)?;
+    let (round, level) = (p.round(a)?, p.plan_level()?);
+    let key = Key::Plan {
+        kommun: k,
+        round,
+        level,
+    };
+    let levels = level.map_or(Level::ALL.to_vec(), |l| vec![l]);
+    let body = req.body(key, |a| {
+        Body::json(&views::plan_answer(a, k, round, &levels))
     });
     Ok(req.send(&body))
 }

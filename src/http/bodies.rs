@@ -10,7 +10,7 @@ use crate::coverage::LevelFilter;
 use crate::export::tables::{self, Filter, Table, TableKind};
 use crate::http::body::Body;
 use crate::views::{self, Layer, LayerQuery};
-use crate::vocabulary::Detail;
+use crate::vocabulary::{Detail, Level};
 
 /// How much the query-dependent bodies (layers with filters, coverage answers, pages, exports,
 /// OGC answers) may take per snapshot, counted by their bytes: a count of entries let 512 large
@@ -47,6 +47,12 @@ pub enum Key {
     Compare {
         kommuner: Vec<usize>,
         rounds: Vec<usize>,
+    },
+    /// `/api/v1/plan`: one level, or (None) all three.
+    Plan {
+        kommun: usize,
+        round: usize,
+        level: Option<Level>,
     },
     /// An HTML page by its canonical address; the date is part of it because pages print it.
     Page {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::error::RequestError;
 use crate::atlas::Atlas;
 use crate::coverage::LevelFilter;
-use crate::vocabulary::Detail;
+use crate::vocabulary::{Detail, Level};
 
 /// The query string of a request, checked against the parameters a route accepts. Names and
 /// values borrow from the query unless they had to be decoded.
@@ -100,6 +100,24 @@ impl<'q> Params<'q> {
                 ))
             })
         })
+    }
+
+    /// The level of a plan (see [`crate::plan`]): one of the three, None when not given. `all`
+    /// is refused: a plan for all levels together would let a programme of one level close a
+    /// gap at another.
+    pub fn plan_level(&self) -> Result<Option<Level>, RequestError> {
+        match self.get("level") {
+            None => Ok(None),
+            Some("all") => Err(RequestError::invalid(
+                "level: en plan görs för en nivå i taget (universal, selective eller indicated); \
+                 med ”all” skulle ett program på en nivå stänga en lucka på en annan.",
+            )),
+            Some(v) => Level::parse(v).map(Some).map_err(|_| {
+                RequestError::invalid(format!(
+                    "level: ”{v}” är ingen nivå (tillåtna: universal, selective, indicated)."
+                ))
+            }),
+        }
     }
 
     /// A child's age 0–17, or -1 for "under graviditeten" (also written `graviditet`).

@@ -17,6 +17,7 @@ mod kommun;
 pub mod layout;
 mod map;
 mod measure;
+mod plan;
 mod programme;
 
 use axum::Router;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(map_page))
         .route("/kommun/{kod}", get(kommun_page))
+        .route("/kommun/{kod}/planera", get(plan_page))
         .route("/program/{slug}", get(programme_page))
         .route("/jamfor", get(compare_page))
         .route("/om", get(about_page))
@@ -202,6 +204,23 @@ async fn kommun_page(req: Req, Path(kod): Path<String>) -> Response {
             &v.query(cx.a),
         );
         View::new(url, Some(v.r), move |cx: &Cx| kommun::page(cx, &v))
+    })
+}
+
+/// The chair's gap planner (Swedish only); the universal level unless another is asked for.
+async fn plan_page(req: Req, Path(kod): Path<String>) -> Response {
+    answer(&req, |cx| {
+        let p = req.lenient(&["round", "level"], &[]);
+        let k = params::kommun(cx.a, "kommunkod", &kod)?;
+        let v = plan::View {
+            k,
+            r: p.round(cx.a)?,
+            level: p
+                .plan_level()?
+                .unwrap_or(crate::vocabulary::Level::Universal),
+        };
+        let url = plan::href(cx.a, k, v.r, v.level);
+        View::new(url, Some(v.r), move |cx: &Cx| plan::page(cx, &v))
     })
 }
 

@@ -357,6 +357,7 @@ export async function pageTypes() {
     { name: 'kommun-1472', path: '/kommun/1472' },
     { name: 'kommun-1471', path: '/kommun/1471' },
     { name: 'kommun-1496', path: '/kommun/1496' },
+    { name: 'planera-1472', path: '/kommun/1472/planera' },
     { name: 'program-abc', path: '/program/abc' },
     { name: 'program-marte-meo', path: '/program/marte-meo' },
     // Shared links: parameters a page does not use (Facebook, newsletters) are ignored.

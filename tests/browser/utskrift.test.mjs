@@ -126,7 +126,53 @@ describe('utskrift till PDF (A4, utan bakgrundsgrafik)', () => {
     }
   });
 
-  for (const p of ['/kommun/1447', '/jamfor?kommuner=1447,1473,1493']) {
+  test('/kommun/1472/planera (Tibro): en rapport med luckorna, minsta uppsättningen och kommunerna som har programmen', async (t) => {
+    const page = await openPage(browser);
+    try {
+      const p = '/kommun/1472/planera';
+      const { pages, footer } = await printToPdf(page, p, 'utskrift-planera-1472');
+      t.diagnostic(`${p}: ${pages.length} A4 pages`);
+      assertHeader(pages[0], `${p} PDF`, [NAMES['1472'], 'universell nivå']);
+      const all = norm(pages.join('\n'));
+      const plan = (await api('/api/v1/plan?kommun=1472&level=universal')).levels[0];
+      // pdftotext breaks lines where it likes: compare with the whitespace normalised.
+      assert.ok(all.includes(norm(plan.smallest_set.summary)), `${p} PDF: the smallest set "${plan.smallest_set.summary}"`);
+      for (const g of plan.gaps) assert.ok(all.includes(`${g.kind_label}`), `${p} PDF: the gap ${g.label} (${g.kind_label})`);
+      const want = [];
+      if (plan.unknown_ages.length) want.push(['▨', 'okänt']);
+      if (plan.smallest_set.covered_after.length) want.push(['■', 'täckt / täcks med planen']);
+      assertSymbols(all, `${p} PDF`, want);
+      assert.ok(pages.length <= 6, `${p}: ${pages.length} pages is too many for one level's plan`);
+      assert.ok(nonFooterLines(pages.at(-1), footer).length > 0, `${p}: the last page holds only the footer`);
+      // The drawn ages and the programme tables fit A4 portrait.
+      await page.setViewport({ width: A4_CONTENT_PX, height: 1100 });
+      await page.emulateMediaType('print');
+      const over = await page.$$eval('main table', (ts) => ts.filter((tb) => tb.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((tb) => tb.caption?.textContent.trim()));
+      assert.deepEqual(over, [], `${p} in print at ${A4_CONTENT_PX} px (A4 portrait): tables wider than the page`);
+      assert.equal(await page.$eval('form.omgang', (f) => f.checkVisibility()), false, `${p}: the level form is not printed`);
+      await page.emulateMediaType(null);
+      assertNoProblems(page, `${p} print`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('/kommun/1472: den utskrivna rapporten har minsta uppsättningen per nivå', async () => {
+    const page = await openPage(browser);
+    try {
+      const { pages } = await printToPdf(page, '/kommun/1472', 'utskrift-kommun-1472');
+      const all = norm(pages.join('\n'));
+      assert.ok(all.includes('Vad skulle stänga luckorna?'), '/kommun/1472 PDF: the plan summary\'s heading');
+      for (const l of (await api('/api/v1/plan?kommun=1472')).levels) {
+        assert.ok(all.includes(norm(l.smallest_set.summary)), `/kommun/1472 PDF: ${l.level}: "${l.smallest_set.summary}"`);
+      }
+      assertNoProblems(page, '/kommun/1472 print');
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const p of ['/kommun/1447', '/jamfor?kommuner=1447,1473,1493', '/kommun/1472/planera']) {
     test(`${p}: knappen "Skriv ut rapport" skriver ut`, async () => {
       const page = await openPage(browser);
       try {

@@ -12,6 +12,8 @@ pub mod kinds;
 mod kommun;
 mod overview;
 
+/// Lists of kommuner in messages ("Tibro, Hjo och Skövde").
+pub use crate::lang::join_and;
 pub use edit::changeset;
 pub use kommun::confirm_button;
 
@@ -188,15 +190,6 @@ fn yours(a: &Atlas, editor: &Editor) -> String {
     match names.len() {
         0 => "Ditt konto får inte ändra någon kommun.".into(),
         _ => format!("Ditt konto får ändra {}.", join_and(&names)),
-    }
-}
-
-/// "Tibro", "Tibro och Hjo", "Tibro, Hjo och Skövde".
-pub fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} och {last}", rest.join(", ")),
     }
 }
 
