@@ -38,12 +38,36 @@ fn parse_csv(r: &Reply, excel: bool) -> (Vec<String>, Vec<Vec<String>>) {
         .delimiter(if excel { b';' } else { b',' })
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows: Vec<Vec<String>> = reader
+    let mut rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
     for row in &rows {
         assert_eq!(row.len(), header.len());
+    }
+    // Codes: `="0114"` in the excel profile (text in a spreadsheet), bare digits in rfc4180;
+    // handed back as the code.
+    for (c, name) in header.iter().enumerate() {
+        if !["kommunkod", "lan"].contains(&name.as_str()) {
+            continue;
+        }
+        for row in &mut rows {
+            let digits = if excel {
+                row[c]
+                    .strip_prefix("=\"")
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or_else(|| panic!("{name} ”{}” is not =\"…\"", row[c]))
+                    .to_string()
+            } else {
+                row[c].clone()
+            };
+            assert!(
+                !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+                "{name}: {}",
+                row[c]
+            );
+            row[c] = digits;
+        }
     }
     (header, rows)
 }
@@ -204,7 +228,8 @@ async fn other_tables_match_the_atlas() {
     assert_eq!(rows.len(), a.kommuner().len() * 4);
     for row in &rows {
         let k = a.kommun_index(&row[0]).unwrap();
-        let level = skaraborgskartan::coverage::LevelFilter::parse(&row[col(&h, "niva")]).unwrap();
+        let level =
+            skaraborgskartan::coverage::LevelFilter::parse(&row[col(&h, "nivakod")]).unwrap();
         let lc = a.coverage(k, a.default_round).level(level);
         assert_eq!(
             row[col(&h, "antal_tackta_ar")],
@@ -519,9 +544,13 @@ async fn exports_honour_every_filter() {
     }
     let (h, rows) = csv(&state, "/api/v1/export/tackning?level=selective&age=13").await;
     assert_eq!(rows.len(), 15);
-    assert!(rows.iter().all(|r| r[col(&h, "niva")] == "selective"));
+    assert!(rows.iter().all(|r| r[col(&h, "niva")] == "selektiv"));
+    assert!(rows.iter().all(|r| r[col(&h, "nivakod")] == "selective"));
     assert!(rows.iter().all(|r| {
         ["täckt", "inte täckt", "okänt"].contains(&r[col(&h, "vald_alder_tackt")].as_str())
+    }));
+    assert!(rows.iter().all(|r| {
+        ["offered", "not_offered", "unknown"].contains(&r[col(&h, "vald_alder_tacktkod")].as_str())
     }));
     let (h, rows) = csv(&state, "/api/v1/export/foljsamhet?document=oken").await;
     assert!(rows.iter().all(|r| r[col(&h, "dokument")] == "oken") && rows.len() == 15);
@@ -609,4 +638,119 @@ async fn bad_parameters_are_400_or_404_in_swedish() {
 async fn the_index_lists_every_table() {
     let j = get(&example(), "/api/v1/export").await.json();
     assert_eq!(j["tables"].as_array().unwrap().len(), 8);
+}
+
+/// The Swedish text that goes with a code in column `base` of a table (`X` beside `Xkod`).
+fn label_for(a: &Atlas, table: &str, base: &str, code: &str) -> String {
+    use skaraborgskartan::vocabulary as v;
+    let one = |code: &str| -> String {
+        let label = match (table, base) {
+            (_, "kommun") => return a.kommuner()[a.kommun_index(code).unwrap()].name.clone(),
+            ("tackning", "niva") if code == "all" => "alla nivåer",
+            (_, "niva") => v::Level::parse(code).unwrap().label(),
+            ("erbjudanden", "status") => v::CellState::parse(code).unwrap().label(),
+            ("sambu", "status") | (_, "sambu_status") => {
+                v::SambuStatus::parse(code).unwrap().label()
+            }
+            ("partssamverkan", "status") | (_, "partssamverkan_status") => {
+                v::PartsStatus::parse(code).unwrap().label()
+            }
+            ("foljsamhet", "status") => v::AdherenceStatus::parse(code).unwrap().label(),
+            (_, "uppgiven_status") => v::OfferingStatus::parse(code).unwrap().label(),
+            (_, "underlag") => match code {
+                "round" => "omgångens uppgift",
+                "sources" => "offentlig källa",
+                other => panic!("underlagkod {other}"),
+            },
+            (_, "graviditet" | "vald_alder_tackt") => v::AgeState::parse(code).unwrap().label(),
+            (_, "handlingsplan") => v::ActionPlan::parse(code).unwrap().label(),
+            (_, "typ") => v::TrainingKind::parse(code).unwrap().label(),
+            other => panic!("no vocabulary for {other:?}"),
+        };
+        label.to_string()
+    };
+    if code.is_empty() {
+        return String::new();
+    }
+    code.split(", ").map(one).collect::<Vec<_>>().join(", ")
+}
+
+#[tokio::test]
+async fn every_coded_column_has_its_swedish_text_beside_it_in_every_format() {
+    use skaraborgskartan::export::tables::{TableKind, column_help};
+    for state in [example(), real()] {
+        let a = state.atlas();
+        let mut pairs = 0;
+        for kind in TableKind::ALL {
+            let t = kind.code();
+            let (h, rows) = csv(&state, &format!("/api/v1/export/{t}?profil=rfc4180&age=13")).await;
+            for (c, name) in h.iter().enumerate() {
+                // The "Om data" sheet describes every column.
+                assert!(
+                    column_help(*kind, name).is_some(),
+                    "{t}.{name} has no description"
+                );
+                let Some(base) = name.strip_suffix("kod") else {
+                    continue;
+                };
+                // `X` stands beside `Xkod` (after it only for kommun, the row's key), holding the
+                // code's Swedish text.
+                let x = if name == "kommunkod" {
+                    c + 1
+                } else {
+                    c.wrapping_sub(1)
+                };
+                assert!(
+                    h.get(x).is_some_and(|n| n == base),
+                    "{t}: {name} is not beside {base}: {h:?}"
+                );
+                pairs += 1;
+                for row in &rows {
+                    let (text, code) = (&row[x], &row[c]);
+                    if t == "erbjudanden" && base == "status" && text.contains("okänt i dag") {
+                        assert_eq!(code, "unknown", "a lapsed answer codes as okänt");
+                        continue;
+                    }
+                    assert_eq!(text, &label_for(&a, t, base, code), "{t}.{base} for {code}");
+                }
+            }
+            // No English code where a person reads Swedish.
+            if let Some(c) = h.iter().position(|n| n == "niva") {
+                assert!(rows.iter().all(|r| !r[c].contains("universal")), "{t}.niva");
+            }
+        }
+        assert!(pairs >= 14, "{pairs} pairs");
+    }
+    // The same columns in GeoJSON (and so OGC) and XLSX.
+    let state = example();
+    let j = get(
+        &state,
+        "/api/v1/export/erbjudanden?format=geojson&kommun=1496&programme=triple-p",
+    )
+    .await
+    .json();
+    let p = &j["features"][0]["properties"];
+    assert_eq!(p["niva"], "universell, selektiv, indikerad");
+    assert_eq!(p["nivakod"], "universal, selective, indicated");
+    assert!(p["statuskod"].is_string() && p["status"].is_string());
+    let mut wb = workbook(&get(&state, "/api/v1/export/utbildningar?format=xlsx").await);
+    let u = wb.worksheet_range("Utbildningar").unwrap();
+    let header: Vec<String> = u.rows().next().unwrap().iter().map(text).collect();
+    let row = u.rows().nth(1).unwrap();
+    let kind =
+        skaraborgskartan::vocabulary::TrainingKind::parse(&text(&row[col(&header, "typkod")]))
+            .unwrap();
+    assert_eq!(text(&row[col(&header, "typ")]), kind.label());
+    // The sheet that explains the data lists each sheet's columns.
+    let about = wb.worksheet_range("Om data").unwrap();
+    let cols = about
+        .rows()
+        .find(|r| text(&r[0]) == "Kolumner: Utbildningar")
+        .map(|r| text(&r[1]))
+        .expect("Kolumner: Utbildningar");
+    assert!(
+        cols.contains("typkod – koden för typen: sip_fordjupning"),
+        "{cols}"
+    );
+    assert!(cols.contains("kommunkod – kommunkod (SCB)"), "{cols}");
 }

@@ -350,7 +350,10 @@ fn about(
             "Urval: ålder",
             f.age.map_or("alla".into(), |x| crate::coverage::age_label(x, x)),
         ),
-        ("Urval: nivå", f.level.map_or("alla".into(), |l| l.code().into())),
+        (
+            "Urval: nivå",
+            f.level.map_or("alla".into(), |l| format!("{} ({})", tables::level_filter_label(l), l.code())),
+        ),
         ("Urval: program", describe(&f.programmes, &|p| a.programmes()[p].slug.clone())),
         (
             "Urval: dokument",
@@ -366,13 +369,16 @@ fn about(
         ),
         (
             "Nivåer",
-            "universal (universell): för alla föräldrar; selective (selektiv): grupper med högre risk, t.ex. separerade föräldrar eller föräldrar nya i Sverige; indicated (indikerad): barnet visar redan problem.".into(),
+            "universell (kod universal): för alla föräldrar; selektiv (selective): grupper med högre risk, t.ex. separerade föräldrar eller föräldrar nya i Sverige; indikerad (indicated): barnet visar redan problem.".into(),
         ),
         (
             "Täckning",
             "En ålder 0–17 år räknas som täckt på en nivå när kommunen erbjuder minst ett program för den åldern på den nivån i omgången. Andel = täckta år / 18. Luckor som kan bero på okänt: åldrar som ett program med okänd status skulle täcka.".into(),
         ),
-        ("Kolumner", "kommunkod (SCB), kommun, program (kortnamn), programnamn, niva, alder_min och alder_max (-1 = under graviditeten), omgang, status och statuskod, arrangor, senast_bekraftad (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD), kalla.".into()),
+        (
+            "Kolumner",
+            "En kolumn med svensk text har sin stabila kod i kolumnen bredvid, med samma namn och ”kod” sist: status och statuskod, niva och nivakod, typ och typkod (som kommun och kommunkod). Använd koderna i skript; de ändras inte. Kommunkod och län är text, så att 0114 och 01 behåller sina nollor.".into(),
+        ),
         ("Källor", sources(a, tables).join("\n")),
         ("Kommungränser", format!("{}; kommunkoder och namn: SCB (CC0)", d.config.attribution)),
         (
@@ -380,7 +386,31 @@ fn about(
             "Kommungränser och kommunkoder: CC0. Övriga uppgifter kommer från de källor som anges per rad; ange källan när du använder dem.".into(),
         ),
     ]);
-    rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    let mut rows: Vec<(String, String)> =
+        rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    // What each column of each sheet holds, after the general rows.
+    let at = rows
+        .iter()
+        .position(|(k, _)| k == "Kolumner")
+        .map_or(rows.len(), |i| i + 1);
+    let help: Vec<(String, String)> = tables
+        .iter()
+        .map(|t| (format!("Kolumner: {}", t.kind.label()), columns_text(t)))
+        .collect();
+    rows.splice(at..at, help);
+    rows
+}
+
+/// A sheet's columns, one line each: `status – vad tjänsten visar i dag …`.
+fn columns_text(t: &Table) -> String {
+    t.columns
+        .iter()
+        .map(|c| match tables::column_help(t.kind, c) {
+            Some(h) => format!("{c} – {h}"),
+            None => c.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn sources(a: &Atlas, tables: &[Table]) -> Vec<String> {

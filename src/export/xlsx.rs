@@ -1,5 +1,6 @@
-//! XLSX (rust_xlsxwriter): one sheet per table with a frozen header row, an autofilter and
-//! numbers stored as numbers, then an "Om data" sheet saying what the data is and where it is from.
+//! XLSX (rust_xlsxwriter): one sheet per table with a frozen header row, an autofilter, numbers
+//! stored as numbers and codes (kommunkod, län) as text cells, then an "Om data" sheet saying
+//! what the data is and where it is from.
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
@@ -38,6 +39,8 @@ fn build(tables: &[Table], about: &[(String, String)]) -> Result<Vec<u8>, XlsxEr
 }
 
 fn data_sheet(ws: &mut Worksheet, table: &Table, bold: &Format) -> Result<(), XlsxError> {
+    // Codes are text cells formatted as text (`@`), so a code typed over one stays text too.
+    let text = Format::new().set_num_format("@");
     for (c, name) in table.columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, name, bold)?;
     }
@@ -47,6 +50,7 @@ fn data_sheet(ws: &mut Worksheet, table: &Table, bold: &Format) -> Result<(), Xl
             let c = c as u16;
             match cell {
                 Cell::Text(s) => ws.write_string(r, c, s)?,
+                Cell::Code(s) => ws.write_string_with_format(r, c, s, &text)?,
                 Cell::Int(i) => ws.write_number(r, c, *i as f64)?,
                 Cell::Num(x) => ws.write_number(r, c, *x)?,
                 Cell::Bool(b) => ws.write_boolean(r, c, *b)?,
