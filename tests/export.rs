@@ -754,3 +754,220 @@ async fn every_coded_column_has_its_swedish_text_beside_it_in_every_format() {
     );
     assert!(cols.contains("kommunkod – kommunkod (SCB)"), "{cols}");
 }
+
+// LibreOffice as the spreadsheet client: the exported files converted by `soffice --headless`
+// (Debian's libreoffice-calc-nogui, installed by `tools/deps.sh test`) and read back.
+
+/// The CSV import options of LibreOffice (`--infilter`, tokens as in its "CSV Filter Options"):
+/// separator `;` (59), text delimiter `"` (34), UTF-8 (76), from line 1, no column types,
+/// Swedish (1053); then, where given, quoted field as text, detect special numbers, two export
+/// tokens, trim spaces, sheet, and evaluate formulas.
+const LO_CONVERT: &str = "CSV:59,34,76,1,,1053";
+/// The Swedish import dialog with "Utvärdera formler" ticked.
+const LO_DIALOG_EVALUATE: &str = "CSV:59,34,76,1,,1053,false,false,true,false,false,0,true";
+/// The Swedish import dialog as it opens (LibreOffice's defaults since 7.2: formulas are not
+/// evaluated, quoted fields are not text, no special numbers).
+const LO_DIALOG_DEFAULT: &str = "CSV:59,34,76,1,,1053,false,false,true,false,false,0,false";
+
+/// Runs `soffice --headless` on the files with the test's own profile (parallel tests do not
+/// share its lock) and a time limit; the results land in `out`.
+fn soffice(profile: &Path, infilter: Option<&str>, to: &str, files: &[&Path], out: &Path) {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let which = Command::new("sh")
+        .args(["-c", "command -v soffice"])
+        .output()
+        .unwrap();
+    assert!(
+        which.status.success(),
+        "soffice is missing: run `tools/deps.sh test` (Debian: libreoffice-calc-nogui)"
+    );
+    let mut cmd = Command::new("soffice");
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.display()
+    ))
+    .args(["--headless", "--norestore"]);
+    if let Some(f) = infilter {
+        cmd.arg(format!("--infilter={f}"));
+    }
+    cmd.args(["--convert-to", to, "--outdir"])
+        .arg(out)
+        .args(files)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "soffice failed: {status}");
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(180) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("soffice took more than 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The first sheet of an XLSX file LibreOffice wrote: values and formulas.
+fn sheet(path: &Path) -> (calamine::Range<Data>, calamine::Range<String>) {
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = wb.sheet_names()[0].clone();
+    (
+        wb.worksheet_range(&name).unwrap(),
+        wb.worksheet_formula(&name).unwrap(),
+    )
+}
+
+/// The row of a sheet whose column `key` (a header) reads `value`, and the header.
+fn row_of<'a>(
+    range: &'a calamine::Range<Data>,
+    key: &str,
+    value: &str,
+) -> (Vec<String>, &'a [Data]) {
+    let header: Vec<String> = range.rows().next().unwrap().iter().map(text).collect();
+    let c = col(&header, key);
+    let row = range
+        .rows()
+        .find(|r| text(&r[c]) == value)
+        .unwrap_or_else(|| panic!("no row with {key} = {value}"));
+    (header, row)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn libreoffice_keeps_codes_as_text_letters_and_decimal_numbers() {
+    // The national data (290 kommuner, Upplands Väsby 0114 in län 01) with the example
+    // offerings, so that shares have decimals.
+    let data = common::geodata().join("example");
+    let state = AppState::new(
+        skaraborgskartan::server::build(&data, Some("sverige"))
+            .unwrap_or_else(|p| panic!("{}", skaraborgskartan::server::report(&p))),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    hostile_data(tmp.path());
+    let hostile = common::load(&tmp.path().join("example"));
+    let dir = tmp.path().join("filer");
+    std::fs::create_dir(&dir).unwrap();
+    let mut files = Vec::new();
+    for (name, s, uri) in [
+        (
+            "kommuner.csv",
+            &state,
+            "/api/v1/export/kommuner?region=sverige",
+        ),
+        (
+            "tackning.csv",
+            &state,
+            "/api/v1/export/tackning?level=universal",
+        ),
+        ("erbjudanden.csv", &hostile, "/api/v1/export/erbjudanden"),
+        (
+            "kommuner.xlsx",
+            &state,
+            "/api/v1/export/kommuner?format=xlsx",
+        ),
+    ] {
+        let r = get(s, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        std::fs::write(dir.join(name), &r.body).unwrap();
+        files.push(dir.join(name));
+    }
+    let csvs: Vec<&Path> = files[..3].iter().map(std::path::PathBuf::as_path).collect();
+    let options = [
+        (LO_CONVERT, true),
+        (LO_DIALOG_EVALUATE, true),
+        (LO_DIALOG_DEFAULT, false),
+    ];
+    // One soffice per option set, each converting every file (one profile: they run in turn).
+    let profile = tmp.path().join("profil");
+    for (i, (infilter, evaluated)) in options.into_iter().enumerate() {
+        let out = tmp.path().join(format!("ut-{i}"));
+        soffice(&profile, Some(infilter), "xlsx", &csvs, &out);
+        let (k, formulas) = sheet(&out.join("kommuner.xlsx"));
+        // Where formulas are evaluated a code is the text 0114; with the dialog's defaults the
+        // cell shows the formula itself, ="0114", zeros kept (README: tick "Utvärdera formler").
+        let code = |v: &str| {
+            if evaluated {
+                v.to_string()
+            } else {
+                format!("=\"{v}\"")
+            }
+        };
+        let (h, row) = row_of(&k, "kommunkod", &code("0114"));
+        // Text with its zeros, never the number 114 or 1.
+        assert_eq!(
+            row[col(&h, "kommunkod")],
+            Data::String(code("0114")),
+            "{infilter}"
+        );
+        assert_eq!(row[col(&h, "lan")], Data::String(code("01")), "{infilter}");
+        assert_eq!(
+            text(&row[col(&h, "kommun")]),
+            "Upplands Väsby",
+            "{infilter}"
+        );
+        for name in ["Håbo", "Täby", "Öckerö", "Skövde", "Götene"] {
+            row_of(&k, "kommun", name);
+        }
+        assert!(matches!(
+            row[col(&h, "tackning_andel")],
+            Data::Float(_) | Data::Int(_)
+        ));
+        // Every kommunkod is text; the only formulas are those codes.
+        let c = col(&h, "kommunkod");
+        assert!(
+            k.rows().skip(1).all(
+                |r| matches!(&r[c], Data::String(s) if s.len() == if evaluated { 4 } else { 7 })
+            )
+        );
+        for (_, _, f) in formulas.used_cells() {
+            assert!(
+                f.is_empty()
+                    || (f.len() > 2 && f.trim_matches('"').bytes().all(|b| b.is_ascii_digit())),
+                "{infilter}: formula {f}"
+            );
+        }
+        // Decimal commas became numbers with decimals.
+        let (t, _) = sheet(&out.join("tackning.xlsx"));
+        let (h, _) = row_of(&t, "kommunkod", &code("1496"));
+        let shares: Vec<f64> = t
+            .rows()
+            .skip(1)
+            .map(|r| match r[col(&h, "andel_tackt")] {
+                Data::Float(x) => x,
+                Data::Int(i) => i as f64,
+                ref other => panic!("{infilter}: andel_tackt {other:?} is not a number"),
+            })
+            .collect();
+        assert!(
+            shares.iter().any(|x| *x > 0.0 && *x < 1.0),
+            "{infilter}: {shares:?}"
+        );
+        // A hostile organiser stays text, whatever the options.
+        let (e, formulas) = sheet(&out.join("erbjudanden.xlsx"));
+        let (h, _) = row_of(&e, "arrangor", &format!("'{HOSTILE}"));
+        assert!(
+            formulas
+                .used_cells()
+                .all(|(_, c, f)| c != col(&h, "arrangor") || f.is_empty())
+        );
+    }
+    // The XLSX export: text cells, and still text after LibreOffice opened and saved it.
+    let out = tmp.path().join("ut-xlsx");
+    soffice(&profile, None, "xlsx", &[files[3].as_path()], &out);
+    for path in [files[3].clone(), out.join("kommuner.xlsx")] {
+        let (k, _) = sheet(&path);
+        let (h, row) = row_of(&k, "kommunkod", "0114");
+        assert_eq!(
+            row[col(&h, "lan")],
+            Data::String("01".into()),
+            "{}",
+            path.display()
+        );
+        assert_eq!(text(&row[col(&h, "kommun")]), "Upplands Väsby");
+    }
+}

@@ -7,7 +7,7 @@
 //! evaluates `="0114"` on opening to the text 0114; so does LibreOffice when it evaluates
 //! formulas (`soffice --convert-to`, and its import dialog with "Utvärdera formler" ticked; the
 //! dialog's default since 7.2 shows the formula as text). A leading `'` does not help: both show
-//! it. `tests/spreadsheet.rs` checks this with LibreOffice itself.
+//! it. `tests/export.rs` checks this with LibreOffice itself.
 
 use super::tables::{Cell, Table};
 
