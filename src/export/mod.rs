@@ -3,6 +3,8 @@
 //! programme, document, layer`). Bodies are built once per snapshot and query, with an ETag.
 
 pub mod csv;
+pub mod dcat;
+pub mod rdf;
 pub mod tables;
 pub mod xlsx;
 
@@ -16,7 +18,7 @@ use crate::AppState;
 use crate::atlas::Atlas;
 use crate::dataset::Kind;
 use crate::feature::FeatureCollection;
-use crate::http::bodies::Key;
+use crate::http::bodies::{Fixed, Key};
 use crate::http::body::Body;
 use crate::http::error::RequestError;
 use crate::http::params::{self, Params};
@@ -26,6 +28,10 @@ use csv::Profile;
 use tables::{Filter, Table, TableKind};
 
 pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8; header=present";
+
+/// The terms of the data as the project states them (the "Om data" sheet, the DCAT catalogue).
+pub const TERMS: &str = "Kommungränser och kommunkoder: CC0. Övriga uppgifter kommer från de källor som anges per rad; ange källan när du använder dem.";
+pub const TERMS_EN: &str = "Kommun boundaries and codes: CC0. All other records come from the sources named on each row; name the source when you use them.";
 
 /// The parameters every export accepts (those that do not apply to a table are checked, then
 /// ignored, so a page can pass its whole state).
@@ -56,7 +62,26 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/export", get(index))
         .route("/api/v1/export/{vad}", get(export))
+        .route(dcat::PATH, get(catalogue_rdf))
+        .route(&format!("{}.ttl", dcat::PATH), get(catalogue_turtle))
         .layer(axum::middleware::from_fn(cors))
+}
+
+/// `GET /datasets/dcat`: the DCAT-AP-SE catalogue as RDF/XML (what Sveriges dataportal reads).
+async fn catalogue_rdf(req: Req) -> Answer {
+    catalogue(&req, dcat::RdfFormat::RdfXml)
+}
+
+/// `GET /datasets/dcat.ttl`: the same catalogue as Turtle.
+async fn catalogue_turtle(req: Req) -> Answer {
+    catalogue(&req, dcat::RdfFormat::Turtle)
+}
+
+fn catalogue(req: &Req, format: dcat::RdfFormat) -> Answer {
+    req.params(&[])?;
+    req.fixed(Fixed::Catalogue(format))
+        .map(|b| req.send(b))
+        .ok_or_else(RequestError::unknown_path)
 }
 
 /// What an export path names: one table, the table of a map layer, or every table (XLSX).
@@ -381,10 +406,7 @@ fn about(
         ),
         ("Källor", sources(a, tables).join("\n")),
         ("Kommungränser", format!("{}; kommunkoder och namn: SCB (CC0)", d.config.attribution)),
-        (
-            "Licens",
-            "Kommungränser och kommunkoder: CC0. Övriga uppgifter kommer från de källor som anges per rad; ange källan när du använder dem.".into(),
-        ),
+        ("Licens", TERMS.into()),
     ]);
     let mut rows: Vec<(String, String)> =
         rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
@@ -442,6 +464,8 @@ async fn index(req: Req) -> Answer {
             "tables": tables,
             "all_tables_xlsx": "/api/v1/export/alla?format=xlsx",
             "layer_geojson": "/api/v1/export/lager?layer=offerings&format=geojson",
+            "dcat": dcat::PATH,
+            "dcat_turtle": format!("{}.ttl", dcat::PATH),
             "parameters": PARAMS,
             "profiles": Profile::ALL.iter().map(|p| json!({"id": p.code(), "title": p.label()})).collect::<Vec<_>>(),
         }))

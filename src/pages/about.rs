@@ -90,6 +90,10 @@ pub fn data(cx: &Cx) -> Markup {
         h2 { "Öppna data" }
         p { "Samma uppgifter finns som JSON och GeoJSON: " a href="/api/v1/region" { "översikt över regionen" } ", "
             a href="/api/v1/kommuner" { "kommunerna (GeoJSON)" } " och " a href="/api/v1/programmes" { "programkatalogen" } "." }
+        p { (cx.t("Tabellerna finns som CSV, Excel och GeoJSON: ", "The tables are available as CSV, Excel and GeoJSON: "))
+            a href="/api/v1/export" { (cx.t("lista över exporterna", "list of the exports")) } ". "
+            (cx.t("En beskrivning av datamängderna för Sveriges dataportal (DCAT-AP-SE): ", "A description of the data sets for Sveriges dataportal (DCAT-AP-SE): "))
+            a href="/datasets/dcat" { "RDF/XML" } ", " a href="/datasets/dcat.ttl" { "Turtle" } "." }
     };
     layout_page(cx, "Om uppgifterna", Script::None, main)
 }
