@@ -446,6 +446,17 @@ async fn xlsx_has_sheets_numbers_as_numbers_and_an_about_sheet() {
     assert!(value("Licens").contains("CC0"));
     assert!(value("Källor").contains("EXEMPEL:"));
     assert!(value("Kommungränser").contains("Lantmäteriet"));
+    // Each sheet's columns; the matrix's programme columns on one line.
+    let matrix = value("Kolumner: Matris");
+    assert!(matrix.contains("kommunkod – kommunkod (SCB)"), "{matrix}");
+    assert!(
+        matrix.contains(&format!(
+            "({} kolumner) – programmet i kommunen: erbjuds, erbjuds inte eller okänt",
+            a.programmes().len()
+        )),
+        "{matrix}"
+    );
+    assert_eq!(matrix.lines().count(), 4, "{matrix}");
 
     // All tables in one workbook; numbers are numbers.
     let mut wb = workbook(&get(&state, "/api/v1/export/alla").await);

@@ -423,13 +423,30 @@ fn about(
     rows
 }
 
-/// A sheet's columns, one line each: `status – vad tjänsten visar i dag …`.
+/// A sheet's columns, one line each (`status – vad tjänsten visar i dag …`); neighbours with
+/// the same description share a line (`alder_min, alder_max`, the matrix's programmes).
 fn columns_text(t: &Table) -> String {
-    t.columns
-        .iter()
-        .map(|c| match tables::column_help(t.kind, c) {
-            Some(h) => format!("{c} – {h}"),
-            None => c.clone(),
+    let mut groups: Vec<(Vec<&str>, Option<String>)> = Vec::new();
+    for c in &t.columns {
+        let help = tables::column_help(t.kind, c);
+        match groups.last_mut() {
+            Some((names, h)) if *h == help && help.is_some() => names.push(c),
+            _ => groups.push((vec![c], help)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(names, help)| {
+            let names = match names.as_slice() {
+                [first, .., last] if names.len() > 3 => {
+                    format!("{first} … {last} ({} kolumner)", names.len())
+                }
+                _ => names.join(", "),
+            };
+            match help {
+                Some(h) => format!("{names} – {h}"),
+                None => names,
+            }
         })
         .collect::<Vec<_>>()
         .join("\n")
