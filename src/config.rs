@@ -120,6 +120,10 @@ pub struct ServeArgs {
     /// The address people reach the service at, printed on pages (default: http://ADDR).
     #[arg(long, env = "SKK_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The e-mail address of the contact point for the open data, named in the DCAT-AP-SE
+    /// catalogue at /datasets/dcat (default: none, and then no contact point).
+    #[arg(long, env = "SKK_CONTACT_EMAIL")]
+    pub contact_email: Option<String>,
     #[command(flatten)]
     pub auth: AuthArgs,
     #[command(flatten)]

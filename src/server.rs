@@ -96,6 +96,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
                 .unwrap_or_else(|| format!("http://{}", args.addr)),
         ),
         configured_url: configured,
+        contact_email: args
+            .contact_email
+            .as_deref()
+            .map(crate::export::dcat::contact_email)
+            .transpose()?,
     };
     let auth = crate::auth::Auth::from_args(&args.auth)?;
     let mailer = crate::reminders::Mailer::from_args(&args.mail)?;

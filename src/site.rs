@@ -38,6 +38,9 @@ pub struct PageOptions {
     /// The same, when it was configured (`--public-url`): the base of OGC links, which then
     /// does not depend on a client's `Host` header (nor can a client mint cache keys with one).
     pub configured_url: Option<String>,
+    /// The e-mail address of the open data's contact point in the DCAT catalogue
+    /// (`--contact-email`); none: the catalogue names no contact point.
+    pub contact_email: Option<String>,
 }
 
 pub struct Site {
@@ -136,6 +139,7 @@ mod tests {
                 frame_ancestors: vec!["https://www.skovde.se".into()],
                 public_url: None,
                 configured_url: None,
+                contact_email: None,
             },
             &["https://tibro.se".into()],
         );

@@ -38,12 +38,36 @@ fn parse_csv(r: &Reply, excel: bool) -> (Vec<String>, Vec<Vec<String>>) {
         .delimiter(if excel { b';' } else { b',' })
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows: Vec<Vec<String>> = reader
+    let mut rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
     for row in &rows {
         assert_eq!(row.len(), header.len());
+    }
+    // Codes: `="0114"` in the excel profile (text in a spreadsheet), bare digits in rfc4180;
+    // handed back as the code.
+    for (c, name) in header.iter().enumerate() {
+        if !["kommunkod", "lan"].contains(&name.as_str()) {
+            continue;
+        }
+        for row in &mut rows {
+            let digits = if excel {
+                row[c]
+                    .strip_prefix("=\"")
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or_else(|| panic!("{name} ”{}” is not =\"…\"", row[c]))
+                    .to_string()
+            } else {
+                row[c].clone()
+            };
+            assert!(
+                !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+                "{name}: {}",
+                row[c]
+            );
+            row[c] = digits;
+        }
     }
     (header, rows)
 }
@@ -204,7 +228,8 @@ async fn other_tables_match_the_atlas() {
     assert_eq!(rows.len(), a.kommuner().len() * 4);
     for row in &rows {
         let k = a.kommun_index(&row[0]).unwrap();
-        let level = skaraborgskartan::coverage::LevelFilter::parse(&row[col(&h, "niva")]).unwrap();
+        let level =
+            skaraborgskartan::coverage::LevelFilter::parse(&row[col(&h, "nivakod")]).unwrap();
         let lc = a.coverage(k, a.default_round).level(level);
         assert_eq!(
             row[col(&h, "antal_tackta_ar")],
@@ -421,6 +446,17 @@ async fn xlsx_has_sheets_numbers_as_numbers_and_an_about_sheet() {
     assert!(value("Licens").contains("CC0"));
     assert!(value("Källor").contains("EXEMPEL:"));
     assert!(value("Kommungränser").contains("Lantmäteriet"));
+    // Each sheet's columns; the matrix's programme columns on one line.
+    let matrix = value("Kolumner: Matris");
+    assert!(matrix.contains("kommunkod – kommunkod (SCB)"), "{matrix}");
+    assert!(
+        matrix.contains(&format!(
+            "({} kolumner) – programmet i kommunen: erbjuds, erbjuds inte eller okänt",
+            a.programmes().len()
+        )),
+        "{matrix}"
+    );
+    assert_eq!(matrix.lines().count(), 4, "{matrix}");
 
     // All tables in one workbook; numbers are numbers.
     let mut wb = workbook(&get(&state, "/api/v1/export/alla").await);
@@ -519,9 +555,13 @@ async fn exports_honour_every_filter() {
     }
     let (h, rows) = csv(&state, "/api/v1/export/tackning?level=selective&age=13").await;
     assert_eq!(rows.len(), 15);
-    assert!(rows.iter().all(|r| r[col(&h, "niva")] == "selective"));
+    assert!(rows.iter().all(|r| r[col(&h, "niva")] == "selektiv"));
+    assert!(rows.iter().all(|r| r[col(&h, "nivakod")] == "selective"));
     assert!(rows.iter().all(|r| {
         ["täckt", "inte täckt", "okänt"].contains(&r[col(&h, "vald_alder_tackt")].as_str())
+    }));
+    assert!(rows.iter().all(|r| {
+        ["offered", "not_offered", "unknown"].contains(&r[col(&h, "vald_alder_tacktkod")].as_str())
     }));
     let (h, rows) = csv(&state, "/api/v1/export/foljsamhet?document=oken").await;
     assert!(rows.iter().all(|r| r[col(&h, "dokument")] == "oken") && rows.len() == 15);
@@ -609,4 +649,336 @@ async fn bad_parameters_are_400_or_404_in_swedish() {
 async fn the_index_lists_every_table() {
     let j = get(&example(), "/api/v1/export").await.json();
     assert_eq!(j["tables"].as_array().unwrap().len(), 8);
+}
+
+/// The Swedish text that goes with a code in column `base` of a table (`X` beside `Xkod`).
+fn label_for(a: &Atlas, table: &str, base: &str, code: &str) -> String {
+    use skaraborgskartan::vocabulary as v;
+    let one = |code: &str| -> String {
+        let label = match (table, base) {
+            (_, "kommun") => return a.kommuner()[a.kommun_index(code).unwrap()].name.clone(),
+            ("tackning", "niva") if code == "all" => "alla nivåer",
+            (_, "niva") => v::Level::parse(code).unwrap().label(),
+            ("erbjudanden", "status") => v::CellState::parse(code).unwrap().label(),
+            ("sambu", "status") | (_, "sambu_status") => {
+                v::SambuStatus::parse(code).unwrap().label()
+            }
+            ("partssamverkan", "status") | (_, "partssamverkan_status") => {
+                v::PartsStatus::parse(code).unwrap().label()
+            }
+            ("foljsamhet", "status") => v::AdherenceStatus::parse(code).unwrap().label(),
+            (_, "uppgiven_status") => v::OfferingStatus::parse(code).unwrap().label(),
+            (_, "underlag") => match code {
+                "round" => "omgångens uppgift",
+                "sources" => "offentlig källa",
+                other => panic!("underlagkod {other}"),
+            },
+            (_, "graviditet" | "vald_alder_tackt") => v::AgeState::parse(code).unwrap().label(),
+            (_, "handlingsplan") => v::ActionPlan::parse(code).unwrap().label(),
+            (_, "typ") => v::TrainingKind::parse(code).unwrap().label(),
+            other => panic!("no vocabulary for {other:?}"),
+        };
+        label.to_string()
+    };
+    if code.is_empty() {
+        return String::new();
+    }
+    code.split(", ").map(one).collect::<Vec<_>>().join(", ")
+}
+
+#[tokio::test]
+async fn every_coded_column_has_its_swedish_text_beside_it_in_every_format() {
+    use skaraborgskartan::export::tables::{TableKind, column_help};
+    for state in [example(), real()] {
+        let a = state.atlas();
+        let mut pairs = 0;
+        for kind in TableKind::ALL {
+            let t = kind.code();
+            let (h, rows) = csv(&state, &format!("/api/v1/export/{t}?profil=rfc4180&age=13")).await;
+            for (c, name) in h.iter().enumerate() {
+                // The "Om data" sheet describes every column.
+                assert!(
+                    column_help(*kind, name).is_some(),
+                    "{t}.{name} has no description"
+                );
+                let Some(base) = name.strip_suffix("kod") else {
+                    continue;
+                };
+                // `X` stands beside `Xkod` (after it only for kommun, the row's key), holding the
+                // code's Swedish text.
+                let x = if name == "kommunkod" {
+                    c + 1
+                } else {
+                    c.wrapping_sub(1)
+                };
+                assert!(
+                    h.get(x).is_some_and(|n| n == base),
+                    "{t}: {name} is not beside {base}: {h:?}"
+                );
+                pairs += 1;
+                for row in &rows {
+                    let (text, code) = (&row[x], &row[c]);
+                    if t == "erbjudanden" && base == "status" && text.contains("okänt i dag") {
+                        assert_eq!(code, "unknown", "a lapsed answer codes as okänt");
+                        continue;
+                    }
+                    assert_eq!(text, &label_for(&a, t, base, code), "{t}.{base} for {code}");
+                }
+            }
+            // No English code where a person reads Swedish.
+            if let Some(c) = h.iter().position(|n| n == "niva") {
+                assert!(rows.iter().all(|r| !r[c].contains("universal")), "{t}.niva");
+            }
+        }
+        assert!(pairs >= 14, "{pairs} pairs");
+    }
+    // The same columns in GeoJSON (and so OGC) and XLSX.
+    let state = example();
+    let j = get(
+        &state,
+        "/api/v1/export/erbjudanden?format=geojson&kommun=1496&programme=triple-p",
+    )
+    .await
+    .json();
+    let p = &j["features"][0]["properties"];
+    assert_eq!(p["niva"], "universell, selektiv, indikerad");
+    assert_eq!(p["nivakod"], "universal, selective, indicated");
+    assert!(p["statuskod"].is_string() && p["status"].is_string());
+    let mut wb = workbook(&get(&state, "/api/v1/export/utbildningar?format=xlsx").await);
+    let u = wb.worksheet_range("Utbildningar").unwrap();
+    let header: Vec<String> = u.rows().next().unwrap().iter().map(text).collect();
+    let row = u.rows().nth(1).unwrap();
+    let kind =
+        skaraborgskartan::vocabulary::TrainingKind::parse(&text(&row[col(&header, "typkod")]))
+            .unwrap();
+    assert_eq!(text(&row[col(&header, "typ")]), kind.label());
+    // The sheet that explains the data lists each sheet's columns.
+    let about = wb.worksheet_range("Om data").unwrap();
+    let cols = about
+        .rows()
+        .find(|r| text(&r[0]) == "Kolumner: Utbildningar")
+        .map(|r| text(&r[1]))
+        .expect("Kolumner: Utbildningar");
+    assert!(
+        cols.contains("typkod – koden för typen: sip_fordjupning"),
+        "{cols}"
+    );
+    assert!(cols.contains("kommunkod – kommunkod (SCB)"), "{cols}");
+}
+
+// LibreOffice as the spreadsheet client: the exported files converted by `soffice --headless`
+// (Debian's libreoffice-calc-nogui, installed by `tools/deps.sh test`) and read back.
+
+/// The CSV import options of LibreOffice (`--infilter`, tokens as in its "CSV Filter Options"):
+/// separator `;` (59), text delimiter `"` (34), UTF-8 (76), from line 1, no column types,
+/// Swedish (1053); then, where given, quoted field as text, detect special numbers, two export
+/// tokens, trim spaces, sheet, and evaluate formulas.
+const LO_CONVERT: &str = "CSV:59,34,76,1,,1053";
+/// The Swedish import dialog with "Utvärdera formler" ticked.
+const LO_DIALOG_EVALUATE: &str = "CSV:59,34,76,1,,1053,false,false,true,false,false,0,true";
+/// The Swedish import dialog as it opens (LibreOffice's defaults since 7.2: formulas are not
+/// evaluated, quoted fields are not text, no special numbers).
+const LO_DIALOG_DEFAULT: &str = "CSV:59,34,76,1,,1053,false,false,true,false,false,0,false";
+
+/// Runs `soffice --headless` on the files with the test's own profile (parallel tests do not
+/// share its lock) and a time limit; the results land in `out`.
+fn soffice(profile: &Path, infilter: Option<&str>, to: &str, files: &[&Path], out: &Path) {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let which = Command::new("sh")
+        .args(["-c", "command -v soffice"])
+        .output()
+        .unwrap();
+    assert!(
+        which.status.success(),
+        "soffice is missing: run `tools/deps.sh test` (Debian: libreoffice-calc-nogui)"
+    );
+    let mut cmd = Command::new("soffice");
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.display()
+    ))
+    .args(["--headless", "--norestore"]);
+    if let Some(f) = infilter {
+        cmd.arg(format!("--infilter={f}"));
+    }
+    cmd.args(["--convert-to", to, "--outdir"])
+        .arg(out)
+        .args(files)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "soffice failed: {status}");
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(180) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("soffice took more than 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The first sheet of an XLSX file LibreOffice wrote: values and formulas.
+fn sheet(path: &Path) -> (calamine::Range<Data>, calamine::Range<String>) {
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = wb.sheet_names()[0].clone();
+    (
+        wb.worksheet_range(&name).unwrap(),
+        wb.worksheet_formula(&name).unwrap(),
+    )
+}
+
+/// The row of a sheet whose column `key` (a header) reads `value`, and the header.
+fn row_of<'a>(
+    range: &'a calamine::Range<Data>,
+    key: &str,
+    value: &str,
+) -> (Vec<String>, &'a [Data]) {
+    let header: Vec<String> = range.rows().next().unwrap().iter().map(text).collect();
+    let c = col(&header, key);
+    let row = range
+        .rows()
+        .find(|r| text(&r[c]) == value)
+        .unwrap_or_else(|| panic!("no row with {key} = {value}"));
+    (header, row)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn libreoffice_keeps_codes_as_text_letters_and_decimal_numbers() {
+    // The national data (290 kommuner, Upplands Väsby 0114 in län 01) with the example
+    // offerings, so that shares have decimals.
+    let data = common::geodata().join("example");
+    let state = AppState::new(
+        skaraborgskartan::server::build(&data, Some("sverige"))
+            .unwrap_or_else(|p| panic!("{}", skaraborgskartan::server::report(&p))),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    hostile_data(tmp.path());
+    let hostile = common::load(&tmp.path().join("example"));
+    let dir = tmp.path().join("filer");
+    std::fs::create_dir(&dir).unwrap();
+    let mut files = Vec::new();
+    for (name, s, uri) in [
+        (
+            "kommuner.csv",
+            &state,
+            "/api/v1/export/kommuner?region=sverige",
+        ),
+        (
+            "tackning.csv",
+            &state,
+            "/api/v1/export/tackning?level=universal",
+        ),
+        ("erbjudanden.csv", &hostile, "/api/v1/export/erbjudanden"),
+        (
+            "kommuner.xlsx",
+            &state,
+            "/api/v1/export/kommuner?format=xlsx",
+        ),
+    ] {
+        let r = get(s, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        std::fs::write(dir.join(name), &r.body).unwrap();
+        files.push(dir.join(name));
+    }
+    let csvs: Vec<&Path> = files[..3].iter().map(std::path::PathBuf::as_path).collect();
+    let options = [
+        (LO_CONVERT, true),
+        (LO_DIALOG_EVALUATE, true),
+        (LO_DIALOG_DEFAULT, false),
+    ];
+    // One soffice per option set, each converting every file (one profile: they run in turn).
+    let profile = tmp.path().join("profil");
+    for (i, (infilter, evaluated)) in options.into_iter().enumerate() {
+        let out = tmp.path().join(format!("ut-{i}"));
+        soffice(&profile, Some(infilter), "xlsx", &csvs, &out);
+        let (k, formulas) = sheet(&out.join("kommuner.xlsx"));
+        // Where formulas are evaluated a code is the text 0114; with the dialog's defaults the
+        // cell shows the formula itself, ="0114", zeros kept (README: tick "Utvärdera formler").
+        let code = |v: &str| {
+            if evaluated {
+                v.to_string()
+            } else {
+                format!("=\"{v}\"")
+            }
+        };
+        let (h, row) = row_of(&k, "kommunkod", &code("0114"));
+        // Text with its zeros, never the number 114 or 1.
+        assert_eq!(
+            row[col(&h, "kommunkod")],
+            Data::String(code("0114")),
+            "{infilter}"
+        );
+        assert_eq!(row[col(&h, "lan")], Data::String(code("01")), "{infilter}");
+        assert_eq!(
+            text(&row[col(&h, "kommun")]),
+            "Upplands Väsby",
+            "{infilter}"
+        );
+        for name in ["Håbo", "Täby", "Öckerö", "Skövde", "Götene"] {
+            row_of(&k, "kommun", name);
+        }
+        assert!(matches!(
+            row[col(&h, "tackning_andel")],
+            Data::Float(_) | Data::Int(_)
+        ));
+        // Every kommunkod is text; the only formulas are those codes.
+        let c = col(&h, "kommunkod");
+        assert!(
+            k.rows().skip(1).all(
+                |r| matches!(&r[c], Data::String(s) if s.len() == if evaluated { 4 } else { 7 })
+            )
+        );
+        for (_, _, f) in formulas.used_cells() {
+            assert!(
+                f.is_empty()
+                    || (f.len() > 2 && f.trim_matches('"').bytes().all(|b| b.is_ascii_digit())),
+                "{infilter}: formula {f}"
+            );
+        }
+        // Decimal commas became numbers with decimals.
+        let (t, _) = sheet(&out.join("tackning.xlsx"));
+        let (h, _) = row_of(&t, "kommunkod", &code("1496"));
+        let shares: Vec<f64> = t
+            .rows()
+            .skip(1)
+            .map(|r| match r[col(&h, "andel_tackt")] {
+                Data::Float(x) => x,
+                Data::Int(i) => i as f64,
+                ref other => panic!("{infilter}: andel_tackt {other:?} is not a number"),
+            })
+            .collect();
+        assert!(
+            shares.iter().any(|x| *x > 0.0 && *x < 1.0),
+            "{infilter}: {shares:?}"
+        );
+        // A hostile organiser stays text, whatever the options.
+        let (e, formulas) = sheet(&out.join("erbjudanden.xlsx"));
+        let (h, _) = row_of(&e, "arrangor", &format!("'{HOSTILE}"));
+        assert!(
+            formulas
+                .used_cells()
+                .all(|(_, c, f)| c != col(&h, "arrangor") || f.is_empty())
+        );
+    }
+    // The XLSX export: text cells, and still text after LibreOffice opened and saved it.
+    let out = tmp.path().join("ut-xlsx");
+    soffice(&profile, None, "xlsx", &[files[3].as_path()], &out);
+    for path in [files[3].clone(), out.join("kommuner.xlsx")] {
+        let (k, _) = sheet(&path);
+        let (h, row) = row_of(&k, "kommunkod", "0114");
+        assert_eq!(
+            row[col(&h, "lan")],
+            Data::String("01".into()),
+            "{}",
+            path.display()
+        );
+        assert_eq!(text(&row[col(&h, "kommun")]), "Upplands Väsby");
+    }
 }

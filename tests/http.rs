@@ -84,6 +84,9 @@ const ROUTES: &[Cacheable] = &[
     row("/api/v1/export/alla",                               XLSX,    PUBLIC,    true,  false, None,  Some("xlsx")),
     row("/api/v1/export/lager",                              GEOJSON, PUBLIC,    true,  false, None,  Some("geojson")),
     row("/api/v1/export/erbjudanden?format=geojson",         GEOJSON, PUBLIC,    true,  false, None,  Some("geojson")),
+    // The DCAT-AP-SE catalogue of the exports.
+    row("/datasets/dcat",                                    "application/rdf+xml", PUBLIC, true, false, None, None),
+    row("/datasets/dcat.ttl",                                "text/turtle; charset=utf-8", PUBLIC, true, false, None, None),
     // OGC API – Features.
     row("/ogc",                                              JSON,    PUBLIC,    true,  true,  SELF,  None),
     row("/ogc/",                                             JSON,    PUBLIC,    true,  true,  SELF,  None),

@@ -398,9 +398,23 @@ async fn property_filters_and_single_features() {
     for f in j["features"].as_array().unwrap() {
         let p = &f["properties"];
         assert!(p["alder_min"].as_i64().unwrap() <= 13 && 13 <= p["alder_max"].as_i64().unwrap());
-        assert!(p["niva"].as_str().unwrap().contains("indicated"));
+        assert!(p["nivakod"].as_str().unwrap().contains("indicated"));
+        assert!(p["niva"].as_str().unwrap().contains("indikerad"));
         assert!(p["kommunkod"] == "1496" || p["kommunkod"] == "1494");
     }
+    // The Swedish text filters as well as the code.
+    let by_text = json(
+        &s,
+        "/ogc/collections/erbjudanden/items?limit=1000&alder=13&niva=indikerad&kommunkod=1496,1494",
+    )
+    .await;
+    assert_eq!(by_text["numberMatched"], j["numberMatched"]);
+    let j = json(
+        &s,
+        "/ogc/collections/tackning/items?omgang=exempel-2021&niva=alla%20niv%C3%A5er",
+    )
+    .await;
+    assert_eq!(j["numberMatched"], 15);
     let j = json(
         &s,
         "/ogc/collections/tackning/items?omgang=exempel-2021&niva=all",

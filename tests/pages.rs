@@ -387,6 +387,7 @@ async fn embed_view_is_compact_and_framing_is_limited_to_configured_origins() {
             frame_ancestors: vec!["https://intranat.example.se".into()],
             public_url: None,
             configured_url: None,
+            contact_email: None,
         },
     );
     let a = skaraborgskartan::server::build(&common::geodata(), None).unwrap();

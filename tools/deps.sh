@@ -7,7 +7,9 @@
 #                          #   tests/browser/node_modules from its package-lock.json,
 #                          #   tests/oidc/node_modules: the OpenID provider of tests/auth.rs,
 #                          #   aiosmtpd in a venv (target/test-venv; PyPI): the SMTP sink of
-#                          #   tests/stale.rs)
+#                          #   tests/stale.rs; rdflib in the same venv: the DCAT-AP-SE check of
+#                          #   tests/dcat.rs; soffice (libreoffice-calc-nogui): the spreadsheet
+#                          #   client of tests/export.rs)
 #   tools/deps.sh web      # web/node_modules (Leaflet) for `make run` and the pages
 #   tools/deps.sh lint     # cargo fmt, cargo clippy
 #   tools/deps.sh bench    # benches/load.rs: wrk, nginx-light, taskset, and pygeoapi with
@@ -36,7 +38,7 @@ need_cmd() { # need_cmd COMMAND DEBIAN_PACKAGE
 NPM_DIRS=()
 # The Python venv with pygeoapi and gunicorn (the bench's OGC peer), when asked for.
 VENV=
-# The Python venv with aiosmtpd (the tests' SMTP sink), when asked for.
+# The Python venv with aiosmtpd (the tests' SMTP sink) and rdflib (the DCAT check), when asked for.
 TEST_VENV=
 
 # pygeoapi and gunicorn from PyPI into VENV, when either is missing.
@@ -47,12 +49,12 @@ pip_venv() {
     "$VENV/bin/pip" install -q pygeoapi gunicorn || die "pip install pygeoapi gunicorn failed"
 }
 
-# aiosmtpd from PyPI into TEST_VENV, when missing.
-smtp_venv() {
-    [[ -x $TEST_VENV/bin/python && -d $TEST_VENV/lib ]] && "$TEST_VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null && return 0
-    echo "deps.sh: installing aiosmtpd into $TEST_VENV (PyPI)" >&2
+# aiosmtpd and rdflib from PyPI into TEST_VENV, when either is missing.
+test_venv() {
+    [[ -x $TEST_VENV/bin/python && -d $TEST_VENV/lib ]] && "$TEST_VENV/bin/python" -c 'import aiosmtpd, rdflib' 2>/dev/null && return 0
+    echo "deps.sh: installing aiosmtpd and rdflib into $TEST_VENV (PyPI)" >&2
     python3 -m venv "$TEST_VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
-    "$TEST_VENV/bin/pip" install -q aiosmtpd || die "pip install aiosmtpd failed"
+    "$TEST_VENV/bin/python" -m pip install -q aiosmtpd rdflib || die "pip install aiosmtpd rdflib failed"
 }
 
 # npm ci DIR, when DIR/node_modules is missing or older than DIR/package-lock.json.
@@ -86,7 +88,11 @@ for group in "$@"; do
         # Printed reports (tests/browser/utskrift.test.mjs): PDF to text and to PNG.
         need_cmd pdftotext poppler-utils
         need_cmd pdftoppm poppler-utils
-        # A real SMTP server for the e-mail reminders (tests/stale.rs): aiosmtpd in a venv.
+        # A real spreadsheet client for the CSV and XLSX exports (tests/export.rs):
+        # LibreOffice Calc without a GUI, run as `soffice --headless --convert-to`.
+        need_cmd soffice libreoffice-calc-nogui
+        # A real SMTP server for the e-mail reminders (tests/stale.rs): aiosmtpd in a venv; an
+        # RDF parser for the DCAT-AP-SE catalogue (tests/dcat.rs): rdflib in the same venv.
         need_cmd python3 python3
         TEST_VENV=${SKK_TEST_VENV:-$(dirname "$0")/../target/test-venv}
         ;;
@@ -117,7 +123,7 @@ after() {
     local dir
     for dir in "${NPM_DIRS[@]}"; do npm_ci "$dir"; done
     [[ -z $VENV ]] || pip_venv
-    [[ -z $TEST_VENV ]] || smtp_venv
+    [[ -z $TEST_VENV ]] || test_venv
 }
 
 if ((${#PKG_FOR_CMD[@]} == 0)); then

@@ -3,6 +3,8 @@
 //! programme, document, layer`). Bodies are built once per snapshot and query, with an ETag.
 
 pub mod csv;
+pub mod dcat;
+pub mod rdf;
 pub mod tables;
 pub mod xlsx;
 
@@ -16,7 +18,7 @@ use crate::AppState;
 use crate::atlas::Atlas;
 use crate::dataset::Kind;
 use crate::feature::FeatureCollection;
-use crate::http::bodies::Key;
+use crate::http::bodies::{Fixed, Key};
 use crate::http::body::Body;
 use crate::http::error::RequestError;
 use crate::http::params::{self, Params};
@@ -26,6 +28,10 @@ use csv::Profile;
 use tables::{Filter, Table, TableKind};
 
 pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8; header=present";
+
+/// The terms of the data as the project states them (the "Om data" sheet, the DCAT catalogue).
+pub const TERMS: &str = "Kommungränser och kommunkoder: CC0. Övriga uppgifter kommer från de källor som anges per rad; ange källan när du använder dem.";
+pub const TERMS_EN: &str = "Kommun boundaries and codes: CC0. All other records come from the sources named on each row; name the source when you use them.";
 
 /// The parameters every export accepts (those that do not apply to a table are checked, then
 /// ignored, so a page can pass its whole state).
@@ -56,7 +62,26 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/export", get(index))
         .route("/api/v1/export/{vad}", get(export))
+        .route(dcat::PATH, get(catalogue_rdf))
+        .route(&format!("{}.ttl", dcat::PATH), get(catalogue_turtle))
         .layer(axum::middleware::from_fn(cors))
+}
+
+/// `GET /datasets/dcat`: the DCAT-AP-SE catalogue as RDF/XML (what Sveriges dataportal reads).
+async fn catalogue_rdf(req: Req) -> Answer {
+    catalogue(&req, dcat::RdfFormat::RdfXml)
+}
+
+/// `GET /datasets/dcat.ttl`: the same catalogue as Turtle.
+async fn catalogue_turtle(req: Req) -> Answer {
+    catalogue(&req, dcat::RdfFormat::Turtle)
+}
+
+fn catalogue(req: &Req, format: dcat::RdfFormat) -> Answer {
+    req.params(&[])?;
+    req.fixed(Fixed::Catalogue(format))
+        .map(|b| req.send(b))
+        .ok_or_else(RequestError::unknown_path)
 }
 
 /// What an export path names: one table, the table of a map layer, or every table (XLSX).
@@ -350,7 +375,10 @@ fn about(
             "Urval: ålder",
             f.age.map_or("alla".into(), |x| crate::coverage::age_label(x, x)),
         ),
-        ("Urval: nivå", f.level.map_or("alla".into(), |l| l.code().into())),
+        (
+            "Urval: nivå",
+            f.level.map_or("alla".into(), |l| format!("{} ({})", tables::level_filter_label(l), l.code())),
+        ),
         ("Urval: program", describe(&f.programmes, &|p| a.programmes()[p].slug.clone())),
         (
             "Urval: dokument",
@@ -366,21 +394,62 @@ fn about(
         ),
         (
             "Nivåer",
-            "universal (universell): för alla föräldrar; selective (selektiv): grupper med högre risk, t.ex. separerade föräldrar eller föräldrar nya i Sverige; indicated (indikerad): barnet visar redan problem.".into(),
+            "universell (kod universal): för alla föräldrar; selektiv (selective): grupper med högre risk, t.ex. separerade föräldrar eller föräldrar nya i Sverige; indikerad (indicated): barnet visar redan problem.".into(),
         ),
         (
             "Täckning",
             "En ålder 0–17 år räknas som täckt på en nivå när kommunen erbjuder minst ett program för den åldern på den nivån i omgången. Andel = täckta år / 18. Luckor som kan bero på okänt: åldrar som ett program med okänd status skulle täcka.".into(),
         ),
-        ("Kolumner", "kommunkod (SCB), kommun, program (kortnamn), programnamn, niva, alder_min och alder_max (-1 = under graviditeten), omgang, status och statuskod, arrangor, senast_bekraftad (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD), kalla.".into()),
+        (
+            "Kolumner",
+            "En kolumn med svensk text har sin stabila kod i kolumnen bredvid, med samma namn och ”kod” sist: status och statuskod, niva och nivakod, typ och typkod (som kommun och kommunkod). Använd koderna i skript; de ändras inte. Kommunkod och län är text, så att 0114 och 01 behåller sina nollor.".into(),
+        ),
         ("Källor", sources(a, tables).join("\n")),
         ("Kommungränser", format!("{}; kommunkoder och namn: SCB (CC0)", d.config.attribution)),
-        (
-            "Licens",
-            "Kommungränser och kommunkoder: CC0. Övriga uppgifter kommer från de källor som anges per rad; ange källan när du använder dem.".into(),
-        ),
+        ("Licens", TERMS.into()),
     ]);
-    rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    let mut rows: Vec<(String, String)> =
+        rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    // What each column of each sheet holds, after the general rows.
+    let at = rows
+        .iter()
+        .position(|(k, _)| k == "Kolumner")
+        .map_or(rows.len(), |i| i + 1);
+    let help: Vec<(String, String)> = tables
+        .iter()
+        .map(|t| (format!("Kolumner: {}", t.kind.label()), columns_text(t)))
+        .collect();
+    rows.splice(at..at, help);
+    rows
+}
+
+/// A sheet's columns, one line each (`status – vad tjänsten visar i dag …`); neighbours with
+/// the same description share a line (`alder_min, alder_max`, the matrix's programmes).
+fn columns_text(t: &Table) -> String {
+    let mut groups: Vec<(Vec<&str>, Option<String>)> = Vec::new();
+    for c in &t.columns {
+        let help = tables::column_help(t.kind, c);
+        match groups.last_mut() {
+            Some((names, h)) if *h == help && help.is_some() => names.push(c),
+            _ => groups.push((vec![c], help)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(names, help)| {
+            let names = match names.as_slice() {
+                [first, .., last] if names.len() > 3 => {
+                    format!("{first} … {last} ({} kolumner)", names.len())
+                }
+                _ => names.join(", "),
+            };
+            match help {
+                Some(h) => format!("{names} – {h}"),
+                None => names,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn sources(a: &Atlas, tables: &[Table]) -> Vec<String> {
@@ -412,6 +481,8 @@ async fn index(req: Req) -> Answer {
             "tables": tables,
             "all_tables_xlsx": "/api/v1/export/alla?format=xlsx",
             "layer_geojson": "/api/v1/export/lager?layer=offerings&format=geojson",
+            "dcat": dcat::PATH,
+            "dcat_turtle": format!("{}.ttl", dcat::PATH),
             "parameters": PARAMS,
             "profiles": Profile::ALL.iter().map(|p| json!({"id": p.code(), "title": p.label()})).collect::<Vec<_>>(),
         }))

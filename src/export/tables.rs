@@ -2,6 +2,12 @@
 //! Swedish snake_case column names, then written as CSV, XLSX or GeoJSON (`csv`, `xlsx`,
 //! [`Table::feature`]) or paged by the OGC API. One row always belongs to one kommun, so every
 //! table can also be a map layer.
+//!
+//! One convention for coded values, as `kommun` and `kommunkod` have always had it: the column
+//! `X` holds the Swedish text a person reads (`status` = "erbjuds inte", `niva` = "universell,
+//! selektiv") and the column `Xkod` beside it the stable code a script matches (`statuskod` =
+//! `not_offered`, `nivakod` = `universal, selective`). The matrix, a view for people, has the
+//! text only; its codes are in `erbjudanden`.
 
 use serde_json::Value;
 
@@ -43,6 +49,48 @@ impl TableKind {
         }
     }
 
+    /// The title in English (the DCAT-AP-SE catalogue gives titles in both languages).
+    pub fn title_en(self) -> &'static str {
+        match self {
+            TableKind::Matris => "Programmes per kommun (matrix: offered / not offered / unknown)",
+            TableKind::Erbjudanden => "Offerings: kommun × programme × round",
+            TableKind::Tackning => "Coverage of the ages 0–17 per kommun and level",
+            TableKind::Kommuner => "Kommuner with a summary of parenting support",
+            TableKind::Sambu => "SAMBU teams per kommun",
+            TableKind::Partssamverkan => "Partssamverkan per kommun",
+            TableKind::Foljsamhet => "Adherence to jointly decided documents",
+            TableKind::Utbildningar => "SIP trainings and joint working skills",
+        }
+    }
+
+    /// What one row is, in English.
+    pub fn description_en(self) -> &'static str {
+        match self {
+            TableKind::Matris => {
+                "One row per kommun, one column per parenting programme: offered, not offered or unknown (no answer)."
+            }
+            TableKind::Erbjudanden => {
+                "One row per kommun, programme and round with status, organiser, source and date last confirmed. The geometry is a point inside the kommun (not where the programme is given)."
+            }
+            TableKind::Tackning => {
+                "One row per kommun and level: ages covered, share of the 18 years 0–17, gaps, and which gaps may be due to unknown answers."
+            }
+            TableKind::Kommuner => {
+                "One row per kommun: programmes offered, not offered and unknown, coverage, SAMBU and partssamverkan."
+            }
+            TableKind::Sambu => "One row per kommun: the state of the kommun's SAMBU team.",
+            TableKind::Partssamverkan => {
+                "One row per kommun: the state of the kommun's partssamverkan group and action plan."
+            }
+            TableKind::Foljsamhet => {
+                "One row per kommun and document: how far the kommun has come with the document."
+            }
+            TableKind::Utbildningar => {
+                "One row per training in a kommun: kind, audience and number of participants."
+            }
+        }
+    }
+
     /// What one row is, for the OGC collection description and the "Om data" sheet.
     pub fn description(self) -> &'static str {
         match self {
@@ -78,11 +126,14 @@ impl TableKind {
     }
 }
 
-/// One value of a table. Numbers stay numbers in every format.
+/// One value of a table. Numbers stay numbers in every format, and codes stay text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Cell {
     Text(String),
+    /// A code made of digits that must stay text, leading zeros and all (kommunkod `0114`, län
+    /// `01`): spreadsheets would read it as the number 114.
+    Code(String),
     Int(i64),
     Num(f64),
     Bool(bool),
@@ -96,7 +147,7 @@ impl Cell {
     /// The value as text, for filters and HTML (`.` as decimal point).
     pub fn plain(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) | Cell::Code(s) => s.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Num(x) => x.to_string(),
             Cell::Bool(true) => "ja".into(),
@@ -206,12 +257,27 @@ fn date_text(d: Option<impl std::fmt::Display>) -> Cell {
     Cell::text(d.map_or(String::new(), |d| d.to_string()))
 }
 
-fn levels_text(levels: &[Level]) -> String {
-    levels
-        .iter()
-        .map(|l| l.code())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A programme's levels as text and as codes (`universell, selektiv` and `universal, selective`).
+fn levels_cells(levels: &[Level]) -> [Cell; 2] {
+    let join =
+        |f: fn(Level) -> &'static str| levels.iter().map(|l| f(*l)).collect::<Vec<_>>().join(", ");
+    [
+        Cell::text(join(Level::label)),
+        Cell::text(join(Level::code)),
+    ]
+}
+
+/// The Swedish text of a level filter (`alla nivåer` for all).
+pub fn level_filter_label(l: LevelFilter) -> &'static str {
+    match l {
+        LevelFilter::All => "alla nivåer",
+        LevelFilter::Only(l) => l.label(),
+    }
+}
+
+/// A coded value as its two columns `X` and `Xkod`: the Swedish text and the stable code.
+fn coded(label: &str, code: &str) -> [Cell; 2] {
+    [Cell::text(label), Cell::text(code)]
 }
 
 /// Builds one table for a filter.
@@ -219,7 +285,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
     let ks = f.kommuner(a);
     let base = |k: usize| {
         vec![
-            Cell::text(&a.kommuner()[k].code),
+            Cell::Code(a.kommuner()[k].code.clone()),
             Cell::text(&a.kommuner()[k].name),
         ]
     };
@@ -252,6 +318,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "program",
                 "programnamn",
                 "niva",
+                "nivakod",
                 "alder_min",
                 "alder_max",
                 "omgang",
@@ -261,7 +328,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "senast_bekraftad",
                 "kalla",
                 "uppgiven_status",
+                "uppgiven_statuskod",
                 "underlag",
+                "underlagkod",
             ]);
             let rounds: Vec<usize> = match &f.rounds {
                 Some(r) => r.clone(),
@@ -280,16 +349,16 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Some(o) => crate::atlas::lapsed_label(o),
                             None => state.label().to_string(),
                         };
+                        // The API's `basis` codes.
                         let basis = match o {
-                            None => "",
-                            Some(_) if a.supplementary(k, r, p) => "offentlig källa",
-                            Some(_) => "omgångens uppgift",
+                            None => ["", ""],
+                            Some(_) if a.supplementary(k, r, p) => ["offentlig källa", "sources"],
+                            Some(_) => ["omgångens uppgift", "round"],
                         };
                         let mut cells = base(k);
+                        cells.extend([Cell::text(&prog.slug), Cell::text(&prog.name)]);
+                        cells.extend(levels_cells(&prog.levels));
                         cells.extend([
-                            Cell::text(&prog.slug),
-                            Cell::text(&prog.name),
-                            Cell::text(levels_text(&prog.levels)),
                             Cell::Int(prog.age_min.into()),
                             Cell::Int(prog.age_max.into()),
                             Cell::text(round),
@@ -298,9 +367,12 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Cell::text(o.map_or("", |o| o.organiser.as_str())),
                             date_text(o.map(|o| o.last_confirmed)),
                             Cell::text(o.map_or("", |o| o.source.as_str())),
-                            Cell::text(o.map_or("", |o| o.status.label())),
-                            Cell::text(basis),
                         ]);
+                        cells.extend(coded(
+                            o.map_or("", |o| o.status.label()),
+                            o.map_or("", |o| o.status.code()),
+                        ));
+                        cells.extend(coded(basis[0], basis[1]));
                         let id = format!("{}-{}-{}", a.kommuner()[k].code, prog.slug, round);
                         rows.push(Row {
                             kommun: k,
@@ -316,15 +388,17 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
             cols(&[
                 "omgang",
                 "niva",
+                "nivakod",
                 "tackta_aldrar",
                 "antal_tackta_ar",
                 "andel_tackt",
                 "luckor",
                 "luckor_som_kan_bero_pa_okant",
                 "graviditet",
+                "graviditetkod",
             ]);
             if f.age.is_some() {
-                cols(&["vald_alder", "vald_alder_tackt"]);
+                cols(&["vald_alder", "vald_alder_tackt", "vald_alder_tacktkod"]);
             }
             let levels: Vec<LevelFilter> = match f.level {
                 Some(l) => vec![l],
@@ -360,20 +434,22 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             .collect::<Vec<_>>()
                             .join("; ")
                     };
+                    let prenatal = lc.state(crate::coverage::PRENATAL);
                     let mut cells = base(k);
+                    cells.push(Cell::text(round));
+                    cells.extend(coded(level_filter_label(level), level.code()));
                     cells.extend([
-                        Cell::text(round),
-                        Cell::text(level.code()),
                         Cell::text(runs.join(", ")),
                         Cell::Int(report.covered_ages.len() as i64),
                         Cell::Num(report.share),
                         Cell::text(gaps(false)),
                         Cell::text(gaps(true)),
-                        Cell::text(lc.state(crate::coverage::PRENATAL).label()),
                     ]);
+                    cells.extend(coded(prenatal.label(), prenatal.code()));
                     if let Some(age) = f.age {
+                        let state = lc.state(age);
                         cells.push(Cell::Int(age.into()));
-                        cells.push(Cell::text(lc.state(age).label()));
+                        cells.extend(coded(state.label(), state.code()));
                     }
                     let id = format!("{}-{}-{}", a.kommuner()[k].code, round, level.code());
                     rows.push(Row {
@@ -393,23 +469,26 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "antal_okant",
                 "tackning_andel",
                 "sambu_status",
+                "sambu_statuskod",
                 "partssamverkan_status",
+                "partssamverkan_statuskod",
             ]);
             let r = f.round(a);
             for &k in &ks {
                 let [offered, not_offered, unknown] = a.counts(k, r, |p| f.keeps(a, p));
                 let share = LevelReport::new(f.level(), a.coverage(k, r).level(f.level())).share;
+                let (sambu, parts) = (a.sambu_status(k), a.parts_status(k));
                 let mut cells = base(k);
                 cells.extend([
-                    Cell::text(&a.kommuner()[k].lan),
+                    Cell::Code(a.kommuner()[k].lan.clone()),
                     Cell::text(&a.inventory.rounds[r].id),
                     Cell::Int(offered as i64),
                     Cell::Int(not_offered as i64),
                     Cell::Int(unknown as i64),
                     Cell::Num(share),
-                    Cell::text(a.sambu_status(k).label()),
-                    Cell::text(a.parts_status(k).label()),
                 ]);
+                cells.extend(coded(sambu.label(), sambu.code()));
+                cells.extend(coded(parts.label(), parts.code()));
                 rows.push(Row {
                     kommun: k,
                     id: a.kommuner()[k].code.clone(),
@@ -452,6 +531,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "status",
                 "statuskod",
                 "handlingsplan",
+                "handlingsplankod",
                 "senast_bekraftad",
                 "kalla",
                 "anmarkning",
@@ -459,11 +539,11 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
             for &k in &ks {
                 let s = a.partssamverkan(k);
                 let status = s.map_or(PartsStatus::Unknown, |s| s.status);
+                let plan = s.map_or(ActionPlan::Unknown, |s| s.action_plan);
                 let mut cells = base(k);
+                cells.extend(coded(status.label(), status.code()));
+                cells.extend(coded(plan.label(), plan.code()));
                 cells.extend([
-                    Cell::text(status.label()),
-                    Cell::text(status.code()),
-                    Cell::text(s.map_or(ActionPlan::Unknown, |s| s.action_plan).label()),
                     date_text(s.map(|s| s.last_confirmed)),
                     Cell::text(s.map_or("", |s| s.source.as_str())),
                     Cell::text(s.map_or("", |s| s.note.as_str())),
@@ -516,7 +596,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
         TableKind::Utbildningar => {
             cols(&[
                 "typ",
-                "typ_text",
+                "typkod",
                 "malgrupp",
                 "deltagare",
                 "ungefarligt",
@@ -534,9 +614,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         .filter(|t| &t.kommun == code && t.kind == *kind);
                     for (n, t) in of_kind.enumerate() {
                         let mut cells = base(k);
+                        cells.extend(coded(t.kind.label(), t.kind.code()));
                         cells.extend([
-                            Cell::text(t.kind.code()),
-                            Cell::text(t.kind.label()),
                             Cell::text(&t.audience),
                             Cell::Int(t.participants.into()),
                             Cell::Bool(t.approximate),
@@ -566,6 +645,90 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
         columns,
         rows,
     }
+}
+
+/// The codes of a vocabulary, listed for a person: `offered, not_offered, unknown`.
+fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> String {
+    all.iter().map(|v| code(*v)).collect::<Vec<_>>().join(", ")
+}
+
+/// What a column of a table holds, for the "Om data" sheet (None: a column this function does
+/// not know, which a unit test forbids).
+pub fn column_help(kind: TableKind, name: &str) -> Option<String> {
+    use crate::vocabulary::{AgeState, CellState, OfferingStatus};
+    let code_of = |what: &str, list: String| format!("koden för {what}: {list}");
+    let levels = codes(Level::ALL, Level::code);
+    let help = match (kind, name) {
+        (_, "kommunkod") => "kommunkod (SCB), fyra siffror som text: 0114 behåller sin nolla".into(),
+        (_, "kommun") => "kommunens namn".into(),
+        (_, "lan") => "länskod (SCB), två siffror som text: 01 behåller sin nolla".into(),
+        (_, "omgang") => "omgångens id (se Omgång)".into(),
+        (_, "exempeldata") => "ja: raden är påhittad exempeldata".into(),
+        (_, "kalla") => "källan till uppgiften; tom när uppgift saknas".into(),
+        (_, "senast_bekraftad") => {
+            "när uppgiften senast bekräftades (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)".into()
+        }
+        (_, "anmarkning") => "anmärkning".into(),
+        (_, "program") => "programmets kortnamn".into(),
+        (_, "programnamn") => "programmets namn".into(),
+        (TableKind::Erbjudanden, "niva") => "programmets nivåer som text, t.ex. ”universell, selektiv”".into(),
+        (TableKind::Erbjudanden, "nivakod") => code_of("nivåerna", levels),
+        (TableKind::Tackning, "niva") => "nivån som text (”alla nivåer” = minst en nivå)".into(),
+        (TableKind::Tackning, "nivakod") => code_of("nivån", format!("{levels}, all")),
+        (_, "alder_min" | "alder_max") => "programmets lägsta och högsta ålder (-1 = under graviditeten)".into(),
+        (TableKind::Erbjudanden, "status") => {
+            "vad tjänsten visar i dag: erbjuds, erbjuds inte eller okänt; ett gammalt svar står som t.ex. ”erbjöds 2015 – okänt i dag”".into()
+        }
+        (TableKind::Erbjudanden, "statuskod") => code_of("status", codes(CellState::ALL, CellState::code)),
+        (_, "arrangor") => "vem som ger programmet".into(),
+        (_, "uppgiven_status") => "vad källan uppgav, före bedömningen av gamla svar".into(),
+        (_, "uppgiven_statuskod") => code_of("uppgiven status", codes(OfferingStatus::ALL, OfferingStatus::code)),
+        (_, "underlag") => "omgångens uppgift eller offentlig källa (där omgången saknar svar)".into(),
+        (_, "underlagkod") => code_of("underlaget", "round, sources".into()),
+        (_, "tackta_aldrar") => "täckta åldrar 0–17 som intervall".into(),
+        (_, "antal_tackta_ar") => "antal täckta år av 18".into(),
+        (_, "andel_tackt" | "tackning_andel") => "andel täckta år, 0–1".into(),
+        (_, "luckor") => "åldrar utan täckning".into(),
+        (_, "luckor_som_kan_bero_pa_okant") => "luckor där ett program med status okänt skulle täcka".into(),
+        (_, "graviditet") => "täckning under graviditeten".into(),
+        (_, "vald_alder") => "den valda åldern".into(),
+        (_, "vald_alder_tackt") => "täckning för den valda åldern".into(),
+        (_, "graviditetkod" | "vald_alder_tacktkod") => {
+            code_of("täckningen", codes(AgeState::ALL, AgeState::code))
+        }
+        (_, "antal_erbjuds" | "antal_erbjuds_inte" | "antal_okant") => {
+            "antal program som erbjuds, inte erbjuds och är okända i omgången".into()
+        }
+        (TableKind::Kommuner | TableKind::Sambu, "sambu_status" | "status") => "SAMBU-teamets status".into(),
+        (TableKind::Kommuner | TableKind::Sambu, "sambu_statuskod" | "statuskod") => {
+            code_of("SAMBU-status", codes(SambuStatus::ALL, SambuStatus::code))
+        }
+        (TableKind::Kommuner | TableKind::Partssamverkan, "partssamverkan_status" | "status") => {
+            "partssamverkansgruppens status".into()
+        }
+        (TableKind::Kommuner | TableKind::Partssamverkan, "partssamverkan_statuskod" | "statuskod") => {
+            code_of("status", codes(PartsStatus::ALL, PartsStatus::code))
+        }
+        (_, "handlingsplan") => "om gruppen har en handlingsplan".into(),
+        (_, "handlingsplankod") => code_of("handlingsplanen", codes(ActionPlan::ALL, ActionPlan::code)),
+        (_, "namn") => "teamets namn".into(),
+        (_, "sedan") => "sedan när teamet finns".into(),
+        (_, "dokument") => "dokumentets kortnamn".into(),
+        (_, "dokumenttitel") => "dokumentets titel".into(),
+        (TableKind::Foljsamhet, "status") => "hur långt kommunen har kommit med dokumentet".into(),
+        (TableKind::Foljsamhet, "statuskod") => code_of("status", codes(AdherenceStatus::ALL, AdherenceStatus::code)),
+        (_, "datum") => "datum för uppgiften".into(),
+        (_, "typ") => "utbildningens typ".into(),
+        (_, "typkod") => code_of("typen", codes(TrainingKind::ALL, TrainingKind::code)),
+        (_, "malgrupp") => "vilka utbildningen var för".into(),
+        (_, "deltagare") => "antal deltagare".into(),
+        (_, "ungefarligt") => "ja: antalet deltagare är ungefärligt".into(),
+        (_, "period") => "när utbildningen gavs".into(),
+        // The rest of the matrix's columns are programmes.
+        (TableKind::Matris, _) => "programmet i kommunen: erbjuds, erbjuds inte eller okänt".into(),
+        _ => return None,
+    };
+    Some(help)
 }
 
 impl Table {

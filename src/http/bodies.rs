@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::atlas::Atlas;
 use crate::coverage::LevelFilter;
+use crate::export::dcat::{self, Publication, RdfFormat};
 use crate::export::tables::{self, Filter, Table, TableKind};
 use crate::http::body::Body;
 use crate::views::{self, Layer, LayerQuery};
@@ -32,6 +33,8 @@ pub enum Fixed {
     Region,
     /// A layer with its default parameters.
     Layer(Layer),
+    /// The DCAT-AP-SE catalogue of the open data (`/datasets/dcat`).
+    Catalogue(RdfFormat),
 }
 
 /// A query-dependent body, by what was asked.
@@ -90,6 +93,10 @@ pub struct Bodies {
     programme: Vec<Slot>,
     region: Slot,
     layers: Vec<Slot>,
+    catalogue: Vec<Slot>,
+    /// Where the catalogue's absolute addresses point: the configured public address, the same
+    /// for every request (a client's Host header never makes one).
+    publication: Publication,
     /// Each export table with no filter, for OGC items on a cache miss (paging, a bbox, an item
     /// by id) without building the whole table again.
     tables: Vec<OnceLock<Table>>,
@@ -133,7 +140,7 @@ fn slots(n: usize) -> Vec<Slot> {
 
 impl Bodies {
     /// Empty slots for the atlas's kommuner and programmes; nothing is built yet.
-    pub fn new(a: &Atlas) -> Bodies {
+    pub fn new(a: &Atlas, publication: Publication) -> Bodies {
         let nk = a.kommuner().len();
         Bodies {
             kommuner: Default::default(),
@@ -143,6 +150,8 @@ impl Bodies {
             programme: slots(a.programmes().len()),
             region: OnceLock::new(),
             layers: slots(Layer::ALL.len()),
+            catalogue: slots(RdfFormat::ALL.len()),
+            publication,
             tables: (0..TableKind::ALL.len()).map(|_| OnceLock::new()).collect(),
             cache: Mutex::new(Cache {
                 entries: lru::LruCache::unbounded(),
@@ -160,13 +169,16 @@ impl Bodies {
             Fixed::Programme(p) => self.programme.get(p),
             Fixed::Region => Some(&self.region),
             Fixed::Layer(l) => self.layers.get(Layer::ALL.iter().position(|x| *x == l)?),
+            Fixed::Catalogue(f) => self
+                .catalogue
+                .get(RdfFormat::ALL.iter().position(|x| *x == f)?),
         }
     }
 
     /// A query-independent body of `a` (the atlas these bodies were made for).
     pub fn fixed(&self, a: &Atlas, key: Fixed) -> Option<&Arc<Body>> {
         let slot = self.slot(key)?;
-        Some(slot.get_or_init(|| Arc::new(build(a, key).prebuilt())))
+        Some(slot.get_or_init(|| Arc::new(build(a, &self.publication, key).prebuilt())))
     }
 
     /// A body by key: from the cache, else built now and kept.
@@ -203,6 +215,7 @@ impl Bodies {
             .chain([Fixed::Programmes, Fixed::Region])
             .chain((0..np).map(Fixed::Programme))
             .chain(Layer::ALL.iter().map(|l| Fixed::Layer(*l)))
+            .chain(RdfFormat::ALL.iter().map(|f| Fixed::Catalogue(*f)))
     }
 
     /// Builds every query-independent body now.
@@ -231,7 +244,7 @@ fn detail_index(d: Detail) -> usize {
     }
 }
 
-fn build(a: &Atlas, key: Fixed) -> Body {
+fn build(a: &Atlas, publication: &Publication, key: Fixed) -> Body {
     match key {
         Fixed::Kommuner(d) => views::kommuner_collection(a, d),
         Fixed::Kommun(k) => Body::json(&views::kommun_detail(a, k)),
@@ -240,6 +253,7 @@ fn build(a: &Atlas, key: Fixed) -> Body {
         Fixed::Programme(p) => Body::json(&views::programme_detail(a, p)),
         Fixed::Region => Body::json(&views::region(a)),
         Fixed::Layer(l) => views::layer_body(a, &LayerQuery::default_for(a, l)),
+        Fixed::Catalogue(f) => dcat::body(a, publication, f),
     }
 }
 

@@ -44,7 +44,13 @@ pub struct Served {
 impl Served {
     pub fn new(atlas: Arc<Atlas>, site: &Site) -> Served {
         Served {
-            bodies: Bodies::new(&atlas),
+            bodies: Bodies::new(
+                &atlas,
+                crate::export::dcat::Publication::new(
+                    site.options.public_url.as_deref(),
+                    site.options.contact_email.as_deref(),
+                ),
+            ),
             csp: csp_header(site, &atlas),
             atlas,
         }

@@ -53,7 +53,7 @@ pub fn queryables(kind: TableKind) -> &'static [Queryable] {
             (
                 "niva",
                 "string",
-                "Nivå: universal, selective eller indicated.",
+                "Nivå, som text (universell, selektiv, indikerad) eller kod (universal, selective, indicated).",
             ),
             OMGANG,
             (
@@ -69,7 +69,7 @@ pub fn queryables(kind: TableKind) -> &'static [Queryable] {
             (
                 "niva",
                 "string",
-                "Nivå: universal, selective, indicated eller all.",
+                "Nivå, som text (t.ex. ”universell”, ”alla nivåer”) eller kod (universal, selective, indicated, all).",
             ),
         ],
         TableKind::Sambu | TableKind::Partssamverkan => &[KOMMUNKOD, STATUS],
@@ -84,7 +84,11 @@ pub fn queryables(kind: TableKind) -> &'static [Queryable] {
         ],
         TableKind::Utbildningar => &[
             KOMMUNKOD,
-            ("typ", "string", "Utbildningens typ (kod); flera med komma."),
+            (
+                "typ",
+                "string",
+                "Utbildningens typ, som text eller kod (t.ex. ”sip_fordjupning”); flera med komma.",
+            ),
         ],
         TableKind::Matris => &[],
     }

@@ -145,30 +145,20 @@ fn select<'a>(
             },
         )),
     };
-    let col = |name| table.column(name);
-    // Property filters: a row matches when its value is one of the comma-separated values.
+    let col = |name: &str| table.column(name);
+    // Property filters: a row matches when its value is one of the comma-separated values, as
+    // text or as code (`status=erbjuds` or `status=offered`: the columns `X` and `Xkod`).
     let mut checks: Vec<(Vec<usize>, Vec<String>, bool)> = Vec::new();
     for (name, _, _) in queryables(kind) {
         let Some(v) = p.get(name) else { continue };
         let values: Vec<String> = v.split(',').map(|s| s.trim().to_string()).collect();
-        match *name {
-            "omgang" | "alder" => {}
-            "status" => checks.push((
-                [col("status"), col("statuskod")]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-                values,
-                false,
-            )),
-            // A programme has one or more levels ("universal, selective").
-            "niva" => checks.push((
-                col("niva").into_iter().collect(),
-                values,
-                kind == TableKind::Erbjudanden,
-            )),
-            _ => checks.push((col(name).into_iter().collect(), values, false)),
+        if matches!(*name, "omgang" | "alder") {
+            continue;
         }
+        let cols = [col(name), col(&format!("{name}kod"))];
+        // A programme has one or more levels ("universell, selektiv").
+        let list = *name == "niva" && kind == TableKind::Erbjudanden;
+        checks.push((cols.into_iter().flatten().collect(), values, list));
     }
     let (amin, amax) = (col("alder_min"), col("alder_max"));
     let matched = table

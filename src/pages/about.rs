@@ -157,6 +157,10 @@ pub fn data(cx: &Cx) -> Markup {
             Lang::En => p { "The same information is available as JSON and GeoJSON (with Swedish labels): " a href="/api/v1/region" { "an overview of the region" } ", "
                 a href="/api/v1/kommuner" { "the kommuns (GeoJSON)" } " and " a href="/api/v1/programmes" { "the programme catalogue" } "." },
         }
+        p { (cx.t("Tabellerna finns som CSV, Excel och GeoJSON: ", "The tables are available as CSV, Excel and GeoJSON: "))
+            a href="/api/v1/export" { (cx.t("lista över exporterna", "list of the exports")) } ". "
+            (cx.t("En beskrivning av datamängderna för Sveriges dataportal (DCAT-AP-SE): ", "A description of the data sets for Sveriges dataportal (DCAT-AP-SE): "))
+            a href="/datasets/dcat" { "RDF/XML" } ", " a href="/datasets/dcat.ttl" { "Turtle" } "." }
     };
     layout_page(
         cx,
