@@ -127,9 +127,11 @@ pub fn accessibility(cx: &Cx) -> Markup {
             "Vi har också granskat skärmbilder av varje sida. Tjänsten har ännu inte granskats av en extern part eller testats av användare med skärmläsare." }
         p { "Senaste bedömningen gjordes den " (ASSESSED) ". Redogörelsen uppdaterades senast den " (ASSESSED) "." }
         h2 { "Feedback och kontaktuppgifter" }
-        p { "Om du inte kan använda någon del av tjänsten, eller hittar brister som inte står här, kontakta oss via "
-            a href="https://www.vardsamverkan.se/organisation/delregionalvardsamverkan/skaraborg/" { "Vårdsamverkan Skaraborgs webbplats" }
-            " så försöker vi lösa det. Ett formulär för synpunkter direkt i tjänsten kommer när samordnarens inloggning finns på plats." }
+        p { "Om du inte kan använda någon del av tjänsten, eller hittar brister som inte står här, "
+            a href=(super::report::href(cx, &super::report::About::accessibility())) { "rapportera problemet i vårt formulär" }
+            ". Samordnaren läser varje rapport och försöker lösa problemet; lämnar du din e-postadress svarar vi dig. "
+            "Du kan också kontakta oss via "
+            a href="https://www.vardsamverkan.se/organisation/delregionalvardsamverkan/skaraborg/" { "Vårdsamverkan Skaraborgs webbplats" } "." }
         h2 { "Tillsyn" }
         p { "Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn över lagen. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du "
             a href="https://www.digg.se/tdosanmalan" { "kontakta Digg och påtala det" } "." }

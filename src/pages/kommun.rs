@@ -88,6 +88,7 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
         (trainings(cx, k))
         (previous_round(cx, k, r))
         (downloads(cx, k, r))
+        (super::report::section(cx, super::report::About::data(Some(k), None)))
         p.ej-utskrift {
             button #skriv-ut type="button" hidden { "Skriv ut rapport" }
             " Rapporten passar för ett möte i partssamverkan. "

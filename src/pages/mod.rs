@@ -14,6 +14,7 @@ pub mod layout;
 mod map;
 mod measure;
 mod programme;
+pub mod report;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tillganglighet", get(accessibility_page))
         .route("/assets/{name}", get(asset))
         .route("/favicon.ico", get(favicon))
+        .merge(report::routes())
 }
 
 /// What a page handler hands over: the page's canonical address (also its cache key), the round

@@ -118,6 +118,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
         }
         p { "Programmet finns i Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning av program och metoder. "
             "Källa till beskrivningen: " (source_link(&prog.source_url)) "." }
+        (super::report::section(cx, super::report::About::data(chosen, Some(p))))
     };
     layout_page(cx, &prog.name, Script::Map, main)
 }
