@@ -42,6 +42,9 @@ async fn service(proxy: bool) -> (AppState, tempfile::TempDir) {
     (state.with_auth(Auth::from_args(&args).unwrap()), dir)
 }
 
+/// A hostile form: what it is, the fields sent, the status and what the page says.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a str);
+
 /// One answer, as a browser would see it.
 struct Answer {
     status: u16,
@@ -221,14 +224,14 @@ async fn a_report_from_a_kommun_page_lands_in_the_queue_linked_to_its_record() {
 
     let reports = waiting(&state).await;
     assert_eq!(reports.len(), 1);
-    let r = &reports[0];
+    let c = &reports[0].content;
     assert_eq!(
-        (r.kommun.as_deref(), r.programme.as_deref(), r.topic, r.lang),
+        (c.kommun.as_deref(), c.programme.as_deref(), c.topic, c.lang),
         (Some(TIBRO), None, Topic::Data, Lang::Sv)
     );
-    assert_eq!(r.message, text);
-    assert_eq!(r.source, "https://www.tibro.se/abc");
-    assert_eq!(r.email.as_deref(), Some("anna.andersson@example.se"));
+    assert_eq!(c.message, text);
+    assert_eq!(c.source, "https://www.tibro.se/abc");
+    assert_eq!(c.email.as_deref(), Some("anna.andersson@example.se"));
 
     // The queue: Tibro's redaktör and the samordnare see it, Hjo's redaktör does not.
     let tibro = desk::person(&state, "anna@tibro.se", "redaktor", &[TIBRO]).await;
@@ -373,10 +376,13 @@ async fn programme_pages_and_the_accessibility_statement_link_to_the_form_about_
     let reports = waiting(&state).await;
     let a11y = reports
         .iter()
-        .find(|r| r.topic == Topic::Accessibility)
+        .find(|r| r.content.topic == Topic::Accessibility)
         .unwrap();
     assert_eq!(
-        (a11y.kommun.as_deref(), a11y.programme.as_deref()),
+        (
+            a11y.content.kommun.as_deref(),
+            a11y.content.programme.as_deref()
+        ),
         (None, None)
     );
     let q = desk::get(&state, "/admin/rapporter", &samordnare).await;
@@ -426,7 +432,7 @@ async fn the_form_in_english() {
     assert_eq!(sent.location, "/en/report/thanks?kommun=1472");
     let thanks = get(&state, &sent.location).await;
     assert!(thanks.has(r#"<html lang="en">"#) && thanks.has("Thank you for your report"));
-    assert_eq!(waiting(&state).await[0].lang, Lang::En);
+    assert_eq!(waiting(&state).await[0].content.lang, Lang::En);
     let samordnare = desk::person(&state, "berit@vgregion.se", "samordnare", &[]).await;
     let q = desk::get(&state, "/admin/rapporter", &samordnare).await;
     assert!(
@@ -452,7 +458,7 @@ async fn one_report(state: &AppState, text: &str, email: &str) -> i64 {
     waiting(state)
         .await
         .iter()
-        .find(|r| r.message == text)
+        .find(|r| r.content.message == text)
         .unwrap()
         .id
 }
@@ -482,8 +488,8 @@ async fn marking_a_report_handled_deletes_the_email_address_and_is_kept_with_who
     assert!(page.text.contains(&long), "what was typed is kept");
     let r = store.report(id).await.unwrap().unwrap();
     assert_eq!(
-        (r.handled_at, r.email.as_deref()),
-        (None, Some("anna@example.se")),
+        (&r.handled, r.content.email.as_deref()),
+        (&None, Some("anna@example.se")),
         "nothing written yet"
     );
 
@@ -497,12 +503,12 @@ async fn marking_a_report_handled_deletes_the_email_address_and_is_kept_with_who
     assert_eq!(page.status, 303, "{}", page.text);
     assert_eq!(page.location, format!("/admin/rapporter?hanterad={id}"));
     let r = store.report(id).await.unwrap().unwrap();
-    assert_eq!(r.email, None, "the e-mail address is deleted");
-    assert_eq!(r.handled_by, Some(tibro.id));
-    assert!(r.handled_at.is_some());
-    assert_eq!(r.note, "Rättat till 0504-180 00.");
+    assert_eq!(r.content.email, None, "the e-mail address is deleted");
+    let handled = r.handled.unwrap();
+    assert_eq!(handled.by, Some(tibro.id));
+    assert_eq!(handled.note, "Rättat till 0504-180 00.");
     assert_eq!(
-        r.message, "Telefonnumret är fel.",
+        r.content.message, "Telefonnumret är fel.",
         "the report itself is kept"
     );
 
@@ -569,156 +575,150 @@ async fn hostile_input_gets_a_clear_4xx_and_writes_nothing() {
     };
     let send = async |pairs: &[(&str, &str)]| v.send(&state, "/rapportera", pairs).await;
 
+    // Fields the form reads: (what, the fields sent, status, what the page says).
     let huge = "a".repeat(100_000);
-    check(
-        "100 000 characters",
-        send(&[("text", &huge)]).await,
-        413,
-        "Formuläret är för stort",
-    )
-    .await;
     let long = "ö".repeat(2001);
+    let cases: [Case; 16] = [
+        (
+            "100 000 characters",
+            &[("text", &huge)],
+            413,
+            "Formuläret är för stort",
+        ),
+        (
+            "2 001 characters",
+            &[("kommun", TIBRO), ("text", &long)],
+            422,
+            "Högst 2\u{a0}000 tecken; texten har 2\u{a0}001",
+        ),
+        (
+            "control characters",
+            &[("text", "fel\u{1b}[31m")],
+            422,
+            "osynliga styrtecken",
+        ),
+        (
+            "a reversed file name",
+            &[("text", "se bilaga\u{202E}fdp.exe")],
+            422,
+            "osynliga styrtecken",
+        ),
+        (
+            "a source on two lines",
+            &[("text", "x"), ("source", "a\nb")],
+            422,
+            "Skriv källan på en rad",
+        ),
+        (
+            "not an e-mail address",
+            &[("text", "x"), ("email", "<script>@x")],
+            422,
+            "ser inte ut som en e-postadress",
+        ),
+        (
+            "an extra field",
+            &[("text", "x"), ("admin", "1")],
+            400,
+            "ett fält som inte hör dit: ”admin”",
+        ),
+        (
+            "a field twice",
+            &[("text", "x"), ("text", "y")],
+            400,
+            "Fältet ”text” finns mer än en gång",
+        ),
+        (
+            "an unknown kommun",
+            &[("kommun", "9999"), ("text", "x")],
+            404,
+            "det finns ingen kommun med koden 9999",
+        ),
+        (
+            "a kommun of another region",
+            &[("kommun", "0114"), ("text", "x")],
+            404,
+            "ingår inte i regionen",
+        ),
+        (
+            "not a kommun code",
+            &[("kommun", "<b>"), ("text", "x")],
+            400,
+            "”&lt;b&gt;” är ingen kommunkod",
+        ),
+        (
+            "an unknown programme",
+            &[("program", "finns-inte"), ("text", "x")],
+            404,
+            "programmet ”finns-inte” finns inte i katalogen",
+        ),
+        (
+            "an unknown topic",
+            &[("topic", "admin"), ("text", "x")],
+            400,
+            "topic: ”admin” är inget ämne",
+        ),
+        (
+            "the honeypot",
+            &[("text", "Köp billigt"), ("hemsida", "http://spam.example")],
+            400,
+            "Ett dolt fält som ska vara tomt",
+        ),
+        (
+            "an empty text",
+            &[("kommun", TIBRO), ("text", " \r\n ")],
+            422,
+            "Skriv vad som är fel eller saknas.",
+        ),
+        (
+            "a text of tabs and spaces",
+            &[("text", "\t \t")],
+            422,
+            "Skriv vad som är fel eller saknas.",
+        ),
+    ];
+    for (what, pairs, status, says) in cases {
+        check(what, send(pairs).await, status, says).await;
+    }
     let a = send(&[("kommun", TIBRO), ("text", &long)]).await;
-    assert!(a.has(&long), "the text is kept to shorten");
-    check(
-        "2 001 characters",
-        a,
-        422,
-        "Högst 2\u{a0}000 tecken; texten har 2\u{a0}001",
-    )
-    .await;
-    check(
-        "control characters",
-        send(&[("text", "fel\u{1b}[31m")]).await,
-        422,
-        "osynliga styrtecken",
-    )
-    .await;
-    check(
-        "a reversed file name",
-        send(&[("text", "se bilaga\u{202E}fdp.exe")]).await,
-        422,
-        "osynliga styrtecken",
-    )
-    .await;
-    check(
-        "a source on two lines",
-        send(&[("text", "x"), ("source", "a\nb")]).await,
-        422,
-        "Skriv källan på en rad",
-    )
-    .await;
-    check(
-        "not an e-mail address",
-        send(&[("text", "x"), ("email", "<script>@x")]).await,
-        422,
-        "ser inte ut som en e-postadress",
-    )
-    .await;
-    check(
-        "invalid UTF-8",
-        v.send_raw(
-            &state,
-            "/rapportera",
+    assert!(a.has(&long), "a text too long is kept, to shorten");
+
+    // Bodies the form does not read: (what, content type, body, status, what the page says).
+    let mut latin1 = format!("csrf={}&text=", v.csrf).into_bytes();
+    latin1.extend_from_slice(b"r\xe4tt");
+    let bodies: [(&str, &str, Vec<u8>, u16, &str); 4] = [
+        (
+            "invalid UTF-8",
             form,
             b"csrf=x&text=%FF%FEfel".to_vec(),
-        )
-        .await,
-        400,
-        "Fältet ”text” innehåller tecken som inte är giltig text (UTF-8)",
-    )
-    .await;
-    let mut raw = format!("csrf={}&text=", v.csrf).into_bytes();
-    raw.extend_from_slice(b"r\xe4tt");
-    check(
-        "raw Latin-1",
-        v.send_raw(&state, "/rapportera", form, raw).await,
-        400,
-        "inte är giltig text (UTF-8)",
-    )
-    .await;
-    check(
-        "JSON",
-        v.send_raw(
-            &state,
-            "/rapportera",
+            400,
+            "Fältet ”text” innehåller tecken som inte är giltig text (UTF-8)",
+        ),
+        (
+            "raw Latin-1",
+            form,
+            latin1,
+            400,
+            "inte är giltig text (UTF-8)",
+        ),
+        (
+            "JSON",
             "application/json",
             br#"{"text":"x"}"#.to_vec(),
-        )
-        .await,
-        415,
-        "tas bara emot som ett vanligt webbformulär",
-    )
-    .await;
-    check(
-        "multipart",
-        v.send_raw(
-            &state,
-            "/rapportera",
+            415,
+            "tas bara emot som ett vanligt webbformulär",
+        ),
+        (
+            "multipart",
             "multipart/form-data; boundary=b",
             b"--b--".to_vec(),
-        )
-        .await,
-        415,
-        "”multipart/form-data; boundary=b”",
-    )
-    .await;
-    check(
-        "an extra field",
-        send(&[("text", "x"), ("admin", "1")]).await,
-        400,
-        "ett fält som inte hör dit: ”admin”",
-    )
-    .await;
-    check(
-        "a field twice",
-        send(&[("text", "x"), ("text", "y")]).await,
-        400,
-        "Fältet ”text” finns mer än en gång",
-    )
-    .await;
-    check(
-        "an unknown kommun",
-        send(&[("kommun", "9999"), ("text", "x")]).await,
-        404,
-        "det finns ingen kommun med koden 9999",
-    )
-    .await;
-    check(
-        "a kommun of another region",
-        send(&[("kommun", "0114"), ("text", "x")]).await,
-        404,
-        "ingår inte i regionen",
-    )
-    .await;
-    check(
-        "not a kommun code",
-        send(&[("kommun", "<b>"), ("text", "x")]).await,
-        400,
-        "”&lt;b&gt;” är ingen kommunkod",
-    )
-    .await;
-    check(
-        "an unknown programme",
-        send(&[("program", "finns-inte"), ("text", "x")]).await,
-        404,
-        "programmet ”finns-inte” finns inte i katalogen",
-    )
-    .await;
-    check(
-        "an unknown topic",
-        send(&[("topic", "admin"), ("text", "x")]).await,
-        400,
-        "topic: ”admin” är inget ämne",
-    )
-    .await;
-    check(
-        "the honeypot",
-        send(&[("text", "Köp billigt"), ("hemsida", "http://spam.example")]).await,
-        400,
-        "Ett dolt fält som ska vara tomt",
-    )
-    .await;
+            415,
+            "”multipart/form-data; boundary=b”",
+        ),
+    ];
+    for (what, content_type, body, status, says) in bodies {
+        let a = v.send_raw(&state, "/rapportera", content_type, body).await;
+        check(what, a, status, says).await;
+    }
 
     // The token: missing, forged, no session at all, a session that has ended.
     let no_token = v
@@ -804,7 +804,10 @@ async fn hostile_input_gets_a_clear_4xx_and_writes_nothing() {
     let stored = waiting(&state).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(
-        (stored[0].message.as_str(), stored[0].source.as_str()),
+        (
+            stored[0].content.message.as_str(),
+            stored[0].content.source.as_str()
+        ),
         (markup, formula)
     );
     let samordnare = desk::person(&state, "berit@vgregion.se", "samordnare", &[]).await;
@@ -1083,12 +1086,19 @@ async fn old_email_addresses_and_handled_reports_are_deleted_when_their_time_is_
     );
     assert_eq!(store.purge_reports(now).await.unwrap(), (1, 1));
     assert_eq!(
-        store.report(kept).await.unwrap().unwrap().email.as_deref(),
+        store
+            .report(kept)
+            .await
+            .unwrap()
+            .unwrap()
+            .content
+            .email
+            .as_deref(),
         Some("ny@example.se")
     );
     let old = store.report(old).await.unwrap().unwrap();
     assert_eq!(
-        (old.email, old.message.as_str()),
+        (old.content.email, old.content.message.as_str()),
         (None, "Gammal rapport"),
         "the address only"
     );
@@ -1144,6 +1154,6 @@ fn an_acknowledged_report_survives_a_kill_of_the_server() {
             .unwrap();
         let reports = store.reports(&Scope::Region, Queue::Waiting).await.unwrap();
         assert_eq!(reports.len(), 1);
-        assert_eq!(reports[0].message, "Sparad före svaret");
+        assert_eq!(reports[0].content.message, "Sparad före svaret");
     });
 }

@@ -25,7 +25,7 @@ use crate::auth::{Editor, Role};
 use crate::dates::local_time;
 use crate::pages::report::public_page;
 use crate::store::Store;
-use crate::store::reports::{NOTE_MAX, Problem, Queue, Report, Topic, check_text, tidy};
+use crate::store::reports::{NOTE_MAX, NewReport, Problem, Queue, Report, Topic, check_text, tidy};
 
 /// The queue's address.
 pub const PATH: &str = "/admin/rapporter";
@@ -73,7 +73,7 @@ async fn render(
         .await
         .map_err(failed_store)?;
     let mut names: BTreeMap<i64, String> = BTreeMap::new();
-    for id in done.iter().filter_map(|r| r.handled_by) {
+    for id in done.iter().filter_map(|r| r.handled.as_ref()?.by) {
         if let std::collections::btree_map::Entry::Vacant(e) = names.entry(id) {
             let account = store.account(id).await.map_err(failed_store)?;
             e.insert(account.map_or(format!("konto {id}"), |a| a.name));
@@ -96,13 +96,13 @@ async fn render(
         section aria-labelledby="h-att-hantera" {
             h2 #h-att-hantera { "Att hantera (" (waiting.len()) ")" }
             @if waiting.is_empty() { p { "Inga rapporter väntar." } }
-            @for r in &waiting { (item(&a, editor, r, failed.as_ref().filter(|f| f.id == r.id), None)) }
+            @for r in &waiting { (item(&a, editor, r, failed.as_ref().filter(|f| f.id == r.id), &names)) }
         }
         section aria-labelledby="h-hanterade" {
             h2 #h-hanterade { "Hanterade" }
             p.forklaring { "De senaste " (crate::store::reports::HANDLED_LISTED) ". En hanterad rapport raderas två år efter att den hanterades." }
             @if done.is_empty() { p { "Inga hanterade rapporter ännu." } }
-            @for r in &done { (item(&a, editor, r, None, r.handled_by.and_then(|id| names.get(&id)).map(String::as_str))) }
+            @for r in &done { (item(&a, editor, r, None, &names)) }
         }
     };
     Ok(layout::respond(
@@ -113,7 +113,7 @@ async fn render(
 
 /// What a report is about, in a few words: "ABC – Alla Barn i Centrum i Tibro", "Tibro",
 /// "Tillgängligheten", "Allmänt".
-fn about(a: &Atlas, r: &Report) -> String {
+fn about(a: &Atlas, r: &NewReport) -> String {
     let kommun = r.kommun.as_deref().map(|k| desk::kinds::kommun_name(a, k));
     let programme = r.programme.as_deref().map(|p| {
         a.programme_index(p)
@@ -130,7 +130,7 @@ fn about(a: &Atlas, r: &Report) -> String {
 
 /// Where the record a report is about is edited, and the link's text; None when it is about
 /// no record, or one the person may not edit (the catalogue: samordnare only).
-fn desk_link(a: &Atlas, editor: &Editor, r: &Report) -> Option<(String, String)> {
+fn desk_link(a: &Atlas, editor: &Editor, r: &NewReport) -> Option<(String, String)> {
     let name = |k: &str| desk::kinds::kommun_name(a, k);
     match (r.kommun.as_deref(), r.programme.as_deref()) {
         (Some(k), Some(p)) => Some((
@@ -166,44 +166,45 @@ fn item(
     editor: &Editor,
     r: &Report,
     failed: Option<&NoteError>,
-    handled_by: Option<&str>,
+    names: &BTreeMap<i64, String>,
 ) -> Markup {
     let id = format!("rapport-{}", r.id);
     let note_id = format!("anteckning-{}", r.id);
-    let public = public_page(r.kommun.as_deref(), r.programme.as_deref(), r.topic);
+    let c = &r.content;
+    let public = public_page(c.kommun.as_deref(), c.programme.as_deref(), c.topic);
     html! {
         article.rapport aria-labelledby=(id) {
-            h3 #(id) { "Rapport " (r.id) ": " (about(a, r)) }
+            h3 #(id) { "Rapport " (r.id) ": " (about(a, c)) }
             dl.fakta {
                 dt { "Kom" } dd { (local_time(r.at)) }
                 dt { "Gäller" } dd {
-                    (about(a, r))
-                    @if let Some((href, text)) = desk_link(a, editor, r) { br; a href=(href) { (text) } }
+                    (about(a, c))
+                    @if let Some((href, text)) = desk_link(a, editor, c) { br; a href=(href) { (text) } }
                     @if let Some(href) = &public { br; a href=(href) { "Den publika sidan" span.dold { " för rapport " (r.id) } } }
                 }
-                dt { "Text" } dd { p.rapporttext { (r.message) } }
-                dt { "Källa" } dd { (source(&r.source)) }
+                dt { "Text" } dd { p.rapporttext { (c.message) } }
+                dt { "Källa" } dd { (source(&c.source)) }
                 dt { "E-post" } dd {
-                    @match (&r.email, r.handled_at) {
+                    @match (&c.email, &r.handled) {
                         (Some(e), _) => a href={ "mailto:" (e) } { (e) },
                         (None, Some(_)) => span.saknas { "ingen (en angiven adress raderades när rapporten hanterades)" },
                         (None, None) => span.saknas { "ingen angiven (eller raderad efter 12 månader)" },
                     }
                 }
                 dt { "Skickad från" } dd {
-                    @match r.lang {
+                    @match c.lang {
                         crate::lang::Lang::En => "den engelska sidan: svara gärna på engelska",
                         crate::lang::Lang::Sv => "den svenska sidan",
                     }
                 }
-                @if let Some(at) = r.handled_at {
-                    dt { "Hanterad" } dd { (local_time(at)) @if let Some(n) = handled_by { " av " (n) } }
+                @if let Some(h) = &r.handled {
+                    dt { "Hanterad" } dd { (local_time(h.at)) @if let Some(n) = h.by.and_then(|id| names.get(&id)) { " av " (n) } }
                     dt { "Anteckning" } dd {
-                        @if r.note.is_empty() { span.saknas { "ingen" } } @else { p.rapporttext { (r.note) } }
+                        @if h.note.is_empty() { span.saknas { "ingen" } } @else { p.rapporttext { (h.note) } }
                     }
                 }
             }
-            @if r.handled_at.is_none() {
+            @if r.handled.is_none() {
                 form.redigera.hantera method="post" action={ (PATH) "/" (r.id) "/hanterad" } novalidate {
                     (forms::csrf(&editor.session.csrf))
                     div.falt.faltrad {
@@ -249,7 +250,7 @@ async fn handle(
         .await
         .map_err(|e| store_failed(&editor, e))?
         .ok_or_else(missing)?;
-    if !editor.account.may_edit(report.kommun.as_deref()) {
+    if !editor.account.may_edit(report.content.kommun.as_deref()) {
         return Err(refuse(
             &editor,
             StatusCode::FORBIDDEN,
@@ -266,7 +267,7 @@ async fn handle(
             &format!("Rapport {n} är redan markerad som hanterad. Se listan ”Hanterade”."),
         )
     };
-    if report.handled_at.is_some() {
+    if report.handled.is_some() {
         return Err(already().into());
     }
     let note = tidy(&form.note);

@@ -22,7 +22,7 @@ use axum::routing::get;
 use maud::{Markup, html};
 
 use super::Cx;
-use super::layout::{Script, page as layout_page};
+use super::layout::{Script, grouped, page as layout_page};
 use crate::AppState;
 use crate::admin::forms::Values;
 use crate::admin::layout::respond;
@@ -234,19 +234,6 @@ impl Errors {
     fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.general.is_empty()
     }
-}
-
-/// "2 000": a number as Swedish and English text write it here (a space between thousands).
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A field's problem in the page's language.
@@ -910,12 +897,5 @@ mod tests {
         assert!(!with("multipart/form-data; boundary=x"));
         assert!(!with("application/json"));
         assert!(!is_form(&HeaderMap::new()));
-    }
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(2000), "2\u{a0}000");
-        assert_eq!(grouped(100_000), "100\u{a0}000");
-        assert_eq!(grouped(999), "999");
     }
 }

@@ -188,16 +188,16 @@ pub struct Report {
     pub id: i64,
     /// Unix seconds.
     pub at: i64,
-    pub kommun: Option<String>,
-    pub programme: Option<String>,
-    pub topic: Topic,
-    pub lang: Lang,
-    pub message: String,
-    pub source: String,
-    /// None: none given, or deleted.
-    pub email: Option<String>,
-    pub handled_at: Option<i64>,
-    pub handled_by: Option<i64>,
+    /// What was sent (its e-mail address None once deleted).
+    pub content: NewReport,
+    pub handled: Option<Handled>,
+}
+
+/// Who marked a report handled, when (Unix seconds), and their note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handled {
+    pub at: i64,
+    pub by: Option<i64>,
     pub note: String,
 }
 
@@ -219,16 +219,20 @@ fn from_row(r: &SqliteRow) -> Report {
     Report {
         id: r.get("id"),
         at: r.get("at"),
-        kommun: r.get("kommun"),
-        programme: r.get("programme"),
-        topic: Topic::parse(&topic).unwrap_or(Topic::Data),
-        lang: if lang == "en" { Lang::En } else { Lang::Sv },
-        message: r.get("message"),
-        source: r.get("source"),
-        email: r.get("email"),
-        handled_at: r.get("handled_at"),
-        handled_by: r.get("handled_by"),
-        note: r.get("note"),
+        content: NewReport {
+            kommun: r.get("kommun"),
+            programme: r.get("programme"),
+            topic: Topic::parse(&topic).unwrap_or(Topic::Data),
+            lang: if lang == "en" { Lang::En } else { Lang::Sv },
+            message: r.get("message"),
+            source: r.get("source"),
+            email: r.get("email"),
+        },
+        handled: r.get::<Option<i64>, _>("handled_at").map(|at| Handled {
+            at,
+            by: r.get("handled_by"),
+            note: r.get("note"),
+        }),
     }
 }
 

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AXE_TAGS, BASE, MOBILE, assertNoProblems, axe, formatViolations, launch, openPage, screenshot, tabTo, url, visit } from './lib.mjs';
+import { BASE, MOBILE, assertAxe, assertNoProblems, enterAndWait, launch, openPage, screenshot, tabTo, url, visit } from './lib.mjs';
 
 const SAMORDNARE = process.env.SKK_SESSION_SAMORDNARE;
 if (!SAMORDNARE) throw new Error('SKK_SESSION_SAMORDNARE is not set: this suite runs from tests/browser.rs (admin_pages_in_a_browser)');
@@ -15,15 +15,6 @@ if (!SAMORDNARE) throw new Error('SKK_SESSION_SAMORDNARE is not set: this suite 
 /// Text no other test sends, to find this report in the queue.
 const TEXT = `ABC finns i Tibro sedan hösten 2026 (webbläsartest ${Date.now()}).`;
 const EMAIL = 'forälder.test@example.se';
-
-async function assertAxe(page, what) {
-  const vs = await axe(page);
-  assert.equal(vs.length, 0, `${what}: ${vs.length} axe violation(s) (${AXE_TAGS.join(', ')}):\n${formatViolations(vs)}`);
-}
-
-async function enterAndWait(page) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
-}
 
 /// A page in a browser context of its own (its own cookie jar).
 async function fresh(browser, viewport) {

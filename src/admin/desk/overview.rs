@@ -50,6 +50,14 @@ pub async fn overview(
                 a href={ "/admin/omgangar/" (crate::admin::encode(&a.inventory.rounds[o].id)) } { "se hur långt kommunerna har kommit" } "."
             }
         }
+        p.rapporter {
+            @match reports {
+                0 => "Inga rapporter från besökare väntar. ",
+                1 => strong { "1 ny rapport från besökare. " },
+                n => strong { (n) " nya rapporter från besökare. " },
+            }
+            a href=(crate::admin::reports::PATH) { "Se rapporterna" }
+        }
         @if watch.kommuner.is_empty() {
             p { "Ditt konto har inga kommuner att ändra ännu. Kontakta samordnaren." }
         } @else {
@@ -93,14 +101,6 @@ pub async fn overview(
                 }
                 a href=(stale::PATH) { "Se och bekräfta dem under Inaktuellt" }
             }
-        }
-        p.rapporter {
-            @match reports {
-                0 => "Inga rapporter från besökare väntar. ",
-                1 => strong { "1 ny rapport från besökare. " },
-                n => strong { (n) " nya rapporter från besökare. " },
-            }
-            a href=(crate::admin::reports::PATH) { "Se rapporterna" }
         }
         @if editor.account.role == Role::Samordnare {
             p { a href="/admin/program" { "Programkatalogen, dokumenten och omgångarna" } }
