@@ -324,7 +324,7 @@ fn field(cx: &Cx, f: Field, hint: &str, values: &Values, errors: &Errors) -> Mar
                 Field::Message => textarea id=(id) name=(f.name()) rows="8" maxlength=(MESSAGE_MAX) required
                     aria-describedby=(described) aria-invalid=[error.map(|_| "true")] { (values.get(f.name())) },
                 Field::Email => input type="email" id=(id) name=(f.name()) value=(values.get(f.name()))
-                    autocomplete="email" spellcheck="false" autocapitalize="none"
+                    maxlength="254" autocomplete="email" spellcheck="false" autocapitalize="none"
                     aria-describedby=(described) aria-invalid=[error.map(|_| "true")];,
                 _ => input type="text" id=(id) name=(f.name()) value=(values.get(f.name())) maxlength=(SOURCE_MAX)
                     aria-describedby=(described) aria-invalid=[error.map(|_| "true")];,
@@ -801,7 +801,8 @@ async fn send(State(state): State<AppState>, client: Client, req: Request) -> Re
             ),
         };
         errors.general.push(text);
-        tracing::warn!("rapport avvisad: för många från {}", client.address);
+        // Not the address: the service keeps it only in the throttle's memory.
+        tracing::warn!("rapport avvisad: för många rapporter på kort tid");
         return too_many(
             again(StatusCode::TOO_MANY_REQUESTS, &session.csrf, &errors),
             wait,

@@ -130,8 +130,8 @@ impl NewReport {
         let email = match email {
             "" => None,
             e => match crate::auth::accounts::normalise_email(e) {
-                Ok(e) => Some(e),
-                Err(_) => {
+                Ok(e) if host_like(&e) => Some(e),
+                _ => {
                     problems.push((Field::Email, Problem::Email));
                     None
                 }
@@ -150,6 +150,17 @@ impl NewReport {
             email,
         })
     }
+}
+
+/// Whether an address's part after its one `@` is a host name (letters, digits, dots and
+/// hyphens), so that it stands in a `mailto:` link as an address and nothing more (no `?cc=`).
+fn host_like(email: &str) -> bool {
+    let mut parts = email.split('@');
+    let (Some(_), Some(host), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    host.chars()
+        .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
 }
 
 /// Text as a person typed it, tidied: line breaks as `\n` (a browser sends `\r\n`), no space
@@ -419,6 +430,14 @@ mod tests {
             check(sent(" \r\n ", "", "")).unwrap_err(),
             [(Field::Message, Problem::Missing)]
         );
+        for bad in ["a@b.se?cc=x@y.se", "a@b@c.se", "a@b.se/x"] {
+            assert_eq!(
+                check(sent("x", "", bad)).unwrap_err(),
+                [(Field::Email, Problem::Email)],
+                "{bad}"
+            );
+        }
+        assert!(check(sent("x", "", "anna@höör.se")).is_ok());
         // Exactly the maximum, counted in characters (not bytes), is fine.
         assert!(check(sent(&"ö".repeat(MESSAGE_MAX), "", "")).is_ok());
     }
