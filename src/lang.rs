@@ -72,12 +72,14 @@ pub const EN_ROOT: &str = "/en";
 
 /// The pages that exist in both languages: the Swedish path, the English one, and whether one
 /// more path segment follows (a kommun code, a programme slug). Every other page is Swedish only.
-pub const PAGES: [(&str, &str, bool); 5] = [
+pub const PAGES: [(&str, &str, bool); 7] = [
     ("/", "/en/", false),
     ("/kommun/", "/en/kommun/", true),
     ("/program/", "/en/programme/", true),
     ("/om", "/en/about", false),
     ("/tillganglighet", "/en/accessibility", false),
+    ("/rapportera", "/en/report", false),
+    ("/rapportera/tack", "/en/report/thanks", false),
 ];
 
 /// A page's address (path, query, fragment; in either language) in `lang`: the same page with

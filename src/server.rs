@@ -1,6 +1,7 @@
 //! Running the service: open the store (seeding it from the data directory on first start),
 //! build the snapshot from it, serve, rebuild on SIGHUP and when the date changes (with the
-//! e-mail reminders, when SMTP is set, once a day), shut down gracefully.
+//! e-mail reminders, when SMTP is set, and the deletion of visitors' reports and e-mail addresses
+//! kept long enough, once a day), shut down gracefully.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -173,6 +174,7 @@ async fn reload_on_hangup(state: AppState) {
 /// with SMTP set, sends the reminders that are due at start and then on each new day.
 async fn daily(state: AppState, public_url: String) {
     let mut reminded_on: Option<String> = None;
+    let mut purged_on: Option<String> = None;
     let mut minute = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         minute.tick().await;
@@ -187,6 +189,18 @@ async fn daily(state: AppState, public_url: String) {
                     "omladdning för ny dag avvisad, den gamla datan används fortfarande:\n{}",
                     report(&problems)
                 ),
+            }
+        }
+        if purged_on.as_deref() != Some(today.as_str())
+            && let Ok(store) = state.store()
+        {
+            purged_on = Some(today.clone());
+            match store.purge_reports(crate::dates::now_seconds()).await {
+                Ok((0, 0)) => {}
+                Ok((emails, reports)) => tracing::info!(
+                    "rapporter: {emails} e-postadresser och {reports} hanterade rapporter raderade (lagringstiden ute)"
+                ),
+                Err(e) => tracing::error!("rapporterna kunde inte rensas: {e}"),
             }
         }
         let (Some(mailer), Ok(store)) = (&state.mailer, state.store()) else {

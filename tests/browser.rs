@@ -10,9 +10,10 @@
 //! host page with an iframe of the service there (allowed) and on a second port (refused). The
 //! service itself is on http://127.0.0.1:…, a different origin from localhost:P.
 //!
-//! The admin pages (tests/browser/admin.test.mjs) run apart, on a service with a store of its
-//! own and two people signed in directly in the store (their session ids go to node as
-//! `SKK_SESSION`, `SKK_SESSION_SAMORDNARE`); the public suites leave that file out.
+//! The admin pages (tests/browser/admin.test.mjs) and the report form with its queue
+//! (tests/browser/rapport.test.mjs) run apart, on a service with a store of its own and two
+//! people signed in directly in the store (their session ids go to node as `SKK_SESSION`,
+//! `SKK_SESSION_SAMORDNARE`); the public suites leave those files out.
 
 mod common;
 
@@ -42,17 +43,18 @@ fn chromium() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
-/// The admin pages' file: it needs a store and signed-in sessions, so it runs on its own.
-const ADMIN_FILE: &str = "admin.test.mjs";
+/// The files that need a store and signed-in sessions (the admin pages; the report form, which
+/// writes to the store, and its queue), so they run on their own.
+const STORE_FILES: [&str; 2] = ["admin.test.mjs", "rapport.test.mjs"];
 
 /// The suite's files, `*.test.mjs`, in a stable order (node 18–22 differ in how they find
-/// test files from a directory, so they are named explicitly): the admin file alone, or every
+/// test files from a directory, so they are named explicitly): the store's files, or every
 /// other one.
 fn test_files(dir: &Path, admin: bool) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".test.mjs") && (n == ADMIN_FILE) == admin)
+        .filter(|n| n.ends_with(".test.mjs") && STORE_FILES.contains(&n.as_str()) == admin)
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no *.test.mjs in {}", dir.display());
@@ -267,8 +269,8 @@ async fn pages_in_a_browser_example_data() {
     browser_suite("example", common::geodata().join("example")).await;
 }
 
-/// The admin pages on a store of their own (the shipped data with an open survey round
-/// `uppfoljning-2026`), a redaktör of Tibro and a samordnare signed in.
+/// The admin pages and the report form on a store of their own (the shipped data with an open
+/// survey round `uppfoljning-2026`), a redaktör of Tibro and a samordnare signed in.
 #[tokio::test]
 async fn admin_pages_in_a_browser() {
     let dir = suite_dir();

@@ -22,6 +22,7 @@ use crate::auth::sessions::Posted;
 use crate::auth::{Editor, Role};
 use crate::import::columns::{self, Target};
 use crate::import::{self, Outcome, Plan, Settings, Shape, template};
+use crate::pages::layout::grouped;
 use crate::store::Upload;
 use crate::tabular::{self, Limits};
 use crate::vocabulary::OfferingStatus;
@@ -169,19 +170,6 @@ async fn start(
         p { "När flera i samma kommun har svarat: något ”Ja” ger erbjuds; bara ”Nej” ger erbjuds inte; annars (”Vet ej”, eller ”Nej” bredvid ”Vet ej”) okänt. Om de svarar olika visas det i förhandsvisningen, där du avgör." }
     };
     Ok(desk::page(&editor, "Importera svar", main).into_response())
-}
-
-/// A number as Swedish text writes it: 100 000 (a no-break space between the thousands).
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn limits_text() -> String {

@@ -33,6 +33,7 @@ pub fn page(title: &str, editor: Option<&Editor>, main: Markup) -> Markup {
                                 li { a href="/admin" { "Översikt" } }
                                 li { a href="/admin/omgangar" { "Omgångar" } }
                                 li { a href="/admin/inaktuellt" { "Inaktuellt" } }
+                                li { a href="/admin/rapporter" { "Rapporter" } }
                                 li { a href="/admin/historik" { "Historik" } }
                                 li { a href="/admin/import" { "Importera" } }
                                 @if e.account.role == crate::auth::Role::Samordnare {

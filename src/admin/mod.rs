@@ -1,6 +1,7 @@
 //! The coordinator's desk under /admin: sign-in, a kommun's records, the catalogue, the survey
-//! rounds, accounts and the history. Swedish, server-rendered, every action a plain form (no
-//! JavaScript needed), every state change a POST with the session's CSRF token; never cached.
+//! rounds, accounts, the history and visitors' reports. Swedish, server-rendered, every action a
+//! plain form (no JavaScript needed), every state change a POST with the session's CSRF token;
+//! never cached.
 
 pub mod account;
 pub mod accounts;
@@ -10,6 +11,7 @@ pub mod history;
 mod import;
 pub mod invitation;
 pub mod layout;
+pub mod reports;
 pub mod rounds;
 pub mod signin;
 pub mod stale;
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(rounds::routes())
         .merge(stale::routes())
+        .merge(reports::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

@@ -27,12 +27,14 @@ use crate::store::Scope;
 
 /// How people sign in, fixed for the process's life: local password + TOTP on or off, the
 /// organisation's OpenID provider (if configured), which peers are proxies whose
-/// `X-Forwarded-*` headers count, and the throttles of failed attempts.
+/// `X-Forwarded-*` headers count, and the throttles of failed attempts (and, apart from them,
+/// of visitors' reports).
 pub struct Auth {
     pub local: bool,
     pub oidc: Option<oidc::Provider>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub throttle: throttle::Throttle,
+    pub reports: throttle::Reports,
 }
 
 impl Auth {
@@ -70,6 +72,7 @@ impl Auth {
             oidc,
             trusted_proxies,
             throttle: throttle::Throttle::default(),
+            reports: throttle::Reports::default(),
         })
     }
 }

@@ -3,6 +3,9 @@
 //! client by its /64, which one machine usually has whole). Keyed GCRA limiters count the
 //! failures; when a key's burst is spent it is refused until a failure is forgiven, before any
 //! password or code is checked, so a right guess after the limit does not get through either.
+//!
+//! Visitors' reports ("Rapportera fel eller komplettera") have a throttle of their own,
+//! [`Reports`]: they never count against sign-in, nor sign-in against them.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -24,6 +27,10 @@ pub const PER_ADDRESS: u32 = 20;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// New anonymous sessions (sign-in and invitation forms) per address and minute.
 pub const SESSIONS_PER_MINUTE: u32 = 30;
+/// Reports from visitors accepted per client address and hour.
+pub const REPORTS_PER_ADDRESS: u32 = 5;
+/// Reports from visitors accepted per hour from everyone together.
+pub const REPORTS_PER_HOUR: u32 = 100;
 /// Keys kept before forgotten ones are swept out (bounds the memory an attacker can fill).
 const SWEEP_AT: usize = 10_000;
 
@@ -132,6 +139,44 @@ impl Throttle {
     }
 }
 
+/// Reports from visitors: a few an hour per client address (an IPv6 client by its /64) and a
+/// cap for everyone together, so the coordinator's queue and the store cannot be flooded. Each
+/// limiter refills evenly over the hour (GCRA), one report at a time.
+pub struct Reports {
+    addresses: RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock>,
+    all: governor::DefaultDirectRateLimiter,
+}
+
+impl Default for Reports {
+    fn default() -> Reports {
+        Reports::new(REPORTS_PER_ADDRESS, REPORTS_PER_HOUR)
+    }
+}
+
+impl Reports {
+    pub fn new(per_address: u32, per_hour: u32) -> Reports {
+        let quota = |n: u32| Quota::per_hour(NonZeroU32::new(n).expect("at least one an hour"));
+        Reports {
+            addresses: RateLimiter::keyed(quota(per_address)),
+            all: RateLimiter::direct(quota(per_hour)),
+        }
+    }
+
+    /// Counts a report about to be stored; Err(how long to wait) when the address, or everyone
+    /// together, has sent what the hour allows. The address is asked first, so one address's
+    /// refused reports never use up everyone's.
+    pub fn take(&self, address: IpAddr) -> Result<(), Duration> {
+        if self.addresses.len() >= SWEEP_AT {
+            self.addresses.retain_recent();
+        }
+        let now = self.all.clock().now();
+        self.addresses
+            .check_key(&key_of(address))
+            .map_err(|n| n.wait_time_from(now))?;
+        self.all.check().map_err(|n| n.wait_time_from(now))
+    }
+}
+
 /// The key of an address: an IPv4 address itself, an IPv6 address by its /64.
 fn key_of(address: IpAddr) -> IpAddr {
     match address {
@@ -170,6 +215,24 @@ mod tests {
         t.failed(None, "2001:db8::2".parse().unwrap());
         assert!(t.check(Some("z@y.se"), ip).is_err(), "the same /64");
         assert!(t.check(None, "2001:db9::1".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn reports_are_limited_per_address_and_for_everyone() {
+        let r = Reports::new(2, 3);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(r.take(ip("192.0.2.1")).is_ok());
+        assert!(r.take(ip("192.0.2.1")).is_ok());
+        let wait = r.take(ip("192.0.2.1")).unwrap_err();
+        assert!(
+            wait > Duration::from_secs(60) && wait <= Duration::from_secs(1800),
+            "{wait:?}"
+        );
+        // The refused one did not count for everyone: another address has the third.
+        assert!(r.take(ip("2001:db8::1")).is_ok());
+        assert!(r.take(ip("2001:db9::1")).is_err(), "the cap for everyone");
+        // Reports never touch the sign-in throttle.
+        assert!(Throttle::default().check(None, ip("192.0.2.1")).is_ok());
     }
 
     #[test]

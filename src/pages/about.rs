@@ -231,13 +231,17 @@ pub fn accessibility(cx: &Cx) -> Markup {
         }
         h2 { (t("Feedback och kontaktuppgifter", "Feedback and contact details")) }
         p {
-            (t("Om du inte kan använda någon del av tjänsten, eller hittar brister som inte står här, kontakta oss via ",
-               "If you cannot use any part of the service, or find shortcomings that are not described here, contact us through "))
+            (t("Om du inte kan använda någon del av tjänsten, eller hittar brister som inte står här, ",
+               "If you cannot use any part of the service, or find shortcomings that are not described here, "))
+            a href=(super::report::href(cx, &super::report::About::accessibility())) {
+                (t("rapportera problemet i vårt formulär", "report the problem in our form"))
+            }
+            (t(". Samordnaren läser varje rapport och försöker lösa problemet; lämnar du din e-postadress svarar vi dig. Du kan också kontakta oss via ",
+               ". The coordinator reads every report and tries to solve the problem; if you leave your e-mail address, we will reply. You can also contact us through "))
             a href="https://www.vardsamverkan.se/organisation/delregionalvardsamverkan/skaraborg/" hreflang=[in_swedish] {
                 (t("Vårdsamverkan Skaraborgs webbplats", "Vårdsamverkan Skaraborg's website (in Swedish)"))
             }
-            (t(" så försöker vi lösa det. Ett formulär för synpunkter direkt i tjänsten kommer när samordnarens inloggning finns på plats.",
-               " and we will try to solve it. A feedback form in the service itself will come when the coordinator's sign-in is in place."))
+            "."
         }
         h2 { (t("Tillsyn", "Supervision")) }
         p {

@@ -101,6 +101,7 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
         (trainings(cx, k))
         (previous_round(cx, k, r))
         (downloads(cx, k, r))
+        (super::report::section(cx, super::report::About::data(Some(k), None)))
         p.ej-utskrift {
             @let compare = format!("/jamfor?kommuner={}{}", kommun.code, neighbour_codes(cx, k));
             button #skriv-ut type="button" hidden { (cx.t("Skriv ut rapport", "Print report")) }

@@ -128,6 +128,20 @@ fn language_links(cx: &Cx) -> Markup {
     }
 }
 
+/// "100 000": a number as Swedish text writes it (a no-break space between the thousands; the
+/// English pages write it the same way).
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
     let d = &cx.a.inventory.dataset;
     let map = script == Script::Map && cx.site.has_map();
@@ -405,6 +419,13 @@ mod tests {
              Aktivitetsplan psykisk hälsa Skaraborg 2023"
         );
         assert_eq!(super::seed_text("Kommunens svar"), "Kommunens svar");
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(super::grouped(2000), "2\u{a0}000");
+        assert_eq!(super::grouped(100_000), "100\u{a0}000");
+        assert_eq!(super::grouped(999), "999");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod map;
 mod measure;
 mod plan;
 mod programme;
+pub mod report;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/en/accessibility", get(accessibility_page))
         .route("/assets/{name}", get(asset))
         .route("/favicon.ico", get(favicon))
+        .merge(report::routes())
 }
 
 /// What a page handler hands over: the page's canonical address (also its cache key), the round

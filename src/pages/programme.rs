@@ -135,6 +135,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
             Lang::En => p { "The programme is in the list of programmes and methods of the Swedish Family Law and Parental Support Authority (MFoF). "
                 "Source of the description: " (cx.sv(source_link(&prog.source_url))) "." },
         }
+        (super::report::section(cx, super::report::About::data(chosen, Some(p))))
     };
     layout_page(cx, &prog.name, Script::Map, main)
 }

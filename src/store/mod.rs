@@ -1,14 +1,15 @@
 //! The store: the data set's records with their versions, the change log, accounts and
-//! sessions, in one SQLite file (WAL, `synchronous=FULL`: an acknowledged write survives a
-//! crash). Seeded from a data directory on first start; from then on the source of truth, and the
-//! snapshot is built from it. Queries are written with `$N` placeholders in SQL that PostgreSQL
-//! reads too.
+//! sessions, visitors' reports, in one SQLite file (WAL, `synchronous=FULL`: an acknowledged
+//! write survives a crash). Seeded from a data directory on first start; from then on the source
+//! of truth, and the snapshot is built from it. Queries are written with `$N` placeholders in SQL
+//! that PostgreSQL reads too.
 
 mod edit;
 pub mod export;
 mod imports;
 pub mod log;
 mod records;
+pub mod reports;
 
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};
 pub use imports::{Profile, Upload};

@@ -17,7 +17,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AXE_TAGS, BASE, MOBILE, assertNoProblems, axe, fetchText, formatViolations, launch, openPage, screenshot, tabTo, url, visit } from './lib.mjs';
+import { BASE, MOBILE, assertAxe, assertNoProblems, enterAndWait, fetchText, launch, openPage, screenshot, tabTo, url, visit } from './lib.mjs';
 
 function env(name) {
   const v = process.env[name];
@@ -37,16 +37,6 @@ async function signedIn(browser, session, viewport) {
   await page.setCookie({ name: '__Host-skk', value: session, url: BASE, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' });
   page.closeContext = () => context.close();
   return page;
-}
-
-async function assertAxe(page, what) {
-  const vs = await axe(page);
-  assert.equal(vs.length, 0, `${what}: ${vs.length} axe violation(s) (${AXE_TAGS.join(', ')}):\n${formatViolations(vs)}`);
-}
-
-/// Presses Enter on the focused element and waits for the page it leads to.
-async function enterAndWait(page) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
 }
 
 describe('administration', () => {

@@ -207,6 +207,11 @@ export async function tabTo(page, selector, max = 120) {
   assert.fail(`${selector} not reachable with ${back ? 'Shift+Tab' : 'Tab'} in ${max} presses on ${page.url()}; focus went: ${path.slice(0, 40).join(' → ')}`);
 }
 
+/// Presses Enter on the focused element and waits for the page it leads to.
+export async function enterAndWait(page) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+}
+
 /// Changes the focused <select> to `value` the way a keyboard user does: typing the start of
 /// the option's text (type-ahead), and arrow keys if that does not get there.
 export async function keyboardSelect(page, selector, value) {
@@ -320,6 +325,12 @@ export async function axe(page) {
       ),
     AXE_TAGS,
   );
+}
+
+/// Fails with every axe-core violation of the page, listed.
+export async function assertAxe(page, what) {
+  const vs = await axe(page);
+  assert.equal(vs.length, 0, `${what}: ${vs.length} axe violation(s) (${AXE_TAGS.join(', ')}):\n${formatViolations(vs)}`);
 }
 
 export function formatViolations(vs) {

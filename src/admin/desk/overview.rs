@@ -1,7 +1,7 @@
 //! `/admin`: the kommuner the person may edit (a samordnare: all of them), each with how many
 //! programmes are erbjuds / erbjuds inte / okänt in the current round (as the public pages count
 //! them) and how many facts kan vara inaktuella (the staleness watch, with a link to its
-//! dashboard).
+//! dashboard); how many visitors' reports wait (with a link to the queue).
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -29,6 +29,10 @@ pub async fn overview(
         .await
         .map_err(|e| store_failed(&editor, e))?;
     let due = watch.count(Standing::Due);
+    let reports = store
+        .waiting_reports(&editor.account.scope())
+        .await
+        .map_err(|e| store_failed(&editor, e))?;
     let flash = confirmation(&state, &editor, q.get("sparat").into()).await;
     let main = html! {
         (flash)
@@ -45,6 +49,14 @@ pub async fn overview(
                 "Svar samlas in i " strong { (a.inventory.rounds[o].name) } ", som är öppen: "
                 a href={ "/admin/omgangar/" (crate::admin::encode(&a.inventory.rounds[o].id)) } { "se hur långt kommunerna har kommit" } "."
             }
+        }
+        p.rapporter {
+            @match reports {
+                0 => "Inga rapporter från besökare väntar. ",
+                1 => strong { "1 ny rapport från besökare. " },
+                n => strong { (n) " nya rapporter från besökare. " },
+            }
+            a href=(crate::admin::reports::PATH) { "Se rapporterna" }
         }
         @if watch.kommuner.is_empty() {
             p { "Ditt konto har inga kommuner att ändra ännu. Kontakta samordnaren." }
