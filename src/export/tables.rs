@@ -25,6 +25,7 @@ crate::vocabulary::vocabulary!(
         Partssamverkan = "partssamverkan": "Partssamverkan",
         Foljsamhet = "foljsamhet": "Följsamhet",
         Utbildningar = "utbildningar": "Utbildningar",
+        Familjecentraler = "familjecentraler": "Familjecentraler",
     }
 );
 
@@ -40,6 +41,7 @@ impl TableKind {
             TableKind::Partssamverkan => "Partssamverkan per kommun",
             TableKind::Foljsamhet => "Följsamhet till gemensamt beslutade dokument",
             TableKind::Utbildningar => "SIP-utbildningar och samverkanskompetens",
+            TableKind::Familjecentraler => "Familjecentraler per kommun",
         }
     }
 
@@ -67,6 +69,9 @@ impl TableKind {
             }
             TableKind::Utbildningar => {
                 "En rad per utbildningstillfälle i en kommun: typ, målgrupp och antal deltagare."
+            }
+            TableKind::Familjecentraler => {
+                "En rad per familjecentral som en källa nämner, med kommunens sida, källa och datum; en kommun utan uppgift har en rad med ”ingen uppgift” (inte ”finns inte”). Geometrin är en punkt bara där källan ger koordinater, annars ingen."
             }
         }
     }
@@ -202,6 +207,23 @@ pub fn swedish_key(s: &str) -> String {
         .collect()
 }
 
+/// A record's source as the three source columns: `kalla` (the citation, as people read it),
+/// `kalla_url` (its first address) and `kalla_id` (the reference to the sources table, when the
+/// source is one). Empty for a row without a record.
+fn source_cells(a: &Atlas, source: Option<&str>) -> [Cell; 3] {
+    let source = source.unwrap_or("");
+    let bib = &a.inventory.sources;
+    let ids = crate::citation::ids(source.trim()).map(|_| source.trim());
+    [
+        Cell::text(bib.text(source, crate::lang::Lang::Sv)),
+        Cell::text(bib.first_url(source)),
+        Cell::text(ids.unwrap_or("")),
+    ]
+}
+
+/// The source columns, after `kalla` (see [`source_cells`]).
+const SOURCE_COLUMNS: [&str; 3] = ["kalla", "kalla_url", "kalla_id"];
+
 fn date_text(d: Option<impl std::fmt::Display>) -> Cell {
     Cell::text(d.map_or(String::new(), |d| d.to_string()))
 }
@@ -260,6 +282,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "arrangor",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "uppgiven_status",
                 "underlag",
             ]);
@@ -297,7 +321,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Cell::text(state.code()),
                             Cell::text(o.map_or("", |o| o.organiser.as_str())),
                             date_text(o.map(|o| o.last_confirmed)),
-                            Cell::text(o.map_or("", |o| o.source.as_str())),
+                        ]);
+                        cells.extend(source_cells(a, o.map(|o| o.source.as_str())));
+                        cells.extend([
                             Cell::text(o.map_or("", |o| o.status.label())),
                             Cell::text(basis),
                         ]);
@@ -425,6 +451,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "sedan",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "anmarkning",
             ]);
             for &k in &ks {
@@ -437,9 +465,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                     Cell::text(s.map_or("", |s| s.name.as_str())),
                     date_text(s.and_then(|s| s.since)),
                     date_text(s.map(|s| s.last_confirmed)),
-                    Cell::text(s.map_or("", |s| s.source.as_str())),
-                    Cell::text(s.map_or("", |s| s.note.as_str())),
                 ]);
+                cells.extend(source_cells(a, s.map(|s| s.source.as_str())));
+                cells.push(Cell::text(s.map_or("", |s| s.note.as_str())));
                 rows.push(Row {
                     kommun: k,
                     id: a.kommuner()[k].code.clone(),
@@ -454,6 +482,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "handlingsplan",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "anmarkning",
             ]);
             for &k in &ks {
@@ -465,9 +495,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                     Cell::text(status.code()),
                     Cell::text(s.map_or(ActionPlan::Unknown, |s| s.action_plan).label()),
                     date_text(s.map(|s| s.last_confirmed)),
-                    Cell::text(s.map_or("", |s| s.source.as_str())),
-                    Cell::text(s.map_or("", |s| s.note.as_str())),
                 ]);
+                cells.extend(source_cells(a, s.map(|s| s.source.as_str())));
+                cells.push(Cell::text(s.map_or("", |s| s.note.as_str())));
                 rows.push(Row {
                     kommun: k,
                     id: a.kommuner()[k].code.clone(),
@@ -483,6 +513,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "statuskod",
                 "datum",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "anmarkning",
             ]);
             let docs: Vec<usize> = match &f.documents {
@@ -501,9 +533,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         Cell::text(status.label()),
                         Cell::text(status.code()),
                         date_text(x.map(|x| x.date)),
-                        Cell::text(x.map_or("", |x| x.source.as_str())),
-                        Cell::text(x.map_or("", |x| x.note.as_str())),
                     ]);
+                    cells.extend(source_cells(a, x.map(|x| x.source.as_str())));
+                    cells.push(Cell::text(x.map_or("", |x| x.note.as_str())));
                     let id = format!("{}-{}", a.kommuner()[k].code, doc.slug);
                     rows.push(Row {
                         kommun: k,
@@ -523,6 +555,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "period",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
             ]);
             for &k in &ks {
                 let code = &a.kommuner()[k].code;
@@ -542,8 +576,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Cell::Bool(t.approximate),
                             Cell::text(t.period.to_string()),
                             Cell::text(t.last_confirmed.to_string()),
-                            Cell::text(&t.source),
                         ]);
+                        cells.extend(source_cells(a, Some(&t.source)));
                         let id = format!("{code}-{}-{}", kind.code(), n + 1);
                         rows.push(Row {
                             kommun: k,
@@ -551,6 +585,55 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             cells,
                         });
                     }
+                }
+            }
+        }
+        TableKind::Familjecentraler => {
+            cols(&[
+                "uppgift",
+                "namn",
+                "webbadress",
+                "adress",
+                "lat",
+                "lon",
+                "senast_bekraftad",
+            ]);
+            cols(&SOURCE_COLUMNS);
+            cols(&["anmarkning"]);
+            for &k in &ks {
+                let code = &a.kommuner()[k].code;
+                let found: Vec<_> = a.familjecentraler(k).collect();
+                // A kommun without a familjecentral in the sources is "ingen uppgift": unknown,
+                // never "finns inte".
+                if found.is_empty() {
+                    let mut cells = base(k);
+                    cells.push(Cell::text("ingen uppgift"));
+                    cells.extend((0..10).map(|_| Cell::text("")));
+                    rows.push(Row {
+                        kommun: k,
+                        id: format!("{code}-ingen-uppgift"),
+                        cells,
+                    });
+                }
+                for (n, c) in found.iter().enumerate() {
+                    let coordinate = |v: Option<f64>| v.map_or(Cell::text(""), Cell::Num);
+                    let mut cells = base(k);
+                    cells.extend([
+                        Cell::text("känd från källa"),
+                        Cell::text(&c.name),
+                        Cell::text(&c.url),
+                        Cell::text(&c.address),
+                        coordinate(c.point.map(|p| p.lat)),
+                        coordinate(c.point.map(|p| p.lon)),
+                        Cell::text(c.last_confirmed.to_string()),
+                    ]);
+                    cells.extend(source_cells(a, Some(&c.source)));
+                    cells.push(Cell::text(&c.note));
+                    rows.push(Row {
+                        kommun: k,
+                        id: format!("{code}-familjecentral-{}", n + 1),
+                        cells,
+                    });
                 }
             }
         }
@@ -582,7 +665,17 @@ impl Table {
         row: &'a Row,
         links: Option<&'a Value>,
     ) -> Feature<'a, Properties<'a>> {
-        let geometry = if self.kind.point_geometry() {
+        let geometry = if self.kind == TableKind::Familjecentraler {
+            // Its own point where the source gives one; else none (no invented place).
+            let number = |c: &str| match self.column(c).map(|i| &row.cells[i]) {
+                Some(Cell::Num(x)) => Some(*x),
+                _ => None,
+            };
+            match (number("lon"), number("lat")) {
+                (Some(x), Some(y)) => Geometry::Point(x, y),
+                _ => Geometry::None,
+            }
+        } else if self.kind.point_geometry() {
             let (x, y) = a.kommuner()[row.kommun].label;
             Geometry::Point(x, y)
         } else {

@@ -86,7 +86,7 @@ pub fn queryables(kind: TableKind) -> &'static [Queryable] {
             KOMMUNKOD,
             ("typ", "string", "Utbildningens typ (kod); flera med komma."),
         ],
-        TableKind::Matris => &[],
+        TableKind::Matris | TableKind::Familjecentraler => &[],
     }
 }
 

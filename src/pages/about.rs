@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::Cx;
 use super::format::{age_range, level_text, levels};
-use super::layout::{Script, capital, count, page as layout_page, source_link};
+use super::layout::{Script, capital, citation, count, page as layout_page, source_link};
 
 /// When the accessibility of the service was last assessed (see /tillganglighet).
 const ASSESSED: &str = "2026-12-01";
@@ -15,7 +15,6 @@ pub fn data(cx: &Cx) -> Markup {
     let a = cx.a;
     let inv = &a.inventory;
     let d = &inv.dataset;
-    let sources = a.all_sources();
     let main = html! {
         h1 { "Om uppgifterna" }
         p.ingress { "Skaraborgskartan visar vilka manualbaserade föräldraskapsstödsprogram kommunerna i " (d.region().name)
@@ -53,7 +52,7 @@ pub fn data(cx: &Cx) -> Markup {
                             td data-label="Slag" { (capital(round.kind.label())) }
                             td data-label="Period" { (round.collected) }
                             td data-label="Uppgifter" { (count(inv.offerings.iter().filter(|o| o.round == round.id).count(), "svar", "svar")) " från " (count(a.answered_count(r), "kommun", "kommuner")) }
-                            td data-label="Om omgången" { (round.note) " Källa: " (source_link(&round.source)) }
+                            td data-label="Om omgången" { (round.note) " Källa: " (source_link(cx, &round.source)) }
                         }
                     }
                 }
@@ -81,9 +80,7 @@ pub fn data(cx: &Cx) -> Markup {
                     @if offered > 0 { " (erbjuds i " (count(offered, "kommun", "kommuner")) ")" } }
             }
         }
-        h2 { "Källor" }
-        p { "Varje uppgift visas med sin källa och det datum då den senast bekräftades. Källor i den här datamängden:" }
-        ul { @for s in sources { li { (source_link(s)) } } }
+        (bibliography(cx))
         h2 { "Licens och kartdata" }
         p { (d.config.attribution) ". Kommunytorna är juridiska ytor och omfattar sjöar (till exempel Vänern och Vättern); "
             "en punkt i en sjö kan därför höra till en kommun. Kartan har ingen bakgrundskarta om ingen har konfigurerats." }
@@ -92,6 +89,31 @@ pub fn data(cx: &Cx) -> Markup {
             a href="/api/v1/kommuner" { "kommunerna (GeoJSON)" } " och " a href="/api/v1/programmes" { "programkatalogen" } "." }
     };
     layout_page(cx, "Om uppgifterna", Script::None, main)
+}
+
+/// The sources the data cites, as a bibliography: each citation with its address, and what the
+/// sources table notes about it (a document that is not public says so there).
+fn bibliography(cx: &Cx) -> Markup {
+    let citations = cx.a.citations();
+    let sv = (cx.lang != crate::lang::Lang::Sv).then_some("sv");
+    html! {
+        h2 #kallor { (cx.t("Källor", "Sources")) }
+        p { (cx.t("Varje uppgift visas med sin källa och det datum då den senast bekräftades. Här är alla källor som uppgifterna hänvisar till (",
+                  "Every fact is shown with its source and the date it was last confirmed. These are all the sources the data refers to ("))
+            (citations.len())
+            (cx.t("). Samma lista finns som ", "). The same list is available as "))
+            a href="/api/v1/sources" { "JSON" } "." }
+        ol.kallforteckning {
+            @for c in &citations {
+                li {
+                    (citation(c, cx.lang))
+                    @if let crate::citation::Citation::Listed(e) = c {
+                        @if !e.note.is_empty() { br; small lang=[sv] { (e.note) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn accessibility(cx: &Cx) -> Markup {

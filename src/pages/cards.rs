@@ -143,7 +143,7 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize, level: u8) -> Markup {
                         } @else { (o.last_confirmed) }
                     }
                     dt { "Källa" }
-                    dd { (source_link(&o.source))
+                    dd { (source_link(cx, &o.source))
                          @if a.supplementary(k, r, p) { " (offentlig källa, inte ett svar i omgången)" } }
                 }
             }
@@ -204,7 +204,7 @@ pub fn programmes_for(
                             li {
                                 a href=(programme_href(prog, &kommun.code)) { (prog.name) } " – "
                                 @match a.lapsed(k, r, *p) {
-                                    Some(o) => { span.tillstand.okant { (lapsed_label(o)) } " (" (source(&o.source, Some(&o.last_confirmed))) ")" }
+                                    Some(o) => { span.tillstand.okant { (lapsed_label(o)) } " (" (source(cx, &o.source, Some(&o.last_confirmed))) ")" }
                                     None => (state(CellState::Unknown)),
                                 }
                             }

@@ -79,7 +79,7 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
             h2 #h-kontakt { "Kontakt" }
             (kommun_contacts(cx, k))
             @for c in a.contacts(k) {
-                p { (c.name) " (" (c.kind.label()) "): " (checked_source(&c.source, &c.last_confirmed, a.due(&c.last_confirmed))) }
+                p { (c.name) " (" (c.kind.label()) "): " (checked_source(cx, &c.source, &c.last_confirmed, a.due(&c.last_confirmed))) }
             }
         }
         (sambu(cx, k))
@@ -196,7 +196,7 @@ fn offers(cx: &Cx, k: usize, r: usize) -> Markup {
                                         @if a.supplementary(k, r, *p) { br; small { "enligt offentlig källa" } }
                                     }
                                     td data-label="Arrangör" { (o.organiser) @if !o.note.is_empty() { br; small { (o.note) } } }
-                                    td data-label="Källa" { (checked_source(&o.source, &o.last_confirmed, a.review_due(k, r, *p) && a.lapsed(k, r, *p).is_none())) }
+                                    td data-label="Källa" { (checked_source(cx, &o.source, &o.last_confirmed, a.review_due(k, r, *p) && a.lapsed(k, r, *p).is_none())) }
                                 } }
                             }
                         }
@@ -373,7 +373,7 @@ fn sambu(cx: &Cx, k: usize) -> Markup {
                         @if let Some(since) = &s.since { ", sedan " (since) }
                         "." }
                     @if !s.note.is_empty() { p { (s.note) } }
-                    p { (checked_source(&s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
+                    p { (checked_source(cx, &s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
                 }
                 None => p { "Status: " strong { (SambuStatus::Unknown.label()) } " – uppgift saknas." },
             }
@@ -391,7 +391,7 @@ fn partssamverkan(cx: &Cx, k: usize) -> Markup {
                 Some(s) => {
                     p { "Status: " strong { (s.status.label()) } ". Handlingsplan: " (s.action_plan.label()) "." }
                     @if !s.note.is_empty() { p { (s.note) } }
-                    p { (checked_source(&s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
+                    p { (checked_source(cx, &s.source, &s.last_confirmed, cx.a.due(&s.last_confirmed))) }
                 }
                 None => p { "Status: " strong { (PartsStatus::Unknown.label()) } " – uppgift saknas." },
             }
@@ -419,11 +419,11 @@ fn adherence(cx: &Cx, k: usize) -> Markup {
                                     @match a.adherence(k, d) {
                                         Some(x) => {
                                             td data-label="Status" { (x.status.label()) @if !x.note.is_empty() { br; small { (x.note) } } }
-                                            td data-label="Källa" { (checked_source(&x.source, &x.date, a.due(&x.date))) }
+                                            td data-label="Källa" { (checked_source(cx, &x.source, &x.date, a.due(&x.date))) }
                                         }
                                         None => {
                                             td data-label="Status" { span.tillstand.okant { (AdherenceStatus::Unknown.label()) } }
-                                            td data-label="Källa" { "Uppgift saknas. Dokumentet: " (source_link(&doc.source)) }
+                                            td data-label="Källa" { "Uppgift saknas. Dokumentet: " (source_link(cx, &doc.source)) }
                                         }
                                     }
                                 }
@@ -456,7 +456,7 @@ fn trainings(cx: &Cx, k: usize) -> Markup {
                                     td data-label="Målgrupp" { (t.audience) }
                                     td data-label="Deltagare" { @if t.approximate { "cirka " } (t.participants) }
                                     td data-label="Period" { (t.period) }
-                                    td data-label="Källa" { (checked_source(&t.source, &t.last_confirmed, cx.a.due(&t.last_confirmed))) }
+                                    td data-label="Källa" { (checked_source(cx, &t.source, &t.last_confirmed, cx.a.due(&t.last_confirmed))) }
                                 }
                             }
                         }

@@ -40,7 +40,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
         dl.fakta {
             dt { "För vem" } dd { (for_whom(prog)) }
             dt { "Form" } dd { (capital(prog.format.label())) }
-            dt { "Mer om programmet" } dd { (source(&prog.source_url, Some(&prog.last_confirmed))) }
+            dt { "Mer om programmet" } dd { (source(cx, &prog.source_url, Some(&prog.last_confirmed))) }
         }
         @if let Some(k) = chosen {
             section #i-kommunen aria-labelledby="h-i-kommunen" {
@@ -85,7 +85,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
                                     Some(o) => {
                                         td data-label="Arrangör" { (o.organiser)
                                             @if !o.contact_url.is_empty() { " " a href=(o.contact_url) { "Kontakt och anmälan i " (kommun.name) } } }
-                                        td data-label="Källa" { (checked_source(&o.source, &o.last_confirmed, a.review_due(*k, r, p) && a.lapsed(*k, r, p).is_none()))
+                                        td data-label="Källa" { (checked_source(cx, &o.source, &o.last_confirmed, a.review_due(*k, r, p) && a.lapsed(*k, r, p).is_none()))
                                             @if !o.note.is_empty() { br; small { (o.note) } } }
                                     }
                                     None => { td data-label="Arrangör" { "–" } td data-label="Källa" { "–" } }
@@ -117,7 +117,7 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
             }
         }
         p { "Programmet finns i Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning av program och metoder. "
-            "Källa till beskrivningen: " (source_link(&prog.source_url)) "." }
+            "Källa till beskrivningen: " (source_link(cx, &prog.source_url)) "." }
     };
     layout_page(cx, &prog.name, Script::Map, main)
 }

@@ -9,13 +9,15 @@ pub mod export;
 mod imports;
 pub mod log;
 mod records;
+mod upgrade;
 
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};
 pub use imports::{Profile, Upload};
 pub use log::{Change, FieldChange, HistoryFilter};
+pub use upgrade::Upgraded;
 pub use records::{
-    ADHERENCE, CONTACTS, DOCUMENTS, KINDS, Kind, OFFERINGS, PARTSSAMVERKAN, PROGRAMMES,
-    REGION_FACTS, ROUNDS, Record, SAMBU, StoreFiles, TRAININGS, kind,
+    ADHERENCE, CONTACTS, DOCUMENTS, KINDS, Kind, OFFERINGS, OTHER_SUPPORT, PARTSSAMVERKAN,
+    PROGRAMMES, REGION_FACTS, ROUNDS, Record, SAMBU, SOURCES, StoreFiles, TRAININGS, kind,
 };
 
 use std::path::{Path, PathBuf};

@@ -512,7 +512,7 @@ async fn frozen(state: &AppState, editor: &Editor, target: &Target, r: usize) ->
                         dt { (s.label) }
                         dd { @if v.is_empty() { span.saknas { "(tomt)" } } @else { (kinds::shown(kind, s.column, v)) } }
                     }
-                    dt { "Källa" } dd { (crate::pages::layout::source_link(rec.field(kind.source))) }
+                    dt { "Källa" } dd { (crate::pages::layout::desk_source(&a, rec.field(kind.source))) }
                     @if let Some(c) = kind.confirmed { dt { "Senast bekräftad" } dd { (rec.field(c)) } }
                 }
             }
@@ -766,9 +766,8 @@ async fn numbered_target(
         .into_iter()
         .filter(|r| r.kommun.as_deref() == Some(kommun.code.as_str()))
         .collect();
-    let rule = state.atlas().review;
     let list =
-        super::kommun::numbered_table(editor, kind, &records, &kommun.name, &base, &base, &rule);
+        super::kommun::numbered_table(editor, kind, &records, &kommun.name, &base, &base, &a);
     Ok(Target {
         kind,
         key: None,

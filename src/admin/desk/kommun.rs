@@ -16,7 +16,7 @@ use crate::admin::{history, layout};
 use crate::atlas::Atlas;
 use crate::auth::Editor;
 use crate::auth::sessions::Posted;
-use crate::pages::layout::{source_link, state as state_marker};
+use crate::pages::layout::{desk_source, state as state_marker};
 use crate::store::{
     ADHERENCE, Action, CONTACTS, Edit, EditError, Kind, OFFERINGS, PARTSSAMVERKAN, Record, SAMBU,
     TRAININGS, kind,
@@ -176,12 +176,12 @@ pub async fn page(
         (adherence(&cx, &records))
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { "Utbildningar" }
-            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a.review))
+            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/utbildningar#ny" } { "Lägg till en utbildning" } }
         }
         section #kontakter aria-labelledby="h-kontakter" {
             h2 #h-kontakter { "Kontakter" }
-            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a.review))
+            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/kontakter#ny" } { "Lägg till en kontakt" } }
         }
         (confirm_all_form(&cx, &records))
@@ -279,7 +279,7 @@ fn programmes(cx: &Cx, records: &Records) -> Markup {
                                 td data-label="Arrangör" { @if let Some(o) = own { (o.field("organiser")) } }
                                 td data-label="Kontakt" { @if let Some(o) = own { (link(o.field("contact_url"))) } }
                                 td data-label="Språk" { @if let Some(o) = own { (o.field("languages")) } }
-                                td data-label="Källa" { @if let Some(o) = own { (source_link(o.field("source"))) } }
+                                td data-label="Källa" { @if let Some(o) = own { (desk_source(a, o.field("source"))) } }
                                 td data-label="Senast bekräftad" { @if let Some(o) = own { (confirmed_cell(o, &a.review)) } }
                                 @if cx.editable {
                                     td data-label="Åtgärd" {
@@ -336,7 +336,7 @@ fn single(
                             dt { (s.label) }
                             dd { @if v.is_empty() { span.saknas { "(tomt)" } } @else { (kinds::shown(kind, s.column, v)) } }
                         }
-                        dt { "Källa" } dd { (source_link(r.field(kind.source))) }
+                        dt { "Källa" } dd { (desk_source(a, r.field(kind.source))) }
                         dt { "Senast bekräftad" } dd { (confirmed_cell(r, &a.review)) }
                     }
                 }
@@ -375,7 +375,7 @@ fn adherence(cx: &Cx, records: &Records) -> Markup {
                                             None => { span.tillstand.okant { (AdherenceStatus::Unknown.label()) } br; small { "ingen uppgift" } },
                                         }
                                     }
-                                    td data-label="Källa" { @if let Some(x) = own { (source_link(x.field("source"))) } }
+                                    td data-label="Källa" { @if let Some(x) = own { (desk_source(a, x.field("source"))) } }
                                     td data-label="Datum" { @if let Some(x) = own { (confirmed_cell(x, &a.review)) } }
                                     td data-label="Åtgärd" {
                                         a href={ "/admin/kommun/" (code) "/dokument/" (doc.slug) } { "Ändra" span.dold { " " (doc.title) } }
@@ -399,7 +399,7 @@ pub fn numbered_table(
     kommun: &str,
     base: &str,
     back: &str,
-    rule: &crate::review::Review,
+    a: &Atlas,
 ) -> Markup {
     let specs = kinds::specs(kind);
     html! {
@@ -419,8 +419,8 @@ pub fn numbered_table(
                             tr {
                                 th scope="row" data-label="Nr" { (r.key) }
                                 @for s in &specs { td data-label=(s.label) { (kinds::shown(kind, s.column, r.field(s.column))) } }
-                                td data-label="Källa" { (source_link(r.field(kind.source))) }
-                                td data-label="Senast bekräftad" { (confirmed_cell(r, rule)) }
+                                td data-label="Källa" { (desk_source(a, r.field(kind.source))) }
+                                td data-label="Senast bekräftad" { (confirmed_cell(r, &a.review)) }
                                 td data-label="Åtgärd" {
                                     a href={ (base) "/" (r.key) } { "Ändra" span.dold { " " (kind.label) " " (r.key) } }
                                     (confirm_button(editor, r, &format!("{} {}", kind.label, r.key), back))
