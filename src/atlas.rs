@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::citation::Citation;
 use crate::coverage::Coverage;
 use crate::dates::{Confirmed, PartialDate};
 pub use crate::geography::{Geography, Kommun};
-use crate::citation::Citation;
 use crate::inventory::{
     Adherence, Contact, Inventory, Offering, OtherSupport, Partssamverkan, Programme, Sambu,
     Training,
@@ -420,7 +420,13 @@ impl Atlas {
             .chain(inv.adherence.iter().map(|s| s.source.as_str()))
             .chain(inv.trainings.iter().map(|s| s.source.as_str()))
             .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
-            .chain(inv.rounds.iter().map(|s| s.source.as_str()))
+            // A collection's own "source" says that each of its rows has one.
+            .chain(
+                inv.rounds
+                    .iter()
+                    .filter(|r| r.kind == RoundKind::Survey)
+                    .map(|s| s.source.as_str()),
+            )
             .chain(inv.other_support.iter().map(|s| s.source.as_str()))
             .chain(inv.programmes.iter().map(|p| p.source_url.as_str()))
             .collect();

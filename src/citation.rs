@@ -100,9 +100,7 @@ impl Bibliography {
 
     /// The row with this address, if any.
     pub fn by_url(&self, url: &str) -> Option<&SourceEntry> {
-        self.by_url
-            .get(address_key(url))
-            .map(|i| &self.entries[*i])
+        self.by_url.get(address_key(url)).map(|i| &self.entries[*i])
     }
 
     /// A source resolved by the rule in the module doc: one citation per id, or one for the
@@ -120,7 +118,9 @@ impl Bibliography {
                 .collect();
         }
         if is_address(source) {
-            let (url, rest) = source.split_once(char::is_whitespace).unwrap_or((source, ""));
+            let (url, rest) = source
+                .split_once(char::is_whitespace)
+                .unwrap_or((source, ""));
             return vec![match self.by_url(url) {
                 Some(e) if rest.trim().is_empty() => Citation::Listed(e),
                 _ => Citation::Address {
@@ -172,10 +172,7 @@ impl Bibliography {
 
     /// The first web address a source's citations have ("" when none).
     pub fn first_url<'a>(&'a self, source: &'a str) -> &'a str {
-        self.cite(source)
-            .iter()
-            .find_map(|c| c.url())
-            .unwrap_or("")
+        self.cite(source).iter().find_map(|c| c.url()).unwrap_or("")
     }
 
     /// The citations of a source as the API gives them.
@@ -208,7 +205,10 @@ const MONTHS_EN: [&str; 12] = [
 fn month_year(d: &PartialDate, lang: Lang) -> String {
     match (lang, d) {
         (Lang::En, PartialDate::Month(y, m) | PartialDate::Day(y, m, _)) => {
-            format!("{} {y}", MONTHS_EN[usize::from(m.saturating_sub(1)).min(11)])
+            format!(
+                "{} {y}",
+                MONTHS_EN[usize::from(m.saturating_sub(1)).min(11)]
+            )
         }
         _ => crate::review::month_year(&Confirmed::On(*d)),
     }
@@ -340,22 +340,35 @@ mod tests {
     fn an_address_in_the_table_gets_its_row_another_its_host_and_text_stays() {
         let b = bibliography();
         // A trailing slash aside.
-        assert_eq!(b.cite("https://skovde.se/marte-meo")[0].id(), Some("skovde-marte-meo"));
+        assert_eq!(
+            b.cite("https://skovde.se/marte-meo")[0].id(),
+            Some("skovde-marte-meo")
+        );
         let other = b.cite("https://www.tibro.se/sida?x=1");
         assert_eq!(other[0].text(Lang::Sv), "www.tibro.se");
         assert_eq!(other[0].url(), Some("https://www.tibro.se/sida?x=1"));
         let with_words = b.cite("https://www.tibro.se/a se avsnitt 2");
         assert_eq!(with_words[0].text(Lang::Sv), "www.tibro.se se avsnitt 2");
         let text = b.cite("Kommunens svar i uppföljningen 2024");
-        assert_eq!(text, vec![Citation::Text("Kommunens svar i uppföljningen 2024")]);
+        assert_eq!(
+            text,
+            vec![Citation::Text("Kommunens svar i uppföljningen 2024")]
+        );
         assert!(b.cite("  ").is_empty());
-        assert_eq!(b.first_url("rapport-2024;skovde-marte-meo"), "https://skovde.se/marte-meo/");
+        assert_eq!(
+            b.first_url("rapport-2024;skovde-marte-meo"),
+            "https://skovde.se/marte-meo/"
+        );
     }
 
     #[test]
     fn seed_labels_and_unknown_ids_are_refused() {
         let b = bibliography();
-        assert!(b.problem("seed:003 (Slutrapport)").unwrap().contains("sources.csv"));
+        assert!(
+            b.problem("seed:003 (Slutrapport)")
+                .unwrap()
+                .contains("sources.csv")
+        );
         assert!(b.problem("Se seed:000").is_some());
         let m = b.problem("rapport-2024;okand-kalla").unwrap();
         assert!(m.contains("”okand-kalla”"), "{m}");

@@ -72,7 +72,9 @@ pub async fn open_store(state: &Path, data: &Path, region: Option<&str>) -> Resu
         );
     }
     if let Some((changeset, n)) = upgraded.rewritten {
-        println!("Lagret: {n} källor skrevs om till id i sources.csv (ändring {changeset} i historiken).");
+        println!(
+            "Lagret: {n} källor skrevs om till id i sources.csv (ändring {changeset} i historiken)."
+        );
     }
     Ok(store)
 }

@@ -5,6 +5,7 @@
 mod common;
 
 use skaraborgskartan::atlas::lapsed_label;
+use skaraborgskartan::lang::Lang;
 
 use std::collections::BTreeSet;
 use std::io::Cursor;
@@ -125,6 +126,8 @@ async fn long_table_has_every_kommun_programme_and_round_with_source_and_date() 
             "arrangor",
             "senast_bekraftad",
             "kalla",
+            "kalla_url",
+            "kalla_id",
         ] {
             col(&h, name);
         }
@@ -154,7 +157,11 @@ async fn long_table_has_every_kommun_programme_and_round_with_source_and_date() 
             assert_eq!(row[col(&h, "alder_min")], prog.age_min.to_string());
             match a.offering(k, r, p) {
                 Some(o) => {
-                    assert_eq!(row[col(&h, "kalla")], o.source);
+                    // The citation as people read it, its address and the stable reference.
+                    let bib = &a.inventory.sources;
+                    assert_eq!(row[col(&h, "kalla")], bib.text(&o.source, Lang::Sv));
+                    assert_eq!(row[col(&h, "kalla_url")], bib.first_url(&o.source));
+                    assert!(!row[col(&h, "kalla")].contains("seed:"));
                     assert_eq!(
                         row[col(&h, "senast_bekraftad")],
                         o.last_confirmed.to_string()
@@ -229,7 +236,11 @@ async fn other_tables_match_the_atlas() {
             row[col(&h, "statuskod")],
             s.map_or("unknown", |s| s.status.code())
         );
-        assert_eq!(row[col(&h, "kalla")], s.map_or("", |s| s.source.as_str()));
+        let source = s.map_or("", |s| s.source.as_str());
+        assert_eq!(
+            row[col(&h, "kalla")],
+            a.inventory.sources.text(source, Lang::Sv)
+        );
     }
     let (h, rows) = csv(&state, "/api/v1/export/partssamverkan").await;
     for row in &rows {
@@ -295,7 +306,7 @@ fn hostile_data(dir: &Path) {
         "kommunkoder.csv",
         "programmes.csv",
         "documents.csv",
-        "contacts.csv",
+        "sources.csv",
     ] {
         std::fs::copy(geodata.join(f), dir.join(f)).unwrap();
     }
@@ -435,6 +446,7 @@ async fn xlsx_has_sheets_numbers_as_numbers_and_an_about_sheet() {
             "Partssamverkan",
             "Följsamhet",
             "Utbildningar",
+            "Familjecentraler",
             "Om data"
         ]
     );
@@ -608,5 +620,5 @@ async fn bad_parameters_are_400_or_404_in_swedish() {
 #[tokio::test]
 async fn the_index_lists_every_table() {
     let j = get(&example(), "/api/v1/export").await.json();
-    assert_eq!(j["tables"].as_array().unwrap().len(), 8);
+    assert_eq!(j["tables"].as_array().unwrap().len(), 9);
 }

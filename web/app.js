@@ -23,6 +23,7 @@ const COALESCE_MS = 1500;
 
 let map = null;
 let kommunLayer = null;
+let pointLayer = null;
 let lastFocus = null;
 let fitZoom = null;
 const labels = new Map(); // kommunkod → Leaflet tooltip
@@ -78,6 +79,20 @@ function recolour(selected = selectedKommun()) {
     if (chosen) layer.bringToFront();
   });
   for (const [code, tip] of labels) tip.getElement()?.classList.toggle('vald', code === selected);
+  drawPoints();
+}
+
+/* The familjecentraler layer: a point where a source gives a familjecentral's coordinates (the
+   page's #familjecentral-punkter); the list names every familjecentral, with or without one. */
+function drawPoints() {
+  pointLayer?.remove();
+  pointLayer = null;
+  const data = document.getElementById('familjecentral-punkter');
+  if (!map || !data) return;
+  const markers = JSON.parse(data.textContent).map((p) =>
+    L.circleMarker([p.lat, p.lon], { radius: 7, weight: 3, color: '#08306b', fillColor: '#fff', fillOpacity: 1, className: 'familjecentral-punkt' })
+      .bindTooltip(p.name));
+  pointLayer = L.layerGroup(markers).addTo(map);
 }
 
 function popupContent(feature) {

@@ -30,6 +30,8 @@ pub enum Fixed {
     /// `/api/v1/programmes/{slug}`, by programme index.
     Programme(usize),
     Region,
+    /// `/api/v1/sources`
+    Sources,
     /// A layer with its default parameters.
     Layer(Layer),
 }
@@ -83,6 +85,7 @@ pub struct Bodies {
     programmes: Slot,
     programme: Vec<Slot>,
     region: Slot,
+    sources: Slot,
     layers: Vec<Slot>,
     /// Each export table with no filter, for OGC items on a cache miss (paging, a bbox, an item
     /// by id) without building the whole table again.
@@ -136,6 +139,7 @@ impl Bodies {
             programmes: OnceLock::new(),
             programme: slots(a.programmes().len()),
             region: OnceLock::new(),
+            sources: OnceLock::new(),
             layers: slots(Layer::ALL.len()),
             tables: (0..TableKind::ALL.len()).map(|_| OnceLock::new()).collect(),
             cache: Mutex::new(Cache {
@@ -153,6 +157,7 @@ impl Bodies {
             Fixed::Programmes => Some(&self.programmes),
             Fixed::Programme(p) => self.programme.get(p),
             Fixed::Region => Some(&self.region),
+            Fixed::Sources => Some(&self.sources),
             Fixed::Layer(l) => self.layers.get(Layer::ALL.iter().position(|x| *x == l)?),
         }
     }
@@ -194,7 +199,7 @@ impl Bodies {
             .iter()
             .map(|d| Fixed::Kommuner(*d))
             .chain((0..nk).flat_map(|k| [Fixed::Kommun(k), Fixed::Locate(k)]))
-            .chain([Fixed::Programmes, Fixed::Region])
+            .chain([Fixed::Programmes, Fixed::Region, Fixed::Sources])
             .chain((0..np).map(Fixed::Programme))
             .chain(Layer::ALL.iter().map(|l| Fixed::Layer(*l)))
     }
@@ -233,6 +238,7 @@ fn build(a: &Atlas, key: Fixed) -> Body {
         Fixed::Programmes => Body::json(&views::programme_list(a)),
         Fixed::Programme(p) => Body::json(&views::programme_detail(a, p)),
         Fixed::Region => Body::json(&views::region(a)),
+        Fixed::Sources => Body::json(&views::sources(a)),
         Fixed::Layer(l) => views::layer_body(a, &LayerQuery::default_for(a, l)),
     }
 }

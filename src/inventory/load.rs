@@ -632,8 +632,15 @@ impl Context<'_> {
                     urls.insert(key, row.line);
                 }
             }
-            let (Some(id), Some(title), Some(publisher), Some(kind), Some(date), Some(url), Some(accessed)) =
-                (id, title, publisher, kind, date, url, accessed)
+            let (
+                Some(id),
+                Some(title),
+                Some(publisher),
+                Some(kind),
+                Some(date),
+                Some(url),
+                Some(accessed),
+            ) = (id, title, publisher, kind, date, url, accessed)
             else {
                 return None;
             };
@@ -699,7 +706,11 @@ impl Context<'_> {
                 return None;
             };
             let url = url.unwrap_or_default();
-            let key = if url.is_empty() { name.to_string() } else { url.clone() };
+            let key = if url.is_empty() {
+                name.to_string()
+            } else {
+                url.clone()
+            };
             cx.unique(&mut seen, (kommun.clone(), key), row, "url");
             Some(Contact {
                 kommun,
@@ -734,8 +745,9 @@ impl Context<'_> {
         }
         let degrees = |name: &str, v: &str, limit: f64| -> Result<f64, String> {
             if v.is_empty() {
-                let other = if name == "lat" { "lon" } else { "lat" };
-                return Err(format!("{name} saknas: ange både lat och {other}, eller ingen av dem"));
+                return Err(format!(
+                    "{name} saknas: ange både lat och lon, eller ingen av dem"
+                ));
             }
             match v.parse::<f64>() {
                 Ok(x) if x.is_finite() && x.abs() <= limit => Ok(x),

@@ -13,7 +13,7 @@ use crate::vocabulary::{CellState, ContactKind, Level};
 
 use super::Cx;
 use super::format::age_range;
-use super::layout::{count, source, source_link, state};
+use super::layout::{checked_source, count, source, source_link, state};
 
 /// "för ett barn som är 13 år", "under graviditeten", "för barn i alla åldrar 0–17 år".
 pub fn age_phrase(age: Option<i8>) -> String {
@@ -88,7 +88,8 @@ fn contacts_in_order<'a>(cx: &Cx<'a>, k: usize) -> Vec<&'a crate::inventory::Con
     cs
 }
 
-/// "Fråga Tibro: Familjecentralen Källan · Tibro kommun" — every contact the data has.
+/// "Fråga Tibro: Familjecentralen Källan · Tibro kommun" — every contact the data has (a
+/// familjecentral known only from a source that is no page about it, by name).
 pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
     let a = cx.a;
     let cs = contacts_in_order(cx, k);
@@ -100,9 +101,41 @@ pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
                 "Fråga " (a.kommuner()[k].name) ": "
                 @for (i, c) in cs.iter().enumerate() {
                     @if i > 0 { " · " }
-                    a href=(c.url) { (c.name) }
+                    @if c.url.is_empty() { (c.name) } @else { a href=(c.url) { (c.name) } }
                 }
                 "."
+            }
+        }
+    }
+}
+
+/// "Din familjecentral: Familjecentralen Källan" with its page, address, source and date (marked
+/// when it kan vara inaktuell); where no source names one, says that we do not know, never that
+/// there is none.
+pub fn your_familjecentral(cx: &Cx, k: usize) -> Markup {
+    let a = cx.a;
+    let kommun = &a.kommuner()[k].name;
+    let found: Vec<_> = a.familjecentraler(k).collect();
+    let sv = (cx.lang != crate::lang::Lang::Sv).then_some("sv");
+    html! {
+        div.familjecentral {
+            @if found.is_empty() {
+                p {
+                    strong { (cx.t("Familjecentral: ", "Familjecentral (family centre): ")) }
+                    @match cx.lang {
+                        crate::lang::Lang::Sv => { "vi har ingen uppgift om en familjecentral i " (kommun) ". Det betyder inte att det saknas en: fråga kommunen." }
+                        crate::lang::Lang::En => { "we have no information about a familjecentral in " (kommun) ". That does not mean there is none: ask the kommun." }
+                    }
+                }
+            }
+            @for c in &found {
+                p {
+                    strong { (cx.t("Din familjecentral: ", "Your familjecentral (family centre): ")) }
+                    span lang=[sv] { @if c.url.is_empty() { (c.name) } @else { a href=(c.url) { (c.name) } } }
+                    @if !c.address.is_empty() { ", " span lang=[sv] { (c.address) } }
+                    ". "
+                    (checked_source(cx, &c.source, &c.last_confirmed, a.due(&c.last_confirmed)))
+                }
             }
         }
     }
@@ -125,7 +158,9 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize, level: u8) -> Markup {
     let kommun = &a.kommuner()[k];
     let o = a.offering(k, r, p);
     let own_contact = o.map(|o| o.contact_url.as_str()).filter(|u| !u.is_empty());
-    let fallback = contacts_in_order(cx, k).into_iter().next();
+    let fallback = contacts_in_order(cx, k)
+        .into_iter()
+        .find(|c| !c.url.is_empty());
     html! {
         li.kort {
             (heading(level, None, html! { a href=(programme_href(prog, &kommun.code)) { (prog.name) } }))
@@ -177,6 +212,7 @@ pub fn programmes_for(
     html! {
         section #program-i-kommunen aria-labelledby="pik-rubrik" {
             (heading(depth, Some("pik-rubrik"), html! { "Program i " (kommun.name) " " (age_phrase(age)) }))
+            (your_familjecentral(cx, k))
             @if none_in_catalogue {
                 p.inget-bekraftat { "Katalogen har inga föräldraskapsstödsprogram " (age_phrase(age)) " på den valda nivån." }
                 @if age == Some(-1) {

@@ -93,6 +93,10 @@ pub fn legend(f: &Filters) -> Vec<(Class, String)> {
             (Class::N2, "3–4 utbildningstillfällen".into()),
             (Class::N3, "5 eller fler".into()),
         ],
+        // Only what a source names: no source is "okänt", never "ingen familjecentral".
+        (Measure::Familjecentraler, _) => {
+            vec![(Class::N3, "familjecentral känd från källa".into())]
+        }
     };
     out.insert(0, unknown);
     out
@@ -152,6 +156,7 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
             };
             (class, capital(s.label()))
         }
+        Measure::Familjecentraler => familjecentraler(a, k),
         Measure::Trainings => {
             let rows: Vec<_> = a.trainings(k).collect();
             let people: u32 = rows.iter().map(|t| t.participants).sum();
@@ -182,6 +187,21 @@ pub fn read(a: &Atlas, f: &Filters, k: usize) -> Reading {
         .map(|(_, l)| l)
         .unwrap_or_default();
     Reading { class, label, text }
+}
+
+/// The kommun's familjecentraler by name with the date they were last confirmed, or okänt.
+fn familjecentraler(a: &Atlas, k: usize) -> (Class, String) {
+    let found: Vec<String> = a
+        .familjecentraler(k)
+        .map(|c| format!("{} (senast bekräftad {})", c.name, c.last_confirmed))
+        .collect();
+    if found.is_empty() {
+        return (
+            Class::Unknown,
+            "Ingen uppgift om familjecentral i våra källor".into(),
+        );
+    }
+    (Class::N3, found.join("; "))
 }
 
 fn offerings(a: &Atlas, f: &Filters, k: usize) -> (Class, String) {

@@ -14,11 +14,11 @@ mod upgrade;
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};
 pub use imports::{Profile, Upload};
 pub use log::{Change, FieldChange, HistoryFilter};
-pub use upgrade::Upgraded;
 pub use records::{
     ADHERENCE, CONTACTS, DOCUMENTS, KINDS, Kind, OFFERINGS, OTHER_SUPPORT, PARTSSAMVERKAN,
     PROGRAMMES, REGION_FACTS, ROUNDS, Record, SAMBU, SOURCES, StoreFiles, TRAININGS, kind,
 };
+pub use upgrade::Upgraded;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

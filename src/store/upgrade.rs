@@ -49,10 +49,18 @@ impl Store {
     /// doc); does nothing for a store that is up to date.
     pub async fn upgrade(&self, dir: &Path, region: Option<&str>) -> Result<Upgraded, String> {
         let mut done = Upgraded {
-            tables: self.seed_missing(dir, region).await.map_err(|e| e.to_string())?,
+            tables: self
+                .seed_missing(dir, region)
+                .await
+                .map_err(|e| e.to_string())?,
             rewritten: None,
         };
-        if self.meta(PENDING).await.map_err(|e| e.to_string())?.is_some() {
+        if self
+            .meta(PENDING)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
             done.rewritten = self.rewrite_sources(region).await?;
             sqlx::query("DELETE FROM meta WHERE key = $1")
                 .bind(PENDING)
@@ -108,7 +116,12 @@ impl Store {
             .map_err(|e| e.to_string())?
             .iter()
             .filter(|r| !r.field("url").is_empty())
-            .map(|r| (r.field("url").trim_end_matches('/').to_string(), r.key.clone()))
+            .map(|r| {
+                (
+                    r.field("url").trim_end_matches('/').to_string(),
+                    r.key.clone(),
+                )
+            })
             .collect();
         let closed: Vec<String> = self
             .records(&ROUNDS)
@@ -193,8 +206,13 @@ pub fn reference(old: &str, by_url: &HashMap<String, String>) -> Option<String> 
             .filter_map(|(label, id)| old.find(label).map(|at| (at, *id)))
             .collect();
         found.sort();
-        return (!found.is_empty())
-            .then(|| found.iter().map(|(_, id)| *id).collect::<Vec<_>>().join(";"));
+        return (!found.is_empty()).then(|| {
+            found
+                .iter()
+                .map(|(_, id)| *id)
+                .collect::<Vec<_>>()
+                .join(";")
+        });
     }
     let url = old.trim();
     if url.contains(char::is_whitespace) {

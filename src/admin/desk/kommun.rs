@@ -18,8 +18,8 @@ use crate::auth::Editor;
 use crate::auth::sessions::Posted;
 use crate::pages::layout::{desk_source, state as state_marker};
 use crate::store::{
-    ADHERENCE, Action, CONTACTS, Edit, EditError, Kind, OFFERINGS, PARTSSAMVERKAN, Record, SAMBU,
-    TRAININGS, kind,
+    ADHERENCE, Action, CONTACTS, Edit, EditError, Kind, OFFERINGS, OTHER_SUPPORT, PARTSSAMVERKAN,
+    Record, SAMBU, TRAININGS, kind,
 };
 use crate::vocabulary::{AdherenceStatus, CellState, OfferingStatus};
 
@@ -31,6 +31,7 @@ pub struct Records {
     pub adherence: Vec<Record>,
     pub trainings: Vec<Record>,
     pub contacts: Vec<Record>,
+    pub other_support: Vec<Record>,
 }
 
 impl Records {
@@ -43,6 +44,7 @@ impl Records {
             .chain(&self.adherence)
             .chain(&self.trainings)
             .chain(&self.contacts)
+            .chain(&self.other_support)
             .collect()
     }
 }
@@ -66,6 +68,7 @@ pub async fn records_by_kommun(
                     adherence: Vec::new(),
                     trainings: Vec::new(),
                     contacts: Vec::new(),
+                    other_support: Vec::new(),
                 },
             )
         })
@@ -78,6 +81,7 @@ pub async fn records_by_kommun(
         &ADHERENCE,
         &TRAININGS,
         &CONTACTS,
+        &OTHER_SUPPORT,
     ] {
         let name = kind.name;
         for r in store.records(kind).await? {
@@ -91,6 +95,7 @@ pub async fn records_by_kommun(
                 "partssamverkan" => rs.partssamverkan = Some(r),
                 "adherence" => rs.adherence.push(r),
                 "trainings" => rs.trainings.push(r),
+                "other_support" => rs.other_support.push(r),
                 _ => rs.contacts.push(r),
             }
         }
@@ -166,6 +171,7 @@ pub async fn page(
                 li { a href="#foljsamhet" { "Följsamhet" } }
                 li { a href="#utbildningar" { "Utbildningar" } }
                 li { a href="#kontakter" { "Kontakter" } }
+                li { a href="#annat-stod" { "Annat föräldraskapsstöd" } }
                 li { a href="#bekrafta-alla" { "Bekräfta allt" } }
                 li { a href="#senaste" { "Senaste ändringarna" } }
             }
@@ -176,13 +182,19 @@ pub async fn page(
         (adherence(&cx, &records))
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { "Utbildningar" }
-            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a))
+            (numbered_table(&editor, &TRAININGS, "Utbildningar", &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/utbildningar#ny" } { "Lägg till en utbildning" } }
         }
         section #kontakter aria-labelledby="h-kontakter" {
             h2 #h-kontakter { "Kontakter" }
-            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a))
+            (numbered_table(&editor, &CONTACTS, "Kontakter", &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/kontakter#ny" } { "Lägg till en kontakt" } }
+        }
+        section #annat-stod aria-labelledby="h-annat-stod" {
+            h2 #h-annat-stod { "Annat föräldraskapsstöd" }
+            p.forklaring { "Stöd som inte är ett program i katalogen (projekt, hembesök, samtalsgrupper): visas på kommunens sida men räknas inte in i täckningen." }
+            (numbered_table(&editor, &OTHER_SUPPORT, "Annat föräldraskapsstöd", &records.other_support, &kommun.name, &format!("/admin/kommun/{code}/annat-stod"), &here, &a))
+            p { a href={ "/admin/kommun/" (code) "/annat-stod#ny" } { "Lägg till annat föräldraskapsstöd" } }
         }
         (confirm_all_form(&cx, &records))
         section #senaste aria-labelledby="h-senaste" {
@@ -395,6 +407,7 @@ fn adherence(cx: &Cx, records: &Records) -> Markup {
 pub fn numbered_table(
     editor: &Editor,
     kind: &'static Kind,
+    plural: &str,
     records: &[Record],
     kommun: &str,
     base: &str,
@@ -406,9 +419,9 @@ pub fn numbered_table(
         @if records.is_empty() {
             p { (state_marker(CellState::Unknown)) " – inga uppgifter för " (kommun) "." }
         } @else {
-            div.tabellram tabindex="0" role="region" aria-label={ (crate::pages::layout::capital(kind.label)) "ar i " (kommun) } {
+            div.tabellram tabindex="0" role="region" aria-label={ (plural) " i " (kommun) } {
                 table.staplad.poster {
-                    caption { (crate::pages::layout::capital(kind.label)) "ar i " (kommun) }
+                    caption { (plural) " i " (kommun) }
                     thead { tr {
                         th scope="col" { "Nr" }
                         @for s in &specs { th scope="col" { (s.label) } }
