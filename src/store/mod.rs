@@ -138,6 +138,14 @@ impl Store {
     /// boundaries and every data file, so the store alone can rebuild the service.
     pub async fn seed(&self, dir: &Path, region: Option<&str>) -> Result<(), SeedError> {
         crate::inventory::load(dir, region).map_err(SeedError::Invalid)?;
+        self.copy_in(dir, region).await
+    }
+
+    /// Fills an empty store from a data directory as [`Store::seed`] does, without validating
+    /// it: for making a store as an older version left it (the upgrade's tests). Every data file
+    /// the directory has is copied; one it lacks is left out, as a store seeded before that file
+    /// existed.
+    pub async fn copy_in(&self, dir: &Path, region: Option<&str>) -> Result<(), SeedError> {
         let source = Directory(dir);
         let dataset = source
             .dataset(region)
@@ -154,6 +162,9 @@ impl Store {
             insert_file(&mut tx, &boundaries_file(id), &text).await?;
         }
         for name in DATA_FILES {
+            if !dataset.file(name).exists() {
+                continue;
+            }
             let text = read(dataset.file(name))?;
             match records::kind(name) {
                 None => insert_file(&mut tx, &format!("{name}.csv"), &text).await?,
