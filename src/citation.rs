@@ -172,7 +172,10 @@ impl Bibliography {
 
     /// The first web address a source's citations have ("" when none).
     pub fn first_url<'a>(&'a self, source: &'a str) -> &'a str {
-        self.cite(source).iter().find_map(|c| c.url()).unwrap_or("")
+        self.cite(source)
+            .iter()
+            .find_map(Citation::url)
+            .unwrap_or("")
     }
 
     /// The citations of a source as the API gives them.
@@ -222,7 +225,7 @@ impl SourceEntry {
         match self.date {
             Confirmed::On(d) => parts.push(d.to_string()),
             Confirmed::Unknown if self.kind != crate::vocabulary::SourceKind::Website => {
-                parts.push(lang.pick("odaterad", "undated").into())
+                parts.push(lang.pick("odaterad", "undated").into());
             }
             Confirmed::Unknown => {}
         }
@@ -258,7 +261,7 @@ impl<'a> Citation<'a> {
     pub fn text(&self, lang: Lang) -> String {
         match self {
             Citation::Listed(e) => format!("{}: {} ({})", e.publisher, e.title, e.details(lang)),
-            Citation::Address { url, rest } if rest.is_empty() => host(url).to_string(),
+            Citation::Address { url, rest: "" } => host(url).to_string(),
             Citation::Address { url, rest } => format!("{} {rest}", host(url)),
             Citation::Text(t) => t.to_string(),
         }

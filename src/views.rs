@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::atlas::Atlas;
+use crate::citation::Citation;
 use crate::coverage::{LevelFilter, LevelReport, age_label, matches, reports};
 use crate::feature::{Feature, FeatureCollection, Geometry};
 use crate::http::body::Body;
@@ -367,7 +368,7 @@ pub fn region(a: &Atlas) -> Value {
     let parts: Vec<&str> = (0..a.kommuner().len())
         .map(|k| a.parts_status(k).code())
         .collect();
-    let sources: Vec<Value> = a.citations().iter().map(|c| c.json()).collect();
+    let sources: Vec<Value> = a.citations().iter().map(Citation::json).collect();
     json!({
         "meta": meta(a),
         "kommuner": (0..a.kommuner().len()).map(|k| kommun_ref(a, k)).collect::<Vec<_>>(),
@@ -404,7 +405,7 @@ pub fn sources(a: &Atlas) -> Value {
         .entries()
         .iter()
         .map(|e| {
-            let c = crate::citation::Citation::Listed(e);
+            let c = Citation::Listed(e);
             let mut v = json!(e);
             v["url"] = json!((!e.url.is_empty()).then_some(&e.url));
             v["kind_label"] = json!(e.kind.label());
@@ -416,7 +417,7 @@ pub fn sources(a: &Atlas) -> Value {
     let others: Vec<Value> = cited
         .iter()
         .filter(|c| c.id().is_none())
-        .map(|c| c.json())
+        .map(Citation::json)
         .collect();
     json!({ "meta": meta(a), "sources": rows, "other_citations": others })
 }

@@ -49,7 +49,7 @@ fn outputs(state: &AppState) -> Vec<String> {
         uris.push(format!("/?kommun={k}&age=4"));
         uris.push(format!("/api/v1/kommuner/{k}"));
     }
-    for (i, k) in a.kommuner().iter().enumerate() {
+    for k in a.kommuner() {
         let (x, y) = k.label;
         uris.push(format!("/api/v1/locate?lat={y}&lon={x}"));
         let rounds: Vec<&str> = a.inventory.rounds.iter().map(|r| r.id.as_str()).collect();
@@ -58,7 +58,6 @@ fn outputs(state: &AppState) -> Vec<String> {
             k.code,
             rounds[..2.min(rounds.len())].join(",")
         ));
-        let _ = i;
     }
     for r in &a.inventory.rounds {
         uris.push(format!("/?round={}", r.id));
@@ -395,9 +394,7 @@ async fn the_familjecentraler_layer_lists_them_and_draws_a_point_only_where_a_so
 async fn other_support_is_context_never_coverage() {
     let state = real();
     let a = state.atlas();
-    let before = a
-        .coverage(a.kommun_index("1444").unwrap(), a.default_round)
-        .clone();
+    let before = *a.coverage(a.kommun_index("1444").unwrap(), a.default_round);
     let t = page(&state, "/kommun/1444").await;
     let section = t
         .split("id=\"annat-stod\"")
@@ -518,7 +515,7 @@ fn data_before_sources(to: &Path) {
     }
 }
 
-fn table<'f>(files: &'f StoreFiles, name: &str) -> Vec<csv::StringRecord> {
+fn table(files: &StoreFiles, name: &str) -> Vec<csv::StringRecord> {
     let text = files.text(name).unwrap();
     let mut rd = csv::Reader::from_reader(text.as_bytes());
     let mut rows = vec![rd.headers().unwrap().clone()];

@@ -710,26 +710,22 @@ pub async fn save_adherence(
 struct Numbered {
     kind: &'static Kind,
     path: &'static str,
-    plural: &'static str,
     singular: &'static str,
 }
 
 const TRAININGS: Numbered = Numbered {
     kind: &crate::store::TRAININGS,
     path: "utbildningar",
-    plural: "Utbildningar",
     singular: "utbildning",
 };
 const CONTACTS: Numbered = Numbered {
     kind: &crate::store::CONTACTS,
     path: "kontakter",
-    plural: "Kontakter",
     singular: "kontakt",
 };
 const OTHER_SUPPORT: Numbered = Numbered {
     kind: &crate::store::OTHER_SUPPORT,
     path: "annat-stod",
-    plural: "Annat föräldraskapsstöd",
     singular: "uppgift om annat föräldraskapsstöd",
 };
 
@@ -774,7 +770,7 @@ async fn numbered_target(
             ),
             action: format!("{base}/{nr}"),
             back: base,
-            back_label: format!("{} i {}", n.plural.to_lowercase(), kommun.name),
+            back_label: format!("{} i {}", kinds::plural(n.kind).to_lowercase(), kommun.name),
             lead: None,
             list: None,
         });
@@ -786,22 +782,14 @@ async fn numbered_target(
         .into_iter()
         .filter(|r| r.kommun.as_deref() == Some(kommun.code.as_str()))
         .collect();
-    let list = super::kommun::numbered_table(
-        editor,
-        kind,
-        n.plural,
-        &records,
-        &kommun.name,
-        &base,
-        &base,
-        &a,
-    );
+    let list =
+        super::kommun::numbered_table(editor, kind, &records, &kommun.name, &base, &base, &a);
     Ok(Target {
         kind,
         key: None,
         fixed,
         kommun: Some(kommun.code.clone()),
-        title: format!("{} i {}", n.plural, kommun.name),
+        title: format!("{} i {}", kinds::plural(n.kind), kommun.name),
         action: base,
         back,
         back_label,

@@ -232,6 +232,16 @@ pub fn label(kind: &Kind, column: &str) -> String {
     .into()
 }
 
+/// What several records of a numbered kind are called ("Utbildningar i Tibro").
+pub fn plural(kind: &Kind) -> String {
+    match kind.name {
+        "trainings" => "Utbildningar".into(),
+        "contacts" => "Kontakter".into(),
+        "other_support" => "Annat föräldraskapsstöd".into(),
+        _ => crate::pages::layout::capital(kind.label),
+    }
+}
+
 /// A form input's name for people (the error summary).
 pub fn input_label(kind: &Kind, name: &str) -> String {
     match name {

@@ -182,18 +182,18 @@ pub async fn page(
         (adherence(&cx, &records))
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { "Utbildningar" }
-            (numbered_table(&editor, &TRAININGS, "Utbildningar", &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a))
+            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/utbildningar#ny" } { "Lägg till en utbildning" } }
         }
         section #kontakter aria-labelledby="h-kontakter" {
             h2 #h-kontakter { "Kontakter" }
-            (numbered_table(&editor, &CONTACTS, "Kontakter", &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a))
+            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/kontakter#ny" } { "Lägg till en kontakt" } }
         }
         section #annat-stod aria-labelledby="h-annat-stod" {
             h2 #h-annat-stod { "Annat föräldraskapsstöd" }
             p.forklaring { "Stöd som inte är ett program i katalogen (projekt, hembesök, samtalsgrupper): visas på kommunens sida men räknas inte in i täckningen." }
-            (numbered_table(&editor, &OTHER_SUPPORT, "Annat föräldraskapsstöd", &records.other_support, &kommun.name, &format!("/admin/kommun/{code}/annat-stod"), &here, &a))
+            (numbered_table(&editor, &OTHER_SUPPORT, &records.other_support, &kommun.name, &format!("/admin/kommun/{code}/annat-stod"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/annat-stod#ny" } { "Lägg till annat föräldraskapsstöd" } }
         }
         (confirm_all_form(&cx, &records))
@@ -407,7 +407,6 @@ fn adherence(cx: &Cx, records: &Records) -> Markup {
 pub fn numbered_table(
     editor: &Editor,
     kind: &'static Kind,
-    plural: &str,
     records: &[Record],
     kommun: &str,
     base: &str,
@@ -415,6 +414,7 @@ pub fn numbered_table(
     a: &Atlas,
 ) -> Markup {
     let specs = kinds::specs(kind);
+    let plural = kinds::plural(kind);
     html! {
         @if records.is_empty() {
             p { (state_marker(CellState::Unknown)) " – inga uppgifter för " (kommun) "." }
