@@ -268,13 +268,7 @@ async fn programmes_catalogue_and_detail() {
 
 #[tokio::test]
 async fn every_layer_answers_geojson_for_every_kommun() {
-    for layer in [
-        "offerings",
-        "sambu",
-        "partssamverkan",
-        "adherence",
-        "trainings",
-    ] {
+    for layer in skaraborgskartan::views::Layer::ALL.iter().map(|l| l.code()) {
         for state in [real(), example()] {
             let r = get(&state, &format!("/api/v1/layers/{layer}")).await;
             assert_eq!(r.status, StatusCode::OK, "{layer}");

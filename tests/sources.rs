@@ -68,25 +68,10 @@ fn outputs(state: &AppState) -> Vec<String> {
         uris.push(format!("/program/{}?kommun=1496", p.slug));
         uris.push(format!("/api/v1/programmes/{}", p.slug));
     }
-    for layer in [
-        "offerings",
-        "coverage",
-        "sambu",
-        "partssamverkan",
-        "adherence",
-        "trainings",
-        "familjecentraler",
-    ] {
+    uris.push("/?layer=coverage".into());
+    for layer in skaraborgskartan::views::Layer::ALL {
+        let layer = layer.code();
         uris.push(format!("/?layer={layer}"));
-    }
-    for layer in [
-        "offerings",
-        "sambu",
-        "partssamverkan",
-        "adherence",
-        "trainings",
-        "familjecentraler",
-    ] {
         uris.push(format!("/api/v1/layers/{layer}"));
         uris.push(format!("/api/v1/export/lager?layer={layer}"));
     }

@@ -8,6 +8,7 @@
 //   replaceState; Back and Forward (popstate) set the form from the URL and fetch again;
 // - shows Dokument only with the adherence layer;
 // - popups: Escape closes them (also with focus inside), focus goes back where it was;
+// - the familjecentraler layer: a point where a source gives a familjecentral's coordinates;
 // - "Skriv ut rapport" (button#skriv-ut) prints the page.
 
 const L = window.L;
