@@ -90,8 +90,10 @@ function drawPoints() {
   pointLayer = null;
   const data = document.getElementById('familjecentral-punkter');
   if (!map || !data) return;
+  // Above the kommun names, which may sit on the same spot.
+  if (!map.getPane('punkter')) map.createPane('punkter').style.zIndex = 660;
   const markers = JSON.parse(data.textContent).map((p) =>
-    L.circleMarker([p.lat, p.lon], { radius: 7, weight: 3, color: '#08306b', fillColor: '#fff', fillOpacity: 1, className: 'familjecentral-punkt' })
+    L.circleMarker([p.lat, p.lon], { pane: 'punkter', radius: 7, weight: 3, color: '#08306b', fillColor: '#fff', fillOpacity: 1, className: 'familjecentral-punkt' })
       .bindTooltip(p.name));
   pointLayer = L.layerGroup(markers).addTo(map);
 }
