@@ -466,6 +466,12 @@ impl Atlas {
             .filter(|c| c.kind == ContactKind::Familjecentral)
     }
 
+    /// Whether a fact of other support kan vara inaktuell: only what may still be going on (an
+    /// ended project's story does not age).
+    pub fn support_due(&self, o: &OtherSupport) -> bool {
+        o.status != crate::vocabulary::SupportStatus::Ended && self.due(&o.last_confirmed)
+    }
+
     /// The kommun's other parenting support (not catalogue programmes), in file order.
     pub fn other_support(&self, k: usize) -> impl Iterator<Item = &OtherSupport> {
         let code = self.kommuner()[k].code.clone();

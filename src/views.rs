@@ -79,7 +79,7 @@ fn other_support_json(a: &Atlas, k: usize) -> Vec<Value> {
         .map(|o| {
             let mut v = with_citations(a, json!(o));
             v["status_label"] = json!(o.status.label());
-            v["review_due"] = json!(a.due(&o.last_confirmed));
+            v["review_due"] = json!(a.support_due(o));
             v
         })
         .collect()

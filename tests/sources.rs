@@ -391,6 +391,15 @@ async fn other_support_is_context_never_coverage() {
     assert!(section.contains("Utökade hembesök och föräldragrupper"));
     assert!(section.contains("När: 2017/2020 · Status: avslutat."));
     assert!(section.contains("(nyhet, 2020-05-26, läst december 2026)"));
+    // An ended project's story does not age: no "kan vara inaktuell" on it.
+    assert!(
+        section.contains("Senast bekräftad: 2020-05-26"),
+        "{section}"
+    );
+    // What may still be going on does: Vara's plan (undated) and Essunga's method (2021).
+    let essunga = page(&state, "/kommun/1445").await;
+    let section = essunga.split("id=\"annat-stod\"").nth(1).unwrap();
+    assert!(section.contains("Senast bekräftad februari 2021 – kan vara inaktuell"));
     // Skövde's course: named as the source names it, no method claimed.
     let s = page(&state, "/kommun/1496").await;
     let other = s.split("id=\"annat-stod\"").nth(1).unwrap();

@@ -406,7 +406,7 @@ fn other_support(cx: &Cx, k: usize) -> Markup {
                                 (cx.t("Status: ", "Status: ")) (o.status.label_in(cx.lang)) "."
                                 @if !o.note.is_empty() { " " span lang=[sv] { (o.note) } }
                             }
-                            p { (checked_source(cx, &o.source, &o.last_confirmed, a.due(&o.last_confirmed))) }
+                            p { (checked_source(cx, &o.source, &o.last_confirmed, a.support_due(o))) }
                         }
                     }
                 }
