@@ -7,16 +7,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::citation::Citation;
 use crate::coverage::Coverage;
 use crate::dates::{Confirmed, PartialDate};
 pub use crate::geography::{Geography, Kommun};
 use crate::inventory::{
-    Adherence, Contact, Inventory, Offering, Partssamverkan, Programme, Sambu, Training,
+    Adherence, Contact, Inventory, Offering, OtherSupport, Partssamverkan, Programme, Sambu,
+    Training,
 };
 use crate::lang::Lang;
 use crate::review::Review;
 use crate::vocabulary::{
-    CellState, OfferingStatus, PartsStatus, RoundKind, RoundStatus, SambuStatus,
+    CellState, ContactKind, OfferingStatus, PartsStatus, RoundKind, RoundStatus, SambuStatus,
 };
 
 /// What the snapshot says about one kommun × round × programme.
@@ -404,23 +406,79 @@ impl Atlas {
             .map_or(PartsStatus::Unknown, |s| s.status)
     }
 
-    /// Every distinct source the data cites, sorted.
+    /// Every distinct source the data cites (as written in the records), sorted.
     pub fn all_sources(&self) -> Vec<&str> {
         let inv = &self.inventory;
         let mut sources: Vec<&str> = inv
             .offerings
             .iter()
             .map(|o| o.source.as_str())
+            .chain(inv.contacts.iter().map(|s| s.source.as_str()))
             .chain(inv.sambu.iter().map(|s| s.source.as_str()))
             .chain(inv.partssamverkan.iter().map(|s| s.source.as_str()))
+            .chain(inv.documents.iter().map(|s| s.source.as_str()))
             .chain(inv.adherence.iter().map(|s| s.source.as_str()))
             .chain(inv.trainings.iter().map(|s| s.source.as_str()))
             .chain(inv.region_facts.iter().map(|s| s.source.as_str()))
-            .chain(inv.rounds.iter().map(|s| s.source.as_str()))
+            // A collection's own "source" says that each of its rows has one.
+            .chain(
+                inv.rounds
+                    .iter()
+                    .filter(|r| r.kind == RoundKind::Survey)
+                    .map(|s| s.source.as_str()),
+            )
+            .chain(inv.other_support.iter().map(|s| s.source.as_str()))
+            .chain(inv.programmes.iter().map(|p| p.source_url.as_str()))
             .collect();
         sources.sort();
         sources.dedup();
         sources
+    }
+
+    /// Every distinct citation of the data's sources, as a bibliography: the rows of
+    /// sources.csv in file order, then the addresses and texts typed on the desk.
+    pub fn citations(&self) -> Vec<Citation<'_>> {
+        let bib = &self.inventory.sources;
+        let mut out: Vec<Citation> = Vec::new();
+        for s in self.all_sources() {
+            for c in bib.cite(s) {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+        let position = |id: &str| bib.entries().iter().position(|e| e.id == id);
+        out.sort_by_cached_key(|c| match c {
+            Citation::Listed(e) => (0, position(&e.id), String::new()),
+            other => (1, None, other.text(Lang::Sv)),
+        });
+        out
+    }
+
+    /// A source's citations.
+    pub fn cite<'a>(&'a self, source: &'a str) -> Vec<Citation<'a>> {
+        self.inventory.sources.cite(source)
+    }
+
+    /// The kommun's familjecentraler known from a source (none: okänt, never "there is none").
+    pub fn familjecentraler(&self, k: usize) -> impl Iterator<Item = &Contact> {
+        self.contacts(k)
+            .filter(|c| c.kind == ContactKind::Familjecentral)
+    }
+
+    /// Whether a fact of other support kan vara inaktuell: only what may still be going on (an
+    /// ended project's story does not age).
+    pub fn support_due(&self, o: &OtherSupport) -> bool {
+        o.status != crate::vocabulary::SupportStatus::Ended && self.due(&o.last_confirmed)
+    }
+
+    /// The kommun's other parenting support (not catalogue programmes), in file order.
+    pub fn other_support(&self, k: usize) -> impl Iterator<Item = &OtherSupport> {
+        let code = self.kommuner()[k].code.clone();
+        self.inventory
+            .other_support
+            .iter()
+            .filter(move |s| s.kommun == code)
     }
 
     /// A document's index by its slug.

@@ -104,8 +104,9 @@ impl Default for Freshness {
 }
 
 /// The names of the data files a directory may redirect in `[files]`.
-pub const DATA_FILES: [&str; 11] = [
+pub const DATA_FILES: [&str; 13] = [
     "kommunkoder",
+    "sources",
     "programmes",
     "rounds",
     "offerings",
@@ -116,6 +117,7 @@ pub const DATA_FILES: [&str; 11] = [
     "adherence",
     "trainings",
     "region_facts",
+    "other_support",
 ];
 
 /// A data directory with its configuration read and the region chosen.

@@ -13,18 +13,20 @@ pub struct Feature<'a, P> {
     pub links: Option<&'a serde_json::Value>,
 }
 
-/// A kommun's polygon as pre-serialised GeoJSON, or a point (rounded to 6 decimals, about 0.1 m,
-/// as the polygons are).
+/// A kommun's polygon as pre-serialised GeoJSON, a point (rounded to 6 decimals, about 0.1 m,
+/// as the polygons are), or none (`null`: a feature whose place is not known).
 #[derive(Clone, Copy)]
 pub enum Geometry<'a> {
     Raw(&'a RawValue),
     Point(f64, f64),
+    None,
 }
 
 impl Serialize for Geometry<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Geometry::Raw(raw) => raw.serialize(s),
+            Geometry::None => s.serialize_none(),
             Geometry::Point(x, y) => {
                 let round6 = |v: f64| (v * 1e6).round() / 1e6;
                 let mut m = s.serialize_struct("Point", 2)?;

@@ -12,6 +12,7 @@ pub mod api;
 pub mod atlas;
 pub mod auth;
 pub mod boundaries;
+pub mod citation;
 pub mod commands;
 pub mod config;
 pub mod coverage;

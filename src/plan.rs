@@ -485,6 +485,8 @@ pub fn contact(a: &Atlas, k: usize, r: usize, p: usize) -> Option<Ask<'_>> {
         Some(url) if !url.is_empty() => Some(Ask::Offering(url)),
         _ => a
             .contacts(k)
+            // A familjecentral a source names without a page cannot be linked to.
+            .filter(|c| !c.url.is_empty())
             .min_by_key(|c| c.kind != ContactKind::Familjecentral)
             .map(Ask::Kommun),
     }

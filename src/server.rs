@@ -64,6 +64,19 @@ pub async fn open_store(state: &Path, data: &Path, region: Option<&str>) -> Resu
             data.display()
         ));
     }
+    let upgraded = store.upgrade(data, region).await?;
+    if !upgraded.tables.is_empty() {
+        println!(
+            "Lagret fick tabellerna {} från {}.",
+            upgraded.tables.join(", "),
+            data.display()
+        );
+    }
+    if let Some((changeset, n)) = upgraded.rewritten {
+        println!(
+            "Lagret: {n} källor skrevs om till id i sources.csv (ändring {changeset} i historiken)."
+        );
+    }
     Ok(store)
 }
 

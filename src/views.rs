@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::atlas::Atlas;
+use crate::citation::Citation;
 use crate::coverage::{
     AgeSet, LevelFilter, LevelReport, MAX_AGE, PRENATAL, age_label, ages_label, matches, reports,
 };
@@ -34,6 +35,61 @@ pub fn meta(a: &Atlas) -> Value {
     })
 }
 
+/// A source's citations as the API gives them beside the stable `source` reference (see
+/// [`crate::citation`]).
+fn citations(a: &Atlas, source: &str) -> Value {
+    a.inventory.sources.json(source)
+}
+
+/// A fact with its `source`: the same object with its `citations` beside it.
+fn with_citations(a: &Atlas, mut v: Value) -> Value {
+    let cs = v
+        .get("source")
+        .and_then(Value::as_str)
+        .map(|s| citations(a, s));
+    if let (Some(cs), Value::Object(m)) = (cs, &mut v) {
+        m.insert("citations".into(), cs);
+    }
+    v
+}
+
+/// A contact (a kommun's website, a familjecentral) with its citations; `point` only where
+/// the source gives coordinates.
+fn contact_json(a: &Atlas, c: &crate::inventory::Contact) -> Value {
+    json!({
+        "kind": c.kind, "kind_label": c.kind.label(), "name": c.name,
+        "url": (!c.url.is_empty()).then_some(&c.url),
+        "address": (!c.address.is_empty()).then_some(&c.address),
+        "point": c.point,
+        "last_confirmed": c.last_confirmed, "review_due": a.due(&c.last_confirmed),
+        "source": c.source, "citations": citations(a, &c.source), "note": c.note,
+    })
+}
+
+/// What is known about a kommun's familjecentral: `known` from a source, or `unknown` (no
+/// information, never "there is none").
+fn familjecentraler_json(a: &Atlas, k: usize) -> Value {
+    let found: Vec<Value> = a.familjecentraler(k).map(|c| contact_json(a, c)).collect();
+    let state = if found.is_empty() { "unknown" } else { "known" };
+    json!({
+        "familjecentral_state": state,
+        "familjecentral_label": if found.is_empty() { "ingen uppgift" } else { "känd från källa" },
+        "familjecentraler": found,
+    })
+}
+
+/// Parenting support that is not a catalogue programme (never counted in the coverage).
+fn other_support_json(a: &Atlas, k: usize) -> Vec<Value> {
+    a.other_support(k)
+        .map(|o| {
+            let mut v = with_citations(a, json!(o));
+            v["status_label"] = json!(o.status.label());
+            v["review_due"] = json!(a.support_due(o));
+            v
+        })
+        .collect()
+}
+
 fn kommun_ref(a: &Atlas, k: usize) -> Value {
     let kommun = &a.kommuner()[k];
     json!({ "kommunkod": kommun.code, "namn": kommun.name })
@@ -51,7 +107,7 @@ fn sambu_json(a: &Atlas, k: usize) -> Value {
         Some(s) => json!({
             "status": s.status, "status_label": s.status.label(), "name": s.name, "since": s.since,
             "last_confirmed": s.last_confirmed, "review_due": a.due(&s.last_confirmed),
-            "source": s.source, "note": s.note,
+            "source": s.source, "citations": citations(a, &s.source), "note": s.note,
         }),
         None => json!({
             "status": SambuStatus::Unknown, "status_label": SambuStatus::Unknown.label(),
@@ -66,7 +122,7 @@ fn partssamverkan_json(a: &Atlas, k: usize) -> Value {
             "status": s.status, "status_label": s.status.label(),
             "action_plan": s.action_plan, "action_plan_label": s.action_plan.label(),
             "last_confirmed": s.last_confirmed, "review_due": a.due(&s.last_confirmed),
-            "source": s.source, "note": s.note,
+            "source": s.source, "citations": citations(a, &s.source), "note": s.note,
         }),
         None => json!({
             "status": PartsStatus::Unknown, "status_label": PartsStatus::Unknown.label(),
@@ -81,7 +137,8 @@ fn adherence_json(a: &Atlas, k: usize, document: usize) -> Value {
     match a.adherence(k, document) {
         Some(x) => json!({
             "document": doc.slug, "title": doc.title, "status": x.status, "status_label": x.status.label(),
-            "date": x.date, "review_due": a.due(&x.date), "source": x.source, "note": x.note,
+            "date": x.date, "review_due": a.due(&x.date), "source": x.source,
+            "citations": citations(a, &x.source), "note": x.note,
         }),
         None => json!({
             "document": doc.slug, "title": doc.title, "status": AdherenceStatus::Unknown,
@@ -107,7 +164,7 @@ fn offering_json(a: &Atlas, k: usize, r: usize, p: usize) -> Option<Value> {
         "round": o.round,
         "organiser": o.organiser, "contact_url": o.contact_url, "languages": o.languages,
         "last_confirmed": o.last_confirmed, "review_due": a.review_due(k, r, p),
-        "source": o.source, "note": o.note,
+        "source": o.source, "citations": citations(a, &o.source), "note": o.note,
     }))
 }
 
@@ -208,6 +265,9 @@ pub fn kommun_detail(a: &Atlas, k: usize) -> Value {
         "partssamverkan": partssamverkan_json(a, k),
         "adherence": (0..a.inventory.documents.len()).map(|d| adherence_json(a, k, d)).collect::<Vec<_>>(),
         "trainings": trainings,
+        "contacts": a.contacts(k).map(|c| contact_json(a, c)).collect::<Vec<_>>(),
+        "familjecentral": familjecentraler_json(a, k),
+        "other_support": other_support_json(a, k),
     })
 }
 
@@ -222,8 +282,9 @@ pub fn locate_answer(a: &Atlas, k: usize) -> Value {
     })
 }
 
-fn programme_json(p: &Programme) -> Value {
+fn programme_json(a: &Atlas, p: &Programme) -> Value {
     let mut v = json!(p);
+    v["citations"] = citations(a, &p.source_url);
     v["age_label"] = json!(age_label(p.age_min.max(-1), p.age_max));
     v["levels_label"] = json!(
         p.levels
@@ -244,7 +305,7 @@ pub fn programme_list(a: &Atlas) -> Value {
         .iter()
         .enumerate()
         .map(|(p, programme)| {
-            let mut v = programme_json(programme);
+            let mut v = programme_json(a, programme);
             v["offered_in"] = json!(
                 (0..a.kommuner().len())
                     .filter(|k| a.cell_state(*k, r, p) == CellState::Offered)
@@ -258,7 +319,7 @@ pub fn programme_list(a: &Atlas) -> Value {
 }
 
 pub fn programme_detail(a: &Atlas, p: usize) -> Value {
-    let mut v = programme_json(&a.programmes()[p]);
+    let mut v = programme_json(a, &a.programmes()[p]);
     let rounds: Vec<Value> = (0..a.inventory.rounds.len())
         .map(|r| {
             let mut offered = Vec::new();
@@ -312,13 +373,13 @@ pub fn region(a: &Atlas) -> Value {
     let parts: Vec<&str> = (0..a.kommuner().len())
         .map(|k| a.parts_status(k).code())
         .collect();
-    let sources = a.all_sources();
+    let sources: Vec<Value> = a.citations().iter().map(Citation::json).collect();
     json!({
         "meta": meta(a),
         "kommuner": (0..a.kommuner().len()).map(|k| kommun_ref(a, k)).collect::<Vec<_>>(),
         "programmes": a.programmes().len(),
         "rounds": inv.rounds.iter().enumerate().map(|(r, round)| {
-            let mut v = json!(round);
+            let mut v = with_citations(a, json!(round));
             v["kind_label"] = json!(round.kind.label());
             v["status_label"] = json!(round.status.label());
             v["in_progress"] = json!(a.in_progress(r));
@@ -327,8 +388,8 @@ pub fn region(a: &Atlas) -> Value {
             v["default"] = json!(r == a.default_round);
             v
         }).collect::<Vec<_>>(),
-        "documents": inv.documents,
-        "facts": inv.region_facts,
+        "documents": inv.documents.iter().map(|d| with_citations(a, json!(d))).collect::<Vec<_>>(),
+        "facts": inv.region_facts.iter().map(|f| with_citations(a, json!(f))).collect::<Vec<_>>(),
         "from_data": { "sambu": tally(sambu), "partssamverkan": tally(parts) },
         "sources": sources,
         "boundaries": {
@@ -339,6 +400,33 @@ pub fn region(a: &Atlas) -> Value {
     })
 }
 
+/// `GET /api/v1/sources`: the sources table, each row with its citation text, and the sources
+/// typed on the desk that are not in it (addresses and texts, as citations).
+pub fn sources(a: &Atlas) -> Value {
+    let cited = a.citations();
+    let rows: Vec<Value> = a
+        .inventory
+        .sources
+        .entries()
+        .iter()
+        .map(|e| {
+            let c = Citation::Listed(e);
+            let mut v = json!(e);
+            v["url"] = json!((!e.url.is_empty()).then_some(&e.url));
+            v["kind_label"] = json!(e.kind.label());
+            v["text"] = json!(c.text(crate::lang::Lang::Sv));
+            v["cited"] = json!(cited.contains(&c));
+            v
+        })
+        .collect();
+    let others: Vec<Value> = cited
+        .iter()
+        .filter(|c| c.id().is_none())
+        .map(Citation::json)
+        .collect();
+    json!({ "meta": meta(a), "sources": rows, "other_citations": others })
+}
+
 crate::vocabulary::vocabulary!(
     /// The thematic GeoJSON layers.
     Layer {
@@ -347,6 +435,7 @@ crate::vocabulary::vocabulary!(
         Partssamverkan = "partssamverkan": "partssamverkan",
         Adherence = "adherence": "följsamhet till beslutade dokument",
         Trainings = "trainings": "SIP-utbildningar",
+        Familjecentraler = "familjecentraler": "familjecentraler",
     }
 );
 
@@ -419,6 +508,7 @@ pub fn layer_body(a: &Atlas, q: &LayerQuery) -> Body {
             }
             Layer::Adherence => adherence_json(a, k, q.document),
             Layer::Trainings => trainings_properties(a, k),
+            Layer::Familjecentraler => familjecentraler_json(a, k),
         };
         if let (Value::Object(m), Value::Object(p)) = (&mut v, props) {
             m.extend(p);
@@ -463,7 +553,7 @@ fn trainings_properties(a: &Atlas, k: usize) -> Value {
 fn trainings_json(a: &Atlas, k: usize) -> Vec<Value> {
     a.trainings(k)
         .map(|t| {
-            let mut v = json!(t);
+            let mut v = with_citations(a, json!(t));
             v["review_due"] = json!(a.due(&t.last_confirmed));
             v
         })
@@ -618,7 +708,7 @@ fn plan_json(a: &Atlas, k: usize, r: usize, name: &str, plan: &Plan) -> Value {
         .iter()
         .map(|c| {
             let p = &a.programmes()[c.p];
-            let mut v = programme_json(p);
+            let mut v = programme_json(a, p);
             v["state"] = json!(c.state);
             v["state_label"] = json!(match a.lapsed(k, r, c.p) {
                 Some(o) => crate::atlas::lapsed_label(o),
@@ -679,5 +769,6 @@ fn offer_json(a: &Atlas, r: usize, p: usize, o: &Offer) -> Value {
     });
     v["last_confirmed"] = json!(row.map(|o| &o.last_confirmed));
     v["source"] = json!(row.map(|o| &o.source));
+    v["citations"] = row.map_or(Value::Null, |o| citations(a, &o.source));
     v
 }

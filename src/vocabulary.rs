@@ -129,6 +129,31 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What kind of document a source in `sources.csv` is (said in its citation).
+    SourceKind {
+        Webpage = "webpage": "webbsida" / "web page",
+        Website = "website": "webbplats" / "website",
+        Article = "article": "tidningsartikel" / "newspaper article",
+        News = "news": "nyhet" / "news item",
+        PressRelease = "press_release": "pressmeddelande" / "press release",
+        Radio = "radio": "radioinslag" / "radio item",
+        Decision = "decision": "beslut" / "decision",
+        Report = "report": "rapport" / "report",
+    }
+);
+
+vocabulary!(
+    /// How far other parenting support (a project, a method outside the catalogue) had come,
+    /// as far as its source says: never more than the source does.
+    SupportStatus {
+        Ended = "ended": "avslutat" / "ended",
+        Planned = "planned": "planerat – om det blev av säger källan inte" / "planned – the source does not say whether it happened",
+        Funded = "funded": "fick medel – hur det gick säger källan inte" / "funding granted – the source does not say how it went",
+        Described = "described": "beskrivet i källan – nuvarande status okänd" / "described in the source – current status unknown",
+    }
+);
+
 vocabulary!(SambuStatus {
     Active = "active": "aktivt SAMBU-team" / "active SAMBU team",
     Decided = "decided": "beslut om SAMBU-team" / "SAMBU team decided",

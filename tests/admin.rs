@@ -695,7 +695,7 @@ async fn a_bad_value_or_a_missing_source_is_a_swedish_error_next_to_the_field_an
         t.contains("Ange en källa (en webbadress eller ett dokuments namn)"),
         "{t}"
     );
-    assert!(t.contains(r#"id="f-source" name="source" value="  " required aria-describedby="f-source-hjalp f-source-fel" aria-invalid="true""#), "{t}");
+    assert!(t.contains(r#"id="f-source" name="source" value="  " list="f-source-forslag" required aria-describedby="f-source-hjalp f-source-fel" aria-invalid="true""#), "{t}");
     assert!(
         t.contains(r#"value="Familjecentralen Tibro""#),
         "what was typed is kept"

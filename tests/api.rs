@@ -129,10 +129,23 @@ async fn kommun_detail_keeps_unknown_apart_and_carries_sources() {
         round["offerings"][1]["state_label"],
         "erbjöds (odaterad uppgift) – okänt i dag"
     );
+    // The stable reference in `source`, the readable citation beside it.
     for o in round["offerings"].as_array().unwrap() {
-        assert!(o["source"].as_str().unwrap().starts_with("https://"));
+        let id = o["source"].as_str().unwrap();
+        assert_eq!(o["citations"][0]["id"], id);
+        assert!(
+            o["citations"][0]["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://")
+        );
         assert!(o["last_confirmed"].is_string());
     }
+    let marte_meo = &round["offerings"][2];
+    assert_eq!(
+        marte_meo["citations"][0]["text"],
+        "Skövde kommun: Marte Meo-metoden på Lundvivegården (webbsida, odaterad, läst december 2026)"
+    );
     assert_eq!(round["unknown_programmes"].as_array().unwrap().len(), 28);
     assert_eq!(round["counts"]["not_offered"], 0);
     // Marte Meo is for 0–18 at every level in the catalogue: every level is covered.
@@ -152,11 +165,14 @@ async fn kommun_detail_keeps_unknown_apart_and_carries_sources() {
     // counts, so coverage in the sources round rests on Marte Meo alone.
     assert_eq!(sources["coverage"][0]["gaps"].as_array().unwrap().len(), 0);
     assert_eq!(j["sambu"]["status"], "unknown");
-    assert!(
-        j["sambu"]["source"]
-            .as_str()
-            .unwrap()
-            .starts_with("seed:003")
+    assert_eq!(j["sambu"]["source"], "vs-slutrapport-2024");
+    let report = &j["sambu"]["citations"][0];
+    assert_eq!(report["publisher"], "Vårdsamverkan Skaraborg");
+    assert_eq!(report["date"], "2024");
+    assert!(report["url"].is_null(), "the report is not public");
+    assert_eq!(
+        report["text"],
+        "Vårdsamverkan Skaraborg: Slutrapport, koordinator för Samverkansgrupp barn och unga (rapport, 2024)"
     );
     assert_eq!(j["partssamverkan"]["status"], "established");
     assert_eq!(j["adherence"].as_array().unwrap().len(), 4);
@@ -252,13 +268,7 @@ async fn programmes_catalogue_and_detail() {
 
 #[tokio::test]
 async fn every_layer_answers_geojson_for_every_kommun() {
-    for layer in [
-        "offerings",
-        "sambu",
-        "partssamverkan",
-        "adherence",
-        "trainings",
-    ] {
+    for layer in skaraborgskartan::views::Layer::ALL.iter().map(|l| l.code()) {
         for state in [real(), example()] {
             let r = get(&state, &format!("/api/v1/layers/{layer}")).await;
             assert_eq!(r.status, StatusCode::OK, "{layer}");
@@ -490,11 +500,20 @@ async fn region_summary_has_sources_and_facts() {
         .find(|f| f["measure"] == "active")
         .unwrap();
     assert_eq!(active["value"], 11);
-    assert!(active["source"].as_str().unwrap().starts_with("seed:003"));
+    assert_eq!(active["source"], "vs-slutrapport-2024");
+    assert_eq!(active["citations"][0]["id"], "vs-slutrapport-2024");
     assert_eq!(j["rounds"].as_array().unwrap().len(), 4);
     assert_eq!(j["from_data"]["sambu"]["active"], 4);
     assert_eq!(j["from_data"]["sambu"]["unknown"], 11);
-    assert!(j["sources"].as_array().unwrap().len() > 5);
+    // The region's sources are citations: each with its text, and its id when it is a row of
+    // the sources table (every source of the shipped data is).
+    let sources = j["sources"].as_array().unwrap();
+    assert!(sources.len() > 60, "{}", sources.len());
+    for s in sources {
+        assert!(s["id"].is_string(), "{s}");
+        assert!(!s["text"].as_str().unwrap().is_empty());
+    }
+    assert!(sources.iter().any(|s| s["id"] == "vs-aktivitetsplan-2023"));
     assert_eq!(
         j["boundaries"]["attribution"],
         "Kommungränser: Lantmäteriet (CC0)"

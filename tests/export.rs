@@ -5,6 +5,7 @@
 mod common;
 
 use skaraborgskartan::atlas::lapsed_label;
+use skaraborgskartan::lang::Lang;
 
 use std::collections::BTreeSet;
 use std::io::Cursor;
@@ -149,6 +150,8 @@ async fn long_table_has_every_kommun_programme_and_round_with_source_and_date() 
             "arrangor",
             "senast_bekraftad",
             "kalla",
+            "kalla_url",
+            "kalla_id",
         ] {
             col(&h, name);
         }
@@ -178,7 +181,11 @@ async fn long_table_has_every_kommun_programme_and_round_with_source_and_date() 
             assert_eq!(row[col(&h, "alder_min")], prog.age_min.to_string());
             match a.offering(k, r, p) {
                 Some(o) => {
-                    assert_eq!(row[col(&h, "kalla")], o.source);
+                    // The citation as people read it, its address and the stable reference.
+                    let bib = &a.inventory.sources;
+                    assert_eq!(row[col(&h, "kalla")], bib.text(&o.source, Lang::Sv));
+                    assert_eq!(row[col(&h, "kalla_url")], bib.first_url(&o.source));
+                    assert!(!row[col(&h, "kalla")].contains("seed:"));
                     assert_eq!(
                         row[col(&h, "senast_bekraftad")],
                         o.last_confirmed.to_string()
@@ -254,7 +261,11 @@ async fn other_tables_match_the_atlas() {
             row[col(&h, "statuskod")],
             s.map_or("unknown", |s| s.status.code())
         );
-        assert_eq!(row[col(&h, "kalla")], s.map_or("", |s| s.source.as_str()));
+        let source = s.map_or("", |s| s.source.as_str());
+        assert_eq!(
+            row[col(&h, "kalla")],
+            a.inventory.sources.text(source, Lang::Sv)
+        );
     }
     let (h, rows) = csv(&state, "/api/v1/export/partssamverkan").await;
     for row in &rows {
@@ -320,7 +331,7 @@ fn hostile_data(dir: &Path) {
         "kommunkoder.csv",
         "programmes.csv",
         "documents.csv",
-        "contacts.csv",
+        "sources.csv",
     ] {
         std::fs::copy(geodata.join(f), dir.join(f)).unwrap();
     }
@@ -471,6 +482,7 @@ async fn xlsx_has_sheets_numbers_as_numbers_and_an_about_sheet() {
             "Partssamverkan",
             "Följsamhet",
             "Utbildningar",
+            "Familjecentraler",
             "Om data"
         ]
     );
@@ -648,7 +660,7 @@ async fn bad_parameters_are_400_or_404_in_swedish() {
 #[tokio::test]
 async fn the_index_lists_every_table() {
     let j = get(&example(), "/api/v1/export").await.json();
-    assert_eq!(j["tables"].as_array().unwrap().len(), 8);
+    assert_eq!(j["tables"].as_array().unwrap().len(), 9);
 }
 
 /// The Swedish text that goes with a code in column `base` of a table (`X` beside `Xkod`).

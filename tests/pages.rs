@@ -254,7 +254,7 @@ async fn the_kommun_page_names_gaps_and_what_the_neighbours_offer() {
     ] {
         assert!(t.contains(&format!("id=\"{id}\"")), "section {id}");
     }
-    assert!(t.contains("Källa: ") && t.contains("Senast bekräftad: "));
+    assert!(t.contains("Källa: ") && t.contains("Senast bekräftad"));
     // 19 rows (graviditet, 0–17) in the coverage grid.
     let grid = t
         .split("class=\"tackning rutnat\"")
@@ -292,7 +292,15 @@ async fn sources_and_dates_are_shown_with_each_fact() {
         .next()
         .unwrap();
     assert!(sambu.contains("aktivt SAMBU-team"));
-    assert!(sambu.contains("Källa: <a href=\"http"), "{sambu}");
+    // The source as its citation: publisher, the title linked to the page, kind and date.
+    assert!(
+        sambu.contains("Källa: <span>Töreboda kommun: <a href=\"https://toreboda.se/"),
+        "{sambu}"
+    );
+    assert!(
+        sambu.contains("(BUSE)</a></span> (webbsida, odaterad)"),
+        "{sambu}"
+    );
     assert!(
         sambu.contains("Senast bekräftad: okänt"),
         "the source page is undated: {sambu}"

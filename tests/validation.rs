@@ -100,9 +100,22 @@ fn real_data_is_only_what_the_sources_support() {
     );
     assert_eq!(
         inv.contacts.len(),
-        19,
-        "15 kommun sites and 4 familjecentraler"
+        26,
+        "15 kommun sites and 11 familjecentraler"
     );
+    // No source in the shipped data gives a familjecentral's coordinates: no point is drawn.
+    assert!(inv.contacts.iter().all(|c| c.point.is_none()));
+    // Every source of the shipped data is a reference to the sources table (the two
+    // collections' own "source" only says that each of their rows has one).
+    let sources = skaraborgskartan::atlas::Atlas::build(inv.clone());
+    for s in sources.all_sources() {
+        if s.starts_with("Varje rad har sin egen källa") {
+            continue;
+        }
+        let refs = skaraborgskartan::citation::ids(s);
+        let by_url = inv.sources.by_url(s).is_some();
+        assert!(refs.is_some() || by_url, "not a reference: {s}");
+    }
     assert!(inv.offerings.iter().all(|o| !o.source.is_empty()));
     let active: Vec<&str> = inv
         .sambu
@@ -185,8 +198,38 @@ const LAST: usize = usize::MAX;
     &[(4, 3, "”enkat” är inget tillåtet värde")])]
 #[case::contacts_are_checked(
     "contacts.csv",
-    &[Append("1472,familjecentral,Källan,www.tibro.se,2026-12,https://tibro.se,".into())],
+    &[Append("1472,familjecentral,Källan,www.tibro.se,2026-12,tibro-forskolor,,,,".into())],
     &[(LAST, 4, "ingen webbadress")])]
+#[case::unknown_source_id(
+    "offerings.csv", &[Append(OFFERING.replace("https://example.org/a", "sla-2015-okand"))],
+    &[(LAST, 9, "okänd källa ”sla-2015-okand”: ange ett id ur sources.csv")])]
+#[case::seed_labels_are_refused(
+    "sambu.csv", &[Replace(0, "vs-slutrapport-2024", "seed:003 (Slutrapport 2024)")],
+    &[(3, 6, "”seed:” är en intern beteckning, ingen källa: ange källans id ur sources.csv")])]
+#[case::sources_rows_are_checked(
+    "sources.csv",
+    &[Append("ny-kalla,Titel,Utgivare,blogg,2024,https://sla.se/skovde/2015/09/08/utgar-fran-vardagssituationer,2026-13,".into())],
+    &[(LAST, 4, "”blogg” är inget tillåtet värde"), (LAST, 7, "månaden 13"),
+      (LAST, 6, "samma adress som rad 5")])]
+#[case::a_point_needs_both_coordinates(
+    "contacts.csv", &[Append("1472,familjecentral,Exempel,,2026-12,tibro-forskolor,,,58.42,".into())],
+    &[(LAST, 10, "lon saknas: ange både lat och lon")])]
+#[case::coordinates_are_degrees(
+    "contacts.csv", &[Append("1472,familjecentral,Exempel,,2026-12,tibro-forskolor,,,95,fjorton".into())],
+    &[(LAST, 9, "lat: 95 ligger utanför ±90 grader"), (LAST, 10, "”fjorton” är inget tal")])]
+// Skövde's town centre is not in Tibro.
+#[case::a_point_lies_in_its_kommun(
+    "contacts.csv", &[Append("1472,familjecentral,Exempel,,2026-12,tibro-forskolor,,,58.39,13.85".into())],
+    &[(LAST, 9, "ligger inte i Tibro")])]
+#[case::only_a_familjecentral_has_a_point(
+    "contacts.csv", &[Append("1472,website,Tibro 2,https://tibro.se/x,2026-12,tibro-webbplats,,,58.42,14.16".into())],
+    &[(LAST, 9, "koordinater anges bara för en familjecentral")])]
+#[case::a_website_needs_its_address(
+    "contacts.csv", &[Append("1472,website,Tibro 2,,2026-12,tibro-webbplats,,,,".into())],
+    &[(LAST, 4, "fältet ”url” får inte vara tomt")])]
+#[case::other_support_is_checked(
+    "other_support.csv", &[Append("1472,Något,Beskrivning,2020/2019,pågår,2020,vs-slutrapport-2024,".into())],
+    &[(LAST, 4, "slutar före den börjar"), (LAST, 5, "”pågår” är inget tillåtet värde")])]
 #[case::embed_origins_are_checked(
     "dataset.toml", &[Replace(0, "\"https://www.vara.se\",", "\"https://www.vara.se/familj\",")],
     &[(0, 0, "embed_origins: ”https://www.vara.se/familj” är inget ursprung")])]
@@ -224,6 +267,23 @@ fn a_broken_file_gives_exactly_these_problems(
         assert_eq!((p.line, p.column), (line, column), "{p}");
         assert!(p.message.contains(needle), "{p}: lacks {needle:?}");
     }
+}
+
+/// Without a readable sources.csv, that file's one problem is reported, not one for every
+/// reference to it; a `seed:` label is still refused.
+#[test]
+fn a_missing_sources_table_is_one_problem() {
+    let (_t, dir) = copy();
+    fs::remove_file(dir.join("sources.csv")).unwrap();
+    let ps = problems(&dir);
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert!(ps[0].file.ends_with("sources.csv") && ps[0].message.contains("filen saknas"));
+    edit(&dir, "sambu.csv", |t| {
+        t.replacen("vs-slutrapport-2024", "seed:003", 1)
+    });
+    let ps = problems(&dir);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert!(ps[1].message.contains("”seed:”"), "{ps:#?}");
 }
 
 #[test]
@@ -296,7 +356,7 @@ fn invalid_utf8_is_reported_not_a_panic() {
 fn every_planted_problem_is_reported_at_once() {
     let (_t, dir) = copy();
     append(&dir, "offerings.csv", &OFFERING.replace("1496", "9999"));
-    append(&dir, "sambu.csv", "1496,kanske,,,2024,seed:003,");
+    append(&dir, "sambu.csv", "1496,kanske,,,2024,vs-slutrapport-2024,");
     append(&dir, "rounds.csv", "2021,Omgång,2021-13,,seed:003");
     append(
         &dir,

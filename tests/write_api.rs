@@ -196,7 +196,7 @@ async fn a_record_is_read_with_its_version_as_etag() {
         .iter()
         .map(|r| r["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, ["15", "16"], "{j}");
+    assert_eq!(keys, ["20", "21"], "{j}");
     let r = d.get("/api/v1/admin/records/adherence").await;
     assert_eq!(r.json()["records"], json!([]));
     // A redaktör reads any record (they are public), and changes only their own.
@@ -428,8 +428,8 @@ async fn a_keyed_record_is_created_with_if_none_match_and_a_numbered_one_by_post
         "{}",
         String::from_utf8_lossy(&r.body)
     );
-    assert_eq!(r.json()["key"], "20");
-    assert_eq!(r.header("location"), "/api/v1/admin/records/contacts/20");
+    assert_eq!(r.json()["key"], "27");
+    assert_eq!(r.header("location"), "/api/v1/admin/records/contacts/27");
     // PUT If-None-Match: * cannot choose a number; POST cannot make a keyed record.
     let r = d
         .put(
@@ -538,7 +538,7 @@ async fn tokens_are_required_and_scope_is_enforced_with_nothing_written() {
     // Moving a Tibro contact to Skövde is leaving the scope too.
     let moved = json!({ "fields": { "kommun": "1496" }, "source": "https://www.tibro.se" });
     let r = d
-        .put(t, "/api/v1/admin/records/contacts/16", "\"v1\"", moved)
+        .put(t, "/api/v1/admin/records/contacts/21", "\"v1\"", moved)
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     for path in [
@@ -564,7 +564,7 @@ async fn tokens_are_required_and_scope_is_enforced_with_nothing_written() {
     // Their own kommun: allowed.
     let own = json!({ "fields": { "note": "Öppet tisdagar." }, "source": "https://www.tibro.se" });
     let r = d
-        .put(t, "/api/v1/admin/records/contacts/15", "\"v1\"", own)
+        .put(t, "/api/v1/admin/records/contacts/20", "\"v1\"", own)
         .await;
     assert_eq!(
         r.status,
@@ -978,7 +978,7 @@ async fn confirm_changes_only_the_date_and_remove_and_revert_are_logged_changes(
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
 
     // Remove a numbered record, then revert the removal: it is back, under the same key.
-    let contact = "/api/v1/admin/records/contacts/15";
+    let contact = "/api/v1/admin/records/contacts/20";
     let original = d.get(contact).await.json();
     let r = d
         .send(s, Method::DELETE, contact, &[("if-match", "\"v1\"")], "")
@@ -1089,7 +1089,7 @@ async fn the_history_is_filtered_and_paged() {
     }
     let own = json!({ "fields": { "note": "x" }, "source": "https://www.tibro.se" });
     let r = d
-        .put(&d.tibro, "/api/v1/admin/records/contacts/15", "\"v1\"", own)
+        .put(&d.tibro, "/api/v1/admin/records/contacts/20", "\"v1\"", own)
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let ids = |j: &Value| -> Vec<i64> {

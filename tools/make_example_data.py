@@ -8,7 +8,8 @@ document list, kommun code list and boundaries through [files] / ../ paths in it
 Deterministic: a fixed random seed and sorted inputs only, so re-running gives byte-identical files.
 
 Usage: python3 tools/make_example_data.py [--geodata geodata] [--out geodata/example]
-Reads only kommunkoder.csv, programmes.csv and documents.csv in --geodata. `make data-check` runs it
+Reads only kommunkoder.csv, programmes.csv, documents.csv and contacts.csv (the kommuner's own
+website addresses) in --geodata. `make data-check` runs it
 into a temporary directory and compares the result with the committed geodata/example/.
 """
 
@@ -454,8 +455,8 @@ boundaries = "../sverige/kommuner.geojson"
 kommunkoder = "../kommunkoder.csv"
 programmes = "../programmes.csv"
 documents = "../documents.csv"
-# Real kommun contacts (their own websites), so the example shows where a parent would ask.
-contacts = "../contacts.csv"
+# The real sources table: the shared catalogue and documents cite it.
+sources = "../sources.csv"
 """
 
 README = """\
@@ -466,7 +467,9 @@ kommunerna erbjuder, SAMBU-team, partssamverkansgrupper, följsamhet till dokume
 regionsiffror är uppdiktade för att visa och testa kartan. De beskriver inte någon verklig kommun. Varje
 rad har en källa som börjar med `EXEMPEL:` och texterna säger att det är exempel. Data här får **aldrig
 blandas med riktiga data** i `geodata/` (och riktiga svar ska aldrig läggas in här). Katalogen delar
-programkatalog, dokumentlista, kommunkoder och kommungränser med de riktiga data via `dataset.toml`.
+programkatalog, dokumentlista, källtabell, kommunkoder och kommungränser med de riktiga data via
+`dataset.toml`. Kontakterna har kommunernas riktiga webbadresser (så att exemplet visar var en förälder
+frågar) men påhittade familjecentraler; en av dem har påhittade koordinater så att kartans punkter syns.
 
 Filerna skapas av `tools/make_example_data.py` (fast slumpfrö, samma resultat varje gång). Ändra
 skriptet och kör det igen i stället för att redigera filerna för hand.
@@ -480,6 +483,56 @@ reproducible); change the script and re-run it rather than editing the files by 
 
 Kommungränser: Lantmäteriet (CC0).
 """
+
+
+# Invented familjecentraler: (kommun, place, last confirmed); Karlsborg, Lidköping and Tidaholm have
+# none, so the example also shows "ingen uppgift". Tibro's has a point (inside Tibro kommun).
+FAMILJECENTRALER = [("1444", "Grästorp", "2024-03"), ("1445", "Nossebro", "2024-02-12"),
+                    ("1447", "Hova", "2022-05"), ("1470", "Vara", "2024-04-03"),
+                    ("1471", "Götene", "2024-01"), ("1472", "Tibro", "2024-05-14"),
+                    ("1473", "Töreboda", "2023-11"), ("1493", "Mariestad", "2024-02"),
+                    ("1495", "Skara", "2024-03-21"), ("1496", "Skövde", "2024-04"),
+                    ("1497", "Hjo", "2023-09-30"), ("1499", "Falköping", "2024-01-15")]
+POINT = {"1472": ("Exempelgatan 1, Tibro", "58.4247", "14.1617")}
+
+
+def contacts_rows(real_contacts):
+    """The kommuner's own websites (real addresses, labelled as part of the example) and invented
+    familjecentraler, in kommun order."""
+    sites = {r["kommun"]: r for r in real_contacts if r["kind"] == "website"}
+    centres = {c: (place, date) for c, place, date in FAMILJECENTRALER}
+    rows = []
+    for code in SKARABORG:
+        if code in centres:
+            place, date = centres[code]
+            address, lat, lon = POINT.get(code, ("", "", ""))
+            rows.append({"kommun": code, "kind": "familjecentral", "name": f"Exempel: Familjecentralen i {place}",
+                         "url": f"https://exempel.invalid/{code}/familjecentral", "last_confirmed": date,
+                         "source": SOURCE,
+                         "note": "Exempel: påhittad familjecentral" + (" med påhittade koordinater." if lat else "."),
+                         "address": address, "lat": lat, "lon": lon})
+        site = sites[code]
+        rows.append({"kommun": code, "kind": "website", "name": site["name"], "url": site["url"],
+                     "last_confirmed": "2024", "source": "EXEMPEL: kommunens riktiga webbadress i exempeldata",
+                     "note": "Exempel: kommunens egen webbplats; fråga kommunen om föräldraskapsstöd.",
+                     "address": "", "lat": "", "lon": ""})
+    return rows
+
+
+OTHER_SUPPORT = [
+    {"kommun": "1447", "title": "Exempel: Föräldragrupper för spädbarn (planerade)",
+     "description": "Exempel: påhittad plan på föräldragrupper för barn 0–6 månader. Inget program i katalogen.",
+     "period": "", "status": "planned", "last_confirmed": "2023-10", "source": SOURCE,
+     "note": "Exempel: påhittad uppgift."},
+    {"kommun": "1472", "title": "Exempel: Utökade hembesök",
+     "description": "Exempel: påhittat projekt med fler hembesök av BVC och socialtjänsten för nyblivna föräldrar.",
+     "period": "2019/2021", "status": "ended", "last_confirmed": "2021-12", "source": SOURCE,
+     "note": "Exempel: påhittat avslutat projekt."},
+    {"kommun": "1496", "title": "Exempel: Samtalsgrupp för föräldrar till tonåringar",
+     "description": "Exempel: påhittad samtalsgrupp som elevhälsan håller i. Inget manualbaserat program.",
+     "period": "", "status": "described", "last_confirmed": "okänt", "source": SOURCE,
+     "note": "Exempel: påhittad uppgift utan datum."},
+]
 
 
 def main():
@@ -551,6 +604,12 @@ def main():
     n["region_facts"] = write_csv(os.path.join(out, "region_facts.csv"),
                                   ["topic", "period", "measure", "value", "text", "last_confirmed", "source"],
                                   region)
+    n["contacts"] = write_csv(os.path.join(out, "contacts.csv"),
+                              ["kommun", "kind", "name", "url", "last_confirmed", "source", "note", "address",
+                               "lat", "lon"], contacts_rows(read_csv(os.path.join(g, "contacts.csv"))))
+    n["other_support"] = write_csv(os.path.join(out, "other_support.csv"),
+                                   ["kommun", "title", "description", "period", "status", "last_confirmed",
+                                    "source", "note"], OTHER_SUPPORT)
     print("example: " + ", ".join(f"{k} {v}" for k, v in n.items())
           + f"; kommuner changed 2021→2024: {len(changed)}")
 

@@ -8,6 +8,7 @@
 //   replaceState; Back and Forward (popstate) set the form from the URL and fetch again;
 // - shows Dokument only with the adherence layer;
 // - popups: Escape closes them (also with focus inside), focus goes back where it was;
+// - the familjecentraler layer: a point where a source gives a familjecentral's coordinates;
 // - "Skriv ut rapport" (button#skriv-ut) prints the page.
 // Its own words come in the page's language (<html lang>: sv, or en under /en/).
 
@@ -29,6 +30,7 @@ const KOMMUN_PATH = EN ? '/en/kommun/' : '/kommun/';
 
 let map = null;
 let kommunLayer = null;
+let pointLayer = null;
 let lastFocus = null;
 let fitZoom = null;
 const labels = new Map(); // kommunkod → Leaflet tooltip
@@ -90,6 +92,22 @@ function recolour(selected = selectedKommun()) {
     if (chosen) layer.bringToFront();
   });
   for (const [code, tip] of labels) tip.getElement()?.classList.toggle('vald', code === selected);
+  drawPoints();
+}
+
+/* The familjecentraler layer: a point where a source gives a familjecentral's coordinates (the
+   page's #familjecentral-punkter); the list names every familjecentral, with or without one. */
+function drawPoints() {
+  pointLayer?.remove();
+  pointLayer = null;
+  const data = document.getElementById('familjecentral-punkter');
+  if (!map || !data) return;
+  // Above the kommun names, which may sit on the same spot.
+  if (!map.getPane('punkter')) map.createPane('punkter').style.zIndex = 660;
+  const markers = JSON.parse(data.textContent).map((p) =>
+    L.circleMarker([p.lat, p.lon], { pane: 'punkter', radius: 7, weight: 3, color: '#08306b', fillColor: '#fff', fillOpacity: 1, className: 'familjecentral-punkt' })
+      .bindTooltip(p.name));
+  pointLayer = L.layerGroup(markers).addTo(map);
 }
 
 function popupContent(feature) {

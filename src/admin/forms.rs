@@ -169,16 +169,35 @@ impl Field<'_> {
 
 /// A one-line input: `kind` is text, url, date or number.
 pub fn input(f: &Field, kind: &str, values: &Values, errors: &Errors) -> Markup {
+    suggested(f, kind, values, errors, &[])
+}
+
+/// [`input`] with values the browser suggests as the person types (a `datalist`: value and
+/// what it is); any other value can still be typed.
+pub fn suggested(
+    f: &Field,
+    kind: &str,
+    values: &Values,
+    errors: &Errors,
+    suggestions: &[(&str, String)],
+) -> Markup {
     let error = errors.of(f.name);
+    let list = format!("{}-forslag", id(f.name));
     html! {
         div.falt.faltrad {
             label for=(id(f.name)) { (f.label_text()) }
             (f.notes(error.as_deref()))
             input type=(kind) id=(id(f.name)) name=(f.name) value=(values.get(f.name))
                 inputmode=[(kind == "number").then_some("numeric")]
+                list=[(!suggestions.is_empty()).then_some(&list)]
                 required[f.required]
                 aria-describedby=[f.described_by(error.is_some())]
                 aria-invalid=[error.is_some().then_some("true")];
+            @if !suggestions.is_empty() {
+                datalist id=(list) {
+                    @for (value, label) in suggestions { option value=(value) { (label) } }
+                }
+            }
         }
     }
 }

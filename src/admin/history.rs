@@ -273,7 +273,7 @@ fn changes_list(
                         @if let Some(u) = imports.get(&c.changeset) { " Del av " a href={ "/admin/import/" (u) } { "import " (u) } " (där kan hela importen ångras i ett steg)." }
                     }
                     dl.fakta {
-                        @if !c.source.is_empty() { dt { "Källa" } dd { (crate::pages::layout::source_link(&c.source)) } }
+                        @if !c.source.is_empty() { dt { "Källa" } dd { (crate::pages::layout::desk_source(&a, &c.source)) } }
                         @if !c.comment.is_empty() { dt { "Kommentar" } dd { (c.comment) } }
                     }
                     @if c.fields.is_empty() {

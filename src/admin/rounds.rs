@@ -154,7 +154,7 @@ pub async fn list(
             section #ny aria-labelledby="h-ny" {
                 h2 #h-ny { "Ny omgång" }
                 p { "En ny enkätomgång läggs sist och är öppen: redaktörerna fyller i svaren för sina kommuner, och kartan visar den först när du har stängt den." }
-                (form(&editor, &new_round(), &Values::default(), &Errors::default(), None, "Skapa omgången"))
+                (form(&a, &editor, &new_round(), &Values::default(), &Errors::default(), None, "Skapa omgången"))
             }
         }
     };

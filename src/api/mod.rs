@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/locate", get(locate))
         .route("/api/v1/compare", get(compare))
         .route("/api/v1/region", get(region))
+        .route("/api/v1/sources", get(sources))
         .layer(axum::middleware::from_fn(cors))
         .merge(admin::routes())
 }
@@ -185,6 +186,11 @@ async fn compare(req: Req) -> Answer {
         })
     });
     Ok(req.send(&body))
+}
+
+async fn sources(req: Req) -> Answer {
+    req.params(&[])?;
+    fixed(&req, Fixed::Sources)
 }
 
 async fn region(req: Req) -> Answer {

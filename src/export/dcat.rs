@@ -279,6 +279,7 @@ fn keywords(kind: TableKind) -> Vec<(&'static str, &'static str)> {
         TableKind::Partssamverkan => &[("partssamverkan", "partssamverkan")],
         TableKind::Foljsamhet => &[("överenskommelse", "agreement"), ("riktlinje", "guideline")],
         TableKind::Utbildningar => &[("sip", "sip"), ("utbildning", "training")],
+        TableKind::Familjecentraler => &[("familjecentral", "family centre")],
     });
     k
 }

@@ -112,6 +112,7 @@ pub fn layer_table(layer: Layer) -> TableKind {
         Layer::Partssamverkan => TableKind::Partssamverkan,
         Layer::Adherence => TableKind::Foljsamhet,
         Layer::Trainings => TableKind::Utbildningar,
+        Layer::Familjecentraler => TableKind::Familjecentraler,
     }
 }
 
@@ -454,7 +455,12 @@ fn columns_text(t: &Table) -> String {
 
 fn sources(a: &Atlas, tables: &[Table]) -> Vec<String> {
     let mut out: Vec<String> = tables.iter().flat_map(Table::sources).collect();
-    out.extend(a.inventory.rounds.iter().map(|r| r.source.clone()));
+    out.extend(
+        a.inventory
+            .rounds
+            .iter()
+            .map(|r| a.inventory.sources.text(&r.source, crate::lang::Lang::Sv)),
+    );
     out.sort();
     out.dedup();
     out

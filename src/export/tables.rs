@@ -31,6 +31,7 @@ crate::vocabulary::vocabulary!(
         Partssamverkan = "partssamverkan": "Partssamverkan",
         Foljsamhet = "foljsamhet": "Följsamhet",
         Utbildningar = "utbildningar": "Utbildningar",
+        Familjecentraler = "familjecentraler": "Familjecentraler",
     }
 );
 
@@ -46,6 +47,7 @@ impl TableKind {
             TableKind::Partssamverkan => "Partssamverkan per kommun",
             TableKind::Foljsamhet => "Följsamhet till gemensamt beslutade dokument",
             TableKind::Utbildningar => "SIP-utbildningar och samverkanskompetens",
+            TableKind::Familjecentraler => "Familjecentraler per kommun",
         }
     }
 
@@ -60,6 +62,7 @@ impl TableKind {
             TableKind::Partssamverkan => "Partssamverkan per kommun",
             TableKind::Foljsamhet => "Adherence to jointly decided documents",
             TableKind::Utbildningar => "SIP trainings and joint working skills",
+            TableKind::Familjecentraler => "Family centres (familjecentraler) per kommun",
         }
     }
 
@@ -88,6 +91,9 @@ impl TableKind {
             TableKind::Utbildningar => {
                 "One row per training in a kommun: kind, audience and number of participants."
             }
+            TableKind::Familjecentraler => {
+                "One row per family centre a source names, and a row \"no information\" for a kommun without one (never \"none\"). The geometry is a point only where the source gives coordinates."
+            }
         }
     }
 
@@ -115,6 +121,9 @@ impl TableKind {
             }
             TableKind::Utbildningar => {
                 "En rad per utbildningstillfälle i en kommun: typ, målgrupp och antal deltagare."
+            }
+            TableKind::Familjecentraler => {
+                "En rad per familjecentral som en källa nämner, med kommunens sida, källa och datum; en kommun utan uppgift har en rad med ”ingen uppgift” (inte ”finns inte”). Geometrin är en punkt bara där källan ger koordinater, annars ingen."
             }
         }
     }
@@ -253,6 +262,23 @@ pub fn swedish_key(s: &str) -> String {
         .collect()
 }
 
+/// A record's source as the three source columns: `kalla` (the citation, as people read it),
+/// `kalla_url` (its first address) and `kalla_id` (the reference to the sources table, when the
+/// source is one). Empty for a row without a record.
+fn source_cells(a: &Atlas, source: Option<&str>) -> [Cell; 3] {
+    let source = source.unwrap_or("");
+    let bib = &a.inventory.sources;
+    let ids = crate::citation::ids(source.trim()).map(|_| source.trim());
+    [
+        Cell::text(bib.text(source, crate::lang::Lang::Sv)),
+        Cell::text(bib.first_url(source)),
+        Cell::text(ids.unwrap_or("")),
+    ]
+}
+
+/// The source columns, after `kalla` (see [`source_cells`]).
+const SOURCE_COLUMNS: [&str; 3] = ["kalla", "kalla_url", "kalla_id"];
+
 fn date_text(d: Option<impl std::fmt::Display>) -> Cell {
     Cell::text(d.map_or(String::new(), |d| d.to_string()))
 }
@@ -327,6 +353,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "arrangor",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "uppgiven_status",
                 "uppgiven_statuskod",
                 "underlag",
@@ -366,8 +394,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Cell::text(state.code()),
                             Cell::text(o.map_or("", |o| o.organiser.as_str())),
                             date_text(o.map(|o| o.last_confirmed)),
-                            Cell::text(o.map_or("", |o| o.source.as_str())),
                         ]);
+                        cells.extend(source_cells(a, o.map(|o| o.source.as_str())));
                         cells.extend(coded(
                             o.map_or("", |o| o.status.label()),
                             o.map_or("", |o| o.status.code()),
@@ -504,6 +532,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "sedan",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "anmarkning",
             ]);
             for &k in &ks {
@@ -516,9 +546,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                     Cell::text(s.map_or("", |s| s.name.as_str())),
                     date_text(s.and_then(|s| s.since)),
                     date_text(s.map(|s| s.last_confirmed)),
-                    Cell::text(s.map_or("", |s| s.source.as_str())),
-                    Cell::text(s.map_or("", |s| s.note.as_str())),
                 ]);
+                cells.extend(source_cells(a, s.map(|s| s.source.as_str())));
+                cells.push(Cell::text(s.map_or("", |s| s.note.as_str())));
                 rows.push(Row {
                     kommun: k,
                     id: a.kommuner()[k].code.clone(),
@@ -534,6 +564,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "handlingsplankod",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "anmarkning",
             ]);
             for &k in &ks {
@@ -545,9 +577,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 cells.extend(coded(plan.label(), plan.code()));
                 cells.extend([
                     date_text(s.map(|s| s.last_confirmed)),
-                    Cell::text(s.map_or("", |s| s.source.as_str())),
-                    Cell::text(s.map_or("", |s| s.note.as_str())),
                 ]);
+                cells.extend(source_cells(a, s.map(|s| s.source.as_str())));
+                cells.push(Cell::text(s.map_or("", |s| s.note.as_str())));
                 rows.push(Row {
                     kommun: k,
                     id: a.kommuner()[k].code.clone(),
@@ -563,6 +595,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "statuskod",
                 "datum",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
                 "anmarkning",
             ]);
             let docs: Vec<usize> = match &f.documents {
@@ -581,9 +615,9 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                         Cell::text(status.label()),
                         Cell::text(status.code()),
                         date_text(x.map(|x| x.date)),
-                        Cell::text(x.map_or("", |x| x.source.as_str())),
-                        Cell::text(x.map_or("", |x| x.note.as_str())),
                     ]);
+                    cells.extend(source_cells(a, x.map(|x| x.source.as_str())));
+                    cells.push(Cell::text(x.map_or("", |x| x.note.as_str())));
                     let id = format!("{}-{}", a.kommuner()[k].code, doc.slug);
                     rows.push(Row {
                         kommun: k,
@@ -603,6 +637,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 "period",
                 "senast_bekraftad",
                 "kalla",
+                "kalla_url",
+                "kalla_id",
             ]);
             for &k in &ks {
                 let code = &a.kommuner()[k].code;
@@ -621,8 +657,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             Cell::Bool(t.approximate),
                             Cell::text(t.period.to_string()),
                             Cell::text(t.last_confirmed.to_string()),
-                            Cell::text(&t.source),
                         ]);
+                        cells.extend(source_cells(a, Some(&t.source)));
                         let id = format!("{code}-{}-{}", kind.code(), n + 1);
                         rows.push(Row {
                             kommun: k,
@@ -630,6 +666,55 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                             cells,
                         });
                     }
+                }
+            }
+        }
+        TableKind::Familjecentraler => {
+            cols(&[
+                "uppgift",
+                "namn",
+                "webbadress",
+                "adress",
+                "lat",
+                "lon",
+                "senast_bekraftad",
+            ]);
+            cols(&SOURCE_COLUMNS);
+            cols(&["anmarkning"]);
+            for &k in &ks {
+                let code = &a.kommuner()[k].code;
+                let found: Vec<_> = a.familjecentraler(k).collect();
+                // A kommun without a familjecentral in the sources is "ingen uppgift": unknown,
+                // never "finns inte".
+                if found.is_empty() {
+                    let mut cells = base(k);
+                    cells.push(Cell::text("ingen uppgift"));
+                    cells.extend((0..10).map(|_| Cell::text("")));
+                    rows.push(Row {
+                        kommun: k,
+                        id: format!("{code}-ingen-uppgift"),
+                        cells,
+                    });
+                }
+                for (n, c) in found.iter().enumerate() {
+                    let coordinate = |v: Option<f64>| v.map_or(Cell::text(""), Cell::Num);
+                    let mut cells = base(k);
+                    cells.extend([
+                        Cell::text("känd från källa"),
+                        Cell::text(&c.name),
+                        Cell::text(&c.url),
+                        Cell::text(&c.address),
+                        coordinate(c.point.map(|p| p.lat)),
+                        coordinate(c.point.map(|p| p.lon)),
+                        Cell::text(c.last_confirmed.to_string()),
+                    ]);
+                    cells.extend(source_cells(a, Some(&c.source)));
+                    cells.push(Cell::text(&c.note));
+                    rows.push(Row {
+                        kommun: k,
+                        id: format!("{code}-familjecentral-{}", n + 1),
+                        cells,
+                    });
                 }
             }
         }
@@ -745,7 +830,17 @@ impl Table {
         row: &'a Row,
         links: Option<&'a Value>,
     ) -> Feature<'a, Properties<'a>> {
-        let geometry = if self.kind.point_geometry() {
+        let geometry = if self.kind == TableKind::Familjecentraler {
+            // Its own point where the source gives one; else none (no invented place).
+            let number = |c: &str| match self.column(c).map(|i| &row.cells[i]) {
+                Some(Cell::Num(x)) => Some(*x),
+                _ => None,
+            };
+            match (number("lon"), number("lat")) {
+                (Some(x), Some(y)) => Geometry::Point(x, y),
+                _ => Geometry::None,
+            }
+        } else if self.kind.point_geometry() {
             let (x, y) = a.kommuner()[row.kommun].label;
             Geometry::Point(x, y)
         } else {

@@ -31,6 +31,8 @@ pub enum Fixed {
     /// `/api/v1/programmes/{slug}`, by programme index.
     Programme(usize),
     Region,
+    /// `/api/v1/sources`
+    Sources,
     /// A layer with its default parameters.
     Layer(Layer),
     /// The DCAT-AP-SE catalogue of the open data (`/datasets/dcat`).
@@ -92,6 +94,7 @@ pub struct Bodies {
     programmes: Slot,
     programme: Vec<Slot>,
     region: Slot,
+    sources: Slot,
     layers: Vec<Slot>,
     catalogue: Vec<Slot>,
     /// Where the catalogue's absolute addresses point: the configured public address, the same
@@ -149,6 +152,7 @@ impl Bodies {
             programmes: OnceLock::new(),
             programme: slots(a.programmes().len()),
             region: OnceLock::new(),
+            sources: OnceLock::new(),
             layers: slots(Layer::ALL.len()),
             catalogue: slots(RdfFormat::ALL.len()),
             publication,
@@ -168,6 +172,7 @@ impl Bodies {
             Fixed::Programmes => Some(&self.programmes),
             Fixed::Programme(p) => self.programme.get(p),
             Fixed::Region => Some(&self.region),
+            Fixed::Sources => Some(&self.sources),
             Fixed::Layer(l) => self.layers.get(Layer::ALL.iter().position(|x| *x == l)?),
             Fixed::Catalogue(f) => self
                 .catalogue
@@ -212,7 +217,7 @@ impl Bodies {
             .iter()
             .map(|d| Fixed::Kommuner(*d))
             .chain((0..nk).flat_map(|k| [Fixed::Kommun(k), Fixed::Locate(k)]))
-            .chain([Fixed::Programmes, Fixed::Region])
+            .chain([Fixed::Programmes, Fixed::Region, Fixed::Sources])
             .chain((0..np).map(Fixed::Programme))
             .chain(Layer::ALL.iter().map(|l| Fixed::Layer(*l)))
             .chain(RdfFormat::ALL.iter().map(|f| Fixed::Catalogue(*f)))
@@ -252,6 +257,7 @@ fn build(a: &Atlas, publication: &Publication, key: Fixed) -> Body {
         Fixed::Programmes => Body::json(&views::programme_list(a)),
         Fixed::Programme(p) => Body::json(&views::programme_detail(a, p)),
         Fixed::Region => Body::json(&views::region(a)),
+        Fixed::Sources => Body::json(&views::sources(a)),
         Fixed::Layer(l) => views::layer_body(a, &LayerQuery::default_for(a, l)),
         Fixed::Catalogue(f) => dcat::body(a, publication, f),
     }

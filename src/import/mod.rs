@@ -291,9 +291,14 @@ pub fn plan(
         .position(|c| c.target == Some(Target::Source))
         .map_or(0, |i| i + 1);
     for p in &proposals {
-        if let Some(message) = kind.source_problem(&p.source, true) {
+        let message = kind
+            .source_problem(&p.source, true)
+            .map(str::to_string)
+            .or_else(|| atlas.inventory.sources.problem(&p.source));
+        if let Some(message) = message {
             for line in &p.lines {
-                plan.problems.push(Problem::new(file, *line, col, message));
+                plan.problems
+                    .push(Problem::new(file, *line, col, message.clone()));
             }
         }
     }

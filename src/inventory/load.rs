@@ -10,6 +10,7 @@ use super::source::{Directory, Source};
 use super::table::{self, Cells, Column, opt, req};
 use super::*;
 use crate::boundaries::parse_boundaries;
+use crate::citation::Bibliography;
 use crate::dataset::Dataset;
 use crate::problem::Problem;
 
@@ -37,6 +38,8 @@ pub fn load_from(
         }
         None => Arc::new(cx.boundaries()),
     };
+    cx.boundaries = Some(boundaries.clone());
+    let sources = cx.sources();
     let programmes = cx.programmes();
     let rounds = cx.rounds();
     let documents = cx.documents();
@@ -47,6 +50,7 @@ pub fn load_from(
     let adherence = cx.adherence();
     let trainings = cx.trainings();
     let region_facts = cx.region_facts();
+    let other_support = cx.other_support();
 
     if !cx.problems.is_empty() {
         return Err(cx.problems);
@@ -65,6 +69,8 @@ pub fn load_from(
         adherence,
         trainings,
         region_facts,
+        sources,
+        other_support,
     })
 }
 
@@ -79,6 +85,12 @@ struct Context<'d> {
     programme_slugs: HashSet<String>,
     round_ids: HashSet<String>,
     document_slugs: HashSet<String>,
+    /// `sources.csv`, read first: what every other file's sources refer to.
+    bibliography: Bibliography,
+    /// Whether sources.csv could be read at all.
+    sources_read: bool,
+    /// The region's boundaries, for checking that a point lies in its kommun.
+    boundaries: Option<Arc<Vec<Boundary>>>,
 }
 
 impl<'d> Context<'d> {
@@ -92,6 +104,9 @@ impl<'d> Context<'d> {
             programme_slugs: HashSet::new(),
             round_ids: HashSet::new(),
             document_slugs: HashSet::new(),
+            bibliography: Bibliography::default(),
+            sources_read: false,
+            boundaries: None,
         }
     }
 }
@@ -235,11 +250,25 @@ impl Context<'_> {
         }
     }
 
-    /// A source: required; example data must say so, real data must not.
+    /// A source: required; a reference to `sources.csv`, an address or a document's name (see
+    /// [`crate::citation`]), never `seed:`; example data must say so, real data must not.
     fn source(&mut self, row: &Cells, column: &str, file: &str) -> Option<String> {
         let v = row.required(column, &mut self.problems)?;
         let own = self.own_file(file);
-        match self.dataset.config.kind.source_problem(v, own) {
+        let message = self
+            .dataset
+            .config
+            .kind
+            .source_problem(v, own)
+            .map(str::to_string)
+            // Without a readable sources.csv, every id would be "unknown": that file's one
+            // problem is enough.
+            .or_else(|| {
+                (self.sources_read || v.contains("seed:"))
+                    .then(|| self.bibliography.problem(v))
+                    .flatten()
+            });
+        match message {
             None => Some(v.to_string()),
             Some(message) => {
                 self.problems.push(row.problem(column, message));
@@ -563,15 +592,88 @@ impl Context<'_> {
         })
     }
 
+    fn sources(&mut self) -> Bibliography {
+        let columns = [
+            req("id"),
+            req("title"),
+            req("publisher"),
+            req("kind"),
+            req("date"),
+            opt("url"),
+            opt("accessed"),
+            opt("note"),
+        ];
+        let mut seen = HashMap::new();
+        let mut urls: HashMap<String, usize> = HashMap::new();
+        let own = self.own_file("sources");
+        let file = self.source.shown(self.dataset, "sources");
+        let entries = self.each("sources", &columns, |cx, row| {
+            let id = row.parse("id", &mut cx.problems, slug);
+            if let Some(id) = &id {
+                cx.unique(&mut seen, id.clone(), row, "id");
+            }
+            let p = &mut cx.problems;
+            let title = row.required("title", p);
+            if let Some(m) = title.and_then(|t| cx.dataset.config.kind.source_problem(t, own)) {
+                cx.problems.push(row.problem("title", m));
+            }
+            let p = &mut cx.problems;
+            let publisher = row.required("publisher", p);
+            let kind = row.parse("kind", p, SourceKind::parse);
+            let date = row.parse("date", p, Confirmed::parse);
+            let url = row.parse_optional("url", p, url);
+            let accessed = row.parse_optional("accessed", p, PartialDate::parse);
+            // An address names one source: a second row with it would make a typed address
+            // ambiguous.
+            if let Some(Some(u)) = &url {
+                let key = u.trim_end_matches('/').to_string();
+                if let Some(first) = urls.get(&key) {
+                    let m = format!("samma adress som rad {first}: en adress hör till en källa");
+                    cx.problems.push(row.problem("url", m));
+                } else {
+                    urls.insert(key, row.line);
+                }
+            }
+            let (
+                Some(id),
+                Some(title),
+                Some(publisher),
+                Some(kind),
+                Some(date),
+                Some(url),
+                Some(accessed),
+            ) = (id, title, publisher, kind, date, url, accessed)
+            else {
+                return None;
+            };
+            Some(SourceEntry {
+                id,
+                title: title.into(),
+                publisher: publisher.into(),
+                kind,
+                date,
+                url: url.unwrap_or_default(),
+                accessed,
+                note: row.text("note").into(),
+            })
+        });
+        self.sources_read = !self.problems.iter().any(|p| p.file == file && p.line <= 1);
+        self.bibliography = Bibliography::new(entries);
+        self.bibliography.clone()
+    }
+
     fn contacts(&mut self) -> Vec<Contact> {
         let columns = [
             req("kommun"),
             req("kind"),
             req("name"),
-            req("url"),
+            opt("url"),
             req("last_confirmed"),
             req("source"),
             opt("note"),
+            opt("address"),
+            opt("lat"),
+            opt("lon"),
         ];
         let mut seen = HashMap::new();
         self.each("contacts", &columns, |cx, row| {
@@ -579,26 +681,156 @@ impl Context<'_> {
             let p = &mut cx.problems;
             let kind = row.parse("kind", p, ContactKind::parse);
             let name = row.required("name", p);
-            let url = row.parse("url", p, url);
+            // A kommun's website is the way to ask; a familjecentral may be known only from a
+            // source that is no page about it.
+            let url = match kind {
+                Some(ContactKind::Website) => row.parse("url", p, url).map(Some),
+                _ => row.parse_optional("url", p, url),
+            };
+            let point = cx.point(row, kind, kommun.as_deref());
             let last_confirmed = cx.confirmed(row, "last_confirmed");
             let source = cx.source(row, "source", "contacts");
+            if !row.text("address").is_empty() && kind == Some(ContactKind::Website) {
+                let m = "en adress anges bara för en familjecentral";
+                cx.problems.push(row.problem("address", m));
+                return None;
+            }
             let (
                 Some(kommun),
                 Some(kind),
                 Some(name),
                 Some(url),
+                Some(point),
                 Some(last_confirmed),
                 Some(source),
-            ) = (kommun, kind, name, url, last_confirmed, source)
+            ) = (kommun, kind, name, url, point, last_confirmed, source)
             else {
                 return None;
             };
-            cx.unique(&mut seen, (kommun.clone(), url.clone()), row, "url");
+            let url = url.unwrap_or_default();
+            let key = if url.is_empty() {
+                name.to_string()
+            } else {
+                url.clone()
+            };
+            cx.unique(&mut seen, (kommun.clone(), key), row, "url");
             Some(Contact {
                 kommun,
                 kind,
                 name: name.into(),
                 url,
+                last_confirmed,
+                source,
+                note: row.text("note").into(),
+                address: row.text("address").into(),
+                point,
+            })
+        })
+    }
+
+    /// A contact's `lat`, `lon`: both or neither, degrees in range, inside its kommun, and only
+    /// for a familjecentral. `Some(None)`: no point; None: a problem (reported).
+    fn point(
+        &mut self,
+        row: &Cells,
+        kind: Option<ContactKind>,
+        kommun: Option<&str>,
+    ) -> Option<Option<Point>> {
+        let (lat, lon) = (row.text("lat"), row.text("lon"));
+        if lat.is_empty() && lon.is_empty() {
+            return Some(None);
+        }
+        if kind == Some(ContactKind::Website) {
+            let m = "koordinater anges bara för en familjecentral (en punkt där källan ger en)";
+            self.problems.push(row.problem("lat", m));
+            return None;
+        }
+        let degrees = |name: &str, v: &str, limit: f64| -> Result<f64, String> {
+            if v.is_empty() {
+                return Err(format!(
+                    "{name} saknas: ange både lat och lon, eller ingen av dem"
+                ));
+            }
+            match v.parse::<f64>() {
+                Ok(x) if x.is_finite() && x.abs() <= limit => Ok(x),
+                Ok(_) => Err(format!("{name}: {v} ligger utanför ±{limit} grader")),
+                Err(_) => Err(format!(
+                    "{name}: ”{v}” är inget tal (grader i WGS 84 med decimalpunkt, t.ex. 58.3)"
+                )),
+            }
+        };
+        let lat = degrees("lat", lat, 90.0).map_err(|m| self.problems.push(row.problem("lat", m)));
+        let lon = degrees("lon", lon, 180.0).map_err(|m| self.problems.push(row.problem("lon", m)));
+        let (Ok(lat), Ok(lon)) = (lat, lon) else {
+            return None;
+        };
+        let shape = kommun.and_then(|code| {
+            self.boundaries
+                .as_ref()
+                .and_then(|bs| bs.iter().find(|b| b.code == code))
+        });
+        if let Some(b) = shape {
+            use geo::Intersects;
+            if !b.shape.intersects(&geo::Point::new(lon, lat)) {
+                let m = format!(
+                    "punkten {lat}, {lon} ligger inte i {} (lat är nord, lon är öst)",
+                    b.name
+                );
+                self.problems.push(row.problem("lat", m));
+                return None;
+            }
+        }
+        Some(Some(Point { lat, lon }))
+    }
+
+    fn other_support(&mut self) -> Vec<OtherSupport> {
+        let columns = [
+            req("kommun"),
+            req("title"),
+            req("description"),
+            opt("period"),
+            req("status"),
+            req("last_confirmed"),
+            req("source"),
+            opt("note"),
+        ];
+        let mut seen = HashMap::new();
+        self.each("other_support", &columns, |cx, row| {
+            let kommun = cx.kommun(row, "kommun");
+            let p = &mut cx.problems;
+            let title = row.required("title", p);
+            let description = row.required("description", p);
+            let period = row.parse_optional("period", p, Period::parse);
+            let status = row.parse("status", p, SupportStatus::parse);
+            let last_confirmed = cx.confirmed(row, "last_confirmed");
+            let source = cx.source(row, "source", "other_support");
+            let (
+                Some(kommun),
+                Some(title),
+                Some(description),
+                Some(period),
+                Some(status),
+                Some(last_confirmed),
+                Some(source),
+            ) = (
+                kommun,
+                title,
+                description,
+                period,
+                status,
+                last_confirmed,
+                source,
+            )
+            else {
+                return None;
+            };
+            cx.unique(&mut seen, (kommun.clone(), title.to_string()), row, "title");
+            Some(OtherSupport {
+                kommun,
+                title: title.into(),
+                description: description.into(),
+                period,
+                status,
                 last_confirmed,
                 source,
                 note: row.text("note").into(),

@@ -9,9 +9,27 @@ pub use load::{load, load_from, url};
 use serde::Serialize;
 
 use crate::boundaries::Boundary;
+use crate::citation::Bibliography;
 use crate::dataset::Dataset;
 use crate::dates::{Confirmed, PartialDate, Period};
 use crate::vocabulary::*;
+
+/// A source the data cites: one row of `sources.csv` (see [`crate::citation`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceEntry {
+    pub id: String,
+    /// The document's or page's title, or a plain description where the real title is not known.
+    pub title: String,
+    pub publisher: String,
+    pub kind: SourceKind,
+    /// When the source is dated (`okänt`: undated).
+    pub date: Confirmed,
+    /// Empty where the document is not public.
+    pub url: String,
+    /// When a web page was read.
+    pub accessed: Option<PartialDate>,
+    pub note: String,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KommunCode {
@@ -71,7 +89,35 @@ pub struct Contact {
     pub kommun: String,
     pub kind: ContactKind,
     pub name: String,
+    /// The kommun's page about it; empty for a familjecentral whose sources are not such a
+    /// page (a news item is cited as the source, not offered as the way in).
     pub url: String,
+    pub last_confirmed: Confirmed,
+    pub source: String,
+    pub note: String,
+    /// A street address, only where the source gives one.
+    pub address: String,
+    /// Where it is (WGS 84), only where the source gives coordinates: a point is drawn only then.
+    pub point: Option<Point>,
+}
+
+/// A place in WGS 84 degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Point {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// Parenting support that is not a catalogue programme (a project, home visits, a method
+/// outside the catalogue): context on the kommun page, never counted in the coverage.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherSupport {
+    pub kommun: String,
+    pub title: String,
+    pub description: String,
+    /// When it ran, as far as the source says.
+    pub period: Option<Period>,
+    pub status: SupportStatus,
     pub last_confirmed: Confirmed,
     pub source: String,
     pub note: String,
@@ -161,4 +207,8 @@ pub struct Inventory {
     pub adherence: Vec<Adherence>,
     pub trainings: Vec<Training>,
     pub region_facts: Vec<RegionFact>,
+    /// `sources.csv`: what every record's `source` refers to.
+    pub sources: Bibliography,
+    /// Per kommun in file order.
+    pub other_support: Vec<OtherSupport>,
 }

@@ -90,7 +90,7 @@ pub fn queryables(kind: TableKind) -> &'static [Queryable] {
                 "Utbildningens typ, som text eller kod (t.ex. ”sip_fordjupning”); flera med komma.",
             ),
         ],
-        TableKind::Matris => &[],
+        TableKind::Matris | TableKind::Familjecentraler => &[],
     }
 }
 

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::Cx;
 use super::format::{age_range, level_text, levels, round_option};
-use super::layout::{Script, capital, count, page as layout_page, source_link};
+use super::layout::{Script, capital, citation, count, page as layout_page, source_link};
 use crate::lang::Lang;
 
 /// When the accessibility of the service was last assessed (see /tillganglighet).
@@ -16,7 +16,6 @@ pub fn data(cx: &Cx) -> Markup {
     let a = cx.a;
     let inv = &a.inventory;
     let d = &inv.dataset;
-    let sources = a.all_sources();
     let t = |sv, en| cx.t(sv, en);
     let (round_col, kind_col, period_col, data_col, about_col) = (
         t("Omgång", "Round"),
@@ -91,7 +90,7 @@ pub fn data(cx: &Cx) -> Markup {
                                     Lang::En => { (count(answers, "answer", "answers")) " from " (count(a.answered_count(r), "kommun", "kommuns")) }
                                 }
                             }
-                            td data-label=(about_col) { (cx.sv(&round.note)) " " (t("Källa: ", "Source: ")) (cx.sv(source_link(&round.source))) }
+                            td data-label=(about_col) { (cx.sv(&round.note)) " " (t("Källa: ", "Source: ")) (cx.sv(source_link(cx, &round.source))) }
                         }
                     }
                 }
@@ -142,10 +141,7 @@ pub fn data(cx: &Cx) -> Markup {
                     } }
             }
         }
-        h2 { (t("Källor", "Sources")) }
-        p { (t("Varje uppgift visas med sin källa och det datum då den senast bekräftades. Källor i den här datamängden:",
-               "Every fact is shown with its source and the date it was last confirmed. The sources in this data set:")) }
-        ul lang=[(cx.lang == Lang::En).then_some("sv")] { @for s in sources { li { (source_link(s)) } } }
+        (bibliography(cx))
         h2 { (t("Licens och kartdata", "Licence and map data")) }
         p { (cx.sv(&d.config.attribution)) ". "
             (t("Kommunytorna är juridiska ytor och omfattar sjöar (till exempel Vänern och Vättern); en punkt i en sjö kan därför höra till en kommun. Kartan har ingen bakgrundskarta om ingen har konfigurerats.",
@@ -168,6 +164,31 @@ pub fn data(cx: &Cx) -> Markup {
         Script::None,
         main,
     )
+}
+
+/// The sources the data cites, as a bibliography: each citation with its address, and what the
+/// sources table notes about it (a document that is not public says so there).
+fn bibliography(cx: &Cx) -> Markup {
+    let citations = cx.a.citations();
+    let sv = (cx.lang != crate::lang::Lang::Sv).then_some("sv");
+    html! {
+        h2 #kallor { (cx.t("Källor", "Sources")) }
+        p { (cx.t("Varje uppgift visas med sin källa och det datum då den senast bekräftades. Här är alla källor som uppgifterna hänvisar till (",
+                  "Every fact is shown with its source and the date it was last confirmed. These are all the sources the data refers to ("))
+            (citations.len())
+            (cx.t("). Samma lista finns som ", "). The same list is available as "))
+            a href="/api/v1/sources" { "JSON" } "." }
+        ol.kallforteckning {
+            @for c in &citations {
+                li {
+                    (citation(c, cx.lang))
+                    @if let crate::citation::Citation::Listed(e) = c {
+                        @if !e.note.is_empty() { br; small lang=[sv] { (e.note) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn accessibility(cx: &Cx) -> Markup {

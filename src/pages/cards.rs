@@ -14,7 +14,7 @@ use crate::vocabulary::{CellState, ContactKind, Level};
 
 use super::Cx;
 use super::format::age_range;
-use super::layout::{count, source, source_link, state_in};
+use super::layout::{checked_source, count, source, source_link, state_in};
 
 /// "för ett barn som är 13 år", "under graviditeten", "för barn i alla åldrar 0–17 år".
 pub fn age_phrase(lang: Lang, age: Option<i8>) -> String {
@@ -137,7 +137,8 @@ fn contacts_in_order<'a>(cx: &Cx<'a>, k: usize) -> Vec<&'a crate::inventory::Con
     cs
 }
 
-/// "Fråga Tibro: Familjecentralen Källan · Tibro kommun" — every contact the data has.
+/// "Fråga Tibro: Familjecentralen Källan · Tibro kommun" — every contact the data has (a
+/// familjecentral known only from a source that is no page about it, by name).
 pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
     let a = cx.a;
     let cs = contacts_in_order(cx, k);
@@ -150,10 +151,42 @@ pub fn kommun_contacts(cx: &Cx, k: usize) -> Markup {
                 (cx.t("Fråga ", "Ask ")) (name) ": "
                 @for (i, c) in cs.iter().enumerate() {
                     @if i > 0 { " · " }
-                    a href=(c.url) hreflang=[(cx.lang == Lang::En).then_some("sv")] { (cx.sv(&c.name)) }
+                    @if c.url.is_empty() { (cx.sv(&c.name)) } @else { a href=(c.url) hreflang=[(cx.lang == Lang::En).then_some("sv")] { (cx.sv(&c.name)) } }
                 }
                 "."
                 @if cx.lang == Lang::En { " (The kommun's pages are in Swedish.)" }
+            }
+        }
+    }
+}
+
+/// "Din familjecentral: Familjecentralen Källan" with its page, address, source and date (marked
+/// when it kan vara inaktuell); where no source names one, says that we do not know, never that
+/// there is none.
+pub fn your_familjecentral(cx: &Cx, k: usize) -> Markup {
+    let a = cx.a;
+    let kommun = &a.kommuner()[k].name;
+    let found: Vec<_> = a.familjecentraler(k).collect();
+    let sv = (cx.lang != crate::lang::Lang::Sv).then_some("sv");
+    html! {
+        div.familjecentral {
+            @if found.is_empty() {
+                p {
+                    strong { (cx.t("Familjecentral: ", "Familjecentral (family centre): ")) }
+                    @match cx.lang {
+                        crate::lang::Lang::Sv => { "vi har ingen uppgift om en familjecentral i " (kommun) ". Det betyder inte att det saknas en: fråga kommunen." }
+                        crate::lang::Lang::En => { "we have no information about a familjecentral in " (kommun) ". That does not mean there is none: ask the kommun." }
+                    }
+                }
+            }
+            @for c in &found {
+                p {
+                    strong { (cx.t("Din familjecentral: ", "Your familjecentral (family centre): ")) }
+                    span lang=[sv] { @if c.url.is_empty() { (c.name) } @else { a href=(c.url) { (c.name) } } }
+                    @if !c.address.is_empty() { ", " span lang=[sv] { (c.address) } }
+                    ". "
+                    (checked_source(cx, &c.source, &c.last_confirmed, a.due(&c.last_confirmed)))
+                }
             }
         }
     }
@@ -176,7 +209,9 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize, level: u8) -> Markup {
     let kommun = &a.kommuner()[k];
     let o = a.offering(k, r, p);
     let own_contact = o.map(|o| o.contact_url.as_str()).filter(|u| !u.is_empty());
-    let fallback = contacts_in_order(cx, k).into_iter().next();
+    let fallback = contacts_in_order(cx, k)
+        .into_iter()
+        .find(|c| !c.url.is_empty());
     let in_swedish = (cx.lang == Lang::En).then_some("sv");
     html! {
         li.kort {
@@ -195,7 +230,7 @@ pub fn card(cx: &Cx, k: usize, r: usize, p: usize, level: u8) -> Markup {
                         } @else { (super::layout::date(cx, &o.last_confirmed)) }
                     }
                     dt { (cx.t("Källa", "Source")) }
-                    dd { (cx.sv(source_link(&o.source)))
+                    dd { (cx.sv(source_link(cx, &o.source)))
                          @if a.supplementary(k, r, p) { (cx.t(" (offentlig källa, inte ett svar i omgången)", " (a public source, not an answer in the round)")) } }
                 }
             }
@@ -232,6 +267,7 @@ pub fn programmes_for(
     html! {
         section #program-i-kommunen aria-labelledby="pik-rubrik" {
             (heading(depth, Some("pik-rubrik"), html! { (cx.t("Program i ", "Programmes in ")) (kommun.name) " " (phrase) }))
+            (your_familjecentral(cx, k))
             @if none_in_catalogue {
                 p.inget-bekraftat { (cx.t("Katalogen har inga föräldraskapsstödsprogram ", "The catalogue has no parenting programmes ")) (phrase) (cx.t(" på den valda nivån.", " at the chosen level.")) }
                 @if age == Some(-1) {

@@ -15,6 +15,7 @@ crate::vocabulary::vocabulary!(
         Partssamverkan = "partssamverkan": "partssamverkan" / "partssamverkan",
         Adherence = "adherence": "följsamhet till beslutade dokument" / "adherence to jointly decided documents",
         Trainings = "trainings": "SIP-utbildningar" / "SIP trainings",
+        Familjecentraler = "familjecentraler": "familjecentraler" / "family centres (familjecentraler)",
     }
 );
 

@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuStatus};
 
 use super::Cx;
-use super::cards::{kommun_contacts, programmes_for};
+use super::cards::{kommun_contacts, programmes_for, your_familjecentral};
 use super::filters::age_code;
 use super::format::{
     age_range, age_state, answered_line, filter_label, level_filters, levels, round_option,
@@ -76,7 +76,8 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
                 li { a href="#tackning" { (cx.t("Täckning", "Coverage")) } }
                 li { a href="#luckor" { (cx.t("Luckor", "Gaps")) } }
                 li { a href="#grannar" { (cx.t("Grannkommuner", "Neighbouring kommuns")) } }
-                li { a href="#kontakt" { (cx.t("Kontakt", "Contact")) } }
+                li { a href="#kontakt" { (cx.t("Kontakt och familjecentral", "Contact and familjecentral")) } }
+                li { a href="#annat-stod" { (cx.t("Annat föräldraskapsstöd", "Other parenting support")) } }
                 li { a href="#sambu" { "SAMBU" } }
                 li { a href="#partssamverkan" { "Partssamverkan" } }
                 li { a href="#foljsamhet" { (cx.t("Följsamhet", "Adherence")) } }
@@ -88,13 +89,8 @@ pub fn page(cx: &Cx, v: &View) -> Markup {
         (coverage_table(cx, k, r))
         (gaps(cx, k, r))
         (neighbours(cx, k, r))
-        section #kontakt aria-labelledby="h-kontakt" {
-            h2 #h-kontakt { (cx.t("Kontakt", "Contact")) }
-            (kommun_contacts(cx, k))
-            @for c in a.contacts(k) {
-                p { (cx.sv(&c.name)) " (" (c.kind.label_in(cx.lang)) "): " (checked_source(cx, &c.source, &c.last_confirmed, a.due(&c.last_confirmed))) }
-            }
-        }
+        (contact(cx, k))
+        (other_support(cx, k))
         (sambu(cx, k))
         (partssamverkan(cx, k))
         (adherence(cx, k))
@@ -408,6 +404,65 @@ fn neighbour_offers(cx: &Cx, n: usize, r: usize, f: LevelFilter, gaps: &[Gap]) -
     }
 }
 
+/// Where a parent asks: the familjecentral (or that we do not know of one), and every contact
+/// with its source, date and what the source says about it.
+fn contact(cx: &Cx, k: usize) -> Markup {
+    let a = cx.a;
+    let sv = (cx.lang != crate::lang::Lang::Sv).then_some("sv");
+    html! {
+        section #kontakt aria-labelledby="h-kontakt" {
+            h2 #h-kontakt { (cx.t("Kontakt och familjecentral", "Contact and familjecentral")) }
+            (your_familjecentral(cx, k))
+            (kommun_contacts(cx, k))
+            @for c in a.contacts(k) {
+                p {
+                    span lang=[sv] { (c.name) } " (" (c.kind.label_in(cx.lang)) "): "
+                    @if c.kind == crate::vocabulary::ContactKind::Familjecentral && !c.note.is_empty() {
+                        span lang=[sv] { (c.note) } " "
+                    }
+                    (checked_source(cx, &c.source, &c.last_confirmed, a.due(&c.last_confirmed)))
+                }
+            }
+        }
+    }
+}
+
+/// Parenting support that is no catalogue programme (projects, home visits, talking groups,
+/// methods outside the catalogue): context, each with what it was, when, how far it came as far
+/// as its source says, the source and the date. Never counted in the coverage.
+fn other_support(cx: &Cx, k: usize) -> Markup {
+    let a = cx.a;
+    let rows: Vec<_> = a.other_support(k).collect();
+    let kommun = &a.kommuner()[k].name;
+    let sv = (cx.lang != crate::lang::Lang::Sv).then_some("sv");
+    html! {
+        section #annat-stod aria-labelledby="h-annat-stod" {
+            h2 #h-annat-stod { (cx.t("Annat föräldraskapsstöd", "Other parenting support")) }
+            p.forklaring { (cx.t(
+                "Stöd till föräldrar som inte är ett program i katalogen, till exempel projekt med hembesök eller samtalsgrupper. Det räknas inte in i täckningen ovan.",
+                "Support for parents that is not a programme in the catalogue, such as projects with home visits or talking groups. It is not counted in the coverage above.")) }
+            @if rows.is_empty() {
+                p { (cx.t("Inga uppgifter om annat föräldraskapsstöd i ", "No information about other parenting support in ")) (kommun) "." }
+            } @else {
+                ul.annat-stod {
+                    @for o in rows {
+                        li {
+                            h3 lang=[sv] { (o.title) }
+                            p lang=[sv] { (o.description) }
+                            p {
+                                @if let Some(p) = &o.period { (cx.t("När: ", "When: ")) (p) " · " }
+                                (cx.t("Status: ", "Status: ")) (o.status.label_in(cx.lang)) "."
+                                @if !o.note.is_empty() { " " span lang=[sv] { (o.note) } }
+                            }
+                            p { (checked_source(cx, &o.source, &o.last_confirmed, a.support_due(o))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn sambu(cx: &Cx, k: usize) -> Markup {
     let s = cx.a.sambu(k);
     html! {
@@ -477,7 +532,7 @@ fn adherence(cx: &Cx, k: usize) -> Markup {
                                         }
                                         None => {
                                             td data-label="Status" { span.tillstand.okant { (AdherenceStatus::Unknown.label_in(cx.lang)) } }
-                                            td data-label=(source) { (cx.t("Uppgift saknas. Dokumentet: ", "No information. The document: ")) (cx.sv(source_link(&doc.source))) }
+                                            td data-label=(source) { (cx.t("Uppgift saknas. Dokumentet: ", "No information. The document: ")) (cx.sv(source_link(cx, &doc.source))) }
                                         }
                                     }
                                 }

@@ -1,10 +1,12 @@
 //! What every page shares: the document head, the skip link, the example-data banner, the site
 //! navigation, the footer with sources and the links to /om and /tillganglighet, and small
-//! pieces used on several pages (source and date of a fact, the three cell states).
+//! pieces used on several pages (a fact's source as its citation and its date, the three cell
+//! states).
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::atlas::Atlas;
+use crate::citation::Citation;
 use crate::dates::Confirmed;
 use crate::lang::Lang;
 use crate::site::Site;
@@ -259,11 +261,11 @@ fn print_header(cx: &Cx, title: &str) -> Markup {
     }
 }
 
-/// "Källa: … · Senast bekräftad: …" for one fact; a URL source becomes a link.
+/// "Källa: … · Senast bekräftad: …" for one fact: the source as its citation (see [`cited`]).
 pub fn source(cx: &Cx, source: &str, confirmed: Option<&Confirmed>) -> Markup {
     html! {
         span.kalla {
-            (cx.t("Källa: ", "Source: ")) (cx.sv(source_link(source)))
+            (cx.t("Källa: ", "Source: ")) (cited(cx.a, cx.lang, source))
             @if let Some(c) = confirmed { (cx.t(" · Senast bekräftad: ", " · Last confirmed: ")) (date(cx, c)) }
         }
     }
@@ -282,7 +284,7 @@ pub fn date(cx: &Cx, c: &Confirmed) -> String {
 pub fn checked_source(cx: &Cx, source: &str, confirmed: &Confirmed, due: bool) -> Markup {
     html! {
         span.kalla {
-            (cx.t("Källa: ", "Source: ")) (cx.sv(source_link(source))) " · "
+            (cx.t("Källa: ", "Source: ")) (cited(cx.a, cx.lang, source)) " · "
             (confirmed_text(cx, confirmed, due))
         }
     }
@@ -300,62 +302,52 @@ pub fn confirmed_text(cx: &Cx, confirmed: &Confirmed, due: bool) -> Markup {
     }
 }
 
-pub fn source_link(source: &str) -> Markup {
-    let (first, rest) = source.split_once(' ').unwrap_or((source, ""));
+/// A source on a page, in the page's language (see [`source_link`]).
+pub fn source_link(cx: &Cx, source: &str) -> Markup {
+    cited(cx.a, cx.lang, source)
+}
+
+/// A source on the desk: its citation and, so editors learn them, the reference as stored when
+/// it names rows of the sources table ("… (webbsida, 2024) [vs-slutrapport-2024]").
+pub fn desk_source(a: &Atlas, source: &str) -> Markup {
     html! {
-        @if first.starts_with("https://") || first.starts_with("http://") {
-            a href=(first) { (host(first)) } @if !rest.is_empty() { " " (rest) }
-        } @else {
-            (seed_text(source))
+        (cited(a, Lang::Sv, source))
+        @if crate::citation::ids(source.trim()).is_some() { " " small.referens { "[" (source.trim()) "]" } }
+    }
+}
+
+/// A source as its readable citations ([`crate::citation`]), each title linked where the source
+/// has an address: "Skövde kommun: <a>Marte Meo-metoden på Lundvivegården</a> (webbsida,
+/// odaterad, läst december 2026)"; an address not in the sources table by its host; free text
+/// as written. Titles and publishers are Swedish: marked so on an English page.
+pub fn cited(a: &Atlas, lang: Lang, source: &str) -> Markup {
+    html! {
+        @for (i, c) in a.cite(source).iter().enumerate() {
+            @if i > 0 { "; " }
+            (citation(c, lang))
         }
     }
 }
 
-/// A source naming the project's seed documents (`seed:003 (Slutrapport …)`, `seed:003 och
-/// seed:000`) as readable text: the description in brackets where the data gives one, else the
-/// document's name.
-fn seed_text(source: &str) -> String {
-    let mut out = String::new();
-    let mut rest = source;
-    while let Some(i) = rest.find("seed:") {
-        out += &rest[..i];
-        let after = &rest[i + 5..];
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let (n, tail) = after.split_at(digits);
-        let described = tail
-            .strip_prefix(" (")
-            .and_then(|t| t.find(')').map(|j| (&t[..j], &t[j + 1..])));
-        match described {
-            Some((text, tail)) => {
-                out += text;
-                rest = tail;
+/// One citation (see [`cited`]).
+pub fn citation(c: &Citation, lang: Lang) -> Markup {
+    let sv = (lang != Lang::Sv).then_some("sv");
+    html! {
+        @match c {
+            Citation::Listed(e) => {
+                span lang=[sv] {
+                    (e.publisher) ": "
+                    @if e.url.is_empty() { (e.title) } @else { a href=(e.url) { (e.title) } }
+                }
+                " (" (e.details(lang)) ")"
             }
-            None => {
-                out += &seed_name(n);
-                rest = tail;
+            Citation::Address { url, rest } => {
+                a href=(url) { (crate::citation::host(url)) }
+                @if !rest.is_empty() { " " span lang=[sv] { (rest) } }
             }
+            Citation::Text(t) => span lang=[sv] { (t) },
         }
     }
-    out + rest
-}
-
-/// The seed documents' names, as the data README gives them.
-fn seed_name(n: &str) -> String {
-    match n {
-        "003" => {
-            "Slutrapport, samverkansgrupp barn och unga, Vårdsamverkan Skaraborg (2024)".into()
-        }
-        "000" => "Aktivitetsplan psykisk hälsa Skaraborg 2023".into(),
-        other => format!("projektdokument {other}"),
-    }
-}
-
-/// The host of a URL, as link text (the full URL is the href).
-fn host(url: &str) -> &str {
-    url.split("://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or(url)
 }
 
 /// An age's coverage as text with its marker class: täckt, inte täckt, okänt, or the neutral
@@ -407,20 +399,6 @@ pub fn capital(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn seed_sources_read_as_document_names() {
-        assert_eq!(
-            super::seed_text("seed:003 (Slutrapport, 2024)"),
-            "Slutrapport, 2024"
-        );
-        assert_eq!(
-            super::seed_text("seed:003 och seed:000"),
-            "Slutrapport, samverkansgrupp barn och unga, Vårdsamverkan Skaraborg (2024) och \
-             Aktivitetsplan psykisk hälsa Skaraborg 2023"
-        );
-        assert_eq!(super::seed_text("Kommunens svar"), "Kommunens svar");
-    }
-
     #[test]
     fn numbers_are_grouped_by_thousands() {
         assert_eq!(super::grouped(2000), "2\u{a0}000");

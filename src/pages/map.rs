@@ -236,8 +236,13 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
                 @for (class, label) in legend(cx.lang, f) {
                     li { span class={ "ruta " (class.css()) } aria-hidden="true" {} (label) }
                 }
+                @if f.layer == Measure::Familjecentraler {
+                    @let n = points(cx).len();
+                    li { span.punkt aria-hidden="true" {} (cx.t("punkt: där en källa ger familjecentralens koordinater (", "point: where a source gives the familjecentral's coordinates (")) (n) ")" }
+                }
             }
         }
+        @if f.layer == Measure::Familjecentraler { (json_island("familjecentral-punkter", &json!(points(cx)))) }
         (downloads(cx, f))
         div.tabellram tabindex="0" role="region" aria-label=(cx.t("Kommunerna i en tabell", "The kommuns in a table")) {
             table #kommunlista {
@@ -259,6 +264,22 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
     }
 }
 
+/// The familjecentraler with coordinates from their source, for the map's points (the list
+/// names every one, with or without).
+fn points(cx: &Cx) -> Vec<serde_json::Value> {
+    let a = cx.a;
+    (0..a.kommuner().len())
+        .flat_map(|k| a.familjecentraler(k).map(move |c| (k, c)))
+        .filter_map(|(k, c)| {
+            let p = c.point?;
+            Some(
+                json!({ "name": c.name, "lat": p.lat, "lon": p.lon, "url": c.url,
+                          "kommun": a.kommuner()[k].code }),
+            )
+        })
+        .collect()
+}
+
 /// The export of the table behind each measure.
 fn export_table(m: Measure) -> &'static str {
     match m {
@@ -268,6 +289,7 @@ fn export_table(m: Measure) -> &'static str {
         Measure::Partssamverkan => "partssamverkan",
         Measure::Adherence => "foljsamhet",
         Measure::Trainings => "utbildningar",
+        Measure::Familjecentraler => "familjecentraler",
     }
 }
 
@@ -332,6 +354,10 @@ fn export_label(lang: Lang, m: Measure) -> &'static str {
             "Adherence per kommun and document",
         ),
         Measure::Trainings => lang.pick("SIP-utbildningar per kommun", "SIP trainings per kommun"),
+        Measure::Familjecentraler => lang.pick(
+            "Familjecentraler per kommun (punkter där källan ger koordinater)",
+            "Family centres per kommun (points where the source gives coordinates)",
+        ),
     }
 }
 

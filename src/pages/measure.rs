@@ -128,6 +128,14 @@ pub fn legend(lang: Lang, f: &Filters) -> Vec<(Class, String)> {
             ),
             (Class::N3, t("5 eller fler", "5 or more")),
         ],
+        // Only what a source names: no source is "okänt", never "ingen familjecentral".
+        (Measure::Familjecentraler, _) => vec![(
+            Class::N3,
+            t(
+                "familjecentral känd från källa",
+                "family centre known from a source",
+            ),
+        )],
     };
     out.insert(0, unknown);
     out
@@ -188,6 +196,7 @@ pub fn read(cx: &Cx, f: &Filters, k: usize) -> Reading {
             };
             (class, html! { (capital(s.label_in(lang))) })
         }
+        Measure::Familjecentraler => familjecentraler(cx, k),
         Measure::Trainings => {
             let rows: Vec<_> = a.trainings(k).collect();
             let people: u32 = rows.iter().map(|t| t.participants).sum();
@@ -223,6 +232,26 @@ pub fn read(cx: &Cx, f: &Filters, k: usize) -> Reading {
         .map(|(_, l)| l)
         .unwrap_or_default();
     Reading { class, label, text }
+}
+
+/// The kommun's familjecentraler by name with the date they were last confirmed, or okänt.
+fn familjecentraler(cx: &Cx, k: usize) -> (Class, Markup) {
+    let found: Vec<&crate::inventory::Contact> = cx.a.familjecentraler(k).collect();
+    if found.is_empty() {
+        let none = cx.t(
+            "Ingen uppgift om familjecentral i våra källor",
+            "No information about a family centre in our sources",
+        );
+        return (Class::Unknown, html! { (none) });
+    }
+    let confirmed = cx.t("senast bekräftad", "last confirmed");
+    let text = html! {
+        @for (i, c) in found.iter().enumerate() {
+            @if i > 0 { "; " }
+            (cx.sv(&c.name)) " (" (confirmed) " " (super::layout::date(cx, &c.last_confirmed)) ")"
+        }
+    };
+    (Class::N3, text)
 }
 
 fn offerings(cx: &Cx, f: &Filters, k: usize) -> (Class, Markup) {

@@ -131,9 +131,9 @@ pub fn page(cx: &Cx, p: usize, r: usize, chosen: Option<usize>) -> Markup {
         }
         @match cx.lang {
             Lang::Sv => p { "Programmet finns i Myndigheten för familjerätt och föräldraskapsstöds (MFoF) sammanställning av program och metoder. "
-                "Källa till beskrivningen: " (source_link(&prog.source_url)) "." },
+                "Källa till beskrivningen: " (source_link(cx, &prog.source_url)) "." },
             Lang::En => p { "The programme is in the list of programmes and methods of the Swedish Family Law and Parental Support Authority (MFoF). "
-                "Source of the description: " (cx.sv(source_link(&prog.source_url))) "." },
+                "Source of the description: " (cx.sv(source_link(cx, &prog.source_url))) "." },
         }
         (super::report::section(cx, super::report::About::data(chosen, Some(p))))
     };

@@ -10,14 +10,16 @@ mod imports;
 pub mod log;
 mod records;
 pub mod reports;
+mod upgrade;
 
 pub use edit::{Action, Applied, Changeset, Edit, EditError, FieldProblem, Scope};
 pub use imports::{Profile, Upload};
 pub use log::{Change, FieldChange, HistoryFilter};
 pub use records::{
-    ADHERENCE, CONTACTS, DOCUMENTS, KINDS, Kind, OFFERINGS, PARTSSAMVERKAN, PROGRAMMES,
-    REGION_FACTS, ROUNDS, Record, SAMBU, StoreFiles, TRAININGS, kind,
+    ADHERENCE, CONTACTS, DOCUMENTS, KINDS, Kind, OFFERINGS, OTHER_SUPPORT, PARTSSAMVERKAN,
+    PROGRAMMES, REGION_FACTS, ROUNDS, Record, SAMBU, SOURCES, StoreFiles, TRAININGS, kind,
 };
+pub use upgrade::Upgraded;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -137,6 +139,14 @@ impl Store {
     /// boundaries and every data file, so the store alone can rebuild the service.
     pub async fn seed(&self, dir: &Path, region: Option<&str>) -> Result<(), SeedError> {
         crate::inventory::load(dir, region).map_err(SeedError::Invalid)?;
+        self.copy_in(dir, region).await
+    }
+
+    /// Fills an empty store from a data directory as [`Store::seed`] does, without validating
+    /// it: for making a store as an older version left it (the upgrade's tests). Every data file
+    /// the directory has is copied; one it lacks is left out, as a store seeded before that file
+    /// existed.
+    pub async fn copy_in(&self, dir: &Path, region: Option<&str>) -> Result<(), SeedError> {
         let source = Directory(dir);
         let dataset = source
             .dataset(region)
@@ -153,6 +163,9 @@ impl Store {
             insert_file(&mut tx, &boundaries_file(id), &text).await?;
         }
         for name in DATA_FILES {
+            if !dataset.file(name).exists() {
+                continue;
+            }
             let text = read(dataset.file(name))?;
             match records::kind(name) {
                 None => insert_file(&mut tx, &format!("{name}.csv"), &text).await?,

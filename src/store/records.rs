@@ -28,6 +28,16 @@ pub struct Kind {
     pub source: &'static str,
 }
 
+pub static SOURCES: Kind = Kind {
+    name: "sources",
+    label: "källa",
+    key: &["id"],
+    kommun: None,
+    confirmed: None,
+    // A row of the sources table is its own citation: what the history logs as its source is
+    // its address (or, for a document that is not public, its title).
+    source: "url",
+};
 pub static PROGRAMMES: Kind = Kind {
     name: "programmes",
     label: "program",
@@ -100,6 +110,14 @@ pub static TRAININGS: Kind = Kind {
     confirmed: Some("last_confirmed"),
     source: "source",
 };
+pub static OTHER_SUPPORT: Kind = Kind {
+    name: "other_support",
+    label: "annat föräldraskapsstöd",
+    key: &[],
+    kommun: Some("kommun"),
+    confirmed: Some("last_confirmed"),
+    source: "source",
+};
 pub static REGION_FACTS: Kind = Kind {
     name: "region_facts",
     label: "regionuppgift",
@@ -110,7 +128,8 @@ pub static REGION_FACTS: Kind = Kind {
 };
 
 /// Every kind, in the order the data files are read.
-pub static KINDS: [&Kind; 10] = [
+pub static KINDS: [&Kind; 12] = [
+    &SOURCES,
     &PROGRAMMES,
     &ROUNDS,
     &DOCUMENTS,
@@ -121,6 +140,7 @@ pub static KINDS: [&Kind; 10] = [
     &ADHERENCE,
     &TRAININGS,
     &REGION_FACTS,
+    &OTHER_SUPPORT,
 ];
 
 /// The kind of a data file (None: kept verbatim, like the kommun code list).
@@ -234,7 +254,14 @@ pub(crate) async fn header(
 /// Columns a data file gained after stores were seeded from it, per kind: a store seeded
 /// before has them appended to its header (its records then have them empty, which each
 /// column's reader takes for its old meaning: an empty round `status` is closed).
-const ADDED_COLUMNS: &[(&Kind, &str)] = &[(&ROUNDS, "status"), (&PROGRAMMES, "description_en")];
+const ADDED_COLUMNS: &[(&Kind, &str)] = &[
+    (&ROUNDS, "status"),
+    (&PROGRAMMES, "description_en"),
+    // A contact's address and point (issue 13): empty is "none given".
+    (&CONTACTS, "address"),
+    (&CONTACTS, "lat"),
+    (&CONTACTS, "lon"),
+];
 
 /// Appends the [`ADDED_COLUMNS`] a seeded store's headers lack; run on every open, so it does
 /// nothing once done. The header is rewritten in Rust, not with SQL JSON functions, for

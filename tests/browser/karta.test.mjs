@@ -32,7 +32,7 @@ const PROGRAMMES = (await api('/api/v1/programmes')).programmes;
 const CODES = R.kommuner.map((k) => k.kommunkod);
 const DEFAULT_ROUND = R.rounds.find((r) => r.default).id;
 const OTHER_ROUND = R.rounds.find((r) => !r.default).id;
-const LAYERS = ['offerings', 'coverage', 'sambu', 'partssamverkan', 'adherence', 'trainings'];
+const LAYERS = ['offerings', 'coverage', 'sambu', 'partssamverkan', 'adherence', 'trainings', 'familjecentraler'];
 const AGES = ['', 'graviditet', ...Array.from({ length: 18 }, (_, i) => String(i))];
 const LEVELS = ['all', 'universal', 'selective', 'indicated'];
 const PATHS = '#karta path.kommun[data-kommun]';
@@ -499,6 +499,38 @@ describe('kartsidan /', () => {
       await page.waitForFunction(() => !document.querySelector('#karta .leaflet-popup'), { timeout: 3000 })
         .catch(() => assert.fail('Escape with focus on the map should close the popup'));
       assertNoProblems(page, 'popup');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('familjecentraler: okänt där ingen källa nämner en, en punkt bara där källan ger koordinater', async () => {
+    const page = await openPage(browser);
+    try {
+      await visit(page, '/?layer=familjecentraler');
+      const layer = await api('/api/v1/layers/familjecentraler');
+      const rows = await page.$$eval('#kommunlista tbody tr[data-kommun]', (trs) =>
+        trs.map((tr) => ({ code: tr.dataset.kommun, klass: tr.dataset.klass, text: tr.textContent.replace(/\s+/g, ' ') })));
+      assert.equal(rows.length, CODES.length, 'a row per kommun');
+      for (const f of layer.features) {
+        const row = rows.find((r) => r.code === String(f.id));
+        const known = f.properties.familjecentral_state === 'known';
+        assert.equal(row.klass, known ? 'k-n3' : 'k-okant', `${f.properties.namn}: class as the API's state`);
+        if (known) for (const c of f.properties.familjecentraler) assert.ok(row.text.includes(c.name), `${f.properties.namn}: the list names ${c.name}`);
+        else assert.match(row.text, /Ingen uppgift om familjecentral/, `${f.properties.namn}: "ingen uppgift", never "finns inte"`);
+        assert.doesNotMatch(row.text, /finns inte/i, `${f.properties.namn}`);
+      }
+      // The map draws the same classes, and a point for each familjecentral with coordinates.
+      const drawn = await page.$$eval('#karta path.kommun[data-kommun]', (ps) => ps.map((p) => [p.dataset.kommun, [...p.classList].find((c) => c.startsWith('k-'))]));
+      for (const [code, klass] of drawn) assert.equal(klass, rows.find((r) => r.code === code).klass, `map class of ${code}`);
+      const withPoint = layer.features.flatMap((f) => f.properties.familjecentraler).filter((c) => c.point);
+      const points = await page.$$eval('#karta path.familjecentral-punkt', (ps) => ps.length);
+      assert.equal(points, withPoint.length, 'one point per familjecentral whose source gives coordinates');
+      if (EXAMPLE) assert.equal(points, 1, 'the example data has one invented point (Tibro)');
+      else assert.equal(points, 0, 'no source of the real data gives coordinates');
+      assert.match(await text(page, '#teckenforklaring'), new RegExp(`punkt: där en källa ger familjecentralens koordinater \\(${withPoint.length}\\)`));
+      await screenshot(page, 'familjecentraler');
+      assertNoProblems(page, '/?layer=familjecentraler');
     } finally {
       await page.close();
     }

@@ -14,7 +14,7 @@ use crate::admin::forms::Values;
 use crate::admin::layout;
 use crate::auth::Editor;
 use crate::auth::sessions::Posted;
-use crate::pages::layout::source_link;
+use crate::pages::layout::desk_source;
 use crate::store::{DOCUMENTS, Kind, PROGRAMMES};
 
 const BACK: &str = "/admin/program";
@@ -63,7 +63,7 @@ pub async fn page(
                                 td data-label="Åldrar" { (p.field("age_min")) "–" (p.field("age_max")) }
                                 td data-label="Nivåer" { (super::kinds::shown(programme_kind, "levels", p.field("levels"))) }
                                 td data-label="Form" { (super::kinds::shown(programme_kind, "format", p.field("format"))) }
-                                td data-label="Källa" { (source_link(p.field("source_url"))) }
+                                td data-label="Källa" { (desk_source(&a, p.field("source_url"))) }
                                 td data-label="Senast bekräftad" { (confirmed_cell(p, &a.review)) }
                                 td data-label="Åtgärd" {
                                     a href={ "/admin/program/" (p.key) } { "Ändra" span.dold { " " (p.field("name")) } }
@@ -89,7 +89,7 @@ pub async fn page(
                                 td data-label="Kod" { (d.key) }
                                 td data-label="Slag" { (super::kinds::shown(&DOCUMENTS, "kind", d.field("kind"))) }
                                 td data-label="Ägare" { (d.field("owner")) }
-                                td data-label="Källa" { (source_link(d.field("source"))) }
+                                td data-label="Källa" { (desk_source(&a, d.field("source"))) }
                                 td data-label="Åtgärd" { a href={ "/admin/dokument/" (d.key) } { "Ändra" span.dold { " " (d.field("title")) } } }
                             }
                         }

@@ -82,7 +82,7 @@ pub async fn page(
         section aria-labelledby="h-mitt" {
             h2 #h-mitt { "Spara ditt ovanpå deras" }
             p { "Formuläret har dina värden och bygger nu på den senaste versionen. Kontrollera dem och spara igen." }
-            (form(editor, target, yours, &Errors::default(), current.map(|r| r.version), "Spara mitt ovanpå deras"))
+            (form(&state.atlas(), editor, target, yours, &Errors::default(), current.map(|r| r.version), "Spara mitt ovanpå deras"))
         }
     };
     layout::respond(

@@ -131,7 +131,7 @@ pub async fn edit_page(
         @if target.key.is_some() && version.is_none() {
             p.forklaring { "Det finns ingen uppgift ännu: när du sparar skapas den." }
         }
-        (form(editor, target, values, errors, version, "Spara"))
+        (form(&state.atlas(), editor, target, values, errors, version, "Spara"))
         @if let (Some(_), Some(v)) = (&target.key, version) {
             @if kind.key.is_empty() { (remove_form(editor, target, v)) }
         }
@@ -143,8 +143,10 @@ pub async fn edit_page(
     layout::respond(status, page(editor, &target.title, main))
 }
 
-/// The form itself (also on the conflict page, with the values the person had typed).
+/// The form itself (also on the conflict page, with the values the person had typed). The
+/// source field suggests the ids of the sources table, with their citations.
 pub fn form(
+    a: &crate::atlas::Atlas,
     editor: &Editor,
     target: &Target,
     values: &Values,
@@ -154,10 +156,22 @@ pub fn form(
 ) -> Markup {
     let kind = target.kind;
     let specs = kinds::specs(kind);
-    let source_hint = if kind.source == "source_url" {
-        "Programmets webbplats eller beskrivning, börjar med https://."
+    let source_hint = match kind.source {
+        "source_url" => "Programmets webbplats eller beskrivning, börjar med https://.",
+        "url" => "Källans webbadress, börjar med https://.",
+        _ => {
+            "Ett id ur källtabellen (skriv för att få förslag, flera skiljs med semikolon), en webbadress (https://…) eller ett dokuments namn, t.ex. ”Kommunens svar i uppföljningen 2024”."
+        }
+    };
+    let suggestions: Vec<(&str, String)> = if kind.source == "source" {
+        a.inventory
+            .sources
+            .entries()
+            .iter()
+            .map(|e| (e.id.as_str(), format!("{}: {}", e.publisher, e.title)))
+            .collect()
     } else {
-        "En webbadress (https://…) eller ett dokuments namn, t.ex. ”Kommunens svar i uppföljningen 2024”."
+        Vec::new()
     };
     html! {
         form.redigera method="post" action=(target.action) novalidate {
@@ -171,7 +185,7 @@ pub fn form(
             }
             fieldset.falt.proveniens {
                 legend { "Källa och datum" }
-                (forms::input(&Field { name: SOURCE, label: "Källa", hint: Some(source_hint), required: true }, "text", values, errors))
+                (forms::suggested(&Field { name: SOURCE, label: "Källa", hint: Some(source_hint), required: true }, "text", values, errors, &suggestions))
                 @if kind.confirmed.is_some() {
                     (forms::input(&Field {
                         name: CONFIRMED,
@@ -512,7 +526,7 @@ async fn frozen(state: &AppState, editor: &Editor, target: &Target, r: usize) ->
                         dt { (s.label) }
                         dd { @if v.is_empty() { span.saknas { "(tomt)" } } @else { (kinds::shown(kind, s.column, v)) } }
                     }
-                    dt { "Källa" } dd { (crate::pages::layout::source_link(rec.field(kind.source))) }
+                    dt { "Källa" } dd { (crate::pages::layout::desk_source(&a, rec.field(kind.source))) }
                     @if let Some(c) = kind.confirmed { dt { "Senast bekräftad" } dd { (rec.field(c)) } }
                 }
             }
@@ -692,25 +706,27 @@ pub async fn save_adherence(
     save(&state, posted, target).await
 }
 
-/// Trainings and contacts: numbered records, several per kommun.
+/// Trainings, contacts and other support: numbered records, several per kommun.
 struct Numbered {
     kind: &'static Kind,
     path: &'static str,
-    plural: &'static str,
     singular: &'static str,
 }
 
 const TRAININGS: Numbered = Numbered {
     kind: &crate::store::TRAININGS,
     path: "utbildningar",
-    plural: "Utbildningar",
     singular: "utbildning",
 };
 const CONTACTS: Numbered = Numbered {
     kind: &crate::store::CONTACTS,
     path: "kontakter",
-    plural: "Kontakter",
     singular: "kontakt",
+};
+const OTHER_SUPPORT: Numbered = Numbered {
+    kind: &crate::store::OTHER_SUPPORT,
+    path: "annat-stod",
+    singular: "uppgift om annat föräldraskapsstöd",
 };
 
 /// The page of a kommun's trainings (or contacts) with the form for a new one (`nr` None), or
@@ -754,7 +770,7 @@ async fn numbered_target(
             ),
             action: format!("{base}/{nr}"),
             back: base,
-            back_label: format!("{} i {}", n.plural.to_lowercase(), kommun.name),
+            back_label: format!("{} i {}", kinds::plural(n.kind).to_lowercase(), kommun.name),
             lead: None,
             list: None,
         });
@@ -766,15 +782,14 @@ async fn numbered_target(
         .into_iter()
         .filter(|r| r.kommun.as_deref() == Some(kommun.code.as_str()))
         .collect();
-    let rule = state.atlas().review;
     let list =
-        super::kommun::numbered_table(editor, kind, &records, &kommun.name, &base, &base, &rule);
+        super::kommun::numbered_table(editor, kind, &records, &kommun.name, &base, &base, &a);
     Ok(Target {
         kind,
         key: None,
         fixed,
         kommun: Some(kommun.code.clone()),
-        title: format!("{} i {}", n.plural, kommun.name),
+        title: format!("{} i {}", kinds::plural(n.kind), kommun.name),
         action: base,
         back,
         back_label,
@@ -788,7 +803,7 @@ async fn numbered_target(
 
 /// Trainings or contacts, by the list's name in the address.
 fn numbered(list: &str) -> Result<&'static Numbered, Stop> {
-    [&TRAININGS, &CONTACTS]
+    [&TRAININGS, &CONTACTS, &OTHER_SUPPORT]
         .into_iter()
         .find(|n| n.path == list)
         .ok_or_else(|| {

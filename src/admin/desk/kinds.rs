@@ -6,7 +6,7 @@ use crate::atlas::Atlas;
 use crate::store::{Kind, kind};
 use crate::vocabulary::{
     ActionPlan, AdherenceStatus, ContactKind, DocumentKind, Format, Level, OfferingStatus,
-    PartsStatus, RoundKind, RoundStatus, SambuStatus, TrainingKind,
+    PartsStatus, RoundKind, RoundStatus, SambuStatus, SupportStatus, TrainingKind,
 };
 
 /// How a field is entered.
@@ -125,9 +125,30 @@ pub fn specs(kind: &Kind) -> Vec<Spec> {
         "contacts" => vec![
             spec("kind", "Slag", Input::Choice(options!(ContactKind))).required(),
             spec("name", "Namn", Input::Text).required(),
-            spec("url", "Webbadress", Input::Url)
+            spec("url", "Webbadress", Input::Url).hint(
+                "Kommunens sida om den, börjar med https://. Krävs för kommunens webbplats; lämna tomt för en familjecentral som bara nämns i en källa (källan anges nedan).",
+            ),
+            spec("address", "Adress", Input::Text)
+                .hint("Bara för en familjecentral, och bara om källan anger adressen."),
+            spec("lat", "Latitud", Input::Text).hint(
+                "Bara om källan anger platsen: grader nord i WGS 84 med decimalpunkt, t.ex. 58.4247. Då visas en punkt på kartan.",
+            ),
+            spec("lon", "Longitud", Input::Text)
+                .hint("Grader öst i WGS 84, t.ex. 14.1617. Ange båda eller ingen."),
+            spec("note", "Anteckning", Input::Area),
+        ],
+        "other_support" => vec![
+            spec("title", "Vad", Input::Text)
                 .required()
-                .hint("Börjar med https://."),
+                .hint("Stödets namn, t.ex. Utökade hembesök. Inget program i katalogen: de anges under Program."),
+            spec("description", "Beskrivning", Input::Area)
+                .required()
+                .hint("Vad det var, för vem, vem som höll i det – så långt källan säger."),
+            spec("period", "När", Input::Text)
+                .hint("ÅÅÅÅ eller ÅÅÅÅ/ÅÅÅÅ, t.ex. 2017/2020; tomt om källan inte säger."),
+            spec("status", "Status", Input::Choice(options!(SupportStatus)))
+                .required()
+                .hint("Så långt källan säger, aldrig mer."),
             spec("note", "Anteckning", Input::Area),
         ],
         "programmes" => vec![
@@ -213,6 +234,16 @@ pub fn label(kind: &Kind, column: &str) -> String {
     .into()
 }
 
+/// What several records of a numbered kind are called ("Utbildningar i Tibro").
+pub fn plural(kind: &Kind) -> String {
+    match kind.name {
+        "trainings" => "Utbildningar".into(),
+        "contacts" => "Kontakter".into(),
+        "other_support" => "Annat föräldraskapsstöd".into(),
+        _ => crate::pages::layout::capital(kind.label),
+    }
+}
+
 /// A form input's name for people (the error summary).
 pub fn input_label(kind: &Kind, name: &str) -> String {
     match name {
@@ -296,6 +327,8 @@ pub fn history_kinds() -> Vec<(&'static str, &'static str)> {
         ("adherence", "Följsamhet"),
         ("trainings", "Utbildningar"),
         ("contacts", "Kontakter"),
+        ("other_support", "Annat föräldraskapsstöd"),
+        ("sources", "Källor"),
         ("programmes", "Programkatalogen"),
         ("documents", "Dokument"),
         ("rounds", "Omgångar"),
@@ -349,6 +382,7 @@ pub fn numbered_href(kind_name: &str, kommun: &str, key: &str) -> Option<String>
     match kind_name {
         "trainings" => Some(format!("/admin/kommun/{kommun}/utbildningar/{key}")),
         "contacts" => Some(format!("/admin/kommun/{kommun}/kontakter/{key}")),
+        "other_support" => Some(format!("/admin/kommun/{kommun}/annat-stod/{key}")),
         _ => None,
     }
 }
@@ -356,7 +390,7 @@ pub fn numbered_href(kind_name: &str, kommun: &str, key: &str) -> Option<String>
 /// Where any logged record is edited (None: no edit page, or the kind is read-only).
 pub fn record_href(a: &Atlas, kind_name: &str, key: &str, kommun: Option<&str>) -> Option<String> {
     match kommun {
-        Some(k) if matches!(kind_name, "trainings" | "contacts") => {
+        Some(k) if matches!(kind_name, "trainings" | "contacts" | "other_support") => {
             numbered_href(kind_name, k, key)
         }
         _ => href(a, kind_name, key),

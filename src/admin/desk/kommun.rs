@@ -16,10 +16,10 @@ use crate::admin::{history, layout};
 use crate::atlas::Atlas;
 use crate::auth::Editor;
 use crate::auth::sessions::Posted;
-use crate::pages::layout::{source_link, state as state_marker};
+use crate::pages::layout::{desk_source, state as state_marker};
 use crate::store::{
-    ADHERENCE, Action, CONTACTS, Edit, EditError, Kind, OFFERINGS, PARTSSAMVERKAN, Record, SAMBU,
-    TRAININGS, kind,
+    ADHERENCE, Action, CONTACTS, Edit, EditError, Kind, OFFERINGS, OTHER_SUPPORT, PARTSSAMVERKAN,
+    Record, SAMBU, TRAININGS, kind,
 };
 use crate::vocabulary::{AdherenceStatus, CellState, OfferingStatus};
 
@@ -31,6 +31,7 @@ pub struct Records {
     pub adherence: Vec<Record>,
     pub trainings: Vec<Record>,
     pub contacts: Vec<Record>,
+    pub other_support: Vec<Record>,
 }
 
 impl Records {
@@ -43,6 +44,7 @@ impl Records {
             .chain(&self.adherence)
             .chain(&self.trainings)
             .chain(&self.contacts)
+            .chain(&self.other_support)
             .collect()
     }
 }
@@ -66,6 +68,7 @@ pub async fn records_by_kommun(
                     adherence: Vec::new(),
                     trainings: Vec::new(),
                     contacts: Vec::new(),
+                    other_support: Vec::new(),
                 },
             )
         })
@@ -78,6 +81,7 @@ pub async fn records_by_kommun(
         &ADHERENCE,
         &TRAININGS,
         &CONTACTS,
+        &OTHER_SUPPORT,
     ] {
         let name = kind.name;
         for r in store.records(kind).await? {
@@ -91,6 +95,7 @@ pub async fn records_by_kommun(
                 "partssamverkan" => rs.partssamverkan = Some(r),
                 "adherence" => rs.adherence.push(r),
                 "trainings" => rs.trainings.push(r),
+                "other_support" => rs.other_support.push(r),
                 _ => rs.contacts.push(r),
             }
         }
@@ -166,6 +171,7 @@ pub async fn page(
                 li { a href="#foljsamhet" { "Följsamhet" } }
                 li { a href="#utbildningar" { "Utbildningar" } }
                 li { a href="#kontakter" { "Kontakter" } }
+                li { a href="#annat-stod" { "Annat föräldraskapsstöd" } }
                 li { a href="#bekrafta-alla" { "Bekräfta allt" } }
                 li { a href="#senaste" { "Senaste ändringarna" } }
             }
@@ -176,13 +182,19 @@ pub async fn page(
         (adherence(&cx, &records))
         section #utbildningar aria-labelledby="h-utbildningar" {
             h2 #h-utbildningar { "Utbildningar" }
-            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a.review))
+            (numbered_table(&editor, &TRAININGS, &records.trainings, &kommun.name, &format!("/admin/kommun/{code}/utbildningar"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/utbildningar#ny" } { "Lägg till en utbildning" } }
         }
         section #kontakter aria-labelledby="h-kontakter" {
             h2 #h-kontakter { "Kontakter" }
-            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a.review))
+            (numbered_table(&editor, &CONTACTS, &records.contacts, &kommun.name, &format!("/admin/kommun/{code}/kontakter"), &here, &a))
             p { a href={ "/admin/kommun/" (code) "/kontakter#ny" } { "Lägg till en kontakt" } }
+        }
+        section #annat-stod aria-labelledby="h-annat-stod" {
+            h2 #h-annat-stod { "Annat föräldraskapsstöd" }
+            p.forklaring { "Stöd som inte är ett program i katalogen (projekt, hembesök, samtalsgrupper): visas på kommunens sida men räknas inte in i täckningen." }
+            (numbered_table(&editor, &OTHER_SUPPORT, &records.other_support, &kommun.name, &format!("/admin/kommun/{code}/annat-stod"), &here, &a))
+            p { a href={ "/admin/kommun/" (code) "/annat-stod#ny" } { "Lägg till annat föräldraskapsstöd" } }
         }
         (confirm_all_form(&cx, &records))
         section #senaste aria-labelledby="h-senaste" {
@@ -279,7 +291,7 @@ fn programmes(cx: &Cx, records: &Records) -> Markup {
                                 td data-label="Arrangör" { @if let Some(o) = own { (o.field("organiser")) } }
                                 td data-label="Kontakt" { @if let Some(o) = own { (link(o.field("contact_url"))) } }
                                 td data-label="Språk" { @if let Some(o) = own { (o.field("languages")) } }
-                                td data-label="Källa" { @if let Some(o) = own { (source_link(o.field("source"))) } }
+                                td data-label="Källa" { @if let Some(o) = own { (desk_source(a, o.field("source"))) } }
                                 td data-label="Senast bekräftad" { @if let Some(o) = own { (confirmed_cell(o, &a.review)) } }
                                 @if cx.editable {
                                     td data-label="Åtgärd" {
@@ -336,7 +348,7 @@ fn single(
                             dt { (s.label) }
                             dd { @if v.is_empty() { span.saknas { "(tomt)" } } @else { (kinds::shown(kind, s.column, v)) } }
                         }
-                        dt { "Källa" } dd { (source_link(r.field(kind.source))) }
+                        dt { "Källa" } dd { (desk_source(a, r.field(kind.source))) }
                         dt { "Senast bekräftad" } dd { (confirmed_cell(r, &a.review)) }
                     }
                 }
@@ -375,7 +387,7 @@ fn adherence(cx: &Cx, records: &Records) -> Markup {
                                             None => { span.tillstand.okant { (AdherenceStatus::Unknown.label()) } br; small { "ingen uppgift" } },
                                         }
                                     }
-                                    td data-label="Källa" { @if let Some(x) = own { (source_link(x.field("source"))) } }
+                                    td data-label="Källa" { @if let Some(x) = own { (desk_source(a, x.field("source"))) } }
                                     td data-label="Datum" { @if let Some(x) = own { (confirmed_cell(x, &a.review)) } }
                                     td data-label="Åtgärd" {
                                         a href={ "/admin/kommun/" (code) "/dokument/" (doc.slug) } { "Ändra" span.dold { " " (doc.title) } }
@@ -399,16 +411,17 @@ pub fn numbered_table(
     kommun: &str,
     base: &str,
     back: &str,
-    rule: &crate::review::Review,
+    a: &Atlas,
 ) -> Markup {
     let specs = kinds::specs(kind);
+    let plural = kinds::plural(kind);
     html! {
         @if records.is_empty() {
             p { (state_marker(CellState::Unknown)) " – inga uppgifter för " (kommun) "." }
         } @else {
-            div.tabellram tabindex="0" role="region" aria-label={ (crate::pages::layout::capital(kind.label)) "ar i " (kommun) } {
+            div.tabellram tabindex="0" role="region" aria-label={ (plural) " i " (kommun) } {
                 table.staplad.poster {
-                    caption { (crate::pages::layout::capital(kind.label)) "ar i " (kommun) }
+                    caption { (plural) " i " (kommun) }
                     thead { tr {
                         th scope="col" { "Nr" }
                         @for s in &specs { th scope="col" { (s.label) } }
@@ -419,8 +432,8 @@ pub fn numbered_table(
                             tr {
                                 th scope="row" data-label="Nr" { (r.key) }
                                 @for s in &specs { td data-label=(s.label) { (kinds::shown(kind, s.column, r.field(s.column))) } }
-                                td data-label="Källa" { (source_link(r.field(kind.source))) }
-                                td data-label="Senast bekräftad" { (confirmed_cell(r, rule)) }
+                                td data-label="Källa" { (desk_source(a, r.field(kind.source))) }
+                                td data-label="Senast bekräftad" { (confirmed_cell(r, &a.review)) }
                                 td data-label="Åtgärd" {
                                     a href={ (base) "/" (r.key) } { "Ändra" span.dold { " " (kind.label) " " (r.key) } }
                                     (confirm_button(editor, r, &format!("{} {}", kind.label, r.key), back))
