@@ -688,6 +688,11 @@ fn label_for(a: &Atlas, table: &str, base: &str, code: &str) -> String {
             (_, "graviditet" | "vald_alder_tackt") => v::AgeState::parse(code).unwrap().label(),
             (_, "handlingsplan") => v::ActionPlan::parse(code).unwrap().label(),
             (_, "typ") => v::TrainingKind::parse(code).unwrap().label(),
+            ("familjecentraler", "uppgift") => match code {
+                "known" => "känd från källa",
+                "unknown" => "ingen uppgift",
+                other => panic!("uppgiftkod {other}"),
+            },
             other => panic!("no vocabulary for {other:?}"),
         };
         label.to_string()

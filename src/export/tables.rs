@@ -575,9 +575,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 let mut cells = base(k);
                 cells.extend(coded(status.label(), status.code()));
                 cells.extend(coded(plan.label(), plan.code()));
-                cells.extend([
-                    date_text(s.map(|s| s.last_confirmed)),
-                ]);
+                cells.extend([date_text(s.map(|s| s.last_confirmed))]);
                 cells.extend(source_cells(a, s.map(|s| s.source.as_str())));
                 cells.push(Cell::text(s.map_or("", |s| s.note.as_str())));
                 rows.push(Row {
@@ -672,6 +670,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
         TableKind::Familjecentraler => {
             cols(&[
                 "uppgift",
+                "uppgiftkod",
                 "namn",
                 "webbadress",
                 "adress",
@@ -688,7 +687,7 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 // never "finns inte".
                 if found.is_empty() {
                     let mut cells = base(k);
-                    cells.push(Cell::text("ingen uppgift"));
+                    cells.extend(coded("ingen uppgift", "unknown"));
                     cells.extend((0..10).map(|_| Cell::text("")));
                     rows.push(Row {
                         kommun: k,
@@ -699,8 +698,8 @@ pub fn build(a: &Atlas, kind: TableKind, f: &Filter) -> Table {
                 for (n, c) in found.iter().enumerate() {
                     let coordinate = |v: Option<f64>| v.map_or(Cell::text(""), Cell::Num);
                     let mut cells = base(k);
+                    cells.extend(coded("känd från källa", "known"));
                     cells.extend([
-                        Cell::text("känd från källa"),
                         Cell::text(&c.name),
                         Cell::text(&c.url),
                         Cell::text(&c.address),
@@ -749,11 +748,21 @@ pub fn column_help(kind: TableKind, name: &str) -> Option<String> {
         (_, "lan") => "länskod (SCB), två siffror som text: 01 behåller sin nolla".into(),
         (_, "omgang") => "omgångens id (se Omgång)".into(),
         (_, "exempeldata") => "ja: raden är påhittad exempeldata".into(),
-        (_, "kalla") => "källan till uppgiften; tom när uppgift saknas".into(),
+        (_, "kalla") => "källan till uppgiften som läsbar hänvisning (utgivare: titel, datum); tom när uppgift saknas".into(),
+        (_, "kalla_url") => "källans webbadress, tom för ett dokument som inte är offentligt".into(),
+        (_, "kalla_id") => "källans id i källförteckningen (/api/v1/sources); tomt för en källa som skrivits in direkt".into(),
         (_, "senast_bekraftad") => {
             "när uppgiften senast bekräftades (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)".into()
         }
         (_, "anmarkning") => "anmärkning".into(),
+        (TableKind::Familjecentraler, "uppgift") => {
+            "känd från källa (en källa nämner familjecentralen) eller ingen uppgift (ingen källa vi har nämner någon; betyder inte att den saknas)".into()
+        }
+        (TableKind::Familjecentraler, "uppgiftkod") => code_of("uppgiften", "known, unknown".into()),
+        (TableKind::Familjecentraler, "namn") => "familjecentralens namn".into(),
+        (TableKind::Familjecentraler, "webbadress") => "kommunens sida om familjecentralen; tom där källan inte ger någon".into(),
+        (TableKind::Familjecentraler, "adress") => "besöksadress, bara där källan ger en".into(),
+        (TableKind::Familjecentraler, "lat" | "lon") => "latitud och longitud (WGS 84), bara där källan ger en punkt".into(),
         (_, "program") => "programmets kortnamn".into(),
         (_, "programnamn") => "programmets namn".into(),
         (TableKind::Erbjudanden, "niva") => "programmets nivåer som text, t.ex. ”universell, selektiv”".into(),
