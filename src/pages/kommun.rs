@@ -327,7 +327,7 @@ fn gaps(cx: &Cx, k: usize, r: usize) -> Markup {
                 h3 { (cx.t("Vad skulle stänga luckorna?", "What would close the gaps?")) }
                 p { (cx.t("Det minsta antalet program ur katalogen som skulle täcka alla luckor på varje nivå, med täckningen av 0–17 år före → efter.", "The fewest programmes from the catalogue that would cover every gap at each level, with the coverage of ages 0–17 before → after.")) }
                 (super::plan::summary(cx, k, r, false))
-                p.ej-utskrift { a href=(super::plan::href(cx.a, k, r, Level::Universal)) hreflang="sv" { (cx.t("Planera: luckorna, programmen som skulle stänga dem och kommunerna som redan har dem", "Plan (in Swedish): the gaps, the programmes that would close them and the kommuner that already run them")) } }
+                p.ej-utskrift { a href=(super::plan::href(cx.a, k, r, Level::Universal)) hreflang="sv" { (cx.t("Planera: luckorna, programmen som skulle stänga dem och kommunerna som redan har dem", "Plan (in Swedish): the gaps, the programmes that would close them and the kommuns that already run them")) } }
             }
         }
     }
