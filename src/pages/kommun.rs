@@ -10,6 +10,7 @@ use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuSta
 
 use super::Cx;
 use super::cards::{kommun_contacts, programmes_for};
+use super::charts::kommun_strip;
 use super::filters::age_code;
 use super::format::{
     age_range, age_state, answered_line, filter_label, level_filters, levels, round_option, share,
@@ -253,7 +254,11 @@ fn coverage_table(cx: &Cx, k: usize, r: usize) -> Markup {
                 strong { "Okänt" } " betyder att åldern inte är täckt av något bekräftat program, men att något program som skulle täcka den har okänd status. "
                 strong { "Inget program i katalogen" } " betyder att katalogen saknar program för åldern och nivån: det är ingen brist i kommunen." }
             p.forklaring { "Nivåerna: universell – för alla föräldrar; selektiv – vid ökad risk; indikerad – när barnet redan har svårigheter." }
-            (coverage_grid(cx, k, r, &format!("Täckning per ålder och nivå i {}", cx.a.kommuner()[k].name)))
+            (kommun_strip(cx, k, r, &level_filters()))
+            details.som-tabell {
+                summary { (cx.t("Visa som tabell", "Show as a table")) }
+                (coverage_grid(cx, k, r, &format!("Täckning per ålder och nivå i {}", cx.a.kommuner()[k].name)))
+            }
         }
     }
 }

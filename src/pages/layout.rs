@@ -114,6 +114,8 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                             ul {
                                 li { a href="/" { "Karta och lista" } }
                                 li { a href="/jamfor" { "Jämför kommuner" } }
+                                li { a href="/oversikt" hreflang=[(cx.lang != Lang::Sv).then_some("sv")] { (cx.t("Översikt", "Overview (in Swedish)")) } }
+                                li { a href="/lagesbild" hreflang=[(cx.lang != Lang::Sv).then_some("sv")] { (cx.t("Lägesbild", "Status by kommun (in Swedish)")) } }
                                 li { a href="/om" { "Om uppgifterna" } }
                             }
                         }

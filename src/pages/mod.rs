@@ -6,6 +6,7 @@
 
 mod about;
 mod cards;
+pub mod charts;
 mod compare;
 mod filters;
 mod format;
@@ -13,7 +14,10 @@ mod kommun;
 pub mod layout;
 mod map;
 mod measure;
+mod overview;
+pub mod palette;
 mod programme;
+mod situation;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -37,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/kommun/{kod}", get(kommun_page))
         .route("/program/{slug}", get(programme_page))
         .route("/jamfor", get(compare_page))
+        .route("/oversikt", get(overview_page))
+        .route("/lagesbild", get(situation_page))
         .route("/om", get(about_page))
         .route("/tillganglighet", get(accessibility_page))
         .route("/assets/{name}", get(asset))
@@ -219,6 +225,19 @@ async fn compare_page(req: Req) -> Response {
         let round = c.rounds.last().copied();
         View::new(url, round, move |cx: &Cx| compare::page(cx, &c))
     })
+}
+
+async fn overview_page(req: Req) -> Response {
+    answer(&req, |cx| {
+        let c = overview::Choice::parse(cx.a, req.query())?;
+        let url = with_query("/oversikt", &c.query(cx.a));
+        let round = c.rounds.last().copied();
+        View::new(url, round, move |cx: &Cx| overview::page(cx, &c))
+    })
+}
+
+async fn situation_page(req: Req) -> Response {
+    fixed_page(&req, "/lagesbild", situation::page)
 }
 
 /// A page that depends on nothing in the query (only `embed`).
