@@ -151,6 +151,7 @@ pub fn change_strip(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
     let a = cx.a;
     let (x, y) = (a.coverage(k, from), a.coverage(k, to));
     let (lx, ly) = (round_label(a, from, to), round_label(a, to, from));
+    let code = &a.kommuner()[k].code;
     let rows = super::format::level_filters()
         .into_iter()
         .flat_map(|f| {
@@ -158,12 +159,14 @@ pub fn change_strip(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
             [
                 Row {
                     group: group.clone(),
+                    kommun: Some(code.clone()),
                     level: Some(f.code()),
                     round: Some(a.inventory.rounds[from].id.clone()),
                     ..Row::new(lx.clone(), Cells::Ages(x.level(f)))
                 },
                 Row {
                     group,
+                    kommun: Some(code.clone()),
                     level: Some(f.code()),
                     round: Some(a.inventory.rounds[to].id.clone()),
                     ..Row::new(
