@@ -58,7 +58,10 @@ fn fragment(html: &str, tag: &str, id: &str) -> String {
 
 /// The text inside an element (its text nodes, in order).
 fn inner_text(n: roxmltree::Node) -> String {
-    n.descendants().filter(|d| d.is_text()).filter_map(|d| d.text()).collect()
+    n.descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect()
 }
 
 fn doc(xml: &str) -> roxmltree::Document<'_> {
@@ -158,7 +161,8 @@ fn coverage_rows(svgs: &[String]) -> Vec<PictureRow> {
                 assert_eq!(fill, want, "{title}");
                 if let Some(p) = fill.strip_prefix("url(#").and_then(|f| f.strip_suffix(')')) {
                     assert!(
-                        root.descendants().any(|n| n.has_tag_name("pattern") && n.attribute("id") == Some(p)),
+                        root.descendants()
+                            .any(|n| n.has_tag_name("pattern") && n.attribute("id") == Some(p)),
                         "the pattern {p} is in the picture"
                     );
                 }
