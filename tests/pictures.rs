@@ -733,17 +733,18 @@ async fn rounds_without_answers_cannot_be_compared_never_no_change() {
     assert!(html.contains("Kan inte jämföras – inga uppgifter"));
 }
 
-/// Whether a training period ("2021/2024", "2023", "2024-03") may reach the day `since`: its
-/// end is not surely before it.
+/// Whether a training period ("2021/2024", "2023", "2024-03") surely reaches the day `since`:
+/// its end, at its earliest (a year from January 1st, a month from its 1st), is not before it.
 fn reaches(period: &str, since: (u16, u8, u8)) -> bool {
     let end = period.rsplit('/').next().unwrap();
     let parts: Vec<u16> = end.split('-').map(|p| p.parse().unwrap()).collect();
-    match parts[..] {
-        [y] => y >= since.0,
-        [y, m] => (y, m as u8) >= (since.0, since.1),
-        [y, m, d] => (y, m as u8, d as u8) >= since,
+    let earliest = match parts[..] {
+        [y] => (y, 1, 1),
+        [y, m] => (y, m as u8, 1),
+        [y, m, d] => (y, m as u8, d as u8),
         _ => panic!("{period}"),
-    }
+    };
+    earliest >= since
 }
 
 #[tokio::test]

@@ -29,8 +29,8 @@ const SMALL: f64 = 10.0;
 const ROW: f64 = 16.0;
 const ROW_GAP: f64 = 3.0;
 const GROUP_GAP: f64 = 9.0;
-const CELL: f64 = 16.0;
-const PRENATAL_CELL: f64 = 30.0;
+const CELL: f64 = 14.0;
+const PRENATAL_CELL: f64 = 26.0;
 const PRENATAL_GAP: f64 = 6.0;
 const HEADER: f64 = 18.0;
 /// A line of text above a row or the ages.
@@ -199,18 +199,24 @@ pub fn change_strip(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
     )
 }
 
-/// A round as a row label: when it was collected ("2021", "2023/2024"), or its name where the
+/// A round as a row label: when it was collected ("2021", "2023/24"), or its name where the
 /// other round of the pair was collected at the same time.
 pub fn round_label(a: &Atlas, r: usize, other: usize) -> String {
     let rounds = &a.inventory.rounds;
-    let (this, that) = (
-        rounds[r].collected.to_string(),
-        rounds[other].collected.to_string(),
-    );
-    if this == that {
+    let when = |r: usize| {
+        let c = &rounds[r].collected;
+        match c.to.filter(|to| to.year() != c.from.year()) {
+            Some(to) if to.year() / 100 == c.from.year() / 100 => {
+                format!("{}/{:02}", c.from.year(), to.year() % 100)
+            }
+            Some(to) => format!("{}/{}", c.from.year(), to.year()),
+            None => c.from.year().to_string(),
+        }
+    };
+    if when(r) == when(other) {
         rounds[r].name.clone()
     } else {
-        this
+        when(r)
     }
 }
 
@@ -554,13 +560,8 @@ pub fn svg(cx: &Cx, s: &Strip) -> Markup {
     }
     let preg = lang.pick("grav.", "preg.");
     let preg_title = lang.pick("under graviditeten", "during pregnancy");
-    let class = if s.names == Names::Left {
-        "diagrambild bred"
-    } else {
-        "diagrambild"
-    };
     html! {
-        svg id=(id) class=(class) xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby={ (id) "-titel" } aria-describedby={ (id) "-beskrivning" }
+        svg.diagrambild id=(id) xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby={ (id) "-titel" } aria-describedby={ (id) "-beskrivning" }
             viewBox={ "0 0 " (n(l.width)) " " (n(l.height)) } width=(n(l.width * SCALE)) height=(n(l.height * SCALE))
             font-family=(FONTS) font-size=(n(FONT)) fill=(TEXT.hex()) data-picture="coverage" {
             title id={ (id) "-titel" } { (s.title) }
@@ -576,7 +577,7 @@ pub fn svg(cx: &Cx, s: &Strip) -> Markup {
                 @for age in PRENATAL..=MAX_AGE {
                     @let (x, w) = l.cell(age);
                     @let chosen = s.highlight == Some(age);
-                    text x=(n(x + w / 2.0)) y=(n(l.header_y)) font-weight=[chosen.then_some("700")] font-size=[chosen.then_some(n(FONT + 1.0))] {
+                    text x=(n(x + w / 2.0)) y=(n(l.header_y)) font-weight=[chosen.then_some("700")] {
                         @if age == PRENATAL { (preg) title { (preg_title) } } @else { (age) }
                     }
                 }

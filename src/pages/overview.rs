@@ -316,6 +316,13 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
         .collect();
     let what = format!("{}, {}", capital_level(c.level), round_names.join(" → "));
     let parts: Vec<&[usize]> = ks.chunks(PART).collect();
+    // One round: the kommun beside its row. Two: the kommun above its two rows, so the picture
+    // still fits a phone.
+    let names = if c.rounds.len() == 2 {
+        Names::Above
+    } else {
+        Names::Left
+    };
     let all_rows: Vec<Row> = ks.iter().flat_map(|k| rows(a, c, *k)).collect();
     let legend = charts::legend_items(
         cx,
@@ -324,7 +331,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
             title: String::new(),
             rows: all_rows,
             highlight: c.age,
-            names: Names::Left,
+            names,
         },
     );
     let main = html! {
@@ -349,9 +356,8 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
                 } else {
                     format!("Täckning per kommun och ålder: {what}")
                 };
-                @let label = if parts.len() > 1 { format!("Bild {} av {}, rulla i sidled", i + 1, parts.len()) } else { "Bild, rulla i sidled".to_string() };
-                div.tabellram.diagramram tabindex="0" role="region" aria-label=(label) {
-                    (charts::svg(cx, &Strip { id: format!("oversikt-{}", i + 1), title, rows, highlight: c.age, names: Names::Left }))
+                div.tabellram.diagramram tabindex="0" role="region" aria-label=(title) {
+                    (charts::svg(cx, &Strip { id: format!("oversikt-{}", i + 1), title: title.clone(), rows, highlight: c.age, names }))
                 }
             }
             details.som-tabell {

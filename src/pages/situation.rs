@@ -6,7 +6,7 @@
 use maud::{Markup, html};
 
 use crate::atlas::Atlas;
-use crate::dates::{Confirmed, PartialDate};
+use crate::dates::{Confirmed, PartialDate, Period};
 use crate::inventory::Training;
 use crate::vocabulary::{AdherenceStatus, PartsStatus, SambuStatus};
 
@@ -15,21 +15,33 @@ use super::charts::{self, Grid, Key, Measure, PART, Step};
 use super::layout::{Script, capital, count, page as layout_page, source};
 use super::palette::{FULL, HIGH, MID, NONE, Swatch, UNKNOWN};
 
-/// The day two years before `today` (`ÅÅÅÅ-MM-DD`), where "the last two years" begin.
+/// The day two years before `today` (`ÅÅÅÅ-MM-DD`), where "the last two years" begin (from a
+/// 29 February, the 28th).
 pub fn two_years_before(today: &str) -> PartialDate {
-    match PartialDate::parse(today) {
-        Ok(PartialDate::Day(y, m, d)) => PartialDate::Day(y.saturating_sub(2), m, d),
-        Ok(other) => other,
-        Err(_) => PartialDate::Year(1900),
-    }
+    let day = today
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.checked_sub(jiff::Span::new().years(2)).ok())
+        .and_then(|d| {
+            Some(PartialDate::Day(
+                u16::try_from(d.year()).ok()?,
+                d.month() as u8,
+                d.day() as u8,
+            ))
+        });
+    day.unwrap_or(PartialDate::Year(1900))
 }
 
-/// The kommun's trainings that may fall in the last two years: a period whose end (a year, a
-/// month or a day) is not surely before `since`, as dates are compared everywhere.
-pub fn recent_trainings<'a>(a: &'a Atlas, k: usize, since: &PartialDate) -> Vec<&'a Training> {
-    a.trainings(k)
-        .filter(|t| !t.period.to.unwrap_or(t.period.from).before(since))
-        .collect()
+/// Whether a period surely reaches `since` or later: its end, read as its earliest possible
+/// day ("2024" as 2024-01-01), is not before it. A period that only may reach it ("2020/2024"
+/// against 2024-12-07) does not count: it is told as okänt, with its period.
+pub fn surely_since(period: &Period, since: &PartialDate) -> bool {
+    let earliest = |d: PartialDate| match d {
+        PartialDate::Year(y) => (y, 1, 1),
+        PartialDate::Month(y, m) => (y, m, 1),
+        PartialDate::Day(y, m, d) => (y, m, d),
+    };
+    earliest(period.to.unwrap_or(period.from)) >= earliest(*since)
 }
 
 /// A step from a status: its swatch and word and, where the data has a row (`known`: the
@@ -114,15 +126,17 @@ fn adherence(a: &Atlas, k: usize, d: usize) -> Step {
 /// Trainings in the last two years. None recorded there is *okänt*, never 0: the data holds
 /// trainings that were held, not a count of none.
 fn trainings(a: &Atlas, k: usize, since: &PartialDate) -> Step {
-    let rows = recent_trainings(a, k, since);
+    let (rows, older): (Vec<&Training>, Vec<&Training>) =
+        a.trainings(k).partition(|t| surely_since(&t.period, since));
     let n = rows.len();
     if n == 0 {
-        let older = a.trainings(k).count();
-        let title = match older {
+        let periods: Vec<String> = older.iter().map(|t| t.period.to_string()).collect();
+        let title = match older.len() {
             0 => "okänt – ingen uppgift om utbildningar".to_string(),
             m => format!(
-                "okänt – ingen uppgift om utbildningar sedan {since} ({} tidigare)",
-                count(m, "utbildningstillfälle", "utbildningstillfällen")
+                "okänt – ingen uppgift om utbildningar sedan {since}; {} {} tidigare",
+                count(m, "utbildningstillfälle", "utbildningstillfällen"),
+                periods.join(", ")
             ),
         };
         return Step {
@@ -294,7 +308,7 @@ pub fn page(cx: &Cx) -> Markup {
                     measures: ms.clone(),
                     rows: part.to_vec(),
                 };
-                div.tabellram.diagramram tabindex="0" role="region" aria-label=(format!("Bild {} av {}, rulla i sidled", i + 1, parts.len())) {
+                div.tabellram.diagramram tabindex="0" role="region" aria-label=(grid.title) {
                     (charts::grid_svg(&grid))
                 }
             }
@@ -363,20 +377,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_last_two_years_count_a_period_that_may_reach_into_them() {
+    fn the_last_two_years_count_only_a_period_that_surely_reaches_them() {
         let since = two_years_before("2026-12-07");
         assert_eq!(since, PartialDate::Day(2024, 12, 7));
-        let reaches = |s: &str| {
-            let p = crate::dates::Period::parse(s).unwrap();
-            !p.to.unwrap_or(p.from).before(&since)
-        };
-        // A period ending "2024" may have ended in December 2024: it counts.
-        assert!(reaches("2020/2024"));
-        assert!(reaches("2024-12"));
-        assert!(reaches("2025"));
-        // One that surely ended before the cut-off does not.
-        assert!(!reaches("2022/2023"));
-        assert!(!reaches("2024-11"));
-        assert!(!reaches("2024-12-06"));
+        let counts = |s: &str| surely_since(&Period::parse(s).unwrap(), &since);
+        assert!(counts("2025"));
+        assert!(counts("2023/2025-01"));
+        assert!(counts("2024-12-07"));
+        // "2020/2024" may have ended in January 2024: not surely in the last two years.
+        assert!(!counts("2020/2024"));
+        assert!(!counts("2024-12"));
+        assert!(!counts("2024-12-06"));
+        assert!(!counts("2022/2023"));
+        assert_eq!(
+            two_years_before("2024-02-29"),
+            PartialDate::Day(2022, 2, 28)
+        );
     }
 }

@@ -180,24 +180,37 @@ describe('bilder: täckning, översikt, förändring och lägesbild', () => {
     }
   });
 
-  test('/oversikt på mobil: bilden rullar i sin egen ruta, med tangentbordet', async () => {
+  test('på mobil: översikten ryms med läsbar text, lägesbilden rullar i sin ruta med tangentbordet', async () => {
     const page = await openPage(browser, { viewport: MOBILE });
     try {
-      await visit(page, '/oversikt');
-      const box = '#oversiktsbild .diagramram';
-      const sizes = await page.$eval(box, (b) => ({ scroll: b.scrollWidth, client: b.clientWidth, font: parseFloat(getComputedStyle(b).fontSize) }));
-      // The picture keeps a readable size: its text is drawn at about its own size or larger.
+      for (const p of ['/oversikt?age=13', `/oversikt?round=${A},${B}`, '/kommun/1472']) {
+        await visit(page, p);
+        // The ages and names are drawn at 0.9 of their size or more (about 10 px), and every
+        // picture fits the phone's width: the chosen age's column is in sight without scrolling.
+        const fit = await page.$$eval('svg.diagrambild[data-picture="coverage"]', (ss) =>
+          ss.map((s) => ({ scale: s.getBoundingClientRect().width / s.viewBox.baseVal.width, right: s.getBoundingClientRect().right, width: document.documentElement.clientWidth })),
+        );
+        assert.ok(fit.length > 0, p);
+        for (const f of fit) {
+          assert.ok(f.scale >= 0.9, `${p}: a picture drawn at ${f.scale.toFixed(2)} of its size on a phone`);
+          assert.ok(f.right <= f.width, `${p}: a picture wider than the phone (${f.right} > ${f.width})`);
+        }
+      }
+      await screenshot(page, 'bild-oversikt');
+      await visit(page, '/lagesbild');
+      const box = '#lagesbild .diagramram';
+      const sizes = await page.$eval(box, (b) => ({ scroll: b.scrollWidth, client: b.clientWidth }));
       const scale = await page.$eval(`${box} svg`, (s) => s.getBoundingClientRect().width / s.viewBox.baseVal.width);
-      assert.ok(scale >= 0.95, `the overview is drawn at ${scale.toFixed(2)} of its size on a phone`);
-      assert.ok(sizes.scroll > sizes.client, 'it is wider than the phone: it scrolls in its box');
+      assert.ok(scale >= 0.9, `the lägesbild is drawn at ${scale.toFixed(2)} of its size on a phone`);
+      assert.ok(sizes.scroll > sizes.client, 'the lägesbild is wider than the phone: it scrolls in its box');
       await tabTo(page, box);
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowRight');
       await page
         .waitForFunction((b) => document.querySelector(b).scrollLeft > 0, { timeout: 3000 }, box)
         .catch(() => assert.fail('arrow keys should scroll the focused box'));
-      await screenshot(page, 'bild-oversikt');
-      assertNoProblems(page, '/oversikt 375');
+      await screenshot(page, 'bild-lagesbild');
+      assertNoProblems(page, 'pictures at 375 px');
     } finally {
       await page.close();
     }
