@@ -676,6 +676,49 @@ async fn the_change_between_two_rounds_marks_only_confirmed_changes() {
             );
         }
     }
+    // The table beside each picture says the same: "inte längre täckt" only where it is
+    // confirmed, never for an age that is okänt now.
+    for section in html.split("<section class=\"jamforelse\"").skip(1) {
+        let code = section
+            .split("id=\"h-")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let table = &section[section.find("<tbody>").unwrap()..section.find("</tbody>").unwrap()];
+        for (level, name) in LEVELS.iter().zip(LEVEL_NAMES) {
+            let row = table
+                .split(&format!("<th scope=\"row\">{name}</th>"))
+                .nth(1)
+                .unwrap();
+            let change = row
+                .split("<td>")
+                .nth(3)
+                .unwrap()
+                .split("</td>")
+                .next()
+                .unwrap();
+            let said = |what: &str| -> Vec<i64> {
+                change
+                    .split(&format!("{what}: "))
+                    .nth(1)
+                    .map(|rest| parse_ages(&format!("{} år", rest.split(" år").next().unwrap())))
+                    .unwrap_or_default()
+            };
+            let (gained, lost) = marks(&report(code, level, "from"), &report(code, level, "to"));
+            assert_eq!(
+                said("nytt täckt"),
+                gained,
+                "/jamfor {code} {level}: «{change}»"
+            );
+            assert_eq!(
+                said("inte längre täckt"),
+                lost,
+                "/jamfor {code} {level}: «{change}»"
+            );
+        }
+    }
     assert!(
         any_mark,
         "the example data has a confirmed change somewhere (else this test proves little)"

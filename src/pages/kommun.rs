@@ -10,7 +10,7 @@ use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuSta
 
 use super::Cx;
 use super::cards::{kommun_contacts, programmes_for};
-use super::charts::kommun_strip;
+use super::charts::{Change, ages_text, kommun_strip};
 use super::filters::age_code;
 use super::format::{
     age_range, age_state, answered_line, filter_label, level_filters, levels, round_option, share,
@@ -518,16 +518,17 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
                 tbody {
                     @for f in level_filters() {
                         @let (a0, a1) = (x.level(f), y.level(f));
-                        @let gained = a1.covered.minus(a0.covered).runs();
-                        @let lost = a0.covered.minus(a1.covered).runs();
+                        // A change to or from okänt is no confirmed change: it is said apart.
+                        @let change = Change::between(a0, a1);
                         tr {
                             th scope="row" { (filter_label(f)) }
                             td { (share(a0)) }
                             td { (share(a1)) }
                             td {
-                                @if gained.is_empty() && lost.is_empty() { "ingen förändring" }
-                                @if !gained.is_empty() { "nytt täckt: " (runs(&gained)) " " }
-                                @if !lost.is_empty() { "inte längre täckt: " (runs(&lost)) }
+                                @if change.gained.is_empty() && change.lost.is_empty() && change.unsure.is_empty() { "ingen förändring" }
+                                @if !change.gained.is_empty() { "nytt täckt: " (ages_text(cx.lang, &change.gained)) " " }
+                                @if !change.lost.is_empty() { "inte längre täckt: " (ages_text(cx.lang, &change.lost)) " " }
+                                @if !change.unsure.is_empty() { "okänt i den ena omgången: " (ages_text(cx.lang, &change.unsure)) }
                             }
                         }
                     }
@@ -544,11 +545,4 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
             }
         }
     }
-}
-
-fn runs(rs: &[(i8, i8)]) -> String {
-    rs.iter()
-        .map(|(f, t)| age_label(*f, *t))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
