@@ -687,12 +687,14 @@ pub struct Step {
     pub due: bool,
 }
 
-/// A column of a grid of steps: its heading, what it measures (`data-measure`), its full name.
+/// A column of a grid of steps: its heading, what it measures (`data-measure`), its name in a
+/// sentence (each cell's title, the description), and its full name (the heading's title).
 #[derive(Clone)]
 pub struct Measure {
     pub heading: String,
     pub key: String,
     pub title: String,
+    pub full: String,
 }
 
 /// A grid of steps: rows (kommuner) × measures, each cell a swatch with its word (the
@@ -748,7 +750,7 @@ pub fn grid_svg(g: &Grid) -> Markup {
             (defs(id))
             g font-weight="700" {
                 @for (m, (x, w)) in g.measures.iter().zip(xs.iter().zip(&widths)) {
-                    text x=(n(x + w / 2.0)) y=(n(HEADER - 5.0)) text-anchor="middle" data-measure=(m.key) { (m.heading) title { (m.title) } }
+                    text x=(n(x + w / 2.0)) y=(n(HEADER - 5.0)) text-anchor="middle" data-measure=(m.key) { (m.heading) title { (m.full) } }
                 }
             }
             @for (i, (name, code, steps)) in g.rows.iter().enumerate() {

@@ -191,11 +191,13 @@ fn measures(a: &Atlas, since: &PartialDate) -> Vec<Measure> {
             heading: "SAMBU".into(),
             key: "sambu".into(),
             title: "SAMBU-team".into(),
+            full: "SAMBU-team".into(),
         },
         Measure {
             heading: "Partssamverkan".into(),
             key: "partssamverkan".into(),
             title: "partssamverkan".into(),
+            full: "partssamverkan".into(),
         },
     ];
     out.extend(
@@ -206,13 +208,16 @@ fn measures(a: &Atlas, since: &PartialDate) -> Vec<Measure> {
             .map(|(i, d)| Measure {
                 heading: format!("Dokument {}", i + 1),
                 key: format!("adherence:{}", d.slug),
-                title: format!("följsamhet till {}", d.title),
+                // The document's title is long: the list under the picture names it by number.
+                title: format!("följsamhet till dokument {}", i + 1),
+                full: format!("följsamhet till dokument {}: {}", i + 1, d.title),
             }),
     );
     out.push(Measure {
         heading: "SIP-utbildningar".into(),
         key: "trainings".into(),
         title: format!("SIP-utbildningar sedan {since}"),
+        full: format!("SIP-utbildningar sedan {since}"),
     });
     out
 }
@@ -260,7 +265,7 @@ pub fn page(cx: &Cx) -> Markup {
     let totals: Vec<String> = ms
         .iter()
         .enumerate()
-        .map(|(i, m)| format!("{}: {}", capital(&m.title), tally(&rows, i)))
+        .map(|(i, m)| format!("{}: {}", capital(&m.full), tally(&rows, i)))
         .collect();
     let legend = [
         Key::Swatch(
@@ -353,7 +358,7 @@ fn table(ms: &[Measure], rows: &[(String, String, Vec<Step>)]) -> Markup {
                 caption { "Lägesbild per kommun" }
                 thead { tr {
                     th scope="col" { "Kommun" }
-                    @for m in ms { th scope="col" { (capital(&m.title)) } }
+                    @for m in ms { th scope="col" { (capital(&m.full)) } }
                 } }
                 tbody {
                     @for (name, code, steps) in rows {
