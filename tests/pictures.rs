@@ -133,7 +133,7 @@ fn coverage_rows(svgs: &[String]) -> Vec<PictureRow> {
                 states: vec![None; 19],
                 ..PictureRow::default()
             };
-            for rect in g.children().filter(|n| n.has_tag_name("rect")) {
+            for rect in g.descendants().filter(|n| n.has_tag_name("rect")) {
                 let state = rect.attribute("data-state").unwrap();
                 let title = rect
                     .children()
@@ -836,7 +836,7 @@ async fn the_lagesbild_says_what_the_layers_say() {
                     .descendants()
                     .find(|n| n.attribute("data-kommun") == Some(code))
                     .unwrap();
-                for rect in g.children().filter(|n| n.has_tag_name("rect")) {
+                for rect in g.descendants().filter(|n| n.has_tag_name("rect")) {
                     cells += 1;
                     let (measure, state) = (
                         rect.attribute("data-measure").unwrap(),

@@ -544,7 +544,7 @@ fn cell(
 ) -> Markup {
     let swatch = palette::age_swatch(s);
     html! {
-        rect x=(n(x)) y=(n(y)) width=(n(w)) height=(n(ROW)) fill=(fill(prefix, swatch)) stroke=(OUTLINE.hex()) stroke-width="0.75"
+        rect x=(n(x)) y=(n(y)) width=(n(w)) height=(n(ROW)) fill=(fill(prefix, swatch))
             data-state=(s.code()) data-from=(from) data-to=(to) { title { (title) } }
     }
 }
@@ -650,11 +650,14 @@ fn row_cells(lang: Lang, prefix: &str, cols: &Layout, row: &Row, top: f64) -> Ma
     }
     let marks = change.map(|before| Change::between(before, lc));
     html! {
-        @for (from, to, s) in &runs {
-            @let (x, _) = cols.cell(*from);
-            @let (x_end, w_end) = cols.cell(*to);
-            @let title = format!("{name}, {}: {}", ages_text(lang, &(*from..=*to).collect::<Vec<_>>()), state_word(lang, *s));
-            (cell(prefix, x, top, x_end + w_end - x, *s, *from, *to, &title))
+        // The outline is the group's, said once (a long region has thousands of cells).
+        g stroke=(OUTLINE.hex()) stroke-width="0.75" {
+            @for (from, to, s) in &runs {
+                @let (x, _) = cols.cell(*from);
+                @let (x_end, w_end) = cols.cell(*to);
+                @let title = format!("{name}, {}: {}", ages_text(lang, &(*from..=*to).collect::<Vec<_>>()), state_word(lang, *s));
+                (cell(prefix, x, top, x_end + w_end - x, *s, *from, *to, &title))
+            }
         }
         @if !ticks.is_empty() {
             path d=(ticks) stroke="#c8c8c8" stroke-width="0.75" fill="none" {}
@@ -757,14 +760,21 @@ pub fn grid_svg(g: &Grid) -> Markup {
                 @let y = top + (H + 3.0) * i as f64;
                 g data-kommun=(code) {
                     text x=(n(MARGIN)) y=(n(y + H - 5.0)) font-weight="700" font-size=(n(FONT)) { (name) }
-                    @for ((step, m), (x, w)) in steps.iter().zip(&g.measures).zip(xs.iter().zip(&widths)) {
-                        rect x=(n(*x)) y=(n(y)) width=(n(*w)) height=(n(H)) fill=(fill(id, step.swatch)) stroke=(OUTLINE.hex()) stroke-width="0.75"
-                            data-measure=(m.key) data-state=(step.state) data-count=[step.count] { title { (name) ", " (m.title) ": " (step.title) } }
-                        // On a pattern the word has a halo of the page's white, to stay readable.
-                        @if step.swatch.patterned() {
-                            text x=(n(x + w / 2.0)) y=(n(y + H - 5.5)) text-anchor="middle" fill=(step.swatch.text.hex()) stroke=(PAGE.hex()) stroke-width="3" stroke-linejoin="round" paint-order="stroke" { (step.word) }
-                        } @else {
-                            text x=(n(x + w / 2.0)) y=(n(y + H - 5.5)) text-anchor="middle" fill=(step.swatch.text.hex()) { (step.word) }
+                    @let cells: Vec<_> = steps.iter().zip(&g.measures).zip(xs.iter().zip(&widths)).collect();
+                    // What every cell, every dark word and every light word share, said once.
+                    g stroke=(OUTLINE.hex()) stroke-width="0.75" {
+                        @for ((step, m), (x, w)) in &cells {
+                            rect x=(n(**x)) y=(n(y)) width=(n(**w)) height=(n(H)) fill=(fill(id, step.swatch))
+                                data-measure=(m.key) data-state=(step.state) data-count=[step.count] { title { (name) ", " (m.title) ": " (step.title) } }
+                        }
+                    }
+                    // The words in their swatch's text colour; on a pattern with a halo of the
+                    // page's white, to stay readable.
+                    @for (halo, colour) in [(false, TEXT), (false, PAGE), (true, TEXT)] {
+                        g text-anchor="middle" fill=(colour.hex()) stroke=[halo.then(|| PAGE.hex())] stroke-width=[halo.then_some("3")] stroke-linejoin=[halo.then_some("round")] paint-order=[halo.then_some("stroke")] {
+                            @for ((step, m), (x, w)) in cells.iter().filter(|((s, _), _)| s.swatch.patterned() == halo && s.swatch.text == colour) {
+                                text x=(n(**x + **w / 2.0)) y=(n(y + H - 5.5)) data-measure=(m.key) { (step.word) }
+                            }
                         }
                     }
                 }

@@ -244,7 +244,7 @@ describe('bilder: täckning, översikt, förändring och lägesbild', () => {
     try {
       await visit(page, '/lagesbild');
       const cells = await page.$$eval('svg[data-picture="steps"] g[data-kommun]', (gs) =>
-        gs.flatMap((g) => [...g.querySelectorAll('rect[data-measure]')].map((r) => ({ kommun: g.dataset.kommun, measure: r.dataset.measure, state: r.dataset.state, word: r.nextElementSibling.textContent }))),
+        gs.flatMap((g) => [...g.querySelectorAll('rect[data-measure]')].map((r) => ({ kommun: g.dataset.kommun, measure: r.dataset.measure, state: r.dataset.state, word: g.querySelector(`text[data-measure="${r.dataset.measure}"]`).textContent }))),
       );
       assert.ok(cells.length >= R.kommuner.length * 3);
       const table = await page.$$eval('#lagesbild-tabell td[data-measure]', (tds) => tds.map((td) => `${td.closest('tr').dataset.kommun}|${td.dataset.measure}|${td.dataset.state}`));
