@@ -7,6 +7,7 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write;
 
 use axum::http::StatusCode;
 use common::{Reply, example, get, real, sverige};
@@ -59,7 +60,7 @@ fn fragment(html: &str, tag: &str, id: &str) -> String {
 /// The text inside an element (its text nodes, in order).
 fn inner_text(n: roxmltree::Node) -> String {
     n.descendants()
-        .filter(|d| d.is_text())
+        .filter(roxmltree::Node::is_text)
         .filter_map(|d| d.text())
         .collect()
 }
@@ -486,7 +487,7 @@ async fn a_chosen_age_is_framed_and_counted_and_the_rows_sort_by_coverage() {
                 ("no_programme", "inget program i katalogen"),
             ] {
                 if n(code) > 0 {
-                    want += &format!(", {word} i {}", n(code));
+                    let _ = write!(want, ", {word} i {}", n(code));
                 }
             }
             assert!(

@@ -531,24 +531,6 @@ fn age_heading(lang: Lang) -> &'static str {
     lang.pick("Ålder", "Age")
 }
 
-/// A run of ages in one state, as one cell.
-fn cell(
-    prefix: &str,
-    x: f64,
-    y: f64,
-    w: f64,
-    s: AgeState,
-    from: i8,
-    to: i8,
-    title: &str,
-) -> Markup {
-    let swatch = palette::age_swatch(s);
-    html! {
-        rect x=(n(x)) y=(n(y)) width=(n(w)) height=(n(ROW)) fill=(fill(prefix, swatch))
-            data-state=(s.code()) data-from=(from) data-to=(to) { title { (title) } }
-    }
-}
-
 /// The picture alone: `<svg role="img">` with its title and description.
 pub fn svg(cx: &Cx, s: &Strip) -> Markup {
     let lang = cx.lang;
@@ -655,8 +637,10 @@ fn row_cells(lang: Lang, prefix: &str, cols: &Layout, row: &Row, top: f64) -> Ma
             @for (from, to, s) in &runs {
                 @let (x, _) = cols.cell(*from);
                 @let (x_end, w_end) = cols.cell(*to);
-                @let title = format!("{name}, {}: {}", ages_text(lang, &(*from..=*to).collect::<Vec<_>>()), state_word(lang, *s));
-                (cell(prefix, x, top, x_end + w_end - x, *s, *from, *to, &title))
+                rect x=(n(x)) y=(n(top)) width=(n(x_end + w_end - x)) height=(n(ROW)) fill=(fill(prefix, palette::age_swatch(*s)))
+                    data-state=(s.code()) data-from=(from) data-to=(to) {
+                    title { (name) ", " (ages_text(lang, &(*from..=*to).collect::<Vec<_>>())) ": " (state_word(lang, *s)) }
+                }
             }
         }
         @if !ticks.is_empty() {
