@@ -586,21 +586,23 @@ async fn the_change_between_two_rounds_marks_only_confirmed_changes() {
         &format!("/api/v1/compare?kommuner={}&round={a},{b}", codes.join(",")),
     )
     .await;
-    let report = |code: &str, level: &str, side: &str| -> Vec<Option<String>> {
+    // A kommun's change at a level, as the API gives it.
+    let levels = |code: &str, level: &str| -> Value {
         let k = compare["kommuner"]
             .as_array()
             .unwrap()
             .iter()
             .find(|k| k["kommunkod"] == code)
             .unwrap();
-        let l = k["levels"]
+        k["levels"]
             .as_array()
             .unwrap()
             .iter()
             .find(|l| l["level"] == level)
-            .unwrap();
-        report_states(&l[side])
+            .unwrap()
+            .clone()
     };
+    let report = |code: &str, level: &str, side: &str| report_states(&levels(code, level)[side]);
     let mut any_mark = false;
     for level in LEVELS {
         // The overview with two rounds: each kommun's two rows, the later one marked.
@@ -628,18 +630,7 @@ async fn the_change_between_two_rounds_marks_only_confirmed_changes() {
             assert!(pair[0].gained.is_empty() && pair[0].lost.is_empty());
             any_mark |= !gained.is_empty() || !lost.is_empty();
             // Every confirmed mark is a change the API reports.
-            let k = compare["kommuner"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|k| k["kommunkod"] == code)
-                .unwrap();
-            let l = k["levels"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|l| l["level"] == level)
-                .unwrap();
+            let l = levels(code, level);
             let api_ages = |key: &str| -> Vec<i64> {
                 l[key]
                     .as_array()

@@ -157,6 +157,23 @@ fn tally_text(t: [usize; 4], n: usize) -> String {
     parts.join(", ")
 }
 
+/// Between the two rounds of `c`: in how many kommuner the confirmed gains and the confirmed
+/// losses are `hit`, and how many cannot be compared (no answers in one of the rounds).
+fn change_counts(a: &Atlas, c: &Choice, hit: impl Fn(&[i8]) -> bool) -> (usize, usize, usize) {
+    let (mut gained, mut lost, mut incomparable) = (0, 0, 0);
+    for k in 0..a.kommuner().len() {
+        if !unanswered(a, k, &c.rounds).is_empty() {
+            incomparable += 1;
+            continue;
+        }
+        let level = |r: usize| a.coverage(k, r).level(c.level);
+        let ch = Change::between(level(c.rounds[0]), level(c.rounds[1]));
+        gained += usize::from(hit(&ch.gained));
+        lost += usize::from(hit(&ch.lost));
+    }
+    (gained, lost, incomparable)
+}
+
 /// The sentence that answers "who covers this age?".
 fn counted(cx: &Cx, c: &Choice, age: i8) -> String {
     let a = cx.a;
@@ -165,20 +182,7 @@ fn counted(cx: &Cx, c: &Choice, age: i8) -> String {
     match c.rounds.as_slice() {
         [r] => format!("{head}: {}.", tally_text(tally(a, *r, c.level, age), n)),
         [from, to] => {
-            let (mut gained, mut lost, mut incomparable) = (0, 0, 0);
-            for k in 0..n {
-                if !unanswered(a, k, &c.rounds).is_empty() {
-                    incomparable += 1;
-                    continue;
-                }
-                let (x, y) = (
-                    a.coverage(k, *from).level(c.level),
-                    a.coverage(k, *to).level(c.level),
-                );
-                let ch = Change::between(x, y);
-                gained += usize::from(ch.gained.contains(&age));
-                lost += usize::from(ch.lost.contains(&age));
-            }
+            let (gained, lost, incomparable) = change_counts(a, c, |ages| ages.contains(&age));
             let rounds = &a.inventory.rounds;
             format!(
                 "{head}: i {} {}; i {} {}. Nytt täckt i {gained}, inte längre täckt i {lost}; kan inte jämföras i {incomparable} (inga uppgifter i någon av omgångarna).",
@@ -212,20 +216,8 @@ fn summary(cx: &Cx, c: &Choice) -> String {
                 count(n, "kommun", "kommuner")
             )
         }
-        [from, to] => {
-            let (mut gained, mut lost, mut incomparable) = (0, 0, 0);
-            for k in 0..n {
-                if !unanswered(a, k, &c.rounds).is_empty() {
-                    incomparable += 1;
-                    continue;
-                }
-                let ch = Change::between(
-                    a.coverage(k, *from).level(c.level),
-                    a.coverage(k, *to).level(c.level),
-                );
-                gained += usize::from(!ch.gained.is_empty());
-                lost += usize::from(!ch.lost.is_empty());
-            }
+        [_, _] => {
+            let (gained, lost, incomparable) = change_counts(a, c, |ages| !ages.is_empty());
             format!(
                 "{level}: nytt täckta åldrar i {gained} av {}, åldrar som inte längre är täckta i {lost}; kan inte jämföras i {incomparable} (inga uppgifter i någon av omgångarna).",
                 count(n, "kommun", "kommuner")
