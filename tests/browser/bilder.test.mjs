@@ -90,7 +90,9 @@ async function printColours(page, name, colours, { png = false } = {}) {
   const pdf = path.join(SHOTS, `${KIND}-${name}.pdf`);
   await page.pdf({ path: pdf, format: 'A4', printBackground: false });
   const prefix = `${KIND}-${name}-ppm`;
-  for (const f of readdirSync(SHOTS).filter((f) => f.startsWith(prefix))) rmSync(path.join(SHOTS, f));
+  // Earlier runs' pages (a longer PDF then) would be mistaken for this one's.
+  const pages = new RegExp(`^${KIND}-${name}-(ppm-)?\\d+\\.(png|ppm)$`);
+  for (const f of readdirSync(SHOTS).filter((f) => pages.test(f))) rmSync(path.join(SHOTS, f));
   await run('pdftoppm', ['-r', '60', pdf, path.join(SHOTS, prefix)]);
   if (png) await run('pdftoppm', ['-png', '-r', '60', pdf, path.join(SHOTS, `${KIND}-${name}`)]);
   const counts = colours.map(() => 0);
