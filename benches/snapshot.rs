@@ -2,10 +2,11 @@
 //! start does before it answers), the geography with every detail level simplified and
 //! serialised (what warming adds after), the rebuild after a one-cell change on the existing geography (what an edit costs),
 //! filling every query-independent body, and one request each to the locate and kommuner
-//! routes through the router in process (no socket). On the shipped data, Skaraborg and all of
-//! Sweden. The gap planner: one kommun and level (Tibro, universal), the API's answer for one
-//! kommun (three levels, as JSON), and every kommun × level of a region, on the real and the
-//! example data. `cargo bench --bench snapshot` (part of `make bench`).
+//! routes through the router in process (no socket), and the pictures' pages rendered anew. On
+//! the shipped data, Skaraborg and all of Sweden. The gap planner: one kommun and level (Tibro,
+//! universal), the API's answer for one kommun (three levels, as JSON), and every kommun × level
+//! of a region, on the real and the example data. `cargo bench --bench snapshot` (part of `make
+//! bench`).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -143,5 +144,51 @@ fn plans(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, snapshot, routes, plans);
+/// The pictures' pages rendered anew (a fresh snapshot's bodies each time, so nothing is
+/// cached): the overview of the region and the lägesbild, Skaraborg and all of Sweden, plain and
+/// with gzip (the page a browser gets on its first visit after a data change).
+fn pictures(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+    let mut g = c.benchmark_group("pictures");
+    g.sample_size(20);
+    for (name, region) in [("skaraborg", None), ("sverige", Some("sverige"))] {
+        let inv = load(region);
+        let geography = Arc::new(Geography::build(inv.boundaries.clone()));
+        for (page, uri) in [
+            ("overview", "/oversikt?level=universal&age=13&sort=tackning"),
+            ("lagesbild", "/lagesbild"),
+        ] {
+            for gzip in [false, true] {
+                let label = format!("{name} {page}{}", if gzip { " gzip" } else { "" });
+                g.bench_function(label, |b| {
+                    b.iter_batched(
+                        || {
+                            let atlas = Atlas::on(geography.clone(), inv.clone());
+                            router(AppState::with_site(
+                                atlas,
+                                Site::load(&web, PageOptions::default()),
+                            ))
+                        },
+                        |app| {
+                            let mut req = Request::get(uri);
+                            if gzip {
+                                req = req.header("accept-encoding", "gzip");
+                            }
+                            let req = req.body(Body::empty()).expect("request");
+                            rt.block_on(app.oneshot(req)).expect("response")
+                        },
+                        criterion::BatchSize::LargeInput,
+                    );
+                });
+            }
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, snapshot, routes, plans, pictures);
 criterion_main!(benches);

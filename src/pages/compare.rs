@@ -10,6 +10,7 @@ use crate::http::params::{self, Params};
 use crate::vocabulary::CellState;
 
 use super::Cx;
+use super::charts::{change_strip, unanswered};
 use super::format::{age_state, filter_label, level_filters, round_option, share};
 use super::kommun::round_change;
 use super::layout::{Script, page as layout_page, state};
@@ -33,23 +34,12 @@ impl Choice {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .collect();
-        let rounds = match p.get("round") {
-            Some(v) => v
-                .split(',')
-                .map(|id| params::round(a, "round", id.trim()))
-                .collect::<Result<Vec<_>, _>>()?,
-            None => vec![a.default_round],
-        };
+        let rounds = rounds(a, &p)?;
         let kommuner = if codes.is_empty() {
             Vec::new()
         } else {
             params::kommuner(a, "kommuner", &codes.join(","))?
         };
-        if rounds.len() > 2 {
-            return Err(RequestError::invalid(
-                "round: ange en omgång, eller två att jämföra (t.ex. round=kartlaggning-2021,uppfoljning-2024).",
-            ));
-        }
         Ok(Choice { kommuner, rounds })
     }
 
@@ -59,12 +49,55 @@ impl Choice {
             .iter()
             .map(|k| a.kommuner()[*k].code.as_str())
             .collect();
-        let rs: Vec<&str> = self
-            .rounds
-            .iter()
-            .map(|r| a.inventory.rounds[*r].id.as_str())
-            .collect();
-        format!("kommuner={}&round={}", ks.join(","), rs.join(","))
+        format!(
+            "kommuner={}&round={}",
+            ks.join(","),
+            round_ids(a, &self.rounds)
+        )
+    }
+}
+
+/// `round=a` (one round; the default when absent) or `round=a,b` (the change from a to b), as
+/// the comparison and the overview take it.
+pub fn rounds(a: &Atlas, p: &Params) -> Result<Vec<usize>, RequestError> {
+    let rounds = match p.get("round") {
+        Some(v) => v
+            .split(',')
+            .map(|id| params::round(a, "round", id.trim()))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => vec![a.default_round],
+    };
+    if rounds.len() > 2 {
+        return Err(RequestError::invalid(
+            "round: ange en omgång, eller två att jämföra (t.ex. round=kartlaggning-2021,uppfoljning-2024).",
+        ));
+    }
+    Ok(rounds)
+}
+
+/// The rounds as the `round` parameter writes them: "a" or "a,b".
+pub fn round_ids(a: &Atlas, rounds: &[usize]) -> String {
+    let ids: Vec<&str> = rounds
+        .iter()
+        .map(|r| a.inventory.rounds[*r].id.as_str())
+        .collect();
+    ids.join(",")
+}
+
+/// The options of a round select: each round, then the change between each survey round and the
+/// one before it (change is measured between survey rounds, not against source collections).
+pub fn round_options(cx: &Cx, chosen: &[usize]) -> Markup {
+    let a = cx.a;
+    html! {
+        @for (r, round) in a.inventory.rounds.iter().enumerate() {
+            option value=(round.id) selected[chosen == [r]] { (round_option(cx, round)) }
+        }
+        @for r in 0..a.inventory.rounds.len() {
+            @if let Some(p) = a.previous_survey(r) {
+                @let (x, y) = (&a.inventory.rounds[p], &a.inventory.rounds[r]);
+                option value={ (x.id) "," (y.id) } selected[chosen == [p, r]] { "Förändring: " (x.name) " → " (y.name) }
+            }
+        }
     }
 }
 
@@ -87,6 +120,7 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
                 @for k in &c.kommuner {
                     section.jamforelse aria-labelledby={ "h-" (a.kommuner()[*k].code) } {
                         h3 id={ "h-" (a.kommuner()[*k].code) } { a href={ "/kommun/" (a.kommuner()[*k].code) } { (a.kommuner()[*k].name) } }
+                        @if unanswered(a, *k, &[*from, *to]).is_empty() { (change_strip(cx, *k, *from, *to)) }
                         (round_change(cx, *k, *from, *to))
                     }
                 }
@@ -104,7 +138,6 @@ pub fn page(cx: &Cx, c: &Choice) -> Markup {
 fn form(cx: &Cx, c: &Choice) -> Markup {
     let a = cx.a;
     let ks = cx.kommuner_by_name();
-    let first = c.rounds[0];
     html! {
         form #jamfor-val.ej-utskrift method="get" action="/jamfor" {
             fieldset {
@@ -121,18 +154,7 @@ fn form(cx: &Cx, c: &Choice) -> Markup {
             }
             div.falt {
                 label for="j-omgang" { "Omgång" }
-                select #j-omgang name="round" {
-                    @for (r, round) in a.inventory.rounds.iter().enumerate() {
-                        option value=(round.id) selected[c.rounds.len() == 1 && r == first] { (round_option(cx, round)) }
-                    }
-                    // Change is measured between survey rounds, not against source collections.
-                    @for r in 0..a.inventory.rounds.len() {
-                        @if let Some(p) = a.previous_survey(r) {
-                            @let (x, y) = (&a.inventory.rounds[p], &a.inventory.rounds[r]);
-                            option value={ (x.id) "," (y.id) } selected[c.rounds == [p, r]] { "Förändring: " (x.name) " → " (y.name) }
-                        }
-                    }
-                }
+                select #j-omgang name="round" { (round_options(cx, &c.rounds)) }
             }
             @if cx.embed { input type="hidden" name="embed" value="1"; }
             div.falt.knappar { button type="submit" { "Jämför" } }

@@ -11,6 +11,7 @@ use crate::vocabulary::{AdherenceStatus, CellState, Level, PartsStatus, SambuSta
 
 use super::Cx;
 use super::cards::{kommun_contacts, programmes_for, your_familjecentral};
+use super::charts::{Change, ages_text, kommun_strip};
 use super::filters::age_code;
 use super::format::{
     age_range, age_state, answered_line, filter_label, level_filters, levels, round_option,
@@ -282,7 +283,11 @@ fn coverage_table(cx: &Cx, k: usize, r: usize) -> Markup {
             }
             p.forklaring { (cx.t("Nivåerna: universell – för alla föräldrar; selektiv – vid ökad risk; indikerad – när barnet redan har svårigheter.",
                                  "The levels: universal – for all parents; selective – where the risk is higher; indicated – when the child already has difficulties.")) }
-            (coverage_grid(cx, k, r, &format!("{}{}", cx.t("Täckning per ålder och nivå i ", "Coverage by age and level in "), cx.a.kommuner()[k].name)))
+            (kommun_strip(cx, k, r, &level_filters()))
+            details.som-tabell {
+                summary { (cx.t("Visa som tabell", "Show as a table")) }
+                (coverage_grid(cx, k, r, &format!("{}{}", cx.t("Täckning per ålder och nivå i ", "Coverage by age and level in "), cx.a.kommuner()[k].name)))
+            }
         }
     }
 }
@@ -632,16 +637,17 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
                 tbody {
                     @for f in level_filters() {
                         @let (a0, a1) = (x.level(f), y.level(f));
-                        @let gained = a1.covered.minus(a0.covered).runs();
-                        @let lost = a0.covered.minus(a1.covered).runs();
+                        // A change to or from okänt is no confirmed change: it is said apart.
+                        @let change = Change::between(a0, a1);
                         tr {
                             th scope="row" { (filter_label(cx, f)) }
                             td { (share(cx, a0)) }
                             td { (share(cx, a1)) }
                             td {
-                                @if gained.is_empty() && lost.is_empty() { (cx.t("ingen förändring", "no change")) }
-                                @if !gained.is_empty() { (cx.t("nytt täckt: ", "newly covered: ")) (runs(cx, &gained)) " " }
-                                @if !lost.is_empty() { (cx.t("inte längre täckt: ", "no longer covered: ")) (runs(cx, &lost)) }
+                                @if change.gained.is_empty() && change.lost.is_empty() && change.unsure.is_empty() { (cx.t("ingen förändring", "no change")) }
+                                @if !change.gained.is_empty() { (cx.t("nytt täckt: ", "newly covered: ")) (ages_text(cx.lang, &change.gained)) " " }
+                                @if !change.lost.is_empty() { (cx.t("inte längre täckt: ", "no longer covered: ")) (ages_text(cx.lang, &change.lost)) " " }
+                                @if !change.unsure.is_empty() { (cx.t("okänt i den ena omgången: ", "unknown in one of the rounds: ")) (ages_text(cx.lang, &change.unsure)) }
                             }
                         }
                     }
@@ -658,11 +664,4 @@ pub fn round_change(cx: &Cx, k: usize, from: usize, to: usize) -> Markup {
             }
         }
     }
-}
-
-fn runs(cx: &Cx, rs: &[(i8, i8)]) -> String {
-    rs.iter()
-        .map(|(f, t)| age_label_in(cx.lang, *f, *t))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

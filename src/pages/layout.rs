@@ -182,6 +182,8 @@ pub fn page(cx: &Cx, title: &str, script: Script, main: Markup) -> Markup {
                             ul {
                                 li { a href=(cx.href("/")) { (cx.t("Karta och lista", "Map and list")) } }
                                 li { a href="/jamfor" hreflang=[cx.hreflang("/jamfor")] { (cx.t("Jämför kommuner", "Compare kommuns (in Swedish)")) } }
+                                li { a href="/oversikt" hreflang=[(cx.lang != Lang::Sv).then_some("sv")] { (cx.t("Översikt", "Overview (in Swedish)")) } }
+                                li { a href="/lagesbild" hreflang=[(cx.lang != Lang::Sv).then_some("sv")] { (cx.t("Lägesbild", "Status by kommun (in Swedish)")) } }
                                 li { a href=(cx.href("/om")) { (cx.t("Om uppgifterna", "About the data")) } }
                             }
                         }

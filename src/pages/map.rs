@@ -244,6 +244,7 @@ fn results(cx: &Cx, f: &Filters) -> Markup {
         }
         @if f.layer == Measure::Familjecentraler { (json_island("familjecentral-punkter", &json!(points(cx)))) }
         (downloads(cx, f))
+        (overview_link(cx, f))
         div.tabellram tabindex="0" role="region" aria-label=(cx.t("Kommunerna i en tabell", "The kommuns in a table")) {
             table #kommunlista {
                 caption { (cx.t("Kommunerna: ", "The kommuns: ")) (f.layer.label_in(cx.lang)) }
@@ -278,6 +279,26 @@ fn points(cx: &Cx) -> Vec<serde_json::Value> {
             )
         })
         .collect()
+}
+
+/// The region at a glance, for the same age, level and round: every kommun × age in a picture.
+fn overview_link(cx: &Cx, f: &Filters) -> Markup {
+    let q = super::query_string(&[
+        ("level", super::level_param(f.level)),
+        ("round", super::round_param(cx.a, f.round)),
+        ("age", f.age.map(age_code).unwrap_or_default()),
+    ]);
+    html! {
+        p #till-oversikt.ej-utskrift {
+            a href=(super::with_query("/oversikt", &q)) hreflang=[(cx.lang != crate::lang::Lang::Sv).then_some("sv")] {
+                (cx.t("Alla kommuner och åldrar i en bild", "All kommuns and ages in one picture (in Swedish)"))
+            }
+            " · "
+            a href="/lagesbild" hreflang=[(cx.lang != crate::lang::Lang::Sv).then_some("sv")] {
+                (cx.t("Lägesbild: SAMBU, partssamverkan, följsamhet, SIP-utbildningar", "Status by kommun: SAMBU, partssamverkan, adherence, SIP training (in Swedish)"))
+            }
+        }
+    }
 }
 
 /// The export of the table behind each measure.

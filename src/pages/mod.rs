@@ -9,6 +9,7 @@
 
 mod about;
 mod cards;
+pub mod charts;
 mod compare;
 mod easy_read;
 mod filters;
@@ -17,9 +18,12 @@ mod kommun;
 pub mod layout;
 mod map;
 mod measure;
+mod overview;
+pub mod palette;
 mod plan;
 mod programme;
 pub mod report;
+mod situation;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -45,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/kommun/{kod}/planera", get(plan_page))
         .route("/program/{slug}", get(programme_page))
         .route("/jamfor", get(compare_page))
+        .route("/oversikt", get(overview_page))
+        .route("/lagesbild", get(situation_page))
         .route("/om", get(about_page))
         .route("/tillganglighet", get(accessibility_page))
         .route("/lattlast", get(easy_read_page))
@@ -257,6 +263,19 @@ async fn compare_page(req: Req) -> Response {
         let round = c.rounds.last().copied();
         View::new(url, round, move |cx: &Cx| compare::page(cx, &c))
     })
+}
+
+async fn overview_page(req: Req) -> Response {
+    answer(&req, |cx| {
+        let c = overview::Choice::parse(cx.a, req.query())?;
+        let url = with_query("/oversikt", &c.query(cx.a));
+        let round = c.rounds.last().copied();
+        View::new(url, round, move |cx: &Cx| overview::page(cx, &c))
+    })
+}
+
+async fn situation_page(req: Req) -> Response {
+    fixed_page(&req, "/lagesbild", situation::page)
 }
 
 /// A page that depends on nothing in the query (only `embed`); `path` is its Swedish address.

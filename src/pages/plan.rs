@@ -8,11 +8,12 @@
 use maud::{Markup, html};
 
 use crate::atlas::{Atlas, lapsed_label};
-use crate::coverage::{MAX_AGE, PRENATAL, age_label, ages_label};
+use crate::coverage::{LevelCoverage, MAX_AGE, PRENATAL, age_label, ages_label};
 use crate::plan::{self, Ask, Candidate, GapKind, Offer, Plan, PlanGap, percent};
 use crate::vocabulary::Level;
 
 use super::Cx;
+use super::charts;
 use super::format::{level_text, round_option, share};
 use super::layout::{Script, age_marker, capital, count, page as layout_page, state};
 
@@ -145,9 +146,51 @@ fn gaps(cx: &Cx, v: &View, plan: &Plan) -> Markup {
     }
 }
 
-/// The gaps drawn: the level's ages today and with the smallest set, in the coverage grid's
-/// state markers. Kept in one function, so the page can show the coverage strip instead.
+/// The gaps drawn: the level's ages today and with the smallest set, as the coverage picture
+/// (a row for today, one for the plan with what it adds marked), its table behind "Visa som
+/// tabell".
 fn strip(cx: &Cx, v: &View, plan: &Plan) -> Markup {
+    let lc = &plan.coverage;
+    let after = LevelCoverage {
+        covered: plan.cover.after,
+        unknown: lc.unknown.minus(plan.cover.after),
+        catalogue: lc.catalogue,
+    };
+    let picture = charts::figure(
+        cx,
+        &charts::Strip {
+            id: "planbild".into(),
+            title: format!(
+                "Åldrarna på {} nivå i {}: i dag och med den minsta uppsättningen",
+                plan.level.label(),
+                cx.a.kommuner()[v.k].name
+            ),
+            rows: vec![
+                charts::Row::new("I dag", charts::Cells::Ages(lc)),
+                charts::Row::new(
+                    "Med planen",
+                    charts::Cells::Change {
+                        now: &after,
+                        before: lc,
+                        before_label: "i dag".into(),
+                    },
+                ),
+            ],
+            highlight: None,
+            names: charts::Names::Above,
+        },
+    );
+    html! {
+        (picture)
+        details.som-tabell {
+            summary { "Visa som tabell" }
+            (strip_table(cx, v, plan))
+        }
+    }
+}
+
+/// The same ages as a table: today and with the plan, in the coverage grid's state markers.
+fn strip_table(cx: &Cx, v: &View, plan: &Plan) -> Markup {
     let lc = &plan.coverage;
     let added = plan.cover.after.minus(lc.covered);
     let caption = format!(
