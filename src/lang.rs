@@ -109,7 +109,7 @@ pub fn path_in(lang: Lang, address: &str) -> Option<String> {
 /// site): a link to it from an English page that only exists in Swedish says so (`hreflang`).
 pub fn is_page(address: &str) -> bool {
     address.starts_with('/')
-        && !["/api/", "/ogc", "/assets/", "/healthz"]
+        && !["/api/", "/ogc", "/assets/", "/healthz", "/datasets/"]
             .iter()
             .any(|p| address.starts_with(p))
 }

@@ -718,6 +718,7 @@ async fn links_on_english_pages_stay_english() {
             let swedish_only = attr(tag, "hreflang") == Some("sv");
             let neutral = target.starts_with('#')
                 || target.starts_with("/api/")
+                || target.starts_with("/datasets/")
                 || target.starts_with("http");
             if attr(tag, "class") == Some("sprak") {
                 continue; // the language link, to the Swedish twin
