@@ -147,8 +147,7 @@ fn gaps(cx: &Cx, v: &View, plan: &Plan) -> Markup {
 }
 
 /// The gaps drawn: the level's ages today and with the smallest set, as the coverage picture
-/// (a row for today, one for the plan with what it adds marked), its table behind "Visa som
-/// tabell".
+/// (a row for today, one as it would be with the plan), its table behind "Visa som tabell".
 fn strip(cx: &Cx, v: &View, plan: &Plan) -> Markup {
     let lc = &plan.coverage;
     let after = LevelCoverage {
@@ -167,14 +166,7 @@ fn strip(cx: &Cx, v: &View, plan: &Plan) -> Markup {
             ),
             rows: vec![
                 charts::Row::new("I dag", charts::Cells::Ages(lc)),
-                charts::Row::new(
-                    "Med planen",
-                    charts::Cells::Change {
-                        now: &after,
-                        before: lc,
-                        before_label: "i dag".into(),
-                    },
-                ),
+                charts::Row::new("Med planen", charts::Cells::Ages(&after)),
             ],
             highlight: None,
             names: charts::Names::Above,
