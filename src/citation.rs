@@ -189,32 +189,9 @@ impl Bibliography {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// "december 2026" / "December 2026"; a year as it is.
 fn month_year(d: &PartialDate, lang: Lang) -> String {
-    match (lang, d) {
-        (Lang::En, PartialDate::Month(y, m) | PartialDate::Day(y, m, _)) => {
-            format!(
-                "{} {y}",
-                MONTHS_EN[usize::from(m.saturating_sub(1)).min(11)]
-            )
-        }
-        _ => crate::review::month_year(&Confirmed::On(*d)),
-    }
+    crate::review::month_year_in(lang, &Confirmed::On(*d))
 }
 
 impl SourceEntry {
